@@ -1,0 +1,159 @@
+//! Starting and stopping the bot: the same code path for `run` and for the end-to-end tests.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::content::Content;
+use crate::store::Db;
+use crate::telegram::{intake, worker, Ctx};
+use anyhow::{Context, Result};
+use std::sync::Arc;
+use teloxide::prelude::*;
+use teloxide::types::BotCommand;
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinHandle;
+
+/// Builds the teloxide client, pointed at `api_url` when given (a local fake in tests).
+pub fn make_bot(config: &Config) -> Result<Bot> {
+    let bot = Bot::new(config.token.clone());
+    Ok(match &config.api_url {
+        Some(url) => bot.set_api_url(
+            reqwest::Url::parse(url).with_context(|| format!("TELOXIDE_API_URL {url}"))?,
+        ),
+        None => bot,
+    })
+}
+
+/// Loads and checks everything the bot needs before it talks to Telegram.
+pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Ctx> {
+    let content = Content::load(&config.prompts_dir).map_err(anyhow::Error::new)?;
+    let db = Db::open(&config.database_url).await?;
+    Ok(Ctx {
+        bot: make_bot(config)?,
+        db,
+        content: Arc::new(content),
+        crisis: Arc::new(config.crisis.clone()),
+        clock,
+    })
+}
+
+/// A running bot: its intake and worker tasks.
+pub struct RunningBot {
+    pub ctx: Ctx,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<Result<()>>>,
+}
+
+/// Which parts to run. `run` runs both; tests may run the intake alone to stop a bot between
+/// receiving an update and handling it.
+#[derive(Debug, Clone, Copy)]
+pub struct Parts {
+    pub intake: bool,
+    pub worker: bool,
+}
+
+impl Parts {
+    pub const ALL: Parts = Parts {
+        intake: true,
+        worker: true,
+    };
+}
+
+impl RunningBot {
+    pub async fn start(config: &Config, clock: Arc<dyn Clock>, parts: Parts) -> Result<RunningBot> {
+        let ctx = prepare(config, clock).await?;
+        announce(&ctx).await;
+        let (stop, stop_rx) = watch::channel(false);
+        let recorded = Arc::new(Notify::new());
+        let mut tasks = Vec::new();
+        if parts.intake {
+            tasks.push(tokio::spawn(intake::run(
+                ctx.clone(),
+                config.poll_timeout,
+                recorded.clone(),
+                stop_rx.clone(),
+            )));
+        }
+        if parts.worker {
+            tasks.push(tokio::spawn(worker::run(ctx.clone(), recorded, stop_rx)));
+        }
+        Ok(RunningBot { ctx, stop, tasks })
+    }
+
+    /// Stops receiving, lets the handling in progress finish, closes the database.
+    pub async fn shutdown(self) -> Result<()> {
+        let _ = self.stop.send(true);
+        for t in self.tasks {
+            t.await.context("a bot task panicked")??;
+        }
+        self.ctx.db.close().await;
+        Ok(())
+    }
+
+    /// Stops everything at once, as a crash would: nothing is finished or flushed.
+    pub async fn kill(self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+        for t in self.tasks {
+            let _ = t.await;
+        }
+        self.ctx.db.close().await;
+    }
+
+    /// Waits until a task ends on its own (an error), returning it.
+    pub async fn wait(&mut self) -> Result<()> {
+        let (result, _, rest) = futures::future::select_all(self.tasks.drain(..)).await;
+        self.tasks = rest;
+        result.context("a bot task panicked")?
+    }
+}
+
+/// Registers the command menu and makes sure no webhook blocks long polling.
+async fn announce(ctx: &Ctx) {
+    let lang = crate::content::DEFAULT_LANGUAGE;
+    let commands = [
+        ("start", "command-start"),
+        ("checkin", "command-checkin"),
+        ("help", "command-help"),
+        ("crisis", "command-crisis"),
+    ]
+    .map(|(c, key)| BotCommand::new(c, ctx.t(lang, key)));
+    if let Err(e) = crate::telegram::reply::send(ctx.bot.set_my_commands(commands)).await {
+        tracing::warn!(error = %e, "could not set the command menu");
+    }
+    if let Err(e) = crate::telegram::reply::send(ctx.bot.delete_webhook()).await {
+        tracing::warn!(error = %e, "could not remove a webhook");
+    }
+}
+
+/// `run`: until SIGINT or SIGTERM.
+pub async fn run(config: Config) -> Result<()> {
+    let mut bot =
+        RunningBot::start(&config, Arc::new(crate::clock::SystemClock), Parts::ALL).await?;
+    tracing::info!(database = %bot.ctx.db.path().display(), "bot started");
+    tokio::select! {
+        r = bot.wait() => {
+            r?;
+        }
+        _ = shutdown_signal() => {
+            tracing::info!("shutting down");
+        }
+    }
+    bot.shutdown().await
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,466 @@
+//! User-facing text, loaded from `prompts/<language>/*.ftl` (Fluent).
+//!
+//! Everything the bot says lives there, not in Rust literals. Loading validates the files and
+//! refuses to start on any problem, naming the file, the line and the message: syntax errors,
+//! missing messages, variables the bot does not provide, and texts over Telegram's limits.
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_syntax::ast;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use unic_langid::LanguageIdentifier;
+
+/// The language every message must exist in, and the fallback for anyone else.
+pub const DEFAULT_LANGUAGE: &str = "en";
+
+/// Telegram's limit for a message text, in characters.
+pub const TELEGRAM_TEXT_MAX: usize = 4096;
+
+/// Every message the bot uses, with the variables it passes to it.
+pub const MESSAGES: &[(&str, &[&str])] = &[
+    ("intro", &["crisis_line", "crisis_number"]),
+    ("button-agree", &[]),
+    ("button-not-now", &[]),
+    ("button-crisis", &[]),
+    ("button-help", &[]),
+    ("button-checkin-now", &[]),
+    ("consent-declined", &[]),
+    ("consent-agreed", &[]),
+    ("already-enrolled", &[]),
+    ("timezone-ask", &[]),
+    ("timezone-button", &["city", "time"]),
+    ("timezone-invalid", &[]),
+    ("timezone-offset-invalid", &[]),
+    ("timezone-saved", &["zone", "time"]),
+    ("checkin-progress", &["step", "total"]),
+    ("checkin-mood", &[]),
+    ("checkin-sleep-hours", &[]),
+    ("checkin-sleep-quality", &[]),
+    ("checkin-craving", &[]),
+    ("checkin-used", &[]),
+    ("checkin-note", &["max"]),
+    ("button-sleep-most", &["hours"]),
+    ("button-used-yes", &[]),
+    ("button-used-no", &[]),
+    ("button-used-skip", &[]),
+    ("button-note-skip", &[]),
+    ("checkin-tap-expected", &[]),
+    ("checkin-number-expected", &["min", "max"]),
+    ("checkin-note-too-long", &["max", "length"]),
+    ("checkin-moved-down", &[]),
+    ("checkin-replaced", &[]),
+    (
+        "checkin-done",
+        &["mood", "hours", "quality", "craving", "used", "note"],
+    ),
+    ("summary-used-yes", &[]),
+    ("summary-used-no", &[]),
+    ("summary-used-skip", &[]),
+    ("summary-note-saved", &[]),
+    ("summary-note-none", &[]),
+    ("tap-saved", &[]),
+    ("tap-already-answered", &[]),
+    ("tap-finished", &[]),
+    ("tap-not-valid", &[]),
+    ("timezone-first", &[]),
+    ("not-enrolled", &[]),
+    ("help", &[]),
+    (
+        "crisis",
+        &["crisis_line", "crisis_number", "emergency_number"],
+    ),
+    ("button-crisis-link", &["crisis_line"]),
+    ("unknown-text", &[]),
+    ("private-only", &[]),
+    ("command-start", &[]),
+    ("command-checkin", &[]),
+    ("command-help", &[]),
+    ("command-crisis", &[]),
+];
+
+/// A problem in the prompts folder. `Display` names the file, line and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentError {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub key: Option<String>,
+    pub problem: String,
+}
+
+impl fmt::Display for ContentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ": message `{key}`")?;
+        }
+        write!(f, ": {}", self.problem)
+    }
+}
+
+impl std::error::Error for ContentError {}
+
+/// All problems found, so an editor can fix them in one go.
+#[derive(Debug, Clone)]
+pub struct ContentErrors(pub Vec<ContentError>);
+
+impl fmt::Display for ContentErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "the prompts are not usable ({} problem(s)):",
+            self.0.len()
+        )?;
+        for e in &self.0 {
+            writeln!(f, "  {e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ContentErrors {}
+
+pub struct Content {
+    bundles: HashMap<String, FluentBundle<FluentResource>>,
+}
+
+impl fmt::Debug for Content {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut langs: Vec<_> = self.bundles.keys().collect();
+        langs.sort();
+        f.debug_struct("Content")
+            .field("languages", &langs)
+            .finish()
+    }
+}
+
+/// Arguments for a message: `&[("mood", 7.into())]`.
+pub type Args<'a> = &'a [(&'a str, FluentValue<'a>)];
+
+impl Content {
+    /// Loads and validates every language folder under `dir`.
+    pub fn load(dir: &Path) -> Result<Content, ContentErrors> {
+        let mut errors = Vec::new();
+        let mut bundles = HashMap::new();
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) => {
+                return Err(ContentErrors(vec![ContentError {
+                    file: dir.to_path_buf(),
+                    line: None,
+                    key: None,
+                    problem: format!("cannot read the prompts folder: {e}"),
+                }]))
+            }
+        };
+        let mut lang_dirs: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir())
+            .collect();
+        lang_dirs.sort();
+        if !lang_dirs
+            .iter()
+            .any(|p| p.file_name().is_some_and(|n| n == DEFAULT_LANGUAGE))
+        {
+            errors.push(ContentError {
+                file: dir.join(DEFAULT_LANGUAGE),
+                line: None,
+                key: None,
+                problem: format!("the default language folder `{DEFAULT_LANGUAGE}` is missing"),
+            });
+        }
+        for lang_dir in lang_dirs {
+            let lang = lang_dir.file_name().unwrap().to_string_lossy().to_string();
+            match load_language(&lang_dir, &lang) {
+                Ok(bundle) => {
+                    bundles.insert(lang, bundle);
+                }
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(Content { bundles })
+        } else {
+            Err(ContentErrors(errors))
+        }
+    }
+
+    pub fn languages(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.bundles.keys().map(String::as_str).collect();
+        v.sort();
+        v
+    }
+
+    /// The supported language for a Telegram `language_code` ("es-MX" → "es"), else the default.
+    pub fn pick_language(&self, telegram_code: Option<&str>) -> String {
+        telegram_code
+            .map(|c| c.split(['-', '_']).next().unwrap_or(c).to_lowercase())
+            .filter(|c| self.bundles.contains_key(c))
+            .unwrap_or_else(|| DEFAULT_LANGUAGE.to_string())
+    }
+
+    pub fn text(&self, lang: &str, key: &str) -> String {
+        self.text_with(lang, key, &[])
+    }
+
+    /// Formats `key` in `lang` (falling back to the default language). Keys are validated at
+    /// load time, so a missing key here is a programming error caught by the content test.
+    pub fn text_with(&self, lang: &str, key: &str, args: Args<'_>) -> String {
+        let bundle = self
+            .bundles
+            .get(lang)
+            .filter(|b| b.has_message(key))
+            .or_else(|| self.bundles.get(DEFAULT_LANGUAGE))
+            .expect("the default language is loaded");
+        let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
+            tracing::error!(key, "message missing from prompts");
+            return key.to_string();
+        };
+        let mut fargs = FluentArgs::new();
+        for (name, value) in args {
+            fargs.set(*name, value.clone());
+        }
+        let mut errs = Vec::new();
+        let s = bundle.format_pattern(pattern, Some(&fargs), &mut errs);
+        if !errs.is_empty() {
+            tracing::error!(key, ?errs, "message formatting problem");
+        }
+        s.into_owned()
+    }
+}
+
+fn load_language(
+    dir: &Path,
+    lang: &str,
+) -> Result<FluentBundle<FluentResource>, Vec<ContentError>> {
+    let mut errors = Vec::new();
+    let err = |file: &Path, line: Option<usize>, key: Option<&str>, problem: String| ContentError {
+        file: file.to_path_buf(),
+        line,
+        key: key.map(str::to_string),
+        problem,
+    };
+    let langid: LanguageIdentifier = match lang.parse() {
+        Ok(l) => l,
+        Err(_) => {
+            return Err(vec![err(
+                dir,
+                None,
+                None,
+                "the folder name is not a language code (like `en` or `es`)".into(),
+            )])
+        }
+    };
+    let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+    // Telegram shows Unicode isolation marks as stray characters in some clients.
+    bundle.set_use_isolating(false);
+
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    // Where each message is defined: (file, line).
+    let mut defined: BTreeMap<String, (PathBuf, usize)> = BTreeMap::new();
+    let mut variables: BTreeMap<String, Vec<String>> = BTreeMap::new();
+
+    for file in &files {
+        let source = match std::fs::read_to_string(file) {
+            Ok(s) => s,
+            Err(e) => {
+                errors.push(err(
+                    file,
+                    None,
+                    None,
+                    format!("cannot be read as UTF-8 text: {e}"),
+                ));
+                continue;
+            }
+        };
+        let resource = match FluentResource::try_new(source.clone()) {
+            Ok(r) => r,
+            Err((r, parse_errors)) => {
+                for pe in parse_errors {
+                    errors.push(err(
+                        file,
+                        Some(line_of(&source, pe.pos.start)),
+                        None,
+                        format!("syntax error: {}", pe.kind),
+                    ));
+                }
+                r
+            }
+        };
+        for entry in resource.entries() {
+            if let ast::Entry::Message(m) = entry {
+                let id = m.id.name.to_string();
+                let line = find_definition_line(&source, &id);
+                if let Some((other, other_line)) = defined.get(&id) {
+                    errors.push(err(
+                        file,
+                        Some(line),
+                        Some(&id),
+                        format!("defined twice (also at {}:{other_line})", other.display()),
+                    ));
+                    continue;
+                }
+                let mut vars = Vec::new();
+                if let Some(p) = &m.value {
+                    collect_variables(p, &mut vars);
+                }
+                for a in &m.attributes {
+                    collect_variables(&a.value, &mut vars);
+                }
+                variables.insert(id.clone(), vars);
+                defined.insert(id, (file.clone(), line));
+            }
+        }
+        if let Err(clashes) = bundle.add_resource(resource) {
+            for c in clashes {
+                errors.push(err(file, None, None, format!("{c:?}")));
+            }
+        }
+    }
+
+    let is_default = lang == DEFAULT_LANGUAGE;
+    let anchor = files.first().cloned().unwrap_or_else(|| dir.to_path_buf());
+    for (key, allowed) in MESSAGES {
+        let Some((file, line)) = defined.get(*key) else {
+            if is_default {
+                errors.push(err(
+                    &anchor,
+                    None,
+                    Some(key),
+                    format!(
+                        "is missing from {} (every message must exist in the default language)",
+                        dir.display()
+                    ),
+                ));
+            } else {
+                errors.push(err(
+                    &anchor,
+                    None,
+                    Some(key),
+                    format!("is missing from {}", dir.display()),
+                ));
+            }
+            continue;
+        };
+        let message = bundle.get_message(key);
+        let Some(pattern) = message.as_ref().and_then(|m| m.value()) else {
+            errors.push(err(file, Some(*line), Some(key), "has no text".into()));
+            continue;
+        };
+        for v in variables.get(*key).into_iter().flatten() {
+            if !allowed.contains(&v.as_str()) {
+                let provided = if allowed.is_empty() {
+                    "none".to_string()
+                } else {
+                    allowed
+                        .iter()
+                        .map(|a| format!("${a}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                errors.push(err(
+                    file,
+                    Some(*line),
+                    Some(key),
+                    format!("uses ${v}, which the bot does not provide (it provides: {provided})"),
+                ));
+            }
+        }
+        // Format with long sample values to catch references to missing messages and texts
+        // that would exceed Telegram's limit.
+        let mut args = FluentArgs::new();
+        for a in *allowed {
+            args.set(*a, FluentValue::from("x".repeat(40)));
+        }
+        let mut format_errors = Vec::new();
+        let text = bundle.format_pattern(pattern, Some(&args), &mut format_errors);
+        for fe in format_errors {
+            errors.push(err(
+                file,
+                Some(*line),
+                Some(key),
+                format!("cannot be formatted: {fe:?}"),
+            ));
+        }
+        if text.trim().is_empty() {
+            errors.push(err(file, Some(*line), Some(key), "is empty".into()));
+        }
+        let chars = text.chars().count();
+        if chars > TELEGRAM_TEXT_MAX {
+            errors.push(err(
+                file,
+                Some(*line),
+                Some(key),
+                format!("is {chars} characters long; Telegram allows {TELEGRAM_TEXT_MAX}"),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(bundle)
+    } else {
+        Err(errors)
+    }
+}
+
+fn line_of(source: &str, byte: usize) -> usize {
+    source[..byte.min(source.len())].matches('\n').count() + 1
+}
+
+fn find_definition_line(source: &str, id: &str) -> usize {
+    source
+        .lines()
+        .position(|l| {
+            l.strip_prefix(id)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(1, |i| i + 1)
+}
+
+fn collect_variables(pattern: &ast::Pattern<&str>, out: &mut Vec<String>) {
+    for element in &pattern.elements {
+        if let ast::PatternElement::Placeable { expression } = element {
+            collect_in_expression(expression, out);
+        }
+    }
+}
+
+fn collect_in_expression(expression: &ast::Expression<&str>, out: &mut Vec<String>) {
+    match expression {
+        ast::Expression::Select { selector, variants } => {
+            collect_in_inline(selector, out);
+            for v in variants {
+                collect_variables(&v.value, out);
+            }
+        }
+        ast::Expression::Inline(inline) => collect_in_inline(inline, out),
+    }
+}
+
+fn collect_in_inline(inline: &ast::InlineExpression<&str>, out: &mut Vec<String>) {
+    match inline {
+        ast::InlineExpression::VariableReference { id } if !out.iter().any(|v| v == id.name) => {
+            out.push(id.name.to_string());
+        }
+        ast::InlineExpression::FunctionReference { arguments, .. } => {
+            for a in &arguments.positional {
+                collect_in_inline(a, out);
+            }
+            for n in &arguments.named {
+                collect_in_inline(&n.value, out);
+            }
+        }
+        ast::InlineExpression::Placeable { expression } => collect_in_expression(expression, out),
+        _ => {}
+    }
+}

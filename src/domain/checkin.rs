@@ -1,0 +1,446 @@
+//! Check-in answers: parsed into validated values, and the order of the steps.
+//!
+//! Pure: no I/O, no clock. Everything here is unit-tested below.
+
+use std::fmt;
+
+/// Upper bound on a free-text note, in characters. Telegram allows 4096 per message; we keep
+/// notes shorter so a summary that quotes one always fits, and the column has the same CHECK.
+pub const NOTE_MAX_CHARS: usize = 1000;
+
+/// The questions of a check-in, in the order they are asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step {
+    Mood,
+    SleepHours,
+    SleepQuality,
+    Craving,
+    Used,
+    Note,
+}
+
+impl Step {
+    pub const ALL: [Step; 6] = [
+        Step::Mood,
+        Step::SleepHours,
+        Step::SleepQuality,
+        Step::Craving,
+        Step::Used,
+        Step::Note,
+    ];
+
+    /// Stable short code used in the database and in callback data.
+    pub fn code(self) -> &'static str {
+        match self {
+            Step::Mood => "mood",
+            Step::SleepHours => "sleep",
+            Step::SleepQuality => "sq",
+            Step::Craving => "crave",
+            Step::Used => "used",
+            Step::Note => "note",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The step after this one, or `None` when the check-in is complete.
+    pub fn next(self) -> Option<Step> {
+        let i = Step::ALL
+            .iter()
+            .position(|s| *s == self)
+            .expect("step is in ALL");
+        Step::ALL.get(i + 1).copied()
+    }
+
+    /// 1-based position, for "question 2 of 6".
+    pub fn number(self) -> usize {
+        Step::ALL
+            .iter()
+            .position(|s| *s == self)
+            .expect("step is in ALL")
+            + 1
+    }
+}
+
+/// Why an answer was refused. Each maps to a kind sentence in prompts/.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnswerError {
+    /// Not a number where one was expected.
+    NotANumber,
+    /// A number, but outside the allowed range.
+    OutOfRange { min: u32, max: u32 },
+    /// Not one of the offered choices.
+    UnknownChoice,
+    /// A note longer than [`NOTE_MAX_CHARS`].
+    NoteTooLong { chars: usize },
+    /// An empty note (use "skip" instead).
+    EmptyNote,
+}
+
+/// A 0–10 self-rating (mood, sleep quality, craving).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Score(u8);
+
+impl Score {
+    pub const MAX: u8 = 10;
+
+    pub fn new(v: i64) -> Result<Score, AnswerError> {
+        if (0..=i64::from(Self::MAX)).contains(&v) {
+            Ok(Score(v as u8))
+        } else {
+            Err(AnswerError::OutOfRange {
+                min: 0,
+                max: u32::from(Self::MAX),
+            })
+        }
+    }
+
+    /// Accepts what a person types: "7", " 7 ", "7/10".
+    pub fn parse(text: &str) -> Result<Score, AnswerError> {
+        let t = text.trim();
+        let t = t.strip_suffix("/10").unwrap_or(t).trim();
+        let v: i64 = t.parse().map_err(|_| AnswerError::NotANumber)?;
+        Score::new(v)
+    }
+
+    pub fn value(self) -> u8 {
+        self.0
+    }
+}
+
+impl fmt::Display for Score {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// Hours slept last night, kept in minutes (0 to 24 h).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SleepDuration(u16);
+
+impl SleepDuration {
+    pub const MAX_MINUTES: u16 = 24 * 60;
+    /// The largest whole-hour button; typed answers may go up to 24 h.
+    pub const BUTTON_MAX_HOURS: u16 = 14;
+
+    pub fn from_minutes(m: i64) -> Result<SleepDuration, AnswerError> {
+        if (0..=i64::from(Self::MAX_MINUTES)).contains(&m) {
+            Ok(SleepDuration(m as u16))
+        } else {
+            Err(AnswerError::OutOfRange { min: 0, max: 24 })
+        }
+    }
+
+    /// Accepts "7", "7.5", "7,5", "7h", "7 h", "7:30", "7h30".
+    pub fn parse(text: &str) -> Result<SleepDuration, AnswerError> {
+        let t = text.trim().to_lowercase();
+        let t = t
+            .strip_suffix("hours")
+            .or_else(|| t.strip_suffix("hrs"))
+            .or_else(|| t.strip_suffix('h'))
+            .unwrap_or(&t)
+            .trim()
+            .to_string();
+        let minutes = if let Some((h, m)) = t.split_once(':').or_else(|| t.split_once('h')) {
+            let h: i64 = h.trim().parse().map_err(|_| AnswerError::NotANumber)?;
+            let m: i64 = m.trim().parse().map_err(|_| AnswerError::NotANumber)?;
+            if !(0..60).contains(&m) {
+                return Err(AnswerError::NotANumber);
+            }
+            h * 60 + m
+        } else {
+            let v: f64 = t
+                .replace(',', ".")
+                .parse()
+                .map_err(|_| AnswerError::NotANumber)?;
+            if !v.is_finite() {
+                return Err(AnswerError::NotANumber);
+            }
+            (v * 60.0).round() as i64
+        };
+        SleepDuration::from_minutes(minutes)
+    }
+
+    pub fn minutes(self) -> u16 {
+        self.0
+    }
+
+    /// Hours as shown to a person: "7", "7.5", "6.3".
+    pub fn hours_label(self) -> String {
+        let tenths = (u32::from(self.0) * 10 + 30) / 60;
+        if tenths % 10 == 0 {
+            format!("{}", tenths / 10)
+        } else {
+            format!("{}.{}", tenths / 10, tenths % 10)
+        }
+    }
+}
+
+/// "Have you used since your last check-in?" Honest answers must be safe to give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UseAnswer {
+    Yes,
+    No,
+    PreferNotToSay,
+}
+
+impl UseAnswer {
+    pub const ALL: [UseAnswer; 3] = [UseAnswer::Yes, UseAnswer::No, UseAnswer::PreferNotToSay];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            UseAnswer::Yes => "yes",
+            UseAnswer::No => "no",
+            UseAnswer::PreferNotToSay => "skip",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Result<UseAnswer, AnswerError> {
+        UseAnswer::ALL
+            .into_iter()
+            .find(|u| u.code() == code)
+            .ok_or(AnswerError::UnknownChoice)
+    }
+}
+
+/// An optional free-text note. Never logged, never shared with a contact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note(String);
+
+impl Note {
+    pub fn parse(text: &str) -> Result<Note, AnswerError> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Err(AnswerError::EmptyNote);
+        }
+        let chars = t.chars().count();
+        if chars > NOTE_MAX_CHARS {
+            return Err(AnswerError::NoteTooLong { chars });
+        }
+        Ok(Note(t.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// One answer to one step, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    Mood(Score),
+    SleepHours(SleepDuration),
+    SleepQuality(Score),
+    Craving(Score),
+    Used(UseAnswer),
+    /// `None` when the patient skipped the note.
+    Note(Option<Note>),
+}
+
+impl Answer {
+    pub fn step(&self) -> Step {
+        match self {
+            Answer::Mood(_) => Step::Mood,
+            Answer::SleepHours(_) => Step::SleepHours,
+            Answer::SleepQuality(_) => Step::SleepQuality,
+            Answer::Craving(_) => Step::Craving,
+            Answer::Used(_) => Step::Used,
+            Answer::Note(_) => Step::Note,
+        }
+    }
+
+    /// Parses the value part of a button's callback data for `step`.
+    /// Button values are compact codes: scores and whole hours as numbers, choices as codes.
+    pub fn from_button(step: Step, value: &str) -> Result<Answer, AnswerError> {
+        let number = || -> Result<i64, AnswerError> {
+            // Only plain ASCII digits: "+7", " 7" or "07x" are not something our buttons send.
+            if value.is_empty() || value.len() > 4 || !value.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(AnswerError::NotANumber);
+            }
+            value.parse().map_err(|_| AnswerError::NotANumber)
+        };
+        match step {
+            Step::Mood => Ok(Answer::Mood(Score::new(number()?)?)),
+            Step::SleepQuality => Ok(Answer::SleepQuality(Score::new(number()?)?)),
+            Step::Craving => Ok(Answer::Craving(Score::new(number()?)?)),
+            Step::SleepHours => {
+                let h = number()?;
+                if h > i64::from(SleepDuration::BUTTON_MAX_HOURS) {
+                    return Err(AnswerError::OutOfRange {
+                        min: 0,
+                        max: u32::from(SleepDuration::BUTTON_MAX_HOURS),
+                    });
+                }
+                Ok(Answer::SleepHours(SleepDuration::from_minutes(h * 60)?))
+            }
+            Step::Used => Ok(Answer::Used(UseAnswer::from_code(value)?)),
+            Step::Note => {
+                if value == "skip" {
+                    Ok(Answer::Note(None))
+                } else {
+                    Err(AnswerError::UnknownChoice)
+                }
+            }
+        }
+    }
+
+    /// Parses typed text as an answer to `step`. Typing is optional: buttons are the main path.
+    pub fn from_text(step: Step, text: &str) -> Result<Answer, AnswerError> {
+        match step {
+            Step::Mood => Ok(Answer::Mood(Score::parse(text)?)),
+            Step::SleepHours => Ok(Answer::SleepHours(SleepDuration::parse(text)?)),
+            Step::SleepQuality => Ok(Answer::SleepQuality(Score::parse(text)?)),
+            Step::Craving => Ok(Answer::Craving(Score::parse(text)?)),
+            Step::Used => {
+                let t = text.trim().to_lowercase();
+                match t.as_str() {
+                    "yes" | "y" => Ok(Answer::Used(UseAnswer::Yes)),
+                    "no" | "n" => Ok(Answer::Used(UseAnswer::No)),
+                    _ => Err(AnswerError::UnknownChoice),
+                }
+            }
+            Step::Note => Ok(Answer::Note(Some(Note::parse(text)?))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_run_in_order_and_end_after_the_note() {
+        let mut s = Step::Mood;
+        let mut seen = vec![s];
+        while let Some(n) = s.next() {
+            seen.push(n);
+            s = n;
+        }
+        assert_eq!(seen, Step::ALL.to_vec());
+        assert_eq!(Step::Note.next(), None);
+        assert_eq!(Step::Mood.number(), 1);
+        assert_eq!(Step::Note.number(), 6);
+    }
+
+    #[test]
+    fn step_codes_round_trip() {
+        for s in Step::ALL {
+            assert_eq!(Step::from_code(s.code()), Some(s));
+        }
+        assert_eq!(Step::from_code("mood2"), None);
+    }
+
+    #[test]
+    fn scores_accept_zero_to_ten_only() {
+        assert_eq!(Score::parse("0").unwrap().value(), 0);
+        assert_eq!(Score::parse(" 10 ").unwrap().value(), 10);
+        assert_eq!(Score::parse("7/10").unwrap().value(), 7);
+        assert_eq!(
+            Score::parse("11"),
+            Err(AnswerError::OutOfRange { min: 0, max: 10 })
+        );
+        assert_eq!(
+            Score::parse("-1"),
+            Err(AnswerError::OutOfRange { min: 0, max: 10 })
+        );
+        assert_eq!(Score::parse("seven"), Err(AnswerError::NotANumber));
+        assert_eq!(Score::parse(""), Err(AnswerError::NotANumber));
+        assert_eq!(Score::parse("6.5"), Err(AnswerError::NotANumber));
+    }
+
+    #[test]
+    fn sleep_accepts_common_ways_of_typing_hours() {
+        let m = |t: &str| SleepDuration::parse(t).map(|d| d.minutes());
+        assert_eq!(m("7"), Ok(420));
+        assert_eq!(m("7.5"), Ok(450));
+        assert_eq!(m("7,5"), Ok(450));
+        assert_eq!(m("7h"), Ok(420));
+        assert_eq!(m("7 hours"), Ok(420));
+        assert_eq!(m("7:30"), Ok(450));
+        assert_eq!(m("7h30"), Ok(450));
+        assert_eq!(m("0"), Ok(0));
+        assert_eq!(m("24"), Ok(1440));
+        assert_eq!(m("25"), Err(AnswerError::OutOfRange { min: 0, max: 24 }));
+        assert_eq!(m("-2"), Err(AnswerError::OutOfRange { min: 0, max: 24 }));
+        assert_eq!(m("7:75"), Err(AnswerError::NotANumber));
+        assert_eq!(m("lots"), Err(AnswerError::NotANumber));
+        assert_eq!(m("NaN"), Err(AnswerError::NotANumber));
+        assert_eq!(m("inf"), Err(AnswerError::NotANumber));
+    }
+
+    #[test]
+    fn sleep_hours_label_is_short() {
+        assert_eq!(SleepDuration::from_minutes(420).unwrap().hours_label(), "7");
+        assert_eq!(
+            SleepDuration::from_minutes(450).unwrap().hours_label(),
+            "7.5"
+        );
+        assert_eq!(SleepDuration::from_minutes(0).unwrap().hours_label(), "0");
+    }
+
+    #[test]
+    fn button_values_are_strict() {
+        assert_eq!(
+            Answer::from_button(Step::Mood, "7"),
+            Ok(Answer::Mood(Score::new(7).unwrap()))
+        );
+        assert!(Answer::from_button(Step::Mood, "11").is_err());
+        assert!(Answer::from_button(Step::Mood, "+7").is_err());
+        assert!(Answer::from_button(Step::Mood, " 7").is_err());
+        assert!(Answer::from_button(Step::Mood, "99999999999").is_err());
+        assert!(Answer::from_button(Step::Mood, "").is_err());
+        assert_eq!(
+            Answer::from_button(Step::SleepHours, "14"),
+            Ok(Answer::SleepHours(
+                SleepDuration::from_minutes(840).unwrap()
+            ))
+        );
+        assert!(Answer::from_button(Step::SleepHours, "15").is_err());
+        assert_eq!(
+            Answer::from_button(Step::Used, "skip"),
+            Ok(Answer::Used(UseAnswer::PreferNotToSay))
+        );
+        assert!(Answer::from_button(Step::Used, "maybe").is_err());
+        assert_eq!(
+            Answer::from_button(Step::Note, "skip"),
+            Ok(Answer::Note(None))
+        );
+        assert!(Answer::from_button(Step::Note, "hello").is_err());
+    }
+
+    #[test]
+    fn notes_are_trimmed_and_bounded() {
+        assert_eq!(Note::parse("  tired  ").unwrap().as_str(), "tired");
+        assert_eq!(Note::parse("   "), Err(AnswerError::EmptyNote));
+        let long = "é".repeat(NOTE_MAX_CHARS);
+        assert!(
+            Note::parse(&long).is_ok(),
+            "the limit counts characters, not bytes"
+        );
+        let too_long = "a".repeat(NOTE_MAX_CHARS + 1);
+        assert_eq!(
+            Note::parse(&too_long),
+            Err(AnswerError::NoteTooLong {
+                chars: NOTE_MAX_CHARS + 1
+            })
+        );
+    }
+
+    #[test]
+    fn typed_use_answer_accepts_yes_and_no_only() {
+        assert_eq!(
+            Answer::from_text(Step::Used, "Yes"),
+            Ok(Answer::Used(UseAnswer::Yes))
+        );
+        assert_eq!(
+            Answer::from_text(Step::Used, " no "),
+            Ok(Answer::Used(UseAnswer::No))
+        );
+        assert_eq!(
+            Answer::from_text(Step::Used, "dunno"),
+            Err(AnswerError::UnknownChoice)
+        );
+    }
+}

@@ -1,0 +1,6 @@
+//! Pure domain logic: no teloxide, no sqlx, no clock. Functions take `now` and data and return
+//! decisions, so everything here is tested without a network or a database.
+
+pub mod callback;
+pub mod checkin;
+pub mod timezone;

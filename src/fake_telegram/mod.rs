@@ -1,0 +1,526 @@
+//! A fake Telegram Bot API server for tests, benchmarks and a no-token sandbox.
+//!
+//! It speaks the Bot API as teloxide sends it (`POST /bot<token>/<Method>`, method names in any
+//! case, JSON, form or multipart bodies), answers like Telegram (Message objects, the
+//! `{"ok":false,...}` error envelope with Telegram's exact descriptions, getUpdates offset and
+//! long-poll semantics, 409 for a second poller), and enforces Telegram's limits (text 1–4096
+//! characters, callback data 1–64 bytes, web-only button URLs, 200-character toasts).
+//!
+//! Tests act as users (send text, tap a button of a given message), read each chat's transcript
+//! and tell it to fail: 429 with retry_after, 5xx, 403 blocked or deactivated, slow replies.
+
+mod api;
+mod markup;
+
+pub use markup::Button;
+
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub const DEFAULT_TOKEN: &str = "123456789:TEST-fake-token";
+pub const BOT_ID: i64 = 123456789;
+pub const BOT_USERNAME: &str = "recovery_checkin_test_bot";
+
+/// A failure to inject into the next matching requests.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    /// 429 Too Many Requests with `parameters.retry_after` in seconds.
+    RetryAfter(u32),
+    /// 500 Internal Server Error.
+    ServerError,
+    /// 502 Bad Gateway with an HTML body, as a proxy in front of Telegram would send.
+    BadGateway,
+    /// Answer normally, but only after this long.
+    Delay(Duration),
+}
+
+#[derive(Debug, Clone)]
+struct FaultRule {
+    /// Lower-case method name, or `None` for any method.
+    method: Option<String>,
+    fault: Fault,
+    remaining: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct FakeUser {
+    pub id: i64,
+    pub first_name: String,
+    pub language_code: Option<String>,
+    pub blocked_bot: bool,
+    pub deactivated: bool,
+}
+
+/// One message in a chat, as the user would see it now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatMessage {
+    pub message_id: i32,
+    pub from_bot: bool,
+    pub text: String,
+    pub keyboard: Vec<Vec<Button>>,
+    /// How many times the bot edited it.
+    pub edits: u32,
+    pub date: i64,
+}
+
+impl ChatMessage {
+    pub fn buttons(&self) -> impl Iterator<Item = &Button> {
+        self.keyboard.iter().flatten()
+    }
+
+    pub fn button(&self, label: &str) -> Option<&Button> {
+        self.buttons().find(|b| b.text == label)
+    }
+
+    pub fn has_button(&self, label: &str) -> bool {
+        self.button(label).is_some()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CallbackRecord {
+    pub user_id: i64,
+    pub data: String,
+    pub answered: bool,
+    pub toast: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestRecord {
+    pub method: String,
+    /// The HTTP status the fake answered with.
+    pub status: u16,
+}
+
+/// Everything the fake knows. Tests read it through [`FakeTelegram::read`] and `wait_for`.
+#[derive(Debug, Default)]
+pub struct State {
+    pub users: HashMap<i64, FakeUser>,
+    pub chats: BTreeMap<i64, Vec<ChatMessage>>,
+    next_message_id: HashMap<i64, i32>,
+    /// Updates not yet confirmed, ascending by id.
+    pending: Vec<(i64, Value)>,
+    /// Every update ever queued, for re-delivery.
+    all_updates: BTreeMap<i64, Value>,
+    next_update_id: i64,
+    /// Every update below this id has been confirmed by an offset.
+    pub confirmed_below: i64,
+    pub callbacks: HashMap<String, CallbackRecord>,
+    next_callback: u64,
+    faults: Vec<FaultRule>,
+    poll_generation: u64,
+    pub requests: Vec<RequestRecord>,
+    pub commands: Value,
+    clock_offset: i64,
+}
+
+impl State {
+    pub fn bot_messages(&self, chat_id: i64) -> Vec<&ChatMessage> {
+        self.chats
+            .get(&chat_id)
+            .map(|c| c.iter().filter(|m| m.from_bot).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn last_bot_message(&self, chat_id: i64) -> Option<&ChatMessage> {
+        self.chats
+            .get(&chat_id)
+            .and_then(|c| c.iter().rev().find(|m| m.from_bot))
+    }
+
+    pub fn message(&self, chat_id: i64, message_id: i32) -> Option<&ChatMessage> {
+        self.chats
+            .get(&chat_id)
+            .and_then(|c| c.iter().find(|m| m.message_id == message_id))
+    }
+
+    pub fn count(&self, method: &str) -> usize {
+        let m = method.to_ascii_lowercase();
+        self.requests.iter().filter(|r| r.method == m).count()
+    }
+
+    pub fn pending_updates(&self) -> usize {
+        self.pending.len()
+    }
+
+    fn now(&self) -> i64 {
+        chrono::Utc::now().timestamp() + self.clock_offset
+    }
+}
+
+pub(crate) struct Shared {
+    pub(crate) token: String,
+    pub(crate) state: Mutex<State>,
+    /// Bumped on every change so waiters wake up.
+    pub(crate) version: watch::Sender<u64>,
+}
+
+impl Shared {
+    pub(crate) fn changed(&self) {
+        self.version.send_modify(|v| *v += 1);
+    }
+}
+
+/// A running fake server. Dropping it stops the server.
+pub struct FakeTelegram {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    server: JoinHandle<()>,
+}
+
+impl Drop for FakeTelegram {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl FakeTelegram {
+    /// Starts on a free loopback port with [`DEFAULT_TOKEN`].
+    pub async fn start() -> FakeTelegram {
+        FakeTelegram::start_with_token(DEFAULT_TOKEN).await
+    }
+
+    pub async fn start_with_token(token: &str) -> FakeTelegram {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a loopback port");
+        let addr = listener.local_addr().expect("local address");
+        let (version, _) = watch::channel(0);
+        let shared = Arc::new(Shared {
+            token: token.to_string(),
+            state: Mutex::new(State {
+                next_update_id: 1000,
+                confirmed_below: 0,
+                commands: json!([]),
+                ..State::default()
+            }),
+            version,
+        });
+        let app = api::router(shared.clone());
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        FakeTelegram {
+            shared,
+            addr,
+            server,
+        }
+    }
+
+    pub fn token(&self) -> &str {
+        &self.shared.token
+    }
+
+    /// The base URL to give teloxide (`TELOXIDE_API_URL`).
+    pub fn api_url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
+        let out = f(&mut self.shared.state.lock().unwrap());
+        self.shared.changed();
+        out
+    }
+
+    /// Reads the state.
+    pub fn read<T>(&self, f: impl FnOnce(&State) -> T) -> T {
+        f(&self.shared.state.lock().unwrap())
+    }
+
+    /// A Telegram user who has opened a private chat with the bot (chat id = user id).
+    pub fn add_user(&self, id: i64, first_name: &str, language_code: Option<&str>) {
+        self.with(|s| {
+            s.users.insert(
+                id,
+                FakeUser {
+                    id,
+                    first_name: first_name.to_string(),
+                    language_code: language_code.map(str::to_string),
+                    blocked_bot: false,
+                    deactivated: false,
+                },
+            );
+            s.chats.entry(id).or_default();
+        });
+    }
+
+    /// The user blocks the bot: sends to them fail with 403 from now on.
+    pub fn block_bot(&self, user_id: i64, blocked: bool) {
+        self.with(|s| {
+            if let Some(u) = s.users.get_mut(&user_id) {
+                u.blocked_bot = blocked;
+            }
+        });
+    }
+
+    pub fn deactivate(&self, user_id: i64) {
+        self.with(|s| {
+            if let Some(u) = s.users.get_mut(&user_id) {
+                u.deactivated = true;
+            }
+        });
+    }
+
+    /// Fails the next `times` requests of `method` (any case; `None` = any method).
+    pub fn fail_next(&self, method: Option<&str>, fault: Fault, times: u32) {
+        self.with(|s| {
+            s.faults.push(FaultRule {
+                method: method.map(str::to_ascii_lowercase),
+                fault,
+                remaining: times,
+            })
+        });
+    }
+
+    /// The user sends a text message in their private chat. Returns the update id.
+    pub fn user_sends(&self, user_id: i64, text: &str) -> i64 {
+        self.with(|s| {
+            let user = s.users.get(&user_id).cloned().expect("add_user first");
+            let date = s.now();
+            let message_id = next_message_id(s, user_id);
+            s.chats.entry(user_id).or_default().push(ChatMessage {
+                message_id,
+                from_bot: false,
+                text: text.to_string(),
+                keyboard: vec![],
+                edits: 0,
+                date,
+            });
+            let mut message = json!({
+                "message_id": message_id,
+                "date": date,
+                "chat": private_chat(&user),
+                "from": user_json(&user),
+                "text": text,
+            });
+            if text.starts_with('/') {
+                let len = text
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .encode_utf16()
+                    .count();
+                message["entities"] = json!([{"type": "bot_command", "offset": 0, "length": len}]);
+            }
+            queue_update(s, json!({ "message": message }))
+        })
+    }
+
+    /// The user sends a sticker (a message without text).
+    pub fn user_sends_sticker(&self, user_id: i64) -> i64 {
+        self.with(|s| {
+            let user = s.users.get(&user_id).cloned().expect("add_user first");
+            let date = s.now();
+            let message_id = next_message_id(s, user_id);
+            let message = json!({
+                "message_id": message_id,
+                "date": date,
+                "chat": private_chat(&user),
+                "from": user_json(&user),
+                "sticker": {
+                    "file_id": "CAACAgIAAxkBAAEBsticker", "file_unique_id": "AgADsticker",
+                    "type": "regular", "width": 512, "height": 512,
+                    "is_animated": false, "is_video": false
+                }
+            });
+            queue_update(s, json!({ "message": message }))
+        })
+    }
+
+    /// The user writes in a group the bot is in.
+    pub fn group_message(&self, group_id: i64, user_id: i64, text: &str) -> i64 {
+        self.with(|s| {
+            let user = s.users.get(&user_id).cloned().expect("add_user first");
+            let date = s.now();
+            let message_id = next_message_id(s, group_id);
+            let message = json!({
+                "message_id": message_id,
+                "date": date,
+                "chat": {"id": group_id, "type": "group", "title": "Some group"},
+                "from": user_json(&user),
+                "text": text,
+            });
+            s.chats.entry(group_id).or_default();
+            queue_update(s, json!({ "message": message }))
+        })
+    }
+
+    /// The user taps a button with this `callback_data` on `message_id`, whatever the message
+    /// really shows (a modified client can send anything). Returns the callback query id.
+    pub fn user_taps_data(&self, user_id: i64, message_id: i32, data: &str) -> String {
+        self.with(|s| {
+            let user = s.users.get(&user_id).cloned().expect("add_user first");
+            let msg = s
+                .message(user_id, message_id)
+                .cloned()
+                .unwrap_or_else(|| panic!("no message {message_id} in chat {user_id}"));
+            s.next_callback += 1;
+            let id = format!("cbq-{}", s.next_callback);
+            s.callbacks.insert(
+                id.clone(),
+                CallbackRecord {
+                    user_id,
+                    data: data.to_string(),
+                    answered: false,
+                    toast: None,
+                },
+            );
+            let message = message_json(&user, user_id, &msg);
+            let update = json!({
+                "callback_query": {
+                    "id": id,
+                    "from": user_json(&user),
+                    "message": message,
+                    "chat_instance": format!("ci-{user_id}"),
+                    "data": data,
+                }
+            });
+            queue_update(s, update);
+            id
+        })
+    }
+
+    /// The user taps the button labelled `label` on `message_id`. Panics if there is none,
+    /// listing the buttons that are there.
+    pub fn user_taps(&self, user_id: i64, message_id: i32, label: &str) -> String {
+        let data = self.read(|s| {
+            let msg = s
+                .message(user_id, message_id)
+                .unwrap_or_else(|| panic!("no message {message_id} in chat {user_id}"));
+            let labels: Vec<&str> = msg.buttons().map(|b| b.text.as_str()).collect();
+            msg.button(label)
+                .and_then(|b| b.callback_data.clone())
+                .unwrap_or_else(|| {
+                    panic!("no button {label:?} on message {message_id}; buttons: {labels:?}")
+                })
+        });
+        self.user_taps_data(user_id, message_id, &data)
+    }
+
+    /// Queues an already delivered update again, as Telegram does when a confirmation is lost.
+    pub fn redeliver(&self, update_id: i64) {
+        self.with(|s| {
+            let u = s
+                .all_updates
+                .get(&update_id)
+                .cloned()
+                .expect("known update");
+            if !s.pending.iter().any(|(id, _)| *id == update_id) {
+                s.pending.push((update_id, u));
+                s.pending.sort_by_key(|(id, _)| *id);
+            }
+        });
+    }
+
+    /// Waits until `f` returns `Some`, re-checking on every change. Panics after 20 s with
+    /// `what` and every chat's transcript, so a failing test says what it was waiting for.
+    pub async fn wait_for<T>(&self, what: &str, f: impl Fn(&State) -> Option<T>) -> T {
+        let mut rx = self.shared.version.subscribe();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(v) = self.read(&f) {
+                return v;
+            }
+            match tokio::time::timeout_at(deadline, rx.changed()).await {
+                Ok(Ok(())) => {}
+                _ => {
+                    let dump = self.read(|s| format!("{:#?}", s.chats));
+                    panic!("timed out waiting for: {what}\ntranscripts: {dump}");
+                }
+            }
+        }
+    }
+
+    /// Waits for the bot's `n`-th message (1-based) in a chat, counting from the start.
+    pub async fn wait_for_bot_message(&self, chat_id: i64, n: usize) -> ChatMessage {
+        self.wait_for(&format!("bot message #{n} in chat {chat_id}"), |s| {
+            s.bot_messages(chat_id).get(n - 1).map(|m| (*m).clone())
+        })
+        .await
+    }
+
+    /// Waits until the callback query was answered; returns its toast.
+    pub async fn wait_for_answer(&self, query_id: &str) -> Option<String> {
+        self.wait_for(&format!("answer to callback {query_id}"), |s| {
+            s.callbacks
+                .get(query_id)
+                .filter(|c| c.answered)
+                .map(|c| c.toast.clone())
+        })
+        .await
+    }
+
+    /// Waits until every queued update has been confirmed by the bot's offset.
+    pub async fn wait_until_confirmed(&self) {
+        self.wait_for("all updates confirmed", |s| {
+            s.pending.is_empty().then_some(())
+        })
+        .await
+    }
+
+    pub fn bot_messages(&self, chat_id: i64) -> Vec<ChatMessage> {
+        self.read(|s| s.bot_messages(chat_id).into_iter().cloned().collect())
+    }
+
+    pub fn message(&self, chat_id: i64, message_id: i32) -> Option<ChatMessage> {
+        self.read(|s| s.message(chat_id, message_id).cloned())
+    }
+
+    pub fn request_count(&self, method: &str) -> usize {
+        self.read(|s| s.count(method))
+    }
+}
+
+fn next_message_id(s: &mut State, chat_id: i64) -> i32 {
+    let n = s.next_message_id.entry(chat_id).or_insert(0);
+    *n += 1;
+    *n
+}
+
+fn queue_update(s: &mut State, mut update: Value) -> i64 {
+    let id = s.next_update_id;
+    s.next_update_id += 1;
+    update["update_id"] = json!(id);
+    s.pending.push((id, update.clone()));
+    s.all_updates.insert(id, update);
+    id
+}
+
+fn user_json(u: &FakeUser) -> Value {
+    let mut v = json!({"id": u.id, "is_bot": false, "first_name": u.first_name});
+    if let Some(l) = &u.language_code {
+        v["language_code"] = json!(l);
+    }
+    v
+}
+
+fn private_chat(u: &FakeUser) -> Value {
+    json!({"id": u.id, "type": "private", "first_name": u.first_name})
+}
+
+pub(crate) fn bot_user() -> Value {
+    json!({"id": BOT_ID, "is_bot": true, "first_name": "Recovery Check-in", "username": BOT_USERNAME})
+}
+
+fn message_json(user: &FakeUser, chat_id: i64, m: &ChatMessage) -> Value {
+    let mut v = json!({
+        "message_id": m.message_id,
+        "date": m.date,
+        "chat": if chat_id == user.id { private_chat(user) } else { json!({"id": chat_id, "type": "private", "first_name": "?"}) },
+        "from": if m.from_bot { bot_user() } else { user_json(user) },
+        "text": m.text,
+    });
+    if !m.keyboard.is_empty() {
+        v["reply_markup"] = markup::to_json(&m.keyboard);
+    }
+    v
+}

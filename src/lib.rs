@@ -1,0 +1,14 @@
+//! Recovery check-in bot: daily check-ins for people in early recovery from cocaine use.
+//!
+//! Layers: `domain` (pure logic), `store` (SQLite), `telegram` (teloxide wiring and features),
+//! `content` (texts from prompts/), `app` (start/stop). `fake_telegram` is a fake Bot API
+//! server used by the tests, benchmarks and a no-token sandbox.
+
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod content;
+pub mod domain;
+pub mod fake_telegram;
+pub mod store;
+pub mod telegram;

@@ -1,0 +1,65 @@
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use recovery_checkin_bot::{app, config, content::Content, store::Db};
+use tracing_subscriber::EnvFilter;
+
+/// Daily check-ins for people in early recovery from cocaine use, on Telegram.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the bot (needs TELOXIDE_TOKEN). Creates and migrates the database on its own.
+    Run,
+    /// Create the database if needed and apply migrations, then exit.
+    Migrate,
+    /// Check every file under prompts/ and report problems with file, line and message.
+    CheckContent,
+}
+
+#[tokio::main]
+async fn main() {
+    // A missing .env is fine; a malformed one is reported.
+    if let Err(e) = dotenvy::dotenv() {
+        if !e.not_found() {
+            eprintln!("error: .env could not be read: {e}");
+            std::process::exit(2);
+        }
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("LOG_LEVEL")
+                .unwrap_or_else(|_| EnvFilter::new("info,teloxide=warn,sqlx=warn")),
+        )
+        .init();
+    if let Err(e) = real_main(Cli::parse()).await {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn real_main(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run => app::run(config::Config::from_env()?).await,
+        Command::Migrate => {
+            let db = Db::open(&config::database_url()).await?;
+            println!("database ready: {}", db.path().display());
+            db.close().await;
+            Ok(())
+        }
+        Command::CheckContent => {
+            let dir = config::prompts_dir();
+            let content = Content::load(&dir)?;
+            println!(
+                "{}: all messages present and valid in: {}",
+                dir.display(),
+                content.languages().join(", ")
+            );
+            Ok(())
+        }
+    }
+}

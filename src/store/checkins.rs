@@ -1,0 +1,178 @@
+//! Check-ins: one row each, answers written as they are given.
+
+use super::{Db, Tx};
+use crate::domain::checkin::{Answer, Step};
+use anyhow::Result;
+use sqlx::Row;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Open,
+    Completed,
+    Abandoned,
+}
+
+#[derive(Debug, Clone)]
+pub struct Checkin {
+    pub id: i64,
+    pub patient_id: i64,
+    pub status: Status,
+    /// The question being asked; `None` once closed.
+    pub step: Option<Step>,
+    pub message_id: Option<i32>,
+    pub mood: Option<u8>,
+    pub sleep_minutes: Option<u16>,
+    pub sleep_quality: Option<u8>,
+    pub craving: Option<u8>,
+    pub used: Option<String>,
+    pub has_note: bool,
+}
+
+/// `SELECT <all columns> FROM checkins <rest>`, as a static string.
+macro_rules! select {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, patient_id, status, step, message_id, mood, sleep_minutes, sleep_quality, ",
+            "craving, used, note IS NOT NULL AS has_note FROM checkins ",
+            $rest
+        )
+    };
+}
+
+fn from_row(r: sqlx::sqlite::SqliteRow) -> Checkin {
+    let status: String = r.get("status");
+    let step: Option<String> = r.get("step");
+    Checkin {
+        id: r.get("id"),
+        patient_id: r.get("patient_id"),
+        status: match status.as_str() {
+            "open" => Status::Open,
+            "completed" => Status::Completed,
+            _ => Status::Abandoned,
+        },
+        step: step.as_deref().and_then(Step::from_code),
+        message_id: r.get::<Option<i64>, _>("message_id").map(|m| m as i32),
+        mood: r.get::<Option<i64>, _>("mood").map(|v| v as u8),
+        sleep_minutes: r.get::<Option<i64>, _>("sleep_minutes").map(|v| v as u16),
+        sleep_quality: r.get::<Option<i64>, _>("sleep_quality").map(|v| v as u8),
+        craving: r.get::<Option<i64>, _>("craving").map(|v| v as u8),
+        used: r.get("used"),
+        has_note: r.get::<i64, _>("has_note") != 0,
+    }
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<Checkin>> {
+    let row = sqlx::query(select!("WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map(from_row))
+}
+
+pub async fn open_for(db: &Db, patient_id: i64) -> Result<Option<Checkin>> {
+    let row = sqlx::query(select!("WHERE patient_id = ? AND status = 'open'"))
+        .bind(patient_id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map(from_row))
+}
+
+/// Starts a new check-in. An open one is closed as abandoned, keeping its answers; it is
+/// returned so its message can be tidied.
+pub async fn start(tx: &mut Tx, patient_id: i64, now: i64) -> Result<(Checkin, Option<Checkin>)> {
+    let previous = sqlx::query(select!("WHERE patient_id = ? AND status = 'open'"))
+        .bind(patient_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(from_row);
+    if let Some(p) = &previous {
+        sqlx::query(
+            "UPDATE checkins SET status = 'abandoned', step = NULL, updated_at = ? WHERE id = ?",
+        )
+        .bind(now)
+        .bind(p.id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO checkins (patient_id, status, step, started_at, updated_at)
+         VALUES (?, 'open', ?, ?, ?) RETURNING id",
+    )
+    .bind(patient_id)
+    .bind(Step::ALL[0].code())
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    let row = sqlx::query(select!("WHERE id = ?"))
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok((from_row(row), previous))
+}
+
+pub async fn set_message_id(db: &Db, checkin_id: i64, message_id: i32) -> Result<()> {
+    let mut tx = db.write().await?;
+    sqlx::query("UPDATE checkins SET message_id = ? WHERE id = ?")
+        .bind(message_id)
+        .bind(checkin_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Stores `answer` if, and only if, the check-in is open, belongs to `patient_id` and is at
+/// the answer's step; then moves to the next step (or completes). Returns the updated check-in,
+/// or `None` when the answer no longer applies (double tap, old keyboard, someone else's).
+pub async fn record_answer(
+    tx: &mut Tx,
+    checkin_id: i64,
+    patient_id: i64,
+    answer: &Answer,
+    now: i64,
+) -> Result<Option<Checkin>> {
+    let step = answer.step();
+    let next = step.next();
+    let (number, text): (Option<i64>, Option<String>) = match answer {
+        Answer::Mood(s) | Answer::SleepQuality(s) | Answer::Craving(s) => {
+            (Some(i64::from(s.value())), None)
+        }
+        Answer::SleepHours(d) => (Some(i64::from(d.minutes())), None),
+        Answer::Used(u) => (None, Some(u.code().to_string())),
+        Answer::Note(n) => (None, n.as_ref().map(|n| n.as_str().to_string())),
+    };
+    let changed = sqlx::query(
+        "UPDATE checkins SET
+            mood          = CASE WHEN ?1 = 'mood'  THEN ?2 ELSE mood END,
+            sleep_minutes = CASE WHEN ?1 = 'sleep' THEN ?2 ELSE sleep_minutes END,
+            sleep_quality = CASE WHEN ?1 = 'sq'    THEN ?2 ELSE sleep_quality END,
+            craving       = CASE WHEN ?1 = 'crave' THEN ?2 ELSE craving END,
+            used          = CASE WHEN ?1 = 'used'  THEN ?3 ELSE used END,
+            note          = CASE WHEN ?1 = 'note'  THEN ?3 ELSE note END,
+            note_skipped  = CASE WHEN ?1 = 'note' AND ?3 IS NULL THEN 1 ELSE note_skipped END,
+            step          = ?4,
+            status        = CASE WHEN ?4 IS NULL THEN 'completed' ELSE 'open' END,
+            completed_at  = CASE WHEN ?4 IS NULL THEN ?5 ELSE NULL END,
+            updated_at    = ?5
+         WHERE id = ?6 AND patient_id = ?7 AND status = 'open' AND step = ?1",
+    )
+    .bind(step.code())
+    .bind(number)
+    .bind(text)
+    .bind(next.map(Step::code))
+    .bind(now)
+    .bind(checkin_id)
+    .bind(patient_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(None);
+    }
+    let row = sqlx::query(select!("WHERE id = ?"))
+        .bind(checkin_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(Some(from_row(row)))
+}

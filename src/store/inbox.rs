@@ -1,0 +1,97 @@
+//! Durable intake: updates are written here before the offset that confirms them is sent.
+
+use super::{Db, Tx};
+use anyhow::Result;
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct InboxRow {
+    pub update_id: i64,
+    pub chat_key: i64,
+    pub payload: String,
+}
+
+/// Records a batch in one transaction. Re-delivered updates (same update_id) are ignored.
+/// Returns how many were new.
+pub async fn record_batch(db: &Db, batch: &[(i64, i64, String)], now: i64) -> Result<u64> {
+    let mut tx = db.write().await?;
+    let mut new = 0;
+    for (update_id, chat_key, payload) in batch {
+        new += sqlx::query(
+            "INSERT INTO inbox (update_id, chat_key, payload, received_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (update_id) DO NOTHING",
+        )
+        .bind(update_id)
+        .bind(chat_key)
+        .bind(payload)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    }
+    tx.commit().await?;
+    Ok(new)
+}
+
+/// The getUpdates offset that confirms everything already recorded.
+pub async fn next_offset(db: &Db) -> Result<i64> {
+    let max: Option<i64> = sqlx::query_scalar("SELECT MAX(update_id) FROM inbox")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(max.map_or(0, |m| m + 1))
+}
+
+/// Unhandled updates, oldest first.
+pub async fn unhandled(db: &Db, limit: i64) -> Result<Vec<InboxRow>> {
+    let rows = sqlx::query(
+        "SELECT update_id, chat_key, payload FROM inbox
+         WHERE handled_at IS NULL ORDER BY update_id LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| InboxRow {
+            update_id: r.get(0),
+            chat_key: r.get(1),
+            payload: r.get::<Option<String>, _>(2).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// Marks an update handled and forgets its content. Idempotent.
+pub async fn mark_handled(tx: &mut Tx, update_id: i64, now: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE inbox SET handled_at = ?, payload = NULL WHERE update_id = ? AND handled_at IS NULL",
+    )
+    .bind(now)
+    .bind(update_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn is_handled(db: &Db, update_id: i64) -> Result<bool> {
+    let handled: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT handled_at FROM inbox WHERE update_id = ?")
+            .bind(update_id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(matches!(handled, Some(Some(_))))
+}
+
+/// Deletes handled rows older than `before`, keeping the newest row so the offset survives.
+pub async fn prune(db: &Db, before: i64) -> Result<u64> {
+    let mut tx = db.write().await?;
+    let n = sqlx::query(
+        "DELETE FROM inbox WHERE handled_at IS NOT NULL AND handled_at < ?
+         AND update_id < (SELECT MAX(update_id) FROM inbox)",
+    )
+    .bind(before)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(n)
+}

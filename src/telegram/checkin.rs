@@ -1,0 +1,328 @@
+//! The check-in: one message, edited step by step as the patient taps.
+//!
+//! Each answer is committed as it is given, together with marking its update handled, so a
+//! check-in abandoned halfway keeps what was answered and a re-delivered update cannot store
+//! an answer twice. When the patient types instead of tapping, the check-in message moves down
+//! below their text so the buttons stay in reach.
+
+use super::router::Tap;
+use super::{support, Ctx, Event};
+use crate::domain::checkin::{Answer, AnswerError, SleepDuration, Step, NOTE_MAX_CHARS};
+use crate::store::checkins::{self, Checkin, Status};
+use crate::store::inbox;
+use crate::store::patients::Patient;
+use anyhow::Result;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+fn question_key(step: Step) -> &'static str {
+    match step {
+        Step::Mood => "checkin-mood",
+        Step::SleepHours => "checkin-sleep-hours",
+        Step::SleepQuality => "checkin-sleep-quality",
+        Step::Craving => "checkin-craving",
+        Step::Used => "checkin-used",
+        Step::Note => "checkin-note",
+    }
+}
+
+fn step_text(ctx: &Ctx, lang: &str, step: Step) -> String {
+    let progress = ctx.t_with(
+        lang,
+        "checkin-progress",
+        &[
+            ("step", step.number().into()),
+            ("total", Step::ALL.len().into()),
+        ],
+    );
+    let question = ctx.t_with(lang, question_key(step), &[("max", NOTE_MAX_CHARS.into())]);
+    format!("{progress}\n\n{question}")
+}
+
+fn no_keyboard() -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(Vec::<Vec<InlineKeyboardButton>>::new())
+}
+
+/// `/checkin` or the "Check in now" button.
+pub async fn begin(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i64) -> Result<()> {
+    let Some(patient) = patient else {
+        return support::not_enrolled(ctx, ev, chat_id).await;
+    };
+    if patient.zone.is_none() {
+        ctx.say(
+            chat_id,
+            ctx.t(&ev.lang, "timezone-first"),
+            Some(ctx.zone_keyboard(&ev.lang)),
+        )
+        .await;
+        return Ok(());
+    }
+    let mut tx = ctx.db.write().await?;
+    let (checkin, previous) = checkins::start(&mut tx, patient.id, ctx.now()).await?;
+    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.commit().await?;
+    tracing::info!(checkin_id = checkin.id, "check-in started");
+    if let Some(m) = previous.and_then(|p| p.message_id) {
+        ctx.edit(
+            patient.chat_id,
+            m,
+            ctx.t(&ev.lang, "checkin-replaced"),
+            None,
+        )
+        .await;
+    }
+    send_step(ctx, &ev.lang, patient.chat_id, &checkin, None).await
+}
+
+/// Sends the current step as a new message (optionally after a short preface) and remembers
+/// it as the check-in's message.
+async fn send_step(
+    ctx: &Ctx,
+    lang: &str,
+    chat_id: i64,
+    checkin: &Checkin,
+    preface: Option<String>,
+) -> Result<()> {
+    let Some(step) = checkin.step else {
+        return Ok(());
+    };
+    let body = step_text(ctx, lang, step);
+    let text = match preface {
+        Some(p) => format!("{p}\n\n{body}"),
+        None => body,
+    };
+    let keyboard = ctx.step_keyboard(lang, checkin.id, step);
+    if let Some(mid) = ctx.say(chat_id, text, Some(keyboard)).await {
+        checkins::set_message_id(&ctx.db, checkin.id, mid.0).await?;
+    }
+    Ok(())
+}
+
+/// Shows the current state of a check-in in `message_id`: the next question, or the summary.
+async fn show_in(ctx: &Ctx, lang: &str, chat_id: i64, message_id: i32, checkin: &Checkin) {
+    match checkin.step {
+        Some(step) => {
+            ctx.edit(
+                chat_id,
+                message_id,
+                step_text(ctx, lang, step),
+                Some(ctx.step_keyboard(lang, checkin.id, step)),
+            )
+            .await;
+        }
+        None => {
+            ctx.edit(
+                chat_id,
+                message_id,
+                summary(ctx, lang, checkin),
+                Some(ctx.crisis_only(lang)),
+            )
+            .await;
+        }
+    }
+}
+
+fn summary(ctx: &Ctx, lang: &str, c: &Checkin) -> String {
+    let dash = || "–".to_string();
+    let used_key = match c.used.as_deref() {
+        Some("yes") => "summary-used-yes",
+        Some("no") => "summary-used-no",
+        _ => "summary-used-skip",
+    };
+    let note_key = if c.has_note {
+        "summary-note-saved"
+    } else {
+        "summary-note-none"
+    };
+    ctx.t_with(
+        lang,
+        "checkin-done",
+        &[
+            ("mood", c.mood.map_or_else(dash, |v| v.to_string()).into()),
+            (
+                "hours",
+                c.sleep_minutes
+                    .and_then(|m| SleepDuration::from_minutes(i64::from(m)).ok())
+                    .map_or_else(dash, |d| d.hours_label())
+                    .into(),
+            ),
+            (
+                "quality",
+                c.sleep_quality.map_or_else(dash, |v| v.to_string()).into(),
+            ),
+            (
+                "craving",
+                c.craving.map_or_else(dash, |v| v.to_string()).into(),
+            ),
+            ("used", ctx.t(lang, used_key).into()),
+            ("note", ctx.t(lang, note_key).into()),
+        ],
+    )
+}
+
+/// Stores an answer if it still applies. `None` means it does not (double tap, old keyboard,
+/// someone else's check-in).
+async fn store(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: &Patient,
+    checkin_id: i64,
+    answer: &Answer,
+) -> Result<Option<Checkin>> {
+    let mut tx = ctx.db.write().await?;
+    let updated =
+        checkins::record_answer(&mut tx, checkin_id, patient.id, answer, ctx.now()).await?;
+    if updated.is_some() {
+        inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    }
+    tx.commit().await?;
+    if let Some(c) = &updated {
+        tracing::info!(
+            checkin_id = c.id,
+            step = answer.step().code(),
+            "answer stored"
+        );
+        if c.status == Status::Completed {
+            on_completed(ctx, ev, patient, c).await;
+        }
+    }
+    Ok(updated)
+}
+
+/// Where later features (coping suggestions, risk signals) plug in after a full check-in.
+async fn on_completed(_ctx: &Ctx, _ev: &Event, _patient: &Patient, checkin: &Checkin) {
+    tracing::info!(checkin_id = checkin.id, "check-in completed");
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn button_answer(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    tap: &Tap,
+    checkin_id: i64,
+    step: Step,
+    value: &str,
+) -> Result<()> {
+    let Some(patient) = patient else {
+        ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "not-enrolled")))
+            .await;
+        return Ok(());
+    };
+    let Ok(answer) = Answer::from_button(step, value) else {
+        tracing::info!("refused a button value our keyboards never send");
+        ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
+            .await;
+        return Ok(());
+    };
+    match store(ctx, ev, patient, checkin_id, &answer).await? {
+        Some(updated) => {
+            ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-saved")))
+                .await;
+            let target = tap.message_id.or(updated.message_id);
+            if let Some(m) = target {
+                show_in(ctx, &ev.lang, tap.chat_id, m, &updated).await;
+                if updated.message_id != Some(m) {
+                    checkins::set_message_id(&ctx.db, updated.id, m).await?;
+                }
+            }
+        }
+        None => {
+            let current = checkins::get(&ctx.db, checkin_id).await?;
+            match current {
+                Some(c) if c.patient_id == patient.id && c.status == Status::Open => {
+                    // A double tap, or a tap whose edit was lost: show the question that is
+                    // actually open, so the patient can go on.
+                    ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-already-answered")))
+                        .await;
+                    if let Some(m) = c.message_id.or(tap.message_id) {
+                        show_in(ctx, &ev.lang, tap.chat_id, m, &c).await;
+                    }
+                }
+                Some(c) if c.patient_id == patient.id => {
+                    ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-finished")))
+                        .await;
+                }
+                _ => {
+                    tracing::info!("refused a tap on a check-in that is not the sender's");
+                    ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
+                        .await;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Typed text while a check-in is open.
+pub async fn text_answer(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: &Patient,
+    open: &Checkin,
+    text: Option<&str>,
+) -> Result<()> {
+    let Some(step) = open.step else {
+        return Ok(());
+    };
+    let parsed = match text {
+        Some(t) => Answer::from_text(step, t),
+        None => Err(AnswerError::UnknownChoice),
+    };
+    let answer = match parsed {
+        Ok(a) => a,
+        Err(e) => {
+            let hint = refusal(ctx, &ev.lang, step, &e);
+            move_down(ctx, &ev.lang, patient.chat_id, open, Some(hint)).await?;
+            return Ok(());
+        }
+    };
+    match store(ctx, ev, patient, open.id, &answer).await? {
+        Some(updated) => move_down(ctx, &ev.lang, patient.chat_id, &updated, None).await,
+        None => Ok(()),
+    }
+}
+
+/// Takes the keyboard off the check-in's current message and shows the check-in again below.
+async fn move_down(
+    ctx: &Ctx,
+    lang: &str,
+    chat_id: i64,
+    checkin: &Checkin,
+    preface: Option<String>,
+) -> Result<()> {
+    if let Some(m) = checkin.message_id {
+        ctx.set_keyboard(chat_id, m, no_keyboard()).await;
+    }
+    if checkin.step.is_some() {
+        send_step(ctx, lang, chat_id, checkin, preface).await
+    } else {
+        ctx.say(
+            chat_id,
+            summary(ctx, lang, checkin),
+            Some(ctx.crisis_only(lang)),
+        )
+        .await;
+        Ok(())
+    }
+}
+
+fn refusal(ctx: &Ctx, lang: &str, step: Step, e: &AnswerError) -> String {
+    match (step, e) {
+        (Step::Note, AnswerError::NoteTooLong { chars }) => ctx.t_with(
+            lang,
+            "checkin-note-too-long",
+            &[("max", NOTE_MAX_CHARS.into()), ("length", (*chars).into())],
+        ),
+        (Step::Note | Step::Used, _) => ctx.t(lang, "checkin-tap-expected"),
+        (Step::SleepHours, _) => ctx.t_with(
+            lang,
+            "checkin-number-expected",
+            &[("min", 0.into()), ("max", 24.into())],
+        ),
+        (Step::Mood | Step::SleepQuality | Step::Craving, _) => ctx.t_with(
+            lang,
+            "checkin-number-expected",
+            &[("min", 0.into()), ("max", 10.into())],
+        ),
+    }
+}

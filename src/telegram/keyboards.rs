@@ -1,0 +1,134 @@
+//! Inline keyboards. Every keyboard a person can be in distress on carries the crisis button.
+
+use super::Ctx;
+use crate::domain::callback::Callback;
+use crate::domain::checkin::{SleepDuration, Step};
+use crate::domain::timezone::{PatientZone, COMMON_ZONES};
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+fn button(label: String, cb: Callback) -> InlineKeyboardButton {
+    InlineKeyboardButton::callback(label, cb.encode())
+}
+
+impl Ctx {
+    pub fn crisis_button(&self, lang: &str) -> InlineKeyboardButton {
+        button(self.t(lang, "button-crisis"), Callback::Crisis)
+    }
+
+    /// A keyboard holding only the crisis button.
+    pub fn crisis_only(&self, lang: &str) -> InlineKeyboardMarkup {
+        InlineKeyboardMarkup::new([[self.crisis_button(lang)]])
+    }
+
+    /// The one-tap link to the crisis line's page.
+    pub fn crisis_link(&self, lang: &str) -> InlineKeyboardMarkup {
+        let label = self.t_with(
+            lang,
+            "button-crisis-link",
+            &[("crisis_line", self.crisis.name.clone().into())],
+        );
+        match reqwest::Url::parse(&self.crisis.url) {
+            Ok(url) => InlineKeyboardMarkup::new([[InlineKeyboardButton::url(label, url)]]),
+            // Config validation makes this unreachable; never fail the crisis path over it.
+            Err(_) => InlineKeyboardMarkup::new(Vec::<Vec<InlineKeyboardButton>>::new()),
+        }
+    }
+
+    pub fn consent_keyboard(&self, lang: &str) -> InlineKeyboardMarkup {
+        InlineKeyboardMarkup::new([
+            vec![
+                button(
+                    self.t(lang, "button-agree"),
+                    Callback::Consent { agree: true },
+                ),
+                button(
+                    self.t(lang, "button-not-now"),
+                    Callback::Consent { agree: false },
+                ),
+            ],
+            vec![self.crisis_button(lang)],
+        ])
+    }
+
+    /// Check in / help / crisis: what an enrolled patient can do next.
+    pub fn home_keyboard(&self, lang: &str) -> InlineKeyboardMarkup {
+        InlineKeyboardMarkup::new([
+            vec![
+                button(self.t(lang, "button-checkin-now"), Callback::StartCheckin),
+                button(self.t(lang, "button-help"), Callback::Help),
+            ],
+            vec![self.crisis_button(lang)],
+        ])
+    }
+
+    /// The common zones, each labelled with its local time now, two per row.
+    pub fn zone_keyboard(&self, lang: &str) -> InlineKeyboardMarkup {
+        let now = self.clock.now();
+        let buttons: Vec<InlineKeyboardButton> = COMMON_ZONES
+            .iter()
+            .enumerate()
+            .map(|(i, tz)| {
+                let zone = PatientZone::Iana(*tz);
+                let label = self.t_with(
+                    lang,
+                    "timezone-button",
+                    &[
+                        ("city", zone.label().into()),
+                        ("time", zone.local_hhmm(now).into()),
+                    ],
+                );
+                button(label, Callback::Zone(i))
+            })
+            .collect();
+        let mut rows: Vec<Vec<InlineKeyboardButton>> =
+            buttons.chunks(2).map(<[_]>::to_vec).collect();
+        rows.push(vec![self.crisis_button(lang)]);
+        InlineKeyboardMarkup::new(rows)
+    }
+
+    /// The answer buttons for one step of a check-in.
+    pub fn step_keyboard(&self, lang: &str, checkin_id: i64, step: Step) -> InlineKeyboardMarkup {
+        let answer = |label: String, value: String| {
+            button(
+                label,
+                Callback::Answer {
+                    checkin_id,
+                    step,
+                    value,
+                },
+            )
+        };
+        let numbers = |range: std::ops::RangeInclusive<u16>| -> Vec<InlineKeyboardButton> {
+            range
+                .map(|n| answer(n.to_string(), n.to_string()))
+                .collect()
+        };
+        let mut rows: Vec<Vec<InlineKeyboardButton>> = match step {
+            Step::Mood | Step::SleepQuality | Step::Craving => {
+                vec![numbers(0..=5), numbers(6..=10)]
+            }
+            Step::SleepHours => {
+                let most = SleepDuration::BUTTON_MAX_HOURS;
+                let mut last = numbers(10..=most - 1);
+                last.push(answer(
+                    self.t_with(lang, "button-sleep-most", &[("hours", most.into())]),
+                    most.to_string(),
+                ));
+                vec![numbers(0..=4), numbers(5..=9), last]
+            }
+            Step::Used => vec![
+                vec![
+                    answer(self.t(lang, "button-used-yes"), "yes".into()),
+                    answer(self.t(lang, "button-used-no"), "no".into()),
+                ],
+                vec![answer(self.t(lang, "button-used-skip"), "skip".into())],
+            ],
+            Step::Note => vec![vec![answer(
+                self.t(lang, "button-note-skip"),
+                "skip".into(),
+            )]],
+        };
+        rows.push(vec![self.crisis_button(lang)]);
+        InlineKeyboardMarkup::new(rows)
+    }
+}

@@ -1,0 +1,57 @@
+//! Teloxide wiring: durable intake, the handling worker, and one file per feature.
+//!
+//! teloxide's own polling listener confirms a batch (advances the offset) before handlers run,
+//! so a crash mid-batch would lose updates. Instead, `intake` writes each batch to the `inbox`
+//! table first and only then asks for the next batch (which confirms the previous one), and
+//! `worker` handles recorded updates: in order within a chat, chats concurrently. The router is
+//! a plain `match`, so a wiring mistake is a compile error rather than a runtime panic.
+
+pub mod checkin;
+pub mod incoming;
+pub mod intake;
+pub mod keyboards;
+pub mod onboarding;
+pub mod reply;
+pub mod router;
+pub mod support;
+pub mod worker;
+
+use crate::clock::Clock;
+use crate::config::CrisisLine;
+use crate::content::{Args, Content};
+use crate::store::Db;
+use std::sync::Arc;
+use teloxide::Bot;
+
+/// What every handler needs.
+#[derive(Clone)]
+pub struct Ctx {
+    pub bot: Bot,
+    pub db: Db,
+    pub content: Arc<Content>,
+    pub crisis: Arc<CrisisLine>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Ctx {
+    pub fn now(&self) -> i64 {
+        self.clock.unix()
+    }
+
+    pub fn t(&self, lang: &str, key: &str) -> String {
+        self.content.text(lang, key)
+    }
+
+    pub fn t_with(&self, lang: &str, key: &str, args: Args<'_>) -> String {
+        self.content.text_with(lang, key, args)
+    }
+}
+
+/// The update being handled, as handlers see it.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub update_id: i64,
+    pub user_id: i64,
+    /// The language to answer in: the patient's stored one, else their Telegram language.
+    pub lang: String,
+}

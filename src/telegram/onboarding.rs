@@ -1,0 +1,172 @@
+//! /start, consent and time zone.
+
+use super::router::Tap;
+use super::{Ctx, Event};
+use crate::domain::timezone::{PatientZone, ZoneError, COMMON_ZONES};
+use crate::store::inbox;
+use crate::store::patients::{self, Patient};
+use anyhow::Result;
+
+pub async fn start(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i64) -> Result<()> {
+    match patient {
+        Some(p) if p.zone.is_some() => {
+            ctx.say(
+                chat_id,
+                ctx.t(&ev.lang, "already-enrolled"),
+                Some(ctx.home_keyboard(&ev.lang)),
+            )
+            .await;
+        }
+        Some(_) => ask_zone(ctx, &ev.lang, chat_id, None).await,
+        None => {
+            let text = ctx.t_with(
+                &ev.lang,
+                "intro",
+                &[
+                    ("crisis_line", ctx.crisis.name.clone().into()),
+                    ("crisis_number", ctx.crisis.number.clone().into()),
+                ],
+            );
+            ctx.say(chat_id, text, Some(ctx.consent_keyboard(&ev.lang)))
+                .await;
+        }
+    }
+    Ok(())
+}
+
+async fn ask_zone(ctx: &Ctx, lang: &str, chat_id: i64, preface: Option<String>) {
+    let ask = ctx.t(lang, "timezone-ask");
+    let text = match preface {
+        Some(p) => format!("{p}\n\n{ask}"),
+        None => ask,
+    };
+    ctx.say(chat_id, text, Some(ctx.zone_keyboard(lang))).await;
+}
+
+pub async fn consent(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    tap: &Tap,
+    agree: bool,
+) -> Result<()> {
+    ctx.ack(&tap.query_id, None).await;
+    if let Some(p) = patient {
+        // A second tap on an old introduction: nothing to record.
+        return start(ctx, ev, Some(p), tap.chat_id).await;
+    }
+    let mut tx = ctx.db.write().await?;
+    if agree {
+        patients::enroll(&mut tx, ev.user_id, tap.chat_id, &ev.lang, ctx.now()).await?;
+    } else {
+        patients::record_declined(&mut tx, ev.user_id, ctx.now()).await?;
+    }
+    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.commit().await?;
+    tracing::info!(agree, "consent answered");
+    // The introduction keeps its text; its consent buttons give way to the crisis button.
+    if let Some(m) = tap.message_id {
+        ctx.set_keyboard(tap.chat_id, m, ctx.crisis_only(&ev.lang))
+            .await;
+    }
+    if agree {
+        ask_zone(
+            ctx,
+            &ev.lang,
+            tap.chat_id,
+            Some(ctx.t(&ev.lang, "consent-agreed")),
+        )
+        .await;
+    } else {
+        ctx.say(
+            tap.chat_id,
+            ctx.t(&ev.lang, "consent-declined"),
+            Some(ctx.crisis_only(&ev.lang)),
+        )
+        .await;
+    }
+    Ok(())
+}
+
+pub async fn zone_button(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    tap: &Tap,
+    index: usize,
+) -> Result<()> {
+    let Some(patient) = patient else {
+        ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "not-enrolled")))
+            .await;
+        return Ok(());
+    };
+    let Some(tz) = COMMON_ZONES.get(index) else {
+        ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
+            .await;
+        return Ok(());
+    };
+    ctx.ack(&tap.query_id, None).await;
+    let zone = PatientZone::Iana(*tz);
+    save_zone(ctx, ev, patient, zone).await?;
+    let text = saved_text(ctx, &ev.lang, zone);
+    match tap.message_id {
+        Some(m) => {
+            ctx.edit(tap.chat_id, m, text, Some(ctx.home_keyboard(&ev.lang)))
+                .await;
+        }
+        None => {
+            ctx.say(tap.chat_id, text, Some(ctx.home_keyboard(&ev.lang)))
+                .await;
+        }
+    }
+    Ok(())
+}
+
+/// Typed text while the patient has not chosen a zone yet.
+pub async fn zone_text(ctx: &Ctx, ev: &Event, patient: &Patient, text: Option<&str>) -> Result<()> {
+    let parsed = text.map_or(Err(ZoneError::Empty), PatientZone::parse);
+    match parsed {
+        Ok(zone) => {
+            save_zone(ctx, ev, patient, zone).await?;
+            ctx.say(
+                patient.chat_id,
+                saved_text(ctx, &ev.lang, zone),
+                Some(ctx.home_keyboard(&ev.lang)),
+            )
+            .await;
+        }
+        Err(e) => {
+            let key = match e {
+                ZoneError::OffsetOutOfRange => "timezone-offset-invalid",
+                ZoneError::Empty | ZoneError::Unknown => "timezone-invalid",
+            };
+            ctx.say(
+                patient.chat_id,
+                ctx.t(&ev.lang, key),
+                Some(ctx.zone_keyboard(&ev.lang)),
+            )
+            .await;
+        }
+    }
+    Ok(())
+}
+
+async fn save_zone(ctx: &Ctx, ev: &Event, patient: &Patient, zone: PatientZone) -> Result<()> {
+    let mut tx = ctx.db.write().await?;
+    patients::set_zone(&mut tx, patient.id, zone).await?;
+    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.commit().await?;
+    tracing::info!(patient_id = patient.id, "time zone set");
+    Ok(())
+}
+
+fn saved_text(ctx: &Ctx, lang: &str, zone: PatientZone) -> String {
+    ctx.t_with(
+        lang,
+        "timezone-saved",
+        &[
+            ("zone", zone.to_string().into()),
+            ("time", zone.local_hhmm(ctx.clock.now()).into()),
+        ],
+    )
+}

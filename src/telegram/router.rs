@@ -1,0 +1,186 @@
+//! Routes one recorded update to its feature handler.
+
+use super::incoming::Incoming;
+use super::{checkin, onboarding, support, Ctx, Event};
+use crate::domain::callback::Callback;
+use crate::store::{checkins, patients};
+use anyhow::Result;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Start,
+    Checkin,
+    Help,
+    Crisis,
+    Unknown,
+}
+
+/// `/start`, `/start payload`, `/checkin@SomeBot` → the command; plain text → `None`.
+pub fn parse_command(text: &str) -> Option<Command> {
+    let first = text.split_whitespace().next()?;
+    let name = first.strip_prefix('/')?;
+    let name = name.split('@').next().unwrap_or(name).to_ascii_lowercase();
+    Some(match name.as_str() {
+        "start" => Command::Start,
+        "checkin" | "check" => Command::Checkin,
+        "help" => Command::Help,
+        "crisis" | "sos" => Command::Crisis,
+        _ => Command::Unknown,
+    })
+}
+
+pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()> {
+    match incoming {
+        Incoming::Message {
+            user_id,
+            language,
+            chat_id,
+            private,
+            text,
+            ..
+        } => {
+            let command = text.as_deref().and_then(parse_command);
+            if !private {
+                // Check-ins are personal: never in groups. Only answer a direct command.
+                if command.is_some() {
+                    let lang = ctx.content.pick_language(language.as_deref());
+                    ctx.say(chat_id, ctx.t(&lang, "private-only"), None).await;
+                }
+                return Ok(());
+            }
+            let patient = patients::find_by_user(&ctx.db, user_id).await?;
+            let lang = patient
+                .as_ref()
+                .map(|p| p.language.clone())
+                .unwrap_or_else(|| ctx.content.pick_language(language.as_deref()));
+            let ev = Event {
+                update_id,
+                user_id,
+                lang,
+            };
+            match command {
+                Some(Command::Start) => {
+                    onboarding::start(ctx, &ev, patient.as_ref(), chat_id).await
+                }
+                Some(Command::Checkin) => checkin::begin(ctx, &ev, patient.as_ref(), chat_id).await,
+                Some(Command::Help) => support::help(ctx, &ev, chat_id).await,
+                Some(Command::Crisis) => support::crisis(ctx, &ev, chat_id).await,
+                Some(Command::Unknown) => {
+                    support::unknown(ctx, &ev, patient.as_ref(), chat_id).await
+                }
+                None => {
+                    let Some(patient) = patient else {
+                        return support::not_enrolled(ctx, &ev, chat_id).await;
+                    };
+                    if patient.zone.is_none() {
+                        return onboarding::zone_text(ctx, &ev, &patient, text.as_deref()).await;
+                    }
+                    match checkins::open_for(&ctx.db, patient.id).await? {
+                        Some(open) => {
+                            checkin::text_answer(ctx, &ev, &patient, &open, text.as_deref()).await
+                        }
+                        None => support::unknown(ctx, &ev, Some(&patient), chat_id).await,
+                    }
+                }
+            }
+        }
+        Incoming::Callback {
+            query_id,
+            user_id,
+            language,
+            chat_id,
+            message_id,
+            data,
+        } => {
+            let patient = patients::find_by_user(&ctx.db, user_id).await?;
+            let lang = patient
+                .as_ref()
+                .map(|p| p.language.clone())
+                .unwrap_or_else(|| ctx.content.pick_language(language.as_deref()));
+            let ev = Event {
+                update_id,
+                user_id,
+                lang,
+            };
+            // Buttons only live in the private chat with the person who tapped.
+            let chat_id = chat_id.unwrap_or(user_id);
+            let Some(callback) = data.as_deref().and_then(Callback::parse) else {
+                tracing::info!("unrecognised button data");
+                ctx.ack(&query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
+                    .await;
+                return Ok(());
+            };
+            let tap = Tap {
+                query_id,
+                chat_id,
+                message_id,
+            };
+            match callback {
+                Callback::Crisis => {
+                    ctx.ack(&tap.query_id, None).await;
+                    support::crisis(ctx, &ev, chat_id).await
+                }
+                Callback::Help => {
+                    ctx.ack(&tap.query_id, None).await;
+                    support::help(ctx, &ev, chat_id).await
+                }
+                Callback::Consent { agree } => {
+                    onboarding::consent(ctx, &ev, patient.as_ref(), &tap, agree).await
+                }
+                Callback::Zone(i) => {
+                    onboarding::zone_button(ctx, &ev, patient.as_ref(), &tap, i).await
+                }
+                Callback::StartCheckin => {
+                    ctx.ack(&tap.query_id, None).await;
+                    checkin::begin(ctx, &ev, patient.as_ref(), chat_id).await
+                }
+                Callback::Answer {
+                    checkin_id,
+                    step,
+                    value,
+                } => {
+                    checkin::button_answer(
+                        ctx,
+                        &ev,
+                        patient.as_ref(),
+                        &tap,
+                        checkin_id,
+                        step,
+                        &value,
+                    )
+                    .await
+                }
+            }
+        }
+        Incoming::Other => Ok(()),
+    }
+}
+
+/// A button tap being handled.
+#[derive(Debug, Clone)]
+pub struct Tap {
+    pub query_id: String,
+    pub chat_id: i64,
+    pub message_id: Option<i32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands() {
+        assert_eq!(parse_command("/start"), Some(Command::Start));
+        assert_eq!(parse_command("/start abc123"), Some(Command::Start));
+        assert_eq!(
+            parse_command("/CheckIn@recovery_bot"),
+            Some(Command::Checkin)
+        );
+        assert_eq!(parse_command("  /help"), Some(Command::Help));
+        assert_eq!(parse_command("/crisis"), Some(Command::Crisis));
+        assert_eq!(parse_command("/whatever"), Some(Command::Unknown));
+        assert_eq!(parse_command("hello /start"), None);
+        assert_eq!(parse_command("7"), None);
+        assert_eq!(parse_command(""), None);
+    }
+}
