@@ -288,11 +288,21 @@ fn load_language(
             Ok(r) => r,
             Err((r, parse_errors)) => {
                 for pe in parse_errors {
+                    // Name the line where the broken entry starts; say where the parser
+                    // stopped when that is further down.
+                    let entry_line =
+                        line_of(&source, pe.slice.as_ref().map_or(pe.pos.start, |s| s.start));
+                    let error_line = line_of(&source, pe.pos.start);
+                    let near = if error_line != entry_line {
+                        format!(" (near line {error_line})")
+                    } else {
+                        String::new()
+                    };
                     errors.push(err(
                         file,
-                        Some(line_of(&source, pe.pos.start)),
+                        Some(entry_line),
                         None,
-                        format!("syntax error: {}", pe.kind),
+                        format!("syntax error: {}{near}", pe.kind),
                     ));
                 }
                 r

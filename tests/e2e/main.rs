@@ -1,0 +1,8 @@
+//! End-to-end scenarios: the real bot, the real teloxide client and real SQLite files, talking
+//! HTTP to the fake Telegram server in src/fake_telegram.
+
+mod checkin;
+mod durability;
+mod onboarding;
+mod robustness;
+mod support;

@@ -1,0 +1,154 @@
+//! Start-up refuses bad content and bad settings with a message that says what to fix.
+
+use crate::support::*;
+use recovery_checkin_bot::app::{Parts, RunningBot};
+use recovery_checkin_bot::clock::SystemClock;
+use std::process::Command;
+use std::sync::Arc;
+
+fn copy_prompts(to: &std::path::Path) {
+    for entry in walk(&shipped_prompts()) {
+        let rel = entry.strip_prefix(shipped_prompts()).unwrap();
+        let dest = to.join(rel);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(&entry, dest).unwrap();
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+async fn start_error(h: &Harness) -> String {
+    match RunningBot::start(&h.config(), Arc::new(SystemClock), Parts::ALL).await {
+        Ok(_) => panic!("the bot should refuse to start"),
+        Err(e) => format!("{e:#}"),
+    }
+}
+
+#[tokio::test]
+async fn a_corrupted_prompts_file_stops_the_bot_naming_file_and_line() {
+    let mut h = Harness::without_bot().await;
+    let prompts = h.dir.path().join("prompts");
+    copy_prompts(&prompts);
+    let file = prompts.join("en/bot.ftl");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let broken = text.replace("button-agree = I agree", "button-agree = I agree {");
+    let line = broken
+        .lines()
+        .position(|l| l.starts_with("button-agree"))
+        .unwrap()
+        + 1;
+    std::fs::write(&file, broken).unwrap();
+    h.prompts_dir = prompts.clone();
+    let err = start_error(&h).await;
+    assert!(err.contains(&format!("{}:{line}", file.display())), "{err}");
+    assert!(err.contains("syntax error"), "{err}");
+    // Nothing was sent to Telegram.
+    assert_eq!(h.fake.read(|s| s.requests.len()), 0);
+}
+
+#[tokio::test]
+async fn a_missing_message_or_unknown_variable_is_named() {
+    let mut h = Harness::without_bot().await;
+    let prompts = h.dir.path().join("prompts");
+    copy_prompts(&prompts);
+    let file = prompts.join("en/bot.ftl");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let text = text
+        .lines()
+        .filter(|l| !l.starts_with("tap-saved"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("button-help = Help", "button-help = Help { $name }");
+    std::fs::write(&file, text).unwrap();
+    h.prompts_dir = prompts;
+    let err = start_error(&h).await;
+    assert!(
+        err.contains("message `tap-saved`") && err.contains("missing"),
+        "{err}"
+    );
+    assert!(err.contains("message `button-help`: uses $name"), "{err}");
+}
+
+#[test]
+fn check_content_passes_on_the_shipped_prompts_and_fails_on_broken_ones() {
+    let ok = Command::new(env!("CARGO_BIN_EXE_recovery-bot"))
+        .arg("check-content")
+        .env("PROMPTS_DIR", shipped_prompts())
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("en"));
+
+    let dir = tempfile::tempdir().unwrap();
+    copy_prompts(dir.path());
+    std::fs::write(dir.path().join("en/extra.ftl"), "help = duplicate\n").unwrap();
+    let bad = Command::new(env!("CARGO_BIN_EXE_recovery-bot"))
+        .arg("check-content")
+        .env("PROMPTS_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("extra.ftl:1: message `help`: defined twice"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn run_without_a_token_says_which_variable_and_how_to_get_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_recovery-bot"))
+        .arg("run")
+        .current_dir(dir.path())
+        .env_remove("TELOXIDE_TOKEN")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("TELOXIDE_TOKEN is not set"), "{stderr}");
+    assert!(stderr.contains("@BotFather"), "{stderr}");
+    // No database is created for a run that cannot start.
+    assert!(!dir.path().join("recovery-bot.db").exists());
+}
+
+#[tokio::test]
+async fn the_database_is_created_and_migrated_on_first_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_recovery-bot"))
+        .arg("migrate")
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let db = dir.path().join("recovery-bot.db");
+    assert!(db.exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&db).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+}

@@ -1,0 +1,170 @@
+//! Starts the real bot (the code path `run` uses) against the in-repo fake Telegram server,
+//! with a fresh SQLite file, and acts as its users.
+
+use chrono::{TimeZone, Utc};
+use recovery_checkin_bot::app::{Parts, RunningBot};
+use recovery_checkin_bot::clock::ManualClock;
+use recovery_checkin_bot::config::{Config, CrisisLine};
+use recovery_checkin_bot::fake_telegram::{ChatMessage, FakeTelegram};
+use recovery_checkin_bot::store::Db;
+use sqlx::Row;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const ALICE: i64 = 1001;
+pub const BOB: i64 = 1002;
+
+pub struct Harness {
+    pub fake: FakeTelegram,
+    pub dir: tempfile::TempDir,
+    pub clock: ManualClock,
+    pub bot: Option<RunningBot>,
+    pub prompts_dir: PathBuf,
+}
+
+pub fn shipped_prompts() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("prompts")
+}
+
+impl Harness {
+    /// A fake server with Alice and Bob, and a running bot.
+    pub async fn start() -> Harness {
+        let mut h = Harness::without_bot().await;
+        h.start_bot(Parts::ALL).await;
+        h
+    }
+
+    pub async fn without_bot() -> Harness {
+        let fake = FakeTelegram::start().await;
+        fake.add_user(ALICE, "Alice", Some("en"));
+        fake.add_user(BOB, "Bob", Some("en-US"));
+        Harness {
+            fake,
+            dir: tempfile::tempdir().unwrap(),
+            // 2026-03-02 13:00 UTC: 08:00 in New York.
+            clock: ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 13, 0, 0).unwrap()),
+            bot: None,
+            prompts_dir: shipped_prompts(),
+        }
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("bot.db")
+    }
+
+    pub fn config(&self) -> Config {
+        Config {
+            token: self.fake.token().to_string(),
+            api_url: Some(self.fake.api_url()),
+            database_url: format!("sqlite://{}", self.db_path().display()),
+            prompts_dir: self.prompts_dir.clone(),
+            crisis: CrisisLine::default(),
+            poll_timeout: Duration::from_secs(5),
+        }
+    }
+
+    pub async fn start_bot(&mut self, parts: Parts) {
+        assert!(self.bot.is_none(), "a bot is already running");
+        let bot = RunningBot::start(&self.config(), Arc::new(self.clock.clone()), parts)
+            .await
+            .expect("bot starts");
+        self.bot = Some(bot);
+    }
+
+    /// Ends the bot abruptly, as a crash would.
+    pub async fn kill_bot(&mut self) {
+        self.bot.take().expect("a running bot").kill().await;
+    }
+
+    /// A separate connection to the bot's database file, for assertions.
+    pub async fn db(&self) -> Db {
+        Db::open(&self.config().database_url).await.unwrap()
+    }
+
+    pub async fn scalar_i64(&self, sql: &'static str, bind: i64) -> Option<i64> {
+        let db = self.db().await;
+        let v = sqlx::query(sql)
+            .bind(bind)
+            .fetch_optional(db.pool())
+            .await
+            .unwrap()
+            .and_then(|r| r.get::<Option<i64>, _>(0));
+        db.close().await;
+        v
+    }
+
+    /// Sends text and waits for the bot's next message in that chat.
+    pub async fn say(&self, user: i64, text: &str) -> ChatMessage {
+        let before = self.fake.bot_messages(user).len();
+        self.fake.user_sends(user, text);
+        self.fake.wait_for_bot_message(user, before + 1).await
+    }
+
+    /// Taps a button by label and waits until the tap is answered; returns the toast.
+    pub async fn tap(&self, user: i64, message_id: i32, label: &str) -> Option<String> {
+        let q = self.fake.user_taps(user, message_id, label);
+        self.fake.wait_for_answer(&q).await
+    }
+
+    pub async fn tap_data(&self, user: i64, message_id: i32, data: &str) -> Option<String> {
+        let q = self.fake.user_taps_data(user, message_id, data);
+        self.fake.wait_for_answer(&q).await
+    }
+
+    /// Waits until message `id` in `user`'s chat contains `needle`.
+    pub async fn wait_text(&self, user: i64, id: i32, needle: &str) -> ChatMessage {
+        self.fake
+            .wait_for(&format!("message {id} to contain {needle:?}"), |s| {
+                s.message(user, id)
+                    .filter(|m| m.text.contains(needle))
+                    .cloned()
+            })
+            .await
+    }
+
+    /// /start → I agree → the New York button. Returns the last bot message.
+    pub async fn enroll(&self, user: i64) -> ChatMessage {
+        let intro = self.say(user, "/start").await;
+        self.tap(user, intro.message_id, "I agree").await;
+        let ask = self.fake.wait_for_bot_message(user, 2).await;
+        let ny = button_starting(&ask, "New York");
+        self.tap(user, ask.message_id, &ny).await;
+        self.wait_text(user, ask.message_id, "Done: America/New_York")
+            .await
+    }
+
+    /// Enrolls and starts a check-in; returns the check-in message.
+    pub async fn start_checkin(&self, user: i64) -> ChatMessage {
+        self.enroll(user).await;
+        self.say(user, "/checkin").await
+    }
+}
+
+pub fn button_starting(m: &ChatMessage, prefix: &str) -> String {
+    m.buttons()
+        .find(|b| b.text.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no button starting with {prefix:?} in {m:#?}"))
+        .text
+        .clone()
+}
+
+pub const CRISIS_BUTTON: &str = "🆘 Crisis help";
+
+impl Harness {
+    /// Taps an answer button and waits until the check-in message has moved on.
+    pub async fn answer(&self, user: i64, message_id: i32, label: &str) {
+        let edits = self.fake.message(user, message_id).unwrap().edits;
+        self.tap(user, message_id, label).await;
+        self.fake
+            .wait_for(
+                &format!("message {message_id} edited after tapping {label:?}"),
+                |s| {
+                    s.message(user, message_id)
+                        .filter(|m| m.edits > edits)
+                        .map(|_| ())
+                },
+            )
+            .await;
+    }
+}
