@@ -8,7 +8,7 @@ CREATE TABLE inbox (
     received_at INTEGER NOT NULL,
     handled_at  INTEGER
 ) STRICT;
-CREATE INDEX inbox_unhandled ON inbox (update_id) WHERE handled_at IS NULL;
+CREATE INDEX inbox_unhandled ON inbox (chat_key, update_id) WHERE handled_at IS NULL;
 
 -- People who agreed to the consent text. Nothing is stored about anyone who did not.
 CREATE TABLE patients (

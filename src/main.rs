@@ -31,6 +31,8 @@ async fn main() {
         }
     }
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
             EnvFilter::try_from_env("LOG_LEVEL")
                 .unwrap_or_else(|_| EnvFilter::new("info,teloxide=warn,sqlx=warn")),

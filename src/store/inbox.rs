@@ -41,12 +41,30 @@ pub async fn next_offset(db: &Db) -> Result<i64> {
     Ok(max.map_or(0, |m| m + 1))
 }
 
-/// Unhandled updates, oldest first.
-pub async fn unhandled(db: &Db, limit: i64) -> Result<Vec<InboxRow>> {
+/// Chats that have updates waiting to be handled.
+pub async fn chats_with_unhandled(db: &Db, limit: i64) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT DISTINCT chat_key FROM inbox WHERE handled_at IS NULL LIMIT ?")
+            .bind(limit)
+            .fetch_all(db.pool())
+            .await?,
+    )
+}
+
+/// One chat's unhandled updates after `after_update_id`, oldest first.
+pub async fn unhandled_in_chat(
+    db: &Db,
+    chat_key: i64,
+    after_update_id: i64,
+    limit: i64,
+) -> Result<Vec<InboxRow>> {
     let rows = sqlx::query(
         "SELECT update_id, chat_key, payload FROM inbox
-         WHERE handled_at IS NULL ORDER BY update_id LIMIT ?",
+         WHERE handled_at IS NULL AND chat_key = ? AND update_id > ?
+         ORDER BY update_id LIMIT ?",
     )
+    .bind(chat_key)
+    .bind(after_update_id)
     .bind(limit)
     .fetch_all(db.pool())
     .await?;

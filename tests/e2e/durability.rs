@@ -164,8 +164,14 @@ impl Drop for Process {
     }
 }
 
+/// Starts the compiled bot with logs at debug level appended to `bot.log` in the test folder.
 fn spawn_binary(h: &Harness) -> Process {
     let config = h.config();
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(h.dir.path().join("bot.log"))
+        .unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_recovery-bot"))
         .arg("run")
         .current_dir(h.dir.path())
@@ -176,8 +182,9 @@ fn spawn_binary(h: &Harness) -> Process {
         .env("DATABASE_URL", &config.database_url)
         .env("PROMPTS_DIR", &config.prompts_dir)
         .env("POLL_TIMEOUT_SECS", "5")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .env("LOG_LEVEL", "debug")
+        .stdout(Stdio::from(log.try_clone().unwrap()))
+        .stderr(Stdio::from(log))
         .spawn()
         .expect("start the bot binary");
     Process(child)
@@ -219,6 +226,17 @@ async fn the_real_process_killed_mid_check_in_resumes_where_it_was() {
         .await,
         Some(1)
     );
+
+    // The logs (at debug level) carry ids, never the token, names, answers or notes.
+    let log = std::fs::read_to_string(h.dir.path().join("bot.log")).unwrap();
+    assert!(log.contains("answer stored"), "the log was written: {log}");
+    let secret = h.fake.token().split(':').nth(1).unwrap();
+    for forbidden in [secret, "Alice", "cousin Zed", "Strongest urge"] {
+        assert!(
+            !log.contains(forbidden),
+            "log contains {forbidden:?}:\n{log}"
+        );
+    }
 
     // The database file is private to its owner.
     #[cfg(unix)]

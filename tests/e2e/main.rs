@@ -3,6 +3,7 @@
 
 mod checkin;
 mod durability;
+mod fake_server;
 mod onboarding;
 mod robustness;
 mod support;
