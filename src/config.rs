@@ -29,6 +29,50 @@ impl Default for CrisisLine {
     }
 }
 
+/// Timing rules for scheduled prompts. Deployment settings, not constants.
+#[derive(Debug, Clone)]
+pub struct ScheduleSettings {
+    /// A slot that came due longer ago than this (the bot was down) is recorded as missed.
+    pub grace: chrono::Duration,
+    /// One gentle reminder this long after an unanswered prompt.
+    pub reminder_after: chrono::Duration,
+    /// "Remind me later" delay.
+    pub snooze: chrono::Duration,
+    /// An unanswered prompt counts as missed this long after it was sent.
+    pub open_for: chrono::Duration,
+}
+
+impl Default for ScheduleSettings {
+    fn default() -> Self {
+        ScheduleSettings {
+            grace: chrono::Duration::hours(2),
+            reminder_after: chrono::Duration::minutes(60),
+            snooze: chrono::Duration::minutes(30),
+            open_for: chrono::Duration::hours(3),
+        }
+    }
+}
+
+/// How fast the outbox may send. Telegram allows about 30 messages/s per bot and about one
+/// message per second per chat.
+#[derive(Debug, Clone)]
+pub struct SendLimits {
+    pub per_second: f64,
+    pub per_chat_interval: Duration,
+    /// Sends in flight at once.
+    pub concurrency: usize,
+}
+
+impl Default for SendLimits {
+    fn default() -> Self {
+        SendLimits {
+            per_second: 30.0,
+            per_chat_interval: Duration::from_secs(1),
+            concurrency: 64,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Config {
     pub token: String,
@@ -39,6 +83,8 @@ pub struct Config {
     pub crisis: CrisisLine,
     /// getUpdates long-poll timeout. Must stay below teloxide's 17 s HTTP timeout.
     pub poll_timeout: Duration,
+    pub schedule: ScheduleSettings,
+    pub send: SendLimits,
 }
 
 impl std::fmt::Debug for Config {
@@ -51,6 +97,8 @@ impl std::fmt::Debug for Config {
             .field("prompts_dir", &self.prompts_dir)
             .field("crisis", &self.crisis)
             .field("poll_timeout", &self.poll_timeout)
+            .field("schedule", &self.schedule)
+            .field("send", &self.send)
             .finish()
     }
 }
@@ -102,6 +150,35 @@ impl Config {
                 Duration::from_secs(secs)
             }
         };
+        let minutes =
+            |name: &str, default: chrono::Duration, max: i64| -> Result<chrono::Duration> {
+                match non_empty(name) {
+                    None => Ok(default),
+                    Some(v) => v
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|m| (1..=max).contains(m))
+                        .map(chrono::Duration::minutes)
+                        .with_context(|| {
+                            format!("{name} must be a whole number of minutes from 1 to {max}")
+                        }),
+                }
+            };
+        let d = ScheduleSettings::default();
+        let schedule = ScheduleSettings {
+            grace: minutes("MISSED_GRACE_MINUTES", d.grace, 24 * 60)?,
+            reminder_after: minutes("REMINDER_AFTER_MINUTES", d.reminder_after, 24 * 60)?,
+            snooze: d.snooze,
+            open_for: minutes("PROMPT_OPEN_MINUTES", d.open_for, 24 * 60)?,
+        };
+        let mut send = SendLimits::default();
+        if let Some(v) = non_empty("SEND_PER_SECOND") {
+            send.per_second = v
+                .parse::<f64>()
+                .ok()
+                .filter(|r| *r > 0.0 && r.is_finite())
+                .context("SEND_PER_SECOND must be a positive number (Telegram allows about 30)")?;
+        }
         Ok(Config {
             token,
             api_url,
@@ -109,6 +186,8 @@ impl Config {
             prompts_dir: prompts_dir(),
             crisis,
             poll_timeout,
+            schedule,
+            send,
         })
     }
 }

@@ -49,7 +49,6 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("checkin-tap-expected", &[]),
     ("checkin-number-expected", &["min", "max"]),
     ("checkin-note-too-long", &["max", "length"]),
-    ("checkin-moved-down", &[]),
     ("checkin-replaced", &[]),
     (
         "checkin-done",

@@ -62,15 +62,14 @@ button-note-skip = Skip
 checkin-tap-expected = Please tap one of the buttons above to answer.
 checkin-number-expected = Please tap a button above, or type a number from { $min } to { $max }.
 checkin-note-too-long = That note is { $length } characters. Please keep it under { $max }, or tap Skip.
-checkin-moved-down = (continued below)
 checkin-replaced = (this check-in was left unfinished; your answers are saved)
-checkin-done =
-    Thank you for checking in. Here is what you told me:
-    Mood: { $mood }/10
-    Sleep: { $hours } h, quality { $quality }/10
-    Strongest urge: { $craving }/10
-    Used since last check-in: { $used }
-    Note: { $note }
+checkin-done = Thank you for checking in. Here is what you told me:
+summary-mood = Mood: { $mood }/10
+summary-sleep-hours = Sleep: { $hours } h
+summary-sleep-quality = Sleep quality: { $quality }/10
+summary-craving = Strongest urge: { $craving }/10
+summary-used = Used since last check-in: { $used }
+summary-note = Note: { $note }
 summary-used-yes = yes
 summary-used-no = no
 summary-used-skip = prefer not to say

@@ -64,6 +64,85 @@ impl Step {
     }
 }
 
+/// The questions one check-in asks, in order. A full check-in asks all of them; scheduled
+/// slots ask fewer (a morning check-in asks about sleep and mood).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Questions(Vec<Step>);
+
+impl Questions {
+    pub fn full() -> Questions {
+        Questions(Step::ALL.to_vec())
+    }
+
+    /// Sleep is asked in the morning, within an hour or so of waking (domain.md).
+    pub fn morning() -> Questions {
+        Questions(vec![Step::SleepHours, Step::SleepQuality, Step::Mood])
+    }
+
+    pub fn evening() -> Questions {
+        Questions(vec![Step::Mood, Step::Craving, Step::Used, Step::Note])
+    }
+
+    /// The random afternoon prompt: craving and mood (EMA designs, domain.md).
+    pub fn afternoon() -> Questions {
+        Questions(vec![Step::Craving, Step::Mood])
+    }
+
+    /// Builds a question list in the given order; a repeated step is refused.
+    pub fn new(steps: &[Step]) -> Option<Questions> {
+        let mut v: Vec<Step> = Vec::new();
+        for s in steps {
+            if v.contains(s) {
+                return None;
+            }
+            v.push(*s);
+        }
+        (!v.is_empty()).then_some(Questions(v))
+    }
+
+    /// Parses the stored form, e.g. `mood,crave`.
+    pub fn parse(code: &str) -> Option<Questions> {
+        let steps: Option<Vec<Step>> = code.split(',').map(Step::from_code).collect();
+        Questions::new(&steps?)
+    }
+
+    pub fn code(&self) -> String {
+        self.0
+            .iter()
+            .map(|s| s.code())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    pub fn steps(&self) -> &[Step] {
+        &self.0
+    }
+
+    pub fn first(&self) -> Step {
+        self.0[0]
+    }
+
+    /// The step after `step`, or `None` when `step` is the last (or not asked).
+    pub fn after(&self, step: Step) -> Option<Step> {
+        let i = self.0.iter().position(|s| *s == step)?;
+        self.0.get(i + 1).copied()
+    }
+
+    /// 1-based position and total, for "question 2 of 3".
+    pub fn position(&self, step: Step) -> (usize, usize) {
+        let i = self.0.iter().position(|s| *s == step).unwrap_or(0);
+        (i + 1, self.0.len())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Why an answer was refused. Each maps to a kind sentence in prompts/.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AnswerError {
@@ -322,6 +401,31 @@ mod tests {
         assert_eq!(Step::Note.next(), None);
         assert_eq!(Step::Mood.number(), 1);
         assert_eq!(Step::Note.number(), 6);
+    }
+
+    #[test]
+    fn question_sets_keep_order_and_round_trip() {
+        let m = Questions::morning();
+        assert_eq!(m.first(), Step::SleepHours);
+        assert_eq!(m.after(Step::SleepQuality), Some(Step::Mood));
+        assert_eq!(m.after(Step::Mood), None);
+        assert_eq!(m.after(Step::Craving), None, "not asked");
+        assert_eq!(m.position(Step::Mood), (3, 3));
+        for q in [
+            Questions::full(),
+            Questions::morning(),
+            Questions::evening(),
+            Questions::afternoon(),
+        ] {
+            assert_eq!(Questions::parse(&q.code()), Some(q));
+        }
+        assert_eq!(
+            Questions::parse("crave,mood").unwrap().first(),
+            Step::Craving
+        );
+        assert_eq!(Questions::parse("mood,mood"), None);
+        assert_eq!(Questions::parse(""), None);
+        assert_eq!(Questions::parse("mood,bogus"), None);
     }
 
     #[test]

@@ -3,4 +3,5 @@
 
 pub mod callback;
 pub mod checkin;
+pub mod schedule;
 pub mod timezone;

@@ -1,7 +1,7 @@
 //! Check-ins: one row each, answers written as they are given.
 
 use super::{Db, Tx};
-use crate::domain::checkin::{Answer, Step};
+use crate::domain::checkin::{Answer, Questions, Step};
 use anyhow::Result;
 use sqlx::Row;
 
@@ -26,6 +26,8 @@ pub struct Checkin {
     pub craving: Option<u8>,
     pub used: Option<String>,
     pub has_note: bool,
+    pub questions: Questions,
+    pub prompt_id: Option<i64>,
 }
 
 /// `SELECT <all columns> FROM checkins <rest>`, as a static string.
@@ -33,7 +35,7 @@ macro_rules! select {
     ($rest:literal) => {
         concat!(
             "SELECT id, patient_id, status, step, message_id, mood, sleep_minutes, sleep_quality, ",
-            "craving, used, note IS NOT NULL AS has_note FROM checkins ",
+            "craving, used, note IS NOT NULL AS has_note, questions, prompt_id FROM checkins ",
             $rest
         )
     };
@@ -58,6 +60,9 @@ fn from_row(r: sqlx::sqlite::SqliteRow) -> Checkin {
         craving: r.get::<Option<i64>, _>("craving").map(|v| v as u8),
         used: r.get("used"),
         has_note: r.get::<i64, _>("has_note") != 0,
+        questions: Questions::parse(r.get::<String, _>("questions").as_str())
+            .unwrap_or_else(Questions::full),
+        prompt_id: r.get("prompt_id"),
     }
 }
 
@@ -79,7 +84,13 @@ pub async fn open_for(db: &Db, patient_id: i64) -> Result<Option<Checkin>> {
 
 /// Starts a new check-in. An open one is closed as abandoned, keeping its answers; it is
 /// returned so its message can be tidied.
-pub async fn start(tx: &mut Tx, patient_id: i64, now: i64) -> Result<(Checkin, Option<Checkin>)> {
+pub async fn start(
+    tx: &mut Tx,
+    patient_id: i64,
+    questions: &Questions,
+    prompt_id: Option<i64>,
+    now: i64,
+) -> Result<(Checkin, Option<Checkin>)> {
     let previous = sqlx::query(select!("WHERE patient_id = ? AND status = 'open'"))
         .bind(patient_id)
         .fetch_optional(&mut **tx)
@@ -95,13 +106,15 @@ pub async fn start(tx: &mut Tx, patient_id: i64, now: i64) -> Result<(Checkin, O
         .await?;
     }
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO checkins (patient_id, status, step, started_at, updated_at)
-         VALUES (?, 'open', ?, ?, ?) RETURNING id",
+        "INSERT INTO checkins (patient_id, status, step, started_at, updated_at, questions, prompt_id)
+         VALUES (?, 'open', ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(patient_id)
-    .bind(Step::ALL[0].code())
+    .bind(questions.first().code())
     .bind(now)
     .bind(now)
+    .bind(questions.code())
+    .bind(prompt_id)
     .fetch_one(&mut **tx)
     .await?;
     let row = sqlx::query(select!("WHERE id = ?"))
@@ -133,13 +146,23 @@ pub async fn record_answer(
     now: i64,
 ) -> Result<Option<Checkin>> {
     let step = answer.step();
-    let next = step.next();
+    let questions: Option<String> =
+        sqlx::query_scalar("SELECT questions FROM checkins WHERE id = ? AND patient_id = ?")
+            .bind(checkin_id)
+            .bind(patient_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some(questions) = questions.as_deref().and_then(Questions::parse) else {
+        return Ok(None);
+    };
+    let next = questions.after(step);
     let (number, text): (Option<i64>, Option<String>) = match answer {
         Answer::Mood(s) | Answer::SleepQuality(s) | Answer::Craving(s) => {
             (Some(i64::from(s.value())), None)
         }
         Answer::SleepHours(d) => (Some(i64::from(d.minutes())), None),
         Answer::Used(u) => (None, Some(u.code().to_string())),
+        // Note: `None` with step "note" marks the note skipped.
         Answer::Note(n) => (None, n.as_ref().map(|n| n.as_str().to_string())),
     };
     let changed = sqlx::query(

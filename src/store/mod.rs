@@ -5,7 +5,10 @@
 
 pub mod checkins;
 pub mod inbox;
+pub mod outbox;
 pub mod patients;
+pub mod prompts;
+pub mod slots;
 
 use anyhow::{Context, Result};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -1,6 +1,7 @@
 //! Enrolled patients and the memory of a "not now".
 
 use super::{Db, Tx};
+use crate::domain::schedule::QuietHours;
 use crate::domain::timezone::PatientZone;
 use anyhow::Result;
 use sqlx::Row;
@@ -16,7 +17,23 @@ pub struct Patient {
     pub language: String,
     /// `None` until the patient has chosen one (onboarding is not finished).
     pub zone: Option<PatientZone>,
+    /// False after Telegram said they blocked the bot (403); nothing is sent until they return.
+    pub active: bool,
+    /// Check-ins paused until this instant (unix s).
+    pub paused_until: Option<i64>,
+    pub quiet: Option<QuietHours>,
+    /// What typed text means right now (e.g. `slot-time:12`).
+    pub awaiting: Option<String>,
 }
+
+impl Patient {
+    pub fn paused_at(&self, now: i64) -> bool {
+        self.paused_until.is_some_and(|u| u > now)
+    }
+}
+
+/// Pause "until /resume": far enough to never pass.
+pub const PAUSED_INDEFINITELY: i64 = i64::MAX / 2;
 
 fn from_row(r: sqlx::sqlite::SqliteRow) -> Patient {
     let zone: Option<String> = r.get("time_zone");
@@ -27,14 +44,20 @@ fn from_row(r: sqlx::sqlite::SqliteRow) -> Patient {
         language: r.get("language"),
         // A zone that no longer parses (tz database change) sends the patient back to choosing.
         zone: zone.and_then(|z| PatientZone::parse(&z).ok()),
+        active: r.get::<i64, _>("active") != 0,
+        paused_until: r.get("paused_until"),
+        quiet: super::slots::quiet_from(r.get("quiet_start"), r.get("quiet_end")),
+        awaiting: r.get("awaiting"),
     }
 }
 
+const COLUMNS: &str = "id, telegram_user_id, chat_id, language, time_zone, active, paused_until, \
+                       quiet_start, quiet_end, awaiting";
+
 pub async fn find_by_user(db: &Db, telegram_user_id: i64) -> Result<Option<Patient>> {
-    let row = sqlx::query(
-        "SELECT id, telegram_user_id, chat_id, language, time_zone FROM patients
-         WHERE telegram_user_id = ?",
-    )
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM patients WHERE telegram_user_id = ?"
+    )))
     .bind(telegram_user_id)
     .fetch_optional(db.pool())
     .await?;
@@ -66,10 +89,9 @@ pub async fn enroll(
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    let row = sqlx::query(
-        "SELECT id, telegram_user_id, chat_id, language, time_zone FROM patients
-         WHERE telegram_user_id = ?",
-    )
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM patients WHERE telegram_user_id = ?"
+    )))
     .bind(telegram_user_id)
     .fetch_one(&mut **tx)
     .await?;
@@ -94,6 +116,78 @@ pub async fn record_declined(tx: &mut Tx, telegram_user_id: i64, now: i64) -> Re
 pub async fn set_zone(tx: &mut Tx, patient_id: i64, zone: PatientZone) -> Result<()> {
     sqlx::query("UPDATE patients SET time_zone = ? WHERE id = ?")
         .bind(zone.to_string())
+        .bind(patient_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn find(db: &Db, patient_id: i64) -> Result<Option<Patient>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM patients WHERE id = ?"
+    )))
+    .bind(patient_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(from_row))
+}
+
+/// Telegram refused delivery for good (blocked, deactivated, chat gone): stop scheduling and
+/// sending, keep the data. Queued messages are closed as undeliverable.
+pub async fn deactivate(tx: &mut Tx, patient_id: i64, reason: &str, now: i64) -> Result<()> {
+    sqlx::query("UPDATE patients SET active = 0, inactive_since = ? WHERE id = ? AND active = 1")
+        .bind(now)
+        .bind(patient_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "UPDATE outbox SET status = 'undeliverable', last_error = ? WHERE patient_id = ? AND status = 'pending'",
+    )
+    .bind(reason)
+    .bind(patient_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE prompts SET status = 'undeliverable', remind_at = NULL WHERE patient_id = ? AND status = 'queued'")
+        .bind(patient_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The patient unblocked the bot (or wrote to it again). Returns whether they were inactive.
+pub async fn reactivate(tx: &mut Tx, patient_id: i64) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE patients SET active = 1, inactive_since = NULL WHERE id = ? AND active = 0",
+    )
+    .bind(patient_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        > 0)
+}
+
+pub async fn set_paused_until(tx: &mut Tx, patient_id: i64, until: Option<i64>) -> Result<()> {
+    sqlx::query("UPDATE patients SET paused_until = ? WHERE id = ?")
+        .bind(until)
+        .bind(patient_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_quiet(tx: &mut Tx, patient_id: i64, quiet: Option<QuietHours>) -> Result<()> {
+    sqlx::query("UPDATE patients SET quiet_start = ?, quiet_end = ? WHERE id = ?")
+        .bind(quiet.map(|q| i64::from(q.start.minutes())))
+        .bind(quiet.map(|q| i64::from(q.end.minutes())))
+        .bind(patient_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_awaiting(tx: &mut Tx, patient_id: i64, awaiting: Option<&str>) -> Result<()> {
+    sqlx::query("UPDATE patients SET awaiting = ? WHERE id = ?")
+        .bind(awaiting)
         .bind(patient_id)
         .execute(&mut **tx)
         .await?;

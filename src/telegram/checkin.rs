@@ -7,7 +7,7 @@
 
 use super::router::Tap;
 use super::{support, Ctx, Event};
-use crate::domain::checkin::{Answer, AnswerError, SleepDuration, Step, NOTE_MAX_CHARS};
+use crate::domain::checkin::{Answer, AnswerError, Questions, SleepDuration, Step, NOTE_MAX_CHARS};
 use crate::store::checkins::{self, Checkin, Status};
 use crate::store::inbox;
 use crate::store::patients::Patient;
@@ -25,14 +25,12 @@ fn question_key(step: Step) -> &'static str {
     }
 }
 
-fn step_text(ctx: &Ctx, lang: &str, step: Step) -> String {
+fn step_text(ctx: &Ctx, lang: &str, questions: &Questions, step: Step) -> String {
+    let (n, total) = questions.position(step);
     let progress = ctx.t_with(
         lang,
         "checkin-progress",
-        &[
-            ("step", step.number().into()),
-            ("total", Step::ALL.len().into()),
-        ],
+        &[("step", n.into()), ("total", total.into())],
     );
     let question = ctx.t_with(lang, question_key(step), &[("max", NOTE_MAX_CHARS.into())]);
     format!("{progress}\n\n{question}")
@@ -56,8 +54,24 @@ pub async fn begin(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i6
         .await;
         return Ok(());
     }
+    let checkin = open_new(ctx, ev, patient, &Questions::full(), None).await?;
+    send_step(ctx, &ev.lang, patient.chat_id, &checkin, None).await
+}
+
+/// Starts a check-in asking `questions`, closing any open one (its message is tidied).
+pub async fn open_new(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: &Patient,
+    questions: &Questions,
+    prompt_id: Option<i64>,
+) -> Result<Checkin> {
     let mut tx = ctx.db.write().await?;
-    let (checkin, previous) = checkins::start(&mut tx, patient.id, ctx.now()).await?;
+    let (checkin, previous) =
+        checkins::start(&mut tx, patient.id, questions, prompt_id, ctx.now()).await?;
+    if let Some(p) = prompt_id {
+        crate::store::prompts::mark_answered(&mut tx, p).await?;
+    }
     inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
     tracing::info!(checkin_id = checkin.id, "check-in started");
@@ -70,7 +84,19 @@ pub async fn begin(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i6
         )
         .await;
     }
-    send_step(ctx, &ev.lang, patient.chat_id, &checkin, None).await
+    Ok(checkin)
+}
+
+/// Shows a freshly started check-in in an existing message (a scheduled prompt's).
+pub async fn show_started(
+    ctx: &Ctx,
+    lang: &str,
+    chat_id: i64,
+    message_id: i32,
+    checkin: &Checkin,
+) -> Result<()> {
+    show_in(ctx, lang, chat_id, message_id, checkin).await;
+    checkins::set_message_id(&ctx.db, checkin.id, message_id).await
 }
 
 /// Sends the current step as a new message (optionally after a short preface) and remembers
@@ -85,7 +111,7 @@ async fn send_step(
     let Some(step) = checkin.step else {
         return Ok(());
     };
-    let body = step_text(ctx, lang, step);
+    let body = step_text(ctx, lang, &checkin.questions, step);
     let text = match preface {
         Some(p) => format!("{p}\n\n{body}"),
         None => body,
@@ -104,7 +130,7 @@ async fn show_in(ctx: &Ctx, lang: &str, chat_id: i64, message_id: i32, checkin: 
             ctx.edit(
                 chat_id,
                 message_id,
-                step_text(ctx, lang, step),
+                step_text(ctx, lang, &checkin.questions, step),
                 Some(ctx.step_keyboard(lang, checkin.id, step)),
             )
             .await;
@@ -121,42 +147,55 @@ async fn show_in(ctx: &Ctx, lang: &str, chat_id: i64, message_id: i32, checkin: 
     }
 }
 
+/// "Thank you" and one line per question the check-in asked.
 fn summary(ctx: &Ctx, lang: &str, c: &Checkin) -> String {
     let dash = || "–".to_string();
-    let used_key = match c.used.as_deref() {
-        Some("yes") => "summary-used-yes",
-        Some("no") => "summary-used-no",
-        _ => "summary-used-skip",
-    };
-    let note_key = if c.has_note {
-        "summary-note-saved"
-    } else {
-        "summary-note-none"
-    };
-    ctx.t_with(
-        lang,
-        "checkin-done",
-        &[
-            ("mood", c.mood.map_or_else(dash, |v| v.to_string()).into()),
-            (
-                "hours",
-                c.sleep_minutes
-                    .and_then(|m| SleepDuration::from_minutes(i64::from(m)).ok())
-                    .map_or_else(dash, |d| d.hours_label())
-                    .into(),
+    let num = |v: Option<u8>| v.map_or_else(dash, |v| v.to_string());
+    let mut lines = vec![ctx.t(lang, "checkin-done")];
+    for step in c.questions.steps() {
+        let line = match step {
+            Step::Mood => ctx.t_with(lang, "summary-mood", &[("mood", num(c.mood).into())]),
+            Step::SleepHours => ctx.t_with(
+                lang,
+                "summary-sleep-hours",
+                &[(
+                    "hours",
+                    c.sleep_minutes
+                        .and_then(|m| SleepDuration::from_minutes(i64::from(m)).ok())
+                        .map_or_else(dash, |d| d.hours_label())
+                        .into(),
+                )],
             ),
-            (
-                "quality",
-                c.sleep_quality.map_or_else(dash, |v| v.to_string()).into(),
+            Step::SleepQuality => ctx.t_with(
+                lang,
+                "summary-sleep-quality",
+                &[("quality", num(c.sleep_quality).into())],
             ),
-            (
-                "craving",
-                c.craving.map_or_else(dash, |v| v.to_string()).into(),
+            Step::Craving => ctx.t_with(
+                lang,
+                "summary-craving",
+                &[("craving", num(c.craving).into())],
             ),
-            ("used", ctx.t(lang, used_key).into()),
-            ("note", ctx.t(lang, note_key).into()),
-        ],
-    )
+            Step::Used => {
+                let key = match c.used.as_deref() {
+                    Some("yes") => "summary-used-yes",
+                    Some("no") => "summary-used-no",
+                    _ => "summary-used-skip",
+                };
+                ctx.t_with(lang, "summary-used", &[("used", ctx.t(lang, key).into())])
+            }
+            Step::Note => {
+                let key = if c.has_note {
+                    "summary-note-saved"
+                } else {
+                    "summary-note-none"
+                };
+                ctx.t_with(lang, "summary-note", &[("note", ctx.t(lang, key).into())])
+            }
+        };
+        lines.push(line);
+    }
+    lines.join("\n")
 }
 
 /// Stores an answer if it still applies. `None` means it does not (double tap, old keyboard,

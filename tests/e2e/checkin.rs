@@ -71,7 +71,8 @@ async fn a_full_check_in_by_taps_is_one_message_and_stored() {
     let done = h.wait_text(ALICE, id, "Thank you for checking in").await;
     for part in [
         "Mood: 7/10",
-        "Sleep: 6 h, quality 4/10",
+        "Sleep: 6 h",
+        "Sleep quality: 4/10",
         "Strongest urge: 8/10",
         "Used since last check-in: no",
         "Note: none",

@@ -207,13 +207,17 @@ async fn the_real_process_killed_mid_check_in_resumes_where_it_was() {
     h.wait_text(ALICE, m.message_id, "strongest urge").await;
     h.answer(ALICE, m.message_id, "9").await;
     h.answer(ALICE, m.message_id, "Yes").await;
-    h.tap(ALICE, m.message_id, "Skip").await;
-    let done = h
-        .wait_text(ALICE, m.message_id, "Thank you for checking in")
-        .await;
+    // A typed note (the marker must never reach the log).
+    let done = h.say(ALICE, "secret note about my cousin Zed").await;
+    assert!(
+        done.text.contains("Thank you for checking in"),
+        "{}",
+        done.text
+    );
+    assert!(done.text.contains("Note: saved"), "{}", done.text);
     assert!(done.text.contains("Mood: 2/10"), "{}", done.text);
     assert!(
-        done.text.contains("Sleep: 4 h, quality 3/10"),
+        done.text.contains("Sleep: 4 h\nSleep quality: 3/10"),
         "{}",
         done.text
     );

@@ -61,6 +61,8 @@ impl Harness {
             prompts_dir: self.prompts_dir.clone(),
             crisis: CrisisLine::default(),
             poll_timeout: Duration::from_secs(5),
+            schedule: Default::default(),
+            send: Default::default(),
         }
     }
 

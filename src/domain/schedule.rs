@@ -1,0 +1,548 @@
+//! When check-ins are due: local times in the patient's zone, turned into instants.
+//!
+//! One prompt per slot per local day. Daylight saving never skips or doubles one:
+//! - a local time inside the spring-forward gap (02:30 when clocks jump 02:00 → 03:00) is due at
+//!   the first instant after the gap (03:00 local);
+//! - a local time inside the fall-back hour (01:30 happens twice) is due at its first occurrence,
+//!   and because instances are keyed by local date, the second occurrence is not another one.
+
+use super::checkin::Questions;
+use super::timezone::PatientZone;
+use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use std::fmt;
+
+/// A wall-clock time of day, in minutes after midnight (0..1440).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocalTime(u16);
+
+impl LocalTime {
+    pub fn from_minutes(m: u16) -> Option<LocalTime> {
+        (m < 1440).then_some(LocalTime(m))
+    }
+
+    pub fn hm(h: u16, m: u16) -> LocalTime {
+        LocalTime::from_minutes(h * 60 + m).expect("valid time")
+    }
+
+    /// Accepts "8", "8:30", "08:30", "20:00", "8.30", "830", "2030", "8pm", "8:30 am".
+    pub fn parse(text: &str) -> Option<LocalTime> {
+        let t = text.trim().to_lowercase().replace(' ', "");
+        let (t, pm) = if let Some(x) = t.strip_suffix("pm") {
+            (x.to_string(), Some(true))
+        } else if let Some(x) = t.strip_suffix("am") {
+            (x.to_string(), Some(false))
+        } else {
+            (t, None)
+        };
+        let (h, m) = if let Some((h, m)) = t.split_once([':', '.', 'h']) {
+            (h.to_string(), m.to_string())
+        } else if t.len() >= 3 && t.len() <= 4 {
+            let (h, m) = t.split_at(t.len() - 2);
+            (h.to_string(), m.to_string())
+        } else {
+            (t, "0".to_string())
+        };
+        let digits =
+            |s: &str| !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(&h) || !digits(&m) {
+            return None;
+        }
+        let mut h: u16 = h.parse().ok()?;
+        let m: u16 = m.parse().ok()?;
+        if m >= 60 {
+            return None;
+        }
+        match pm {
+            Some(_) if !(1..=12).contains(&h) => return None,
+            Some(true) if h != 12 => h += 12,
+            Some(false) if h == 12 => h = 0,
+            _ => {}
+        }
+        if h >= 24 {
+            return None;
+        }
+        LocalTime::from_minutes(h * 60 + m)
+    }
+
+    pub fn minutes(self) -> u16 {
+        self.0
+    }
+
+    fn naive(self) -> NaiveTime {
+        NaiveTime::from_hms_opt(u32::from(self.0 / 60), u32::from(self.0 % 60), 0).expect("valid")
+    }
+}
+
+impl fmt::Display for LocalTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.0 / 60, self.0 % 60)
+    }
+}
+
+/// The instant at which `time` on `date` happens in `zone`, with the DST rules above.
+pub fn instant_of(zone: PatientZone, date: NaiveDate, time: LocalTime) -> DateTime<Utc> {
+    let local = NaiveDateTime::new(date, time.naive());
+    match zone {
+        PatientZone::Fixed(o) => {
+            (local - Duration::seconds(i64::from(o.local_minus_utc()))).and_utc()
+        }
+        PatientZone::Iana(tz) => match tz.from_local_datetime(&local) {
+            LocalResult::Single(t) => t.with_timezone(&Utc),
+            LocalResult::Ambiguous(first, _) => first.with_timezone(&Utc),
+            LocalResult::None => {
+                // In a gap: the first local minute after it that exists. Gaps are at most a
+                // few hours; walk forward a minute at a time from the requested time.
+                let mut probe = local;
+                for _ in 0..(24 * 60) {
+                    probe += Duration::minutes(1);
+                    if let Some(t) = tz.from_local_datetime(&probe).earliest() {
+                        // The gap's end: the earliest instant whose local time is >= probe.
+                        return t.with_timezone(&Utc);
+                    }
+                }
+                local.and_utc()
+            }
+        },
+    }
+}
+
+/// The patient's local date at `at`.
+pub fn local_date(zone: PatientZone, at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&zone.offset_at(at)).date_naive()
+}
+
+/// The patient's local time of day at `at`.
+pub fn local_time(zone: PatientZone, at: DateTime<Utc>) -> LocalTime {
+    use chrono::Timelike;
+    let t = at.with_timezone(&zone.offset_at(at)).time();
+    LocalTime::from_minutes((t.hour() * 60 + t.minute()) as u16).expect("valid")
+}
+
+/// The first local date from which a slot at `time` is still ahead of `now`: today if its
+/// time has not passed yet, else tomorrow.
+pub fn first_date(zone: PatientZone, time: LocalTime, now: DateTime<Utc>) -> NaiveDate {
+    let today = local_date(zone, now);
+    if instant_of(zone, today, time) > now {
+        today
+    } else {
+        today.succ_opt().expect("date in range")
+    }
+}
+
+/// Quiet hours: a local window during which nothing is sent. It may wrap midnight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuietHours {
+    pub start: LocalTime,
+    pub end: LocalTime,
+}
+
+impl QuietHours {
+    /// Whether the local time of day falls inside the window (start inclusive, end exclusive).
+    pub fn contains(&self, t: LocalTime) -> bool {
+        let (s, e, t) = (self.start.0, self.end.0, t.0);
+        if s == e {
+            false
+        } else if s < e {
+            s <= t && t < e
+        } else {
+            t >= s || t < e
+        }
+    }
+
+    /// `at` if it is outside quiet hours, else the instant the quiet hours end.
+    pub fn postpone(&self, zone: PatientZone, at: DateTime<Utc>) -> DateTime<Utc> {
+        let t = local_time(zone, at);
+        if !self.contains(t) {
+            return at;
+        }
+        let date = local_date(zone, at);
+        // The end is today if it is later than now, else tomorrow (window wrapping midnight).
+        let end_date = if self.end > t {
+            date
+        } else {
+            date.succ_opt().expect("date in range")
+        };
+        instant_of(zone, end_date, self.end).max(at)
+    }
+}
+
+/// A time inside `[start, end)` chosen from `seed`: the same seed gives the same time, and a
+/// different day gives a different seed, so the prompt comes at a different time each day.
+pub fn random_time_in(start: LocalTime, end: LocalTime, seed: u64) -> LocalTime {
+    let span = if end.0 > start.0 {
+        end.0 - start.0
+    } else {
+        1440 - start.0 + end.0
+    };
+    let offset = (splitmix64(seed) % u64::from(span.max(1))) as u16;
+    LocalTime((start.0 + offset) % 1440)
+}
+
+/// Seed for a random slot's day.
+pub fn day_seed(patient_id: i64, slot_id: i64, date: NaiveDate) -> u64 {
+    use chrono::Datelike;
+    (patient_id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ (slot_id as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
+        ^ (date.num_days_from_ce() as u64).wrapping_mul(0x1656_67B1_9E37_79F9)
+}
+
+fn splitmix64(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// The kinds of slot a patient can have; each asks its own questions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SlotKind {
+    Morning,
+    Evening,
+    /// One prompt at a random time inside a window, different each day.
+    Afternoon,
+}
+
+impl SlotKind {
+    pub const ALL: [SlotKind; 3] = [SlotKind::Morning, SlotKind::Evening, SlotKind::Afternoon];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            SlotKind::Morning => "morning",
+            SlotKind::Evening => "evening",
+            SlotKind::Afternoon => "afternoon",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<SlotKind> {
+        SlotKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn questions(self) -> Questions {
+        match self {
+            SlotKind::Morning => Questions::morning(),
+            SlotKind::Evening => Questions::evening(),
+            SlotKind::Afternoon => Questions::afternoon(),
+        }
+    }
+
+    pub fn default_timing(self) -> Timing {
+        match self {
+            SlotKind::Morning => Timing::At(LocalTime::hm(8, 0)),
+            SlotKind::Evening => Timing::At(LocalTime::hm(20, 0)),
+            SlotKind::Afternoon => Timing::Window {
+                start: LocalTime::hm(13, 0),
+                end: LocalTime::hm(18, 0),
+            },
+        }
+    }
+
+    /// Times offered as buttons when moving a slot of this kind.
+    pub fn time_choices(self) -> Vec<LocalTime> {
+        let (from, to) = match self {
+            SlotKind::Morning => (6 * 60, 11 * 60),
+            SlotKind::Evening => (17 * 60, 22 * 60 + 30),
+            SlotKind::Afternoon => (12 * 60, 17 * 60),
+        };
+        (from..=to)
+            .step_by(30)
+            .map(|m| LocalTime(m as u16))
+            .collect()
+    }
+
+    /// Windows offered for a random slot.
+    pub fn window_choices() -> Vec<(LocalTime, LocalTime)> {
+        [(12, 17), (13, 18), (14, 19), (15, 20), (16, 21)]
+            .into_iter()
+            .map(|(a, b)| (LocalTime::hm(a, 0), LocalTime::hm(b, 0)))
+            .collect()
+    }
+}
+
+/// When in the local day a slot fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timing {
+    At(LocalTime),
+    Window { start: LocalTime, end: LocalTime },
+}
+
+impl Timing {
+    pub fn time_on(&self, seed: u64) -> LocalTime {
+        match *self {
+            Timing::At(t) => t,
+            Timing::Window { start, end } => random_time_in(start, end, seed),
+        }
+    }
+}
+
+/// The instant of a slot's instance on `date`: its local time (random slots: that day's
+/// random time), moved to the end of quiet hours if it falls inside them.
+pub fn instance(
+    timing: Timing,
+    zone: PatientZone,
+    quiet: Option<QuietHours>,
+    date: NaiveDate,
+    seed: u64,
+) -> DateTime<Utc> {
+    let at = instant_of(zone, date, timing.time_on(seed));
+    quiet.map_or(at, |q| q.postpone(zone, at))
+}
+
+/// The first instance strictly after `now`: today's if still ahead, else tomorrow's.
+pub fn first_instance(
+    timing: Timing,
+    zone: PatientZone,
+    quiet: Option<QuietHours>,
+    now: DateTime<Utc>,
+    seed: impl Fn(NaiveDate) -> u64,
+) -> (NaiveDate, DateTime<Utc>) {
+    let mut date = local_date(zone, now);
+    loop {
+        let at = instance(timing, zone, quiet, date, seed(date));
+        if at > now {
+            return (date, at);
+        }
+        date = date.succ_opt().expect("date in range");
+    }
+}
+
+/// What to do with a slot instance that has come due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    Send,
+    /// Came due longer ago than the grace period (the bot was down): record as missed.
+    Missed,
+    /// The patient paused check-ins.
+    Paused,
+}
+
+pub fn decide(due_at: DateTime<Utc>, now: DateTime<Utc>, grace: Duration, paused: bool) -> Due {
+    if paused {
+        Due::Paused
+    } else if now - due_at > grace {
+        Due::Missed
+    } else {
+        Due::Send
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zone(name: &str) -> PatientZone {
+        PatientZone::parse(name).unwrap()
+    }
+
+    fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn parses_typed_times() {
+        let t = |s: &str| LocalTime::parse(s).map(|t| t.to_string());
+        assert_eq!(t("8:30").as_deref(), Some("08:30"));
+        assert_eq!(t("20:00").as_deref(), Some("20:00"));
+        assert_eq!(t("8").as_deref(), Some("08:00"));
+        assert_eq!(t("8.15").as_deref(), Some("08:15"));
+        assert_eq!(t("2030").as_deref(), Some("20:30"));
+        assert_eq!(t("8pm").as_deref(), Some("20:00"));
+        assert_eq!(t("12am").as_deref(), Some("00:00"));
+        assert_eq!(t("12:30 pm").as_deref(), Some("12:30"));
+        assert_eq!(t("24:00"), None);
+        assert_eq!(t("8:60"), None);
+        assert_eq!(t("13pm"), None);
+        assert_eq!(t("soon"), None);
+        assert_eq!(t(""), None);
+    }
+
+    #[test]
+    fn ordinary_days_follow_the_zone() {
+        let ny = zone("America/New_York");
+        assert_eq!(
+            instant_of(ny, date(2026, 1, 10), LocalTime::hm(8, 0)),
+            utc(2026, 1, 10, 13, 0)
+        );
+        assert_eq!(
+            instant_of(ny, date(2026, 7, 10), LocalTime::hm(8, 0)),
+            utc(2026, 7, 10, 12, 0)
+        );
+        let fixed = zone("UTC+05:30");
+        assert_eq!(
+            instant_of(fixed, date(2026, 7, 10), LocalTime::hm(8, 0)),
+            utc(2026, 7, 10, 2, 30)
+        );
+    }
+
+    #[test]
+    fn spring_forward_gap_is_sent_right_after_the_gap() {
+        // New York: 2026-03-08 02:00 EST jumps to 03:00 EDT (07:00 UTC).
+        let ny = zone("America/New_York");
+        assert_eq!(
+            instant_of(ny, date(2026, 3, 8), LocalTime::hm(2, 30)),
+            utc(2026, 3, 8, 7, 0)
+        );
+        // Berlin: 2026-03-29 02:00 CET jumps to 03:00 CEST (01:00 UTC).
+        let berlin = zone("Europe/Berlin");
+        assert_eq!(
+            instant_of(berlin, date(2026, 3, 29), LocalTime::hm(2, 15)),
+            utc(2026, 3, 29, 1, 0)
+        );
+        // Times outside the gap are unaffected that day.
+        assert_eq!(
+            instant_of(ny, date(2026, 3, 8), LocalTime::hm(8, 0)),
+            utc(2026, 3, 8, 12, 0)
+        );
+    }
+
+    #[test]
+    fn fall_back_hour_is_sent_once_at_its_first_occurrence() {
+        // New York: 2026-11-01 01:30 happens at 05:30 UTC (EDT) and 06:30 UTC (EST).
+        let ny = zone("America/New_York");
+        assert_eq!(
+            instant_of(ny, date(2026, 11, 1), LocalTime::hm(1, 30)),
+            utc(2026, 11, 1, 5, 30)
+        );
+        // Berlin: 2026-10-25 02:30 happens at 00:30 UTC (CEST) and 01:30 UTC (CET).
+        let berlin = zone("Europe/Berlin");
+        assert_eq!(
+            instant_of(berlin, date(2026, 10, 25), LocalTime::hm(2, 30)),
+            utc(2026, 10, 25, 0, 30)
+        );
+        // The next instance is the next local date, a full day later in local terms.
+        assert_eq!(
+            instant_of(berlin, date(2026, 10, 26), LocalTime::hm(2, 30)),
+            utc(2026, 10, 26, 1, 30)
+        );
+    }
+
+    #[test]
+    fn first_date_is_today_until_the_time_passes() {
+        let ny = zone("America/New_York");
+        let t = LocalTime::hm(20, 0);
+        assert_eq!(
+            first_date(ny, t, utc(2026, 1, 10, 13, 0)),
+            date(2026, 1, 10)
+        );
+        assert_eq!(first_date(ny, t, utc(2026, 1, 11, 1, 0)), date(2026, 1, 11));
+        assert_eq!(
+            first_date(ny, t, utc(2026, 1, 11, 3, 0)),
+            date(2026, 1, 11),
+            "22:00 local on the 10th"
+        );
+        assert_eq!(
+            first_date(ny, LocalTime::hm(8, 0), utc(2026, 1, 10, 13, 0)),
+            date(2026, 1, 11),
+            "exactly due counts as passed"
+        );
+    }
+
+    #[test]
+    fn quiet_hours_wrap_midnight_and_postpone_to_their_end() {
+        let q = QuietHours {
+            start: LocalTime::hm(22, 0),
+            end: LocalTime::hm(7, 0),
+        };
+        assert!(q.contains(LocalTime::hm(23, 0)));
+        assert!(q.contains(LocalTime::hm(0, 0)));
+        assert!(q.contains(LocalTime::hm(6, 59)));
+        assert!(!q.contains(LocalTime::hm(7, 0)));
+        assert!(!q.contains(LocalTime::hm(21, 59)));
+        let ny = zone("America/New_York");
+        // 23:00 local on Jan 10 → 07:00 local on Jan 11.
+        assert_eq!(
+            q.postpone(ny, utc(2026, 1, 11, 4, 0)),
+            utc(2026, 1, 11, 12, 0)
+        );
+        // 05:00 local → 07:00 the same day.
+        assert_eq!(
+            q.postpone(ny, utc(2026, 1, 11, 10, 0)),
+            utc(2026, 1, 11, 12, 0)
+        );
+        // Outside: unchanged.
+        assert_eq!(
+            q.postpone(ny, utc(2026, 1, 11, 14, 0)),
+            utc(2026, 1, 11, 14, 0)
+        );
+        let day = QuietHours {
+            start: LocalTime::hm(13, 0),
+            end: LocalTime::hm(15, 0),
+        };
+        assert!(day.contains(LocalTime::hm(14, 0)) && !day.contains(LocalTime::hm(15, 0)));
+    }
+
+    #[test]
+    fn random_times_stay_in_the_window_and_vary_by_day() {
+        let (s, e) = (LocalTime::hm(13, 0), LocalTime::hm(18, 0));
+        let mut seen = std::collections::HashSet::new();
+        for day in 0..200 {
+            let d = date(2026, 1, 1) + Duration::days(day);
+            let t = random_time_in(s, e, day_seed(7, 3, d));
+            assert!(t >= s && t < e, "{t}");
+            seen.insert(t);
+            assert_eq!(
+                t,
+                random_time_in(s, e, day_seed(7, 3, d)),
+                "same day, same time"
+            );
+        }
+        assert!(seen.len() > 100, "times vary: {} distinct", seen.len());
+        // A window wrapping midnight.
+        for day in 0..50 {
+            let t = random_time_in(LocalTime::hm(22, 0), LocalTime::hm(1, 0), day);
+            assert!(t >= LocalTime::hm(22, 0) || t < LocalTime::hm(1, 0), "{t}");
+        }
+    }
+
+    #[test]
+    fn first_instance_skips_a_time_already_passed_and_honours_quiet_hours() {
+        let ny = zone("America/New_York");
+        let evening = SlotKind::Evening.default_timing();
+        let now = utc(2026, 1, 10, 13, 0); // 08:00 local
+        assert_eq!(
+            first_instance(evening, ny, None, now, |_| 0),
+            (date(2026, 1, 10), utc(2026, 1, 11, 1, 0))
+        );
+        let late = utc(2026, 1, 11, 2, 0); // 21:00 local
+        assert_eq!(
+            first_instance(evening, ny, None, late, |_| 0).0,
+            date(2026, 1, 11)
+        );
+        // Quiet 19:00–21:00 moves the 20:00 slot to 21:00.
+        let q = QuietHours {
+            start: LocalTime::hm(19, 0),
+            end: LocalTime::hm(21, 0),
+        };
+        assert_eq!(
+            first_instance(evening, ny, Some(q), now, |_| 0).1,
+            utc(2026, 1, 11, 2, 0)
+        );
+    }
+
+    #[test]
+    fn due_instances_are_sent_missed_or_paused() {
+        let now = utc(2026, 1, 10, 12, 0);
+        let grace = Duration::hours(2);
+        assert_eq!(
+            decide(now - Duration::minutes(1), now, grace, false),
+            Due::Send
+        );
+        assert_eq!(
+            decide(now - Duration::hours(2), now, grace, false),
+            Due::Send
+        );
+        assert_eq!(
+            decide(
+                now - Duration::hours(2) - Duration::seconds(1),
+                now,
+                grace,
+                false
+            ),
+            Due::Missed
+        );
+        assert_eq!(decide(now, now, grace, true), Due::Paused);
+    }
+}

@@ -1,0 +1,155 @@
+//! The outbox: every message that must arrive, sent by one worker (src/outbox.rs).
+
+use super::{Db, Tx};
+use anyhow::Result;
+use sqlx::Row;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Prompt,
+    Reminder,
+    Message,
+}
+
+impl Kind {
+    fn code(self) -> &'static str {
+        match self {
+            Kind::Prompt => "prompt",
+            Kind::Reminder => "reminder",
+            Kind::Message => "message",
+        }
+    }
+
+    fn parse(s: &str) -> Kind {
+        match s {
+            "prompt" => Kind::Prompt,
+            "reminder" => Kind::Reminder,
+            _ => Kind::Message,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub kind: Kind,
+    pub patient_id: Option<i64>,
+    pub chat_id: i64,
+    pub prompt_id: Option<i64>,
+    pub text: String,
+    /// Inline keyboard as Bot API JSON.
+    pub keyboard: Option<String>,
+    pub attempts: i64,
+}
+
+pub struct NewMessage<'a> {
+    pub key: &'a str,
+    pub kind: Kind,
+    pub patient_id: Option<i64>,
+    pub chat_id: i64,
+    pub prompt_id: Option<i64>,
+    pub text: &'a str,
+    pub keyboard: Option<&'a str>,
+    pub not_before: i64,
+}
+
+/// Queues a message once per `key`. Returns false if that key was queued before.
+pub async fn enqueue(tx: &mut Tx, m: &NewMessage<'_>, now: i64) -> Result<bool> {
+    Ok(sqlx::query(
+        "INSERT INTO outbox (key, kind, patient_id, chat_id, prompt_id, text, keyboard, status, not_before, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+         ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(m.key)
+    .bind(m.kind.code())
+    .bind(m.patient_id)
+    .bind(m.chat_id)
+    .bind(m.prompt_id)
+    .bind(m.text)
+    .bind(m.keyboard)
+    .bind(m.not_before)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        > 0)
+}
+
+pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
+    let rows = sqlx::query(
+        "SELECT id, kind, patient_id, chat_id, prompt_id, text, keyboard, attempts FROM outbox
+         WHERE status = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT ?",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| OutboxRow {
+            id: r.get("id"),
+            kind: Kind::parse(r.get::<String, _>("kind").as_str()),
+            patient_id: r.get("patient_id"),
+            chat_id: r.get("chat_id"),
+            prompt_id: r.get("prompt_id"),
+            text: r.get("text"),
+            keyboard: r.get("keyboard"),
+            attempts: r.get("attempts"),
+        })
+        .collect())
+}
+
+/// The earliest pending `not_before`, to know how long the sender may sleep.
+pub async fn next_due(db: &Db) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
+pub async fn mark_sent(tx: &mut Tx, id: i64, message_id: i32, now: i64) -> Result<()> {
+    sqlx::query("UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1 WHERE id = ?")
+        .bind(message_id)
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A passing failure: try again at `not_before`.
+pub async fn retry_later(db: &Db, id: i64, not_before: i64, error: &str) -> Result<()> {
+    let mut tx = db.write().await?;
+    sqlx::query(
+        "UPDATE outbox SET not_before = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+    )
+    .bind(not_before)
+    .bind(error)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A final outcome other than sent: 'undeliverable' (blocked), 'failed' (refused by Telegram),
+/// 'expired' (too late to be useful).
+pub async fn close(tx: &mut Tx, id: i64, status: &str, error: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET status = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
+    )
+    .bind(status)
+    .bind(error)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn status_counts(db: &Db) -> Result<Vec<(String, i64)>> {
+    let rows = sqlx::query("SELECT status, COUNT(*) FROM outbox GROUP BY status ORDER BY status")
+        .fetch_all(db.pool())
+        .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}

@@ -1,0 +1,232 @@
+//! Scheduled prompts: one per slot per local date, and what became of it.
+
+use super::{Db, Tx};
+use anyhow::Result;
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct Prompt {
+    pub id: i64,
+    pub patient_id: i64,
+    pub slot_id: Option<i64>,
+    pub kind: String,
+    pub questions: String,
+    pub status: String,
+    pub message_id: Option<i32>,
+    pub sent_at: Option<i64>,
+    pub reminders: i64,
+}
+
+fn from_row(r: &sqlx::sqlite::SqliteRow) -> Prompt {
+    Prompt {
+        id: r.get("id"),
+        patient_id: r.get("patient_id"),
+        slot_id: r.get("slot_id"),
+        kind: r.get("kind"),
+        questions: r.get("questions"),
+        status: r.get("status"),
+        message_id: r.get::<Option<i64>, _>("message_id").map(|m| m as i32),
+        sent_at: r.get("sent_at"),
+        reminders: r.get("reminders"),
+    }
+}
+
+const COLUMNS: &str =
+    "id, patient_id, slot_id, kind, questions, status, message_id, sent_at, reminders";
+
+/// Records a slot's instance. `None` if that slot already has one for that date (a second
+/// scheduler tick, or a restart): the idempotency that makes each slot fire once a day.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert(
+    tx: &mut Tx,
+    patient_id: i64,
+    slot_id: i64,
+    kind: &str,
+    questions: &str,
+    local_date: &str,
+    due_at: i64,
+    status: &str,
+    now: i64,
+) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO prompts (patient_id, slot_id, kind, questions, local_date, due_at, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (slot_id, local_date) DO NOTHING RETURNING id",
+    )
+    .bind(patient_id)
+    .bind(slot_id)
+    .bind(kind)
+    .bind(questions)
+    .bind(local_date)
+    .bind(due_at)
+    .bind(status)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<Prompt>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM prompts WHERE id = ?"
+    )))
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+/// The prompt message reached the patient: remember it and when to remind / give up.
+pub async fn mark_sent(
+    tx: &mut Tx,
+    id: i64,
+    message_id: i32,
+    now: i64,
+    remind_at: i64,
+    expires_at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE prompts SET status = 'sent', message_id = ?, sent_at = ?, remind_at = ?, expires_at = ?
+         WHERE id = ? AND status = 'queued'",
+    )
+    .bind(message_id)
+    .bind(now)
+    .bind(remind_at)
+    .bind(expires_at)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The patient started the check-in this prompt asked for.
+pub async fn mark_answered(tx: &mut Tx, id: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE prompts SET status = 'answered', remind_at = NULL
+         WHERE id = ? AND status IN ('queued', 'sent', 'missed')",
+    )
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// "Remind me in 30 minutes". Returns false if the prompt is not open (or not theirs).
+pub async fn snooze(
+    tx: &mut Tx,
+    id: i64,
+    patient_id: i64,
+    remind_at: i64,
+    expires_at: i64,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE prompts SET remind_at = ?, expires_at = MAX(COALESCE(expires_at, 0), ?)
+         WHERE id = ? AND patient_id = ? AND status = 'sent'",
+    )
+    .bind(remind_at)
+    .bind(expires_at)
+    .bind(id)
+    .bind(patient_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        > 0)
+}
+
+/// A prompt whose reminder time has come, with its patient's delivery details.
+#[derive(Debug, Clone)]
+pub struct DueReminder {
+    pub prompt: Prompt,
+    pub chat_id: i64,
+    pub language: String,
+    pub time_zone: Option<String>,
+    pub quiet_start: Option<i64>,
+    pub quiet_end: Option<i64>,
+    pub paused_until: Option<i64>,
+    /// Whether the patient started a check-in after the prompt was sent.
+    pub checked_in_since: bool,
+}
+
+pub async fn due_reminders(db: &Db, now: i64, limit: i64) -> Result<Vec<DueReminder>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {cols}, pa.chat_id, pa.language, pa.time_zone, pa.quiet_start, pa.quiet_end, pa.paused_until,
+                EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = pr.patient_id
+                        AND c.started_at >= pr.sent_at) AS checked_in_since
+         FROM prompts pr JOIN patients pa ON pa.id = pr.patient_id
+         WHERE pr.remind_at <= ? AND pr.status = 'sent' AND pa.active = 1
+         ORDER BY pr.remind_at LIMIT ?",
+        cols = COLUMNS
+            .split(", ")
+            .map(|c| format!("pr.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )))
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| DueReminder {
+            prompt: from_row(r),
+            chat_id: r.get("chat_id"),
+            language: r.get("language"),
+            time_zone: r.get("time_zone"),
+            quiet_start: r.get("quiet_start"),
+            quiet_end: r.get("quiet_end"),
+            paused_until: r.get("paused_until"),
+            checked_in_since: r.get::<i64, _>("checked_in_since") != 0,
+        })
+        .collect())
+}
+
+/// Moves a reminder later (quiet hours) without sending it.
+pub async fn postpone_reminder(tx: &mut Tx, id: i64, remind_at: i64) -> Result<()> {
+    sqlx::query("UPDATE prompts SET remind_at = ?, expires_at = MAX(COALESCE(expires_at, 0), ?) WHERE id = ?")
+        .bind(remind_at)
+        .bind(remind_at + 3600)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The reminder was queued (or is not needed): clear it. `answered` closes the prompt.
+pub async fn reminder_done(tx: &mut Tx, id: i64, sent: bool, answered: bool) -> Result<()> {
+    sqlx::query(
+        "UPDATE prompts SET remind_at = NULL, reminders = reminders + ?,
+                status = CASE WHEN ? THEN 'answered' ELSE status END
+         WHERE id = ?",
+    )
+    .bind(i64::from(sent))
+    .bind(answered)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Closes prompts left unanswered past their time: answered if the patient checked in since
+/// it was sent, else missed (a later issue turns runs of these into a warning sign).
+pub async fn close_expired(db: &Db, now: i64) -> Result<(u64, u64)> {
+    let mut tx = db.write().await?;
+    let answered = sqlx::query(
+        "UPDATE prompts SET status = 'answered', remind_at = NULL
+         WHERE status = 'sent' AND expires_at <= ? AND remind_at IS NULL
+           AND EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = prompts.patient_id
+                       AND c.started_at >= prompts.sent_at)",
+    )
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let missed = sqlx::query(
+        "UPDATE prompts SET status = 'missed', remind_at = NULL
+         WHERE status = 'sent' AND expires_at <= ? AND remind_at IS NULL",
+    )
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok((answered, missed))
+}

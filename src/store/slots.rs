@@ -1,0 +1,260 @@
+//! Check-in slots: what to ask, when, and the next instance (so restarts change nothing).
+
+use super::{Db, Tx};
+use crate::domain::checkin::Questions;
+use crate::domain::schedule::{
+    day_seed, first_instance, instance, LocalTime, QuietHours, SlotKind, Timing,
+};
+use crate::domain::timezone::PatientZone;
+use anyhow::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{AssertSqlSafe, Row};
+
+/// Most slots one patient may have.
+pub const MAX_SLOTS: usize = 6;
+
+#[derive(Debug, Clone)]
+pub struct Slot {
+    pub id: i64,
+    pub patient_id: i64,
+    pub kind: SlotKind,
+    pub questions: Questions,
+    pub timing: Timing,
+    pub next_date: NaiveDate,
+    pub next_due_at: i64,
+}
+
+/// A slot whose next instance has come, with what the scheduler needs about its patient.
+#[derive(Debug, Clone)]
+pub struct DueSlot {
+    pub slot: Slot,
+    pub chat_id: i64,
+    pub language: String,
+    pub zone: PatientZone,
+    pub quiet: Option<QuietHours>,
+    pub paused_until: Option<i64>,
+}
+
+const SELECT: &str =
+    "SELECT s.id, s.patient_id, s.kind, s.questions, s.at_minute, s.window_start, \
+    s.window_end, s.next_date, s.next_due_at";
+
+fn slot_from_row(r: &sqlx::sqlite::SqliteRow) -> Option<Slot> {
+    let at: Option<i64> = r.get("at_minute");
+    let ws: Option<i64> = r.get("window_start");
+    let we: Option<i64> = r.get("window_end");
+    let timing = match (at, ws, we) {
+        (Some(m), _, _) => Timing::At(LocalTime::from_minutes(m as u16)?),
+        (None, Some(s), Some(e)) => Timing::Window {
+            start: LocalTime::from_minutes(s as u16)?,
+            end: LocalTime::from_minutes(e as u16)?,
+        },
+        _ => return None,
+    };
+    Some(Slot {
+        id: r.get("id"),
+        patient_id: r.get("patient_id"),
+        kind: SlotKind::parse(r.get::<String, _>("kind").as_str())?,
+        questions: Questions::parse(r.get::<String, _>("questions").as_str())?,
+        timing,
+        next_date: r.get::<String, _>("next_date").parse().ok()?,
+        next_due_at: r.get("next_due_at"),
+    })
+}
+
+pub fn quiet_from(start: Option<i64>, end: Option<i64>) -> Option<QuietHours> {
+    Some(QuietHours {
+        start: LocalTime::from_minutes(start? as u16)?,
+        end: LocalTime::from_minutes(end? as u16)?,
+    })
+}
+
+fn timing_columns(t: Timing) -> (Option<i64>, Option<i64>, Option<i64>) {
+    match t {
+        Timing::At(at) => (Some(i64::from(at.minutes())), None, None),
+        Timing::Window { start, end } => (
+            None,
+            Some(i64::from(start.minutes())),
+            Some(i64::from(end.minutes())),
+        ),
+    }
+}
+
+/// Creates a slot and computes its first instance after `now`.
+#[allow(clippy::too_many_arguments)]
+pub async fn create(
+    tx: &mut Tx,
+    patient_id: i64,
+    kind: SlotKind,
+    timing: Timing,
+    zone: PatientZone,
+    quiet: Option<QuietHours>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let (at, ws, we) = timing_columns(timing);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO slots (patient_id, kind, questions, at_minute, window_start, window_end,
+                            next_date, next_due_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, '1970-01-01', 0, ?) RETURNING id",
+    )
+    .bind(patient_id)
+    .bind(kind.code())
+    .bind(kind.questions().code())
+    .bind(at)
+    .bind(ws)
+    .bind(we)
+    .bind(now.timestamp())
+    .fetch_one(&mut **tx)
+    .await?;
+    let (date, due) = first_instance(timing, zone, quiet, now, |d| day_seed(patient_id, id, d));
+    set_next(tx, id, date, due.timestamp()).await?;
+    Ok(id)
+}
+
+pub async fn set_next(tx: &mut Tx, slot_id: i64, date: NaiveDate, due_at: i64) -> Result<()> {
+    sqlx::query("UPDATE slots SET next_date = ?, next_due_at = ? WHERE id = ?")
+        .bind(date.to_string())
+        .bind(due_at)
+        .bind(slot_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Changes when a slot fires; its next instance is recomputed from `now`.
+pub async fn set_timing(
+    tx: &mut Tx,
+    slot: &Slot,
+    timing: Timing,
+    zone: PatientZone,
+    quiet: Option<QuietHours>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let (at, ws, we) = timing_columns(timing);
+    sqlx::query("UPDATE slots SET at_minute = ?, window_start = ?, window_end = ? WHERE id = ?")
+        .bind(at)
+        .bind(ws)
+        .bind(we)
+        .bind(slot.id)
+        .execute(&mut **tx)
+        .await?;
+    let (date, due) = first_instance(timing, zone, quiet, now, |d| {
+        day_seed(slot.patient_id, slot.id, d)
+    });
+    // Never a second prompt for a local date that already had one.
+    let (date, due) = if date <= prompted_until(tx, slot.id).await? {
+        let d = date.succ_opt().expect("date in range");
+        (
+            d,
+            instance(
+                timing,
+                zone,
+                quiet,
+                d,
+                day_seed(slot.patient_id, slot.id, d),
+            ),
+        )
+    } else {
+        (date, due)
+    };
+    set_next(tx, slot.id, date, due.timestamp()).await
+}
+
+/// The last local date this slot produced a prompt for (or 1970-01-01).
+async fn prompted_until(tx: &mut Tx, slot_id: i64) -> Result<NaiveDate> {
+    let last: Option<String> =
+        sqlx::query_scalar("SELECT MAX(local_date) FROM prompts WHERE slot_id = ?")
+            .bind(slot_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(last.and_then(|d| d.parse().ok()).unwrap_or(NaiveDate::MIN))
+}
+
+/// Recomputes every slot of a patient from `now` (time zone or quiet hours changed, the
+/// patient came back after blocking the bot, or resumed). Days already prompted are skipped.
+pub async fn reschedule_all(
+    tx: &mut Tx,
+    patient_id: i64,
+    zone: PatientZone,
+    quiet: Option<QuietHours>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "{SELECT} FROM slots s WHERE s.patient_id = ?"
+    )))
+    .bind(patient_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for slot in rows.iter().filter_map(slot_from_row) {
+        set_timing(tx, &slot, slot.timing, zone, quiet, now).await?;
+    }
+    Ok(())
+}
+
+pub async fn delete(tx: &mut Tx, slot_id: i64, patient_id: i64) -> Result<bool> {
+    Ok(
+        sqlx::query("DELETE FROM slots WHERE id = ? AND patient_id = ?")
+            .bind(slot_id)
+            .bind(patient_id)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+            > 0,
+    )
+}
+
+pub async fn list(db: &Db, patient_id: i64) -> Result<Vec<Slot>> {
+    let rows = sqlx::query(AssertSqlSafe(format!("{SELECT} FROM slots s WHERE s.patient_id = ? ORDER BY COALESCE(s.at_minute, s.window_start), s.id")))
+        .bind(patient_id)
+        .fetch_all(db.pool())
+        .await?;
+    Ok(rows.iter().filter_map(slot_from_row).collect())
+}
+
+/// A slot, only if it belongs to `patient_id`.
+pub async fn get_owned(db: &Db, slot_id: i64, patient_id: i64) -> Result<Option<Slot>> {
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "{SELECT} FROM slots s WHERE s.id = ? AND s.patient_id = ?"
+    )))
+    .bind(slot_id)
+    .bind(patient_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.as_ref().and_then(slot_from_row))
+}
+
+pub async fn count(tx: &mut Tx, patient_id: i64) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM slots WHERE patient_id = ?")
+            .bind(patient_id)
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}
+
+/// Slots of active, onboarded patients whose next instance is at or before `now`.
+pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<DueSlot>> {
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "{SELECT}, p.chat_id, p.language, p.time_zone, p.quiet_start, p.quiet_end, p.paused_until
+         FROM slots s JOIN patients p ON p.id = s.patient_id
+         WHERE s.next_due_at <= ? AND p.active = 1 AND p.time_zone IS NOT NULL
+         ORDER BY s.next_due_at LIMIT ?"
+    )))
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            Some(DueSlot {
+                slot: slot_from_row(r)?,
+                chat_id: r.get("chat_id"),
+                language: r.get("language"),
+                zone: PatientZone::parse(r.get::<String, _>("time_zone").as_str()).ok()?,
+                quiet: quiet_from(r.get("quiet_start"), r.get("quiet_end")),
+                paused_until: r.get("paused_until"),
+            })
+        })
+        .collect())
+}
