@@ -1,12 +1,18 @@
 -- Updates received from Telegram, recorded before they are confirmed (getUpdates offset) and
 -- handled afterwards. `payload` is the normalized event; it is cleared once handled so message
--- text does not linger. The highest update_id is kept so the next offset survives restarts.
+-- text does not linger (with secure_delete on, the old bytes are overwritten too).
+-- A handler that fails is retried with backoff (`attempts`, `next_try_at`) before the update
+-- is given up. Rows are kept two days (Telegram re-delivers unconfirmed updates for 24 h), so
+-- duplicates are recognised; the getUpdates offset itself is not derived from this table,
+-- because Telegram may restart update ids lower after a quiet week.
 CREATE TABLE inbox (
     update_id   INTEGER PRIMARY KEY,
     chat_key    INTEGER NOT NULL,
     payload     TEXT,
     received_at INTEGER NOT NULL,
-    handled_at  INTEGER
+    handled_at  INTEGER,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    next_try_at INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 CREATE INDEX inbox_unhandled ON inbox (chat_key, update_id) WHERE handled_at IS NULL;
 

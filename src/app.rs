@@ -116,13 +116,15 @@ async fn announce(ctx: &Ctx) {
         ("checkin", "command-checkin"),
         ("help", "command-help"),
         ("crisis", "command-crisis"),
+        ("delete", "command-delete"),
     ]
     .map(|(c, key)| BotCommand::new(c, ctx.t(lang, key)));
-    if let Err(e) = crate::telegram::reply::send(ctx.bot.set_my_commands(commands)).await {
-        tracing::warn!(error = %e, "could not set the command menu");
+    if let Err(e) = crate::telegram::reply::send_idempotent(ctx.bot.set_my_commands(commands)).await
+    {
+        tracing::warn!(error = %crate::telegram::reply::describe(&e), "could not set the command menu");
     }
-    if let Err(e) = crate::telegram::reply::send(ctx.bot.delete_webhook()).await {
-        tracing::warn!(error = %e, "could not remove a webhook");
+    if let Err(e) = crate::telegram::reply::send_idempotent(ctx.bot.delete_webhook()).await {
+        tracing::warn!(error = %crate::telegram::reply::describe(&e), "could not remove a webhook");
     }
 }
 

@@ -16,6 +16,8 @@ pub struct CrisisLine {
     pub url: String,
     /// Emergency services number, e.g. "911".
     pub emergency_number: String,
+    /// Whether the line takes text messages as well as calls (988 does; many lines don't).
+    pub can_text: bool,
 }
 
 impl Default for CrisisLine {
@@ -25,6 +27,7 @@ impl Default for CrisisLine {
             number: "988".into(),
             url: "https://988lifeline.org".into(),
             emergency_number: "911".into(),
+            can_text: true,
         }
     }
 }
@@ -134,6 +137,12 @@ impl Config {
             number: non_empty("CRISIS_LINE_NUMBER").unwrap_or(defaults.number),
             url: non_empty("CRISIS_LINE_URL").unwrap_or(defaults.url),
             emergency_number: non_empty("EMERGENCY_NUMBER").unwrap_or(defaults.emergency_number),
+            can_text: match non_empty("CRISIS_LINE_TEXT").as_deref() {
+                None => defaults.can_text,
+                Some("yes" | "true" | "1") => true,
+                Some("no" | "false" | "0") => false,
+                Some(_) => bail!("CRISIS_LINE_TEXT must be yes or no (whether the crisis line takes text messages)"),
+            },
         };
         if !(crisis.url.starts_with("https://") || crisis.url.starts_with("http://")) {
             bail!(

@@ -20,7 +20,7 @@ pub const TELEGRAM_TEXT_MAX: usize = 4096;
 
 /// Every message the bot uses, with the variables it passes to it.
 pub const MESSAGES: &[(&str, &[&str])] = &[
-    ("intro", &["crisis_line", "crisis_number"]),
+    ("intro", &["crisis_action"]),
     ("button-agree", &[]),
     ("button-not-now", &[]),
     ("button-crisis", &[]),
@@ -68,7 +68,11 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("help", &[]),
     (
         "crisis",
-        &["crisis_line", "crisis_number", "emergency_number"],
+        &["crisis_action", "crisis_line", "emergency_number"],
+    ),
+    (
+        "crisis-action",
+        &["can_text", "crisis_number", "crisis_line"],
     ),
     ("button-crisis-link", &["crisis_line"]),
     ("unknown-text", &[]),
@@ -77,6 +81,16 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("command-checkin", &[]),
     ("command-help", &[]),
     ("command-crisis", &[]),
+    ("command-delete", &[]),
+    ("delete-ask", &[]),
+    ("button-delete-yes", &[]),
+    ("button-cancel", &[]),
+    ("delete-done", &[]),
+    ("delete-cancelled", &[]),
+    ("sorry-try-again", &[]),
+    ("checkin-text-too-early", &[]),
+    ("summary-support-used", &[]),
+    ("summary-support-hard", &[]),
 ];
 
 /// A problem in the prompts folder. `Display` names the file, line and message.

@@ -8,14 +8,13 @@
 intro =
     Hi. I'm a bot that helps you get through the early weeks of recovery, one day at a time.
 
-    What I do:
-    • Short check-ins: mood, sleep and cravings. Just taps, under 30 seconds.
-    • Coping ideas that fit how you are doing.
-    • If you want, a message to a person you choose when things look hard.
+    What I do: short check-ins about your mood, sleep, cravings and whether you used. Just taps, under 30 seconds. You can check in when you like, and I can remind you at times you choose.
 
-    I'm a bot, not a person and not an emergency service. If you are in danger or thinking about hurting yourself, call or text { $crisis_number } ({ $crisis_line }) now. The crisis button below is always there.
+    I'm a bot, not a person and not an emergency service. If you are in danger or thinking about hurting yourself, { $crisis_action } now. The crisis button below is always there.
 
-    What I store: your check-in answers, your time zone and your language, linked to your Telegram account. Nothing is shared with anyone unless you set that up. Telegram bot chats are not end-to-end encrypted, so Telegram can see this chat.
+    What I store, linked to your Telegram account: your answers (mood, sleep, cravings, whether you used), any notes you choose to write, your time zone, language and check-in times. I share nothing with anyone. Telegram bot chats are not end-to-end encrypted, so Telegram can see this chat.
+
+    You can stop at any time: /delete erases everything I stored about you.
 
     Is that OK with you?
 button-agree = I agree
@@ -24,7 +23,7 @@ button-crisis = 🆘 Crisis help
 button-help = Help
 button-checkin-now = Check in now
 consent-declined =
-    That's fine. I have not saved anything about you, only that you said "not now".
+    That's fine. I have not saved anything about you, only that you said "not now" (forgotten after 30 days).
     If you change your mind, send /start. If you need help right now, send /crisis.
 consent-agreed = Thank you. One more thing so I ask at the right times.
 already-enrolled = You're already set up. Send /checkin any time, or /help to see what I can do.
@@ -59,8 +58,9 @@ button-used-yes = Yes
 button-used-no = No
 button-used-skip = Prefer not to say
 button-note-skip = Skip
-checkin-tap-expected = Please tap one of the buttons above to answer.
-checkin-number-expected = Please tap a button above, or type a number from { $min } to { $max }.
+checkin-tap-expected = Please tap one of the buttons below to answer. If you need help now, tap 🆘 Crisis help.
+checkin-number-expected = Please tap a button below, or type a number from { $min } to { $max }. If you need help now, tap 🆘 Crisis help.
+checkin-text-too-early = I already have your answer to the last question. Here is the next one:
 checkin-note-too-long = That note is { $length } characters. Please keep it under { $max }, or tap Skip.
 checkin-replaced = (this check-in was left unfinished; your answers are saved)
 checkin-done = Thank you for checking in. Here is what you told me:
@@ -75,6 +75,10 @@ summary-used-no = no
 summary-used-skip = prefer not to say
 summary-note-saved = saved (only you can see it)
 summary-note-none = none
+summary-support-used =
+    Thank you for being honest with me. One slip does not erase the progress you have made. Be kind to yourself today, and think about telling someone you trust how you are doing.
+summary-support-hard =
+    That sounds really hard right now. You don't have to get through it alone. If you feel unsafe or think about hurting yourself, tap 🆘 Crisis help below.
 tap-saved = Saved
 tap-already-answered = Already saved. Please answer the question below.
 tap-finished = That check-in is finished. Send /checkin to start a new one.
@@ -92,20 +96,36 @@ help =
     /crisis - crisis line and emergency number, any time
     /help - this list
     /start - the introduction again
+    /delete - erase everything I stored about you
 
     I'm a bot, not an emergency service. If you're in danger, tap Crisis help.
 crisis =
     You matter, and you don't have to handle this alone.
 
-    • Call or text { $crisis_number } ({ $crisis_line }), any time, day or night.
+    • Please { $crisis_action }, any time, day or night.
     • In immediate danger, call { $emergency_number }.
 
     If you can, stay with someone you trust or go somewhere safe. Remove anything you could use to hurt yourself.
 
-    I'm a bot, so I can't call for you, but the people at { $crisis_number } can help right now.
+    I'm a bot, so I can't call for you, but the people at { $crisis_line } can help right now.
+# How to reach the crisis line: texting is offered only where the line accepts texts.
+crisis-action =
+    { $can_text ->
+        [yes] call or text { $crisis_number } ({ $crisis_line })
+       *[no] call { $crisis_number } ({ $crisis_line })
+    }
 button-crisis-link = Open { $crisis_line }
 unknown-text = I'm not sure what you mean. Send /checkin to check in, /help for everything I can do, or /crisis if you need help now.
 private-only = I only work in private chats. Open a chat with me directly to get started.
+
+delete-ask =
+    This erases everything I stored about you: your check-ins, notes, time zone and settings. It cannot be undone.
+    Do you want to delete everything?
+button-delete-yes = Yes, delete everything
+button-cancel = Cancel
+delete-done = Done. Everything I stored about you is deleted. If you ever want to come back, send /start.
+delete-cancelled = Nothing was deleted.
+sorry-try-again = Sorry, something went wrong on my side and I couldn't save that. Please try again in a moment.
 
 ## Command list shown in Telegram's menu
 
@@ -113,3 +133,4 @@ command-start = Introduction and sign up
 command-checkin = Check in now
 command-help = What I can do
 command-crisis = Crisis line, any time
+command-delete = Erase everything stored about me

@@ -20,6 +20,8 @@ pub enum Callback {
     Help,
     /// Start a check-in now.
     StartCheckin,
+    /// The answer to "/delete: erase everything?".
+    Delete { confirm: bool },
     /// An answer to one step of one check-in.
     Answer {
         checkin_id: i64,
@@ -37,6 +39,8 @@ impl Callback {
             Callback::Crisis => "crisis".to_string(),
             Callback::Help => "help".to_string(),
             Callback::StartCheckin => "checkin".to_string(),
+            Callback::Delete { confirm: true } => "delete:yes".to_string(),
+            Callback::Delete { confirm: false } => "delete:no".to_string(),
             Callback::Answer {
                 checkin_id,
                 step,
@@ -58,6 +62,8 @@ impl Callback {
             "crisis" => return Some(Callback::Crisis),
             "help" => return Some(Callback::Help),
             "checkin" => return Some(Callback::StartCheckin),
+            "delete:yes" => return Some(Callback::Delete { confirm: true }),
+            "delete:no" => return Some(Callback::Delete { confirm: false }),
             _ => {}
         }
         if let Some(i) = data.strip_prefix("tz:") {
@@ -102,6 +108,8 @@ mod tests {
             Callback::Crisis,
             Callback::Help,
             Callback::StartCheckin,
+            Callback::Delete { confirm: true },
+            Callback::Delete { confirm: false },
             Callback::Answer {
                 checkin_id: 42,
                 step: Step::SleepHours,

@@ -3,5 +3,6 @@
 
 pub mod callback;
 pub mod checkin;
+pub mod crisis;
 pub mod schedule;
 pub mod timezone;

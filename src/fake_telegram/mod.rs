@@ -37,6 +37,9 @@ pub enum Fault {
     BadGateway,
     /// Answer normally, but only after this long.
     Delay(Duration),
+    /// Do what was asked, then answer 200 with a body that is not JSON: the bot cannot know
+    /// whether it worked.
+    MalformedOk,
 }
 
 #[derive(Debug, Clone)]
@@ -253,13 +256,48 @@ impl FakeTelegram {
         });
     }
 
-    /// The user blocks the bot: sends to them fail with 403 from now on.
+    /// The user blocks (or unblocks) the bot: sends to them fail with 403 while blocked, and,
+    /// as on Telegram, a `my_chat_member` update tells the bot.
     pub fn block_bot(&self, user_id: i64, blocked: bool) {
         self.with(|s| {
-            if let Some(u) = s.users.get_mut(&user_id) {
-                u.blocked_bot = blocked;
+            let Some(u) = s.users.get_mut(&user_id) else {
+                return;
+            };
+            u.blocked_bot = blocked;
+            let user = u.clone();
+            let (old, new) = if blocked {
+                ("member", "kicked")
+            } else {
+                ("kicked", "member")
+            };
+            let date = s.now();
+            let mut new_member = json!({"user": bot_user(), "status": new});
+            if blocked {
+                new_member["until_date"] = json!(0);
             }
+            let mut old_member = json!({"user": bot_user(), "status": old});
+            if !blocked {
+                old_member["until_date"] = json!(0);
+            }
+            queue_update(
+                s,
+                json!({"my_chat_member": {
+                    "chat": private_chat(&user), "from": user_json(&user), "date": date,
+                    "old_chat_member": old_member, "new_chat_member": new_member,
+                }}),
+            );
         });
+    }
+
+    /// The next update gets this id (Telegram picks a new, possibly lower, start after a week
+    /// without updates).
+    pub fn set_next_update_id(&self, id: i64) {
+        self.with(|s| s.next_update_id = id);
+    }
+
+    /// Queues an update as given (for updates the bot's library cannot parse). Returns its id.
+    pub fn queue_raw_update(&self, update: Value) -> i64 {
+        self.with(|s| queue_update(s, update))
     }
 
     pub fn deactivate(&self, user_id: i64) {
@@ -357,12 +395,17 @@ impl FakeTelegram {
     /// The user taps a button with this `callback_data` on `message_id`, whatever the message
     /// really shows (a modified client can send anything). Returns the callback query id.
     pub fn user_taps_data(&self, user_id: i64, message_id: i32, data: &str) -> String {
+        self.user_taps_in(user_id, user_id, message_id, data)
+    }
+
+    /// Like `user_taps_data`, on a message in chat `chat_id` (a group, say).
+    pub fn user_taps_in(&self, chat_id: i64, user_id: i64, message_id: i32, data: &str) -> String {
         self.with(|s| {
             let user = s.users.get(&user_id).cloned().expect("add_user first");
             let msg = s
-                .message(user_id, message_id)
+                .message(chat_id, message_id)
                 .cloned()
-                .unwrap_or_else(|| panic!("no message {message_id} in chat {user_id}"));
+                .unwrap_or_else(|| panic!("no message {message_id} in chat {chat_id}"));
             s.next_callback += 1;
             let id = format!("cbq-{}", s.next_callback);
             s.callbacks.insert(
@@ -374,7 +417,7 @@ impl FakeTelegram {
                     toast: None,
                 },
             );
-            let message = message_json(&user, user_id, &msg);
+            let message = message_json(&user, chat_id, &msg);
             let update = json!({
                 "callback_query": {
                     "id": id,
@@ -515,7 +558,7 @@ fn message_json(user: &FakeUser, chat_id: i64, m: &ChatMessage) -> Value {
     let mut v = json!({
         "message_id": m.message_id,
         "date": m.date,
-        "chat": if chat_id == user.id { private_chat(user) } else { json!({"id": chat_id, "type": "private", "first_name": "?"}) },
+        "chat": if chat_id == user.id { private_chat(user) } else { json!({"id": chat_id, "type": "group", "title": "Some group"}) },
         "from": if m.from_bot { bot_user() } else { user_json(user) },
         "text": m.text,
     });

@@ -9,6 +9,7 @@ pub struct InboxRow {
     pub update_id: i64,
     pub chat_key: i64,
     pub payload: String,
+    pub attempts: i64,
 }
 
 /// Records a batch in one transaction. Re-delivered updates (same update_id) are ignored.
@@ -33,22 +34,20 @@ pub async fn record_batch(db: &Db, batch: &[(i64, i64, String)], now: i64) -> Re
     Ok(new)
 }
 
-/// The getUpdates offset that confirms everything already recorded.
-pub async fn next_offset(db: &Db) -> Result<i64> {
-    let max: Option<i64> = sqlx::query_scalar("SELECT MAX(update_id) FROM inbox")
-        .fetch_one(db.pool())
-        .await?;
-    Ok(max.map_or(0, |m| m + 1))
-}
-
-/// Chats that have updates waiting to be handled.
-pub async fn chats_with_unhandled(db: &Db, limit: i64) -> Result<Vec<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT DISTINCT chat_key FROM inbox WHERE handled_at IS NULL LIMIT ?")
-            .bind(limit)
-            .fetch_all(db.pool())
-            .await?,
+/// Chats that have updates waiting to be handled. A chat is ready when its oldest waiting
+/// update may be tried (later ones wait behind it, to keep their order).
+pub async fn chats_with_unhandled(db: &Db, now: i64, limit: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT chat_key FROM inbox i
+         WHERE handled_at IS NULL AND next_try_at <= ?
+           AND update_id = (SELECT MIN(update_id) FROM inbox j
+                            WHERE j.chat_key = i.chat_key AND j.handled_at IS NULL)
+         LIMIT ?",
     )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?)
 }
 
 /// One chat's unhandled updates after `after_update_id`, oldest first.
@@ -59,7 +58,7 @@ pub async fn unhandled_in_chat(
     limit: i64,
 ) -> Result<Vec<InboxRow>> {
     let rows = sqlx::query(
-        "SELECT update_id, chat_key, payload FROM inbox
+        "SELECT update_id, chat_key, payload, attempts FROM inbox
          WHERE handled_at IS NULL AND chat_key = ? AND update_id > ?
          ORDER BY update_id LIMIT ?",
     )
@@ -74,6 +73,7 @@ pub async fn unhandled_in_chat(
             update_id: r.get(0),
             chat_key: r.get(1),
             payload: r.get::<Option<String>, _>(2).unwrap_or_default(),
+            attempts: r.get(3),
         })
         .collect())
 }
@@ -90,6 +90,20 @@ pub async fn mark_handled(tx: &mut Tx, update_id: i64, now: i64) -> Result<()> {
     Ok(())
 }
 
+/// A handler failed: try this update again after `next_try_at`. Returns the attempts so far.
+pub async fn record_failure(db: &Db, update_id: i64, next_try_at: i64) -> Result<i64> {
+    let mut tx = db.write().await?;
+    let attempts: i64 = sqlx::query_scalar(
+        "UPDATE inbox SET attempts = attempts + 1, next_try_at = ? WHERE update_id = ? RETURNING attempts",
+    )
+    .bind(next_try_at)
+    .bind(update_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(attempts)
+}
+
 pub async fn is_handled(db: &Db, update_id: i64) -> Result<bool> {
     let handled: Option<Option<i64>> =
         sqlx::query_scalar("SELECT handled_at FROM inbox WHERE update_id = ?")
@@ -99,17 +113,19 @@ pub async fn is_handled(db: &Db, update_id: i64) -> Result<bool> {
     Ok(matches!(handled, Some(Some(_))))
 }
 
-/// Deletes handled rows older than `before`, keeping the newest row so the offset survives.
-pub async fn prune(db: &Db, before: i64) -> Result<u64> {
+/// Deletes handled rows received before `before`, and "not now" records older than
+/// `declined_before`.
+pub async fn prune(db: &Db, before: i64, declined_before: i64) -> Result<u64> {
     let mut tx = db.write().await?;
-    let n = sqlx::query(
-        "DELETE FROM inbox WHERE handled_at IS NOT NULL AND handled_at < ?
-         AND update_id < (SELECT MAX(update_id) FROM inbox)",
-    )
-    .bind(before)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    let n = sqlx::query("DELETE FROM inbox WHERE handled_at IS NOT NULL AND received_at < ?")
+        .bind(before)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    sqlx::query("DELETE FROM declined WHERE declined_at < ?")
+        .bind(declined_before)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(n)
 }

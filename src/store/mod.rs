@@ -38,9 +38,13 @@ impl Db {
             })?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // FULL: a commit is on disk before the next getUpdates confirms the batch to
+            // Telegram, so even a power loss cannot lose an acknowledged update.
+            .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // Cleared message payloads and deleted rows are overwritten, not left in free pages.
+            .pragma("secure_delete", "ON");
         let path = options.get_filename().to_path_buf();
         restrict_permissions(&path)?;
         let pool = SqlitePoolOptions::new()

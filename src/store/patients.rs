@@ -193,3 +193,22 @@ pub async fn set_awaiting(tx: &mut Tx, patient_id: i64, awaiting: Option<&str>) 
         .await?;
     Ok(())
 }
+
+/// Erases everything stored about a Telegram user: their patient row (and through foreign
+/// keys their check-ins, slots, prompts and queued messages), a "not now", and the updates of
+/// their private chat still held in the inbox.
+pub async fn delete_everything(tx: &mut Tx, telegram_user_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM patients WHERE telegram_user_id = ?")
+        .bind(telegram_user_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM declined WHERE telegram_user_id = ?")
+        .bind(telegram_user_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM inbox WHERE chat_key = ?")
+        .bind(telegram_user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

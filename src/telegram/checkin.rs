@@ -96,7 +96,8 @@ pub async fn show_started(
     checkin: &Checkin,
 ) -> Result<()> {
     show_in(ctx, lang, chat_id, message_id, checkin).await;
-    checkins::set_message_id(&ctx.db, checkin.id, message_id).await
+    remember_message(ctx, checkin.id, message_id).await;
+    Ok(())
 }
 
 /// Sends the current step as a new message (optionally after a short preface) and remembers
@@ -118,9 +119,17 @@ async fn send_step(
     };
     let keyboard = ctx.step_keyboard(lang, checkin.id, step);
     if let Some(mid) = ctx.say(chat_id, text, Some(keyboard)).await {
-        checkins::set_message_id(&ctx.db, checkin.id, mid.0).await?;
+        remember_message(ctx, checkin.id, mid.0).await;
     }
     Ok(())
+}
+
+/// Records which message shows the check-in. Bookkeeping after the answer is committed: a
+/// failure here is logged, never turned into a handler error (which would re-run the handler).
+async fn remember_message(ctx: &Ctx, checkin_id: i64, message_id: i32) {
+    if let Err(e) = checkins::set_message_id(&ctx.db, checkin_id, message_id).await {
+        tracing::warn!(checkin_id, error = %e, "could not record the check-in message");
+    }
 }
 
 /// Shows the current state of a check-in in `message_id`: the next question, or the summary.
@@ -195,6 +204,15 @@ fn summary(ctx: &Ctx, lang: &str, c: &Checkin) -> String {
         };
         lines.push(line);
     }
+    // Until coping suggestions exist, hard answers still get a kind word and the way to help.
+    if c.used.as_deref() == Some("yes") {
+        lines.push(String::new());
+        lines.push(ctx.t(lang, "summary-support-used"));
+    }
+    if c.mood.is_some_and(|m| m <= 2) || c.craving.is_some_and(|v| v >= 8) {
+        lines.push(String::new());
+        lines.push(ctx.t(lang, "summary-support-hard"));
+    }
     lines.join("\n")
 }
 
@@ -261,7 +279,7 @@ pub async fn button_answer(
             if let Some(m) = target {
                 show_in(ctx, &ev.lang, tap.chat_id, m, &updated).await;
                 if updated.message_id != Some(m) {
-                    checkins::set_message_id(&ctx.db, updated.id, m).await?;
+                    remember_message(ctx, updated.id, m).await;
                 }
             }
         }
@@ -298,11 +316,18 @@ pub async fn text_answer(
     ev: &Event,
     patient: &Patient,
     open: &Checkin,
+    message_id: i32,
     text: Option<&str>,
 ) -> Result<()> {
     let Some(step) = open.step else {
         return Ok(());
     };
+    // Text sent before the current question appeared answers an earlier one (typed twice, or
+    // the bot was slow): it must not land in this question.
+    if open.message_id.is_some_and(|q| message_id < q) {
+        let hint = ctx.t(&ev.lang, "checkin-text-too-early");
+        return move_down(ctx, &ev.lang, patient.chat_id, open, Some(hint)).await;
+    }
     let parsed = match text {
         Some(t) => Answer::from_text(step, t),
         None => Err(AnswerError::UnknownChoice),

@@ -4,7 +4,8 @@
 //! from the inbox once handled.
 
 use serde::{Deserialize, Serialize};
-use teloxide::types::{ChatKind, Update, UpdateKind};
+use serde_json::Value;
+use teloxide::types::{ChatKind, ChatMemberKind, Update, UpdateKind};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -26,6 +27,12 @@ pub enum Incoming {
         chat_id: Option<i64>,
         message_id: Option<i32>,
         data: Option<String>,
+    },
+    /// The person blocked (`blocked`) or unblocked the bot in their private chat.
+    Membership {
+        user_id: i64,
+        chat_id: i64,
+        blocked: bool,
     },
     /// Anything this bot does not act on (edited messages, channel posts, ...).
     Other,
@@ -67,7 +74,119 @@ impl Incoming {
                     },
                 )
             }
+            UpdateKind::MyChatMember(m) if matches!(m.chat.kind, ChatKind::Private(_)) => (
+                m.chat.id.0,
+                Incoming::Membership {
+                    user_id: m.from.id.0 as i64,
+                    chat_id: m.chat.id.0,
+                    blocked: matches!(
+                        m.new_chat_member.kind,
+                        ChatMemberKind::Banned(_) | ChatMemberKind::Left
+                    ),
+                },
+            ),
+            // teloxide could not parse this update (the Bot API changed under it). Rather than
+            // lose a patient's message, read the few fields we need from the raw JSON.
+            UpdateKind::Error(raw) => {
+                let parsed = from_raw(raw);
+                if parsed.1 == Incoming::Other {
+                    tracing::error!(update_id = update.id.0, "an update could not be read");
+                } else {
+                    tracing::warn!(update_id = update.id.0, "an update was read from raw JSON");
+                }
+                parsed
+            }
             _ => (0, Incoming::Other),
         }
+    }
+}
+
+/// Reads a message or a button tap from an update's raw JSON.
+pub fn from_raw(raw: &Value) -> (i64, Incoming) {
+    let int = |v: &Value| v.as_i64();
+    let string = |v: &Value| v.as_str().map(str::to_string);
+    if let Some(m) = raw.get("message") {
+        let (Some(chat_id), Some(user_id), Some(message_id)) = (
+            int(&m["chat"]["id"]),
+            int(&m["from"]["id"]),
+            int(&m["message_id"]),
+        ) else {
+            return (0, Incoming::Other);
+        };
+        return (
+            chat_id,
+            Incoming::Message {
+                user_id,
+                language: string(&m["from"]["language_code"]),
+                chat_id,
+                private: m["chat"]["type"] == "private",
+                message_id: message_id as i32,
+                text: string(&m["text"]),
+            },
+        );
+    }
+    if let Some(q) = raw.get("callback_query") {
+        let (Some(query_id), Some(user_id)) = (string(&q["id"]), int(&q["from"]["id"])) else {
+            return (0, Incoming::Other);
+        };
+        let chat_id = int(&q["message"]["chat"]["id"]);
+        return (
+            chat_id.unwrap_or(user_id),
+            Incoming::Callback {
+                query_id,
+                user_id,
+                language: string(&q["from"]["language_code"]),
+                chat_id,
+                message_id: int(&q["message"]["message_id"]).map(|m| m as i32),
+                data: string(&q["data"]),
+            },
+        );
+    }
+    (0, Incoming::Other)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn raw_messages_and_taps_are_read() {
+        let m = json!({"update_id": 5, "message": {"message_id": 9, "date": "garbage",
+            "chat": {"id": 77, "type": "private"}, "from": {"id": 77, "language_code": "es"}, "text": "7"}});
+        assert_eq!(
+            from_raw(&m),
+            (
+                77,
+                Incoming::Message {
+                    user_id: 77,
+                    language: Some("es".into()),
+                    chat_id: 77,
+                    private: true,
+                    message_id: 9,
+                    text: Some("7".into())
+                }
+            )
+        );
+        let q = json!({"update_id": 6, "callback_query": {"id": "q1", "from": {"id": 77},
+            "message": {"message_id": 3, "chat": {"id": 77}}, "data": "crisis"}});
+        assert_eq!(
+            from_raw(&q),
+            (
+                77,
+                Incoming::Callback {
+                    query_id: "q1".into(),
+                    user_id: 77,
+                    language: None,
+                    chat_id: Some(77),
+                    message_id: Some(3),
+                    data: Some("crisis".into())
+                }
+            )
+        );
+        assert_eq!(
+            from_raw(&json!({"update_id": 7, "poll": {}})),
+            (0, Incoming::Other)
+        );
     }
 }

@@ -4,6 +4,10 @@
 //! only asks for the next batch after the current one is committed to the `inbox` table, so a
 //! crash at any point loses nothing: unrecorded updates are delivered again, and recorded ones
 //! are deduplicated by update_id.
+//!
+//! The offset is kept in memory and starts empty: Telegram then returns every unconfirmed
+//! update. It is not derived from stored ids, because after a week without updates Telegram
+//! may start ids again at a random (possibly lower) number.
 
 use super::incoming::Incoming;
 use super::Ctx;
@@ -21,7 +25,8 @@ pub async fn run(
     recorded: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
-    let mut offset = inbox::next_offset(&ctx.db).await?;
+    let mut offset: i64 = 0;
+    let mut last_update_at = ctx.clock.now();
     let mut backoff = Duration::from_secs(1);
     tracing::info!(offset, "receiving updates");
     loop {
@@ -59,15 +64,23 @@ pub async fn run(
                 continue;
             }
             Err(e) => {
-                tracing::warn!(error = %e, "getUpdates failed; retrying");
+                tracing::warn!(error = %super::reply::describe(&e), "getUpdates failed; retrying");
                 pause(backoff, &mut stop).await;
                 backoff = (backoff * 2).min(Duration::from_secs(30));
                 continue;
             }
         };
         if updates.is_empty() {
+            // After about a week without updates Telegram may restart update ids at a lower
+            // number; an old offset would then swallow them. Forget it: duplicates are
+            // recognised by the inbox anyway.
+            if offset != 0 && ctx.clock.now() - last_update_at > chrono::Duration::days(6) {
+                tracing::info!("no updates for six days; polling without an offset");
+                offset = 0;
+            }
             continue;
         }
+        last_update_at = ctx.clock.now();
         let batch: Vec<(i64, i64, String)> = updates
             .iter()
             .map(|u| {
@@ -76,7 +89,7 @@ pub async fn run(
                 (i64::from(u.id.0), key, payload)
             })
             .collect();
-        let max = batch.iter().map(|b| b.0).max().unwrap_or(offset - 1);
+        let max = batch.iter().map(|b| b.0).max().expect("non-empty batch");
         // Record before the next getUpdates confirms them. Keep trying: confirming without
         // recording would lose a patient's answer.
         loop {
@@ -87,6 +100,7 @@ pub async fn run(
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "could not record updates; retrying");
+                    // (database errors carry no message content)
                     pause(Duration::from_secs(1), &mut stop).await;
                     if *stop.borrow() {
                         return Ok(());
@@ -94,7 +108,7 @@ pub async fn run(
                 }
             }
         }
-        offset = offset.max(max + 1);
+        offset = max + 1;
         recorded.notify_one();
     }
 }

@@ -45,6 +45,22 @@ impl Ctx {
     pub fn t_with(&self, lang: &str, key: &str, args: Args<'_>) -> String {
         self.content.text_with(lang, key, args)
     }
+
+    /// "call or text 988 (988 Suicide & Crisis Lifeline)", per the deployment's settings.
+    pub fn crisis_action(&self, lang: &str) -> String {
+        self.t_with(
+            lang,
+            "crisis-action",
+            &[
+                (
+                    "can_text",
+                    if self.crisis.can_text { "yes" } else { "no" }.into(),
+                ),
+                ("crisis_number", self.crisis.number.clone().into()),
+                ("crisis_line", self.crisis.name.clone().into()),
+            ],
+        )
+    }
 }
 
 /// The update being handled, as handlers see it.

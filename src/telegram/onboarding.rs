@@ -22,10 +22,7 @@ pub async fn start(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i6
             let text = ctx.t_with(
                 &ev.lang,
                 "intro",
-                &[
-                    ("crisis_line", ctx.crisis.name.clone().into()),
-                    ("crisis_number", ctx.crisis.number.clone().into()),
-                ],
+                &[("crisis_action", ctx.crisis_action(&ev.lang).into())],
             );
             ctx.say(chat_id, text, Some(ctx.consent_keyboard(&ev.lang)))
                 .await;

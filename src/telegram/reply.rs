@@ -13,9 +13,27 @@ const ATTEMPTS: u32 = 4;
 /// Longest we will hold a reply for a 429 before giving up on it.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
-fn is_transient(e: &RequestError) -> bool {
+/// A description of an error that is safe to log. teloxide's `InvalidJson` carries the raw
+/// reply, which can hold message text and names: only its kind is logged.
+pub fn describe(e: &RequestError) -> String {
     match e {
-        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => true,
+        RequestError::InvalidJson { .. } => "unparseable reply from the Bot API".to_string(),
+        RequestError::Api(api) => format!("Bot API error: {api}"),
+        RequestError::RetryAfter(s) => format!("rate limited for {} s", s.seconds()),
+        RequestError::MigrateToChatId(_) => "chat migrated".to_string(),
+        // teloxide removes the token from the URL in network errors.
+        RequestError::Network(n) => format!("network error: {n}"),
+        RequestError::Io(_) => "I/O error".to_string(),
+    }
+}
+
+/// Whether to try a request again after `e`. An unparseable reply (a proxy's HTML error page,
+/// or a reply teloxide cannot read) may mean Telegram did act, so only requests that are safe
+/// to repeat (`idempotent`: edits, answering a tap) are retried after one.
+fn is_transient(e: &RequestError, idempotent: bool) -> bool {
+    match e {
+        RequestError::Network(_) | RequestError::Io(_) => true,
+        RequestError::InvalidJson { .. } => idempotent,
         RequestError::Api(ApiError::Unknown(d)) => {
             let d = d.to_ascii_lowercase();
             d.contains("internal server error")
@@ -27,8 +45,26 @@ fn is_transient(e: &RequestError) -> bool {
     }
 }
 
-/// Runs a request, retrying transient failures.
+/// Runs a request that must not be repeated blindly (sending a message).
 pub async fn send<R>(req: R) -> Result<teloxide::requests::Output<R>, RequestError>
+where
+    R: Request<Err = RequestError>,
+{
+    send_with(req, false).await
+}
+
+/// Runs a request that is safe to repeat (editing, answering a tap, settings).
+pub async fn send_idempotent<R>(req: R) -> Result<teloxide::requests::Output<R>, RequestError>
+where
+    R: Request<Err = RequestError>,
+{
+    send_with(req, true).await
+}
+
+async fn send_with<R>(
+    req: R,
+    idempotent: bool,
+) -> Result<teloxide::requests::Output<R>, RequestError>
 where
     R: Request<Err = RequestError>,
 {
@@ -42,7 +78,7 @@ where
             {
                 tokio::time::sleep(s.duration()).await;
             }
-            Err(e) if attempt < ATTEMPTS && is_transient(&e) => {
+            Err(e) if attempt < ATTEMPTS && is_transient(&e, idempotent) => {
                 tokio::time::sleep(backoff).await;
                 backoff *= 2;
             }
@@ -67,7 +103,7 @@ impl Ctx {
         match send(req).await {
             Ok(m) => Some(m.id),
             Err(e) => {
-                tracing::warn!(chat_id, error = %e, "could not send a message");
+                tracing::warn!(chat_id, error = %describe(&e), "could not send a message");
                 None
             }
         }
@@ -87,7 +123,7 @@ impl Ctx {
         if let Some(k) = keyboard {
             req = req.reply_markup(k);
         }
-        self.edit_result(chat_id, send(req).await.map(|_| ()))
+        self.edit_result(chat_id, send_idempotent(req).await.map(|_| ()))
     }
 
     /// Removes (or replaces) the keyboard of a message, keeping its text.
@@ -101,14 +137,14 @@ impl Ctx {
             .bot
             .edit_message_reply_markup(ChatId(chat_id), MessageId(message_id))
             .reply_markup(keyboard);
-        self.edit_result(chat_id, send(req).await.map(|_| ()))
+        self.edit_result(chat_id, send_idempotent(req).await.map(|_| ()))
     }
 
     fn edit_result(&self, chat_id: i64, r: Result<(), RequestError>) -> bool {
         match r {
             Ok(()) | Err(RequestError::Api(ApiError::MessageNotModified)) => true,
             Err(e) => {
-                tracing::warn!(chat_id, error = %e, "could not edit a message");
+                tracing::warn!(chat_id, error = %describe(&e), "could not edit a message");
                 false
             }
         }
@@ -122,8 +158,8 @@ impl Ctx {
         if let Some(t) = toast {
             req = req.text(t);
         }
-        if let Err(e) = send(req).await {
-            tracing::debug!(error = %e, "could not answer a callback query");
+        if let Err(e) = send_idempotent(req).await {
+            tracing::debug!(error = %describe(&e), "could not answer a callback query");
         }
     }
 }

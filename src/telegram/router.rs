@@ -12,6 +12,7 @@ pub enum Command {
     Checkin,
     Help,
     Crisis,
+    Delete,
     Unknown,
 }
 
@@ -25,6 +26,7 @@ pub fn parse_command(text: &str) -> Option<Command> {
         "checkin" | "check" => Command::Checkin,
         "help" => Command::Help,
         "crisis" | "sos" => Command::Crisis,
+        "delete" => Command::Delete,
         _ => Command::Unknown,
     })
 }
@@ -37,7 +39,7 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
             chat_id,
             private,
             text,
-            ..
+            message_id,
         } => {
             let command = text.as_deref().and_then(parse_command);
             if !private {
@@ -58,6 +60,20 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 user_id,
                 lang,
             };
+            // Someone who blocked the bot and writes again is back.
+            if let Some(p) = patient.as_ref().filter(|p| !p.active) {
+                let mut tx = ctx.db.write().await?;
+                support::reactivate(ctx, &mut tx, p).await?;
+                tx.commit().await?;
+            }
+            // Words of crisis get the crisis line first, whatever else was going on.
+            if command.is_none()
+                && text
+                    .as_deref()
+                    .is_some_and(crate::domain::crisis::mentions_crisis)
+            {
+                return support::crisis(ctx, &ev, chat_id).await;
+            }
             match command {
                 Some(Command::Start) => {
                     onboarding::start(ctx, &ev, patient.as_ref(), chat_id).await
@@ -65,6 +81,9 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 Some(Command::Checkin) => checkin::begin(ctx, &ev, patient.as_ref(), chat_id).await,
                 Some(Command::Help) => support::help(ctx, &ev, chat_id).await,
                 Some(Command::Crisis) => support::crisis(ctx, &ev, chat_id).await,
+                Some(Command::Delete) => {
+                    support::delete_ask(ctx, &ev, patient.as_ref(), chat_id).await
+                }
                 Some(Command::Unknown) => {
                     support::unknown(ctx, &ev, patient.as_ref(), chat_id).await
                 }
@@ -77,7 +96,15 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                     }
                     match checkins::open_for(&ctx.db, patient.id).await? {
                         Some(open) => {
-                            checkin::text_answer(ctx, &ev, &patient, &open, text.as_deref()).await
+                            checkin::text_answer(
+                                ctx,
+                                &ev,
+                                &patient,
+                                &open,
+                                message_id,
+                                text.as_deref(),
+                            )
+                            .await
                         }
                         None => support::unknown(ctx, &ev, Some(&patient), chat_id).await,
                     }
@@ -102,8 +129,16 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 user_id,
                 lang,
             };
-            // Buttons only live in the private chat with the person who tapped.
+            // Our buttons only live in the private chat with the person who tapped. A tap in any
+            // other chat (a forged payload on a group message) is refused, so nothing can be
+            // enrolled into, or sent to, a group.
             let chat_id = chat_id.unwrap_or(user_id);
+            if chat_id != user_id {
+                tracing::info!("refused a tap outside the tapper's private chat");
+                ctx.ack(&query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
+                    .await;
+                return Ok(());
+            }
             let Some(callback) = data.as_deref().and_then(Callback::parse) else {
                 tracing::info!("unrecognised button data");
                 ctx.ack(&query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
@@ -130,6 +165,9 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 Callback::Zone(i) => {
                     onboarding::zone_button(ctx, &ev, patient.as_ref(), &tap, i).await
                 }
+                Callback::Delete { confirm } => {
+                    support::delete_answer(ctx, &ev, &tap, confirm).await
+                }
                 Callback::StartCheckin => {
                     ctx.ack(&tap.query_id, None).await;
                     checkin::begin(ctx, &ev, patient.as_ref(), chat_id).await
@@ -152,6 +190,9 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 }
             }
         }
+        Incoming::Membership {
+            user_id, blocked, ..
+        } => support::membership(ctx, update_id, user_id, blocked).await,
         Incoming::Other => Ok(()),
     }
 }

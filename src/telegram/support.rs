@@ -1,8 +1,12 @@
 //! Help, the crisis line, and kind answers to things the bot does not understand.
 
+use super::router::Tap;
 use super::{Ctx, Event};
-use crate::store::patients::Patient;
+use crate::domain::callback::Callback;
+use crate::store::patients::{self, Patient};
+use crate::store::{inbox, slots};
 use anyhow::Result;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 pub async fn help(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()> {
     ctx.say(
@@ -20,8 +24,8 @@ pub async fn crisis(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()> {
         &ev.lang,
         "crisis",
         &[
+            ("crisis_action", ctx.crisis_action(&ev.lang).into()),
             ("crisis_line", ctx.crisis.name.clone().into()),
-            ("crisis_number", ctx.crisis.number.clone().into()),
             (
                 "emergency_number",
                 ctx.crisis.emergency_number.clone().into(),
@@ -54,5 +58,91 @@ pub async fn unknown(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: 
         Some(ctx.home_keyboard(&ev.lang)),
     )
     .await;
+    Ok(())
+}
+
+/// The patient blocked or unblocked the bot (Telegram's my_chat_member update).
+pub async fn membership(ctx: &Ctx, update_id: i64, user_id: i64, blocked: bool) -> Result<()> {
+    let Some(patient) = patients::find_by_user(&ctx.db, user_id).await? else {
+        return Ok(());
+    };
+    let mut tx = ctx.db.write().await?;
+    if blocked {
+        patients::deactivate(&mut tx, patient.id, "blocked the bot", ctx.now()).await?;
+        tracing::info!(
+            patient_id = patient.id,
+            "patient blocked the bot; marked inactive"
+        );
+    } else {
+        reactivate(ctx, &mut tx, &patient).await?;
+    }
+    inbox::mark_handled(&mut tx, update_id, ctx.now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Makes an inactive patient active again and plans their check-ins from now (none are sent
+/// for the time they were away).
+pub async fn reactivate(ctx: &Ctx, tx: &mut crate::store::Tx, patient: &Patient) -> Result<()> {
+    if patients::reactivate(tx, patient.id).await? {
+        if let Some(zone) = patient.zone {
+            slots::reschedule_all(tx, patient.id, zone, patient.quiet, ctx.clock.now()).await?;
+        }
+        tracing::info!(patient_id = patient.id, "patient active again");
+    }
+    Ok(())
+}
+
+/// `/delete`: asks before erasing.
+pub async fn delete_ask(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    chat_id: i64,
+) -> Result<()> {
+    if patient.is_none() {
+        return not_enrolled(ctx, ev, chat_id).await;
+    }
+    let keyboard = InlineKeyboardMarkup::new([
+        vec![
+            InlineKeyboardButton::callback(
+                ctx.t(&ev.lang, "button-delete-yes"),
+                Callback::Delete { confirm: true }.encode(),
+            ),
+            InlineKeyboardButton::callback(
+                ctx.t(&ev.lang, "button-cancel"),
+                Callback::Delete { confirm: false }.encode(),
+            ),
+        ],
+        vec![ctx.crisis_button(&ev.lang)],
+    ]);
+    ctx.say(chat_id, ctx.t(&ev.lang, "delete-ask"), Some(keyboard))
+        .await;
+    Ok(())
+}
+
+/// The answer to `/delete`'s question. Deleting removes the patient and, through the foreign
+/// keys, every check-in, slot, prompt and queued message; also any update still held for them.
+pub async fn delete_answer(ctx: &Ctx, ev: &Event, tap: &Tap, confirm: bool) -> Result<()> {
+    ctx.ack(&tap.query_id, None).await;
+    let text = if confirm {
+        let mut tx = ctx.db.write().await?;
+        patients::delete_everything(&mut tx, ev.user_id).await?;
+        tx.commit().await?;
+        tracing::info!("a patient deleted their data");
+        ctx.t(&ev.lang, "delete-done")
+    } else {
+        ctx.t(&ev.lang, "delete-cancelled")
+    };
+    match tap.message_id {
+        Some(m) => {
+            ctx.edit(tap.chat_id, m, text, Some(ctx.crisis_only(&ev.lang)))
+                .await;
+        }
+        None => {
+            ctx.say(tap.chat_id, text, Some(ctx.crisis_only(&ev.lang)))
+                .await;
+        }
+    }
     Ok(())
 }

@@ -17,8 +17,13 @@ use tracing::Instrument;
 
 /// How many chats are handled at the same time.
 const CHAT_CONCURRENCY: usize = 64;
-/// Handled inbox rows are kept this long (only their ids; content is cleared when handled).
-const KEEP_HANDLED: Duration = Duration::from_secs(7 * 24 * 3600);
+/// Handled inbox rows are kept this long (ids only; content is cleared when handled): longer
+/// than the 24 h for which Telegram re-delivers unconfirmed updates.
+const KEEP_HANDLED: Duration = Duration::from_secs(2 * 24 * 3600);
+/// The memory of a "not now" is kept this long.
+const KEEP_DECLINED: Duration = Duration::from_secs(30 * 24 * 3600);
+/// A failing update is tried this many times (with backoff) before it is given up.
+const MAX_ATTEMPTS: i64 = 6;
 
 pub async fn run(
     ctx: Ctx,
@@ -28,6 +33,7 @@ pub async fn run(
     let mut running: JoinSet<i64> = JoinSet::new();
     let mut busy: HashSet<i64> = HashSet::new();
     let mut last_prune: Option<Instant> = None;
+    let mut clock_moved = ctx.clock.jumps();
     loop {
         if *stop.borrow() {
             // Let the chats in progress finish what they hold.
@@ -35,13 +41,19 @@ pub async fn run(
             return Ok(());
         }
         if last_prune.is_none_or(|t| t.elapsed() > Duration::from_secs(3600)) {
-            match inbox::prune(&ctx.db, ctx.now() - KEEP_HANDLED.as_secs() as i64).await {
+            let now = ctx.now();
+            let pruned = inbox::prune(
+                &ctx.db,
+                now - KEEP_HANDLED.as_secs() as i64,
+                now - KEEP_DECLINED.as_secs() as i64,
+            );
+            match pruned.await {
                 Ok(n) => tracing::debug!(pruned = n, "inbox pruned"),
                 Err(e) => tracing::warn!(error = %e, "inbox prune failed"),
             }
             last_prune = Some(Instant::now());
         }
-        match inbox::chats_with_unhandled(&ctx.db, 1000).await {
+        match inbox::chats_with_unhandled(&ctx.db, ctx.now(), 1000).await {
             Ok(chats) => {
                 for key in chats {
                     if running.len() >= CHAT_CONCURRENCY {
@@ -65,12 +77,15 @@ pub async fn run(
                 }
             }
             _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = crate::clock::jumped(&mut clock_moved) => {}
             _ = stop.changed() => {}
         }
     }
 }
 
-/// Handles one chat's updates in order until it has none left; returns the chat key.
+/// Handles one chat's updates in order until it has none left; returns the chat key. If one
+/// fails, the chat stops there (later updates wait, to keep their order) and is tried again
+/// after a backoff.
 async fn drain_chat(ctx: Ctx, chat_key: i64) -> i64 {
     let mut after = 0;
     loop {
@@ -86,33 +101,75 @@ async fn drain_chat(ctx: Ctx, chat_key: i64) -> i64 {
         }
         for row in rows {
             after = row.update_id;
-            handle_row(&ctx, row).await;
+            if !handle_row(&ctx, row).await {
+                return chat_key;
+            }
         }
     }
 }
 
-async fn handle_row(ctx: &Ctx, row: InboxRow) {
+/// Handles one update. Returns false when it failed and will be tried again later.
+async fn handle_row(ctx: &Ctx, row: InboxRow) -> bool {
     let span = tracing::info_span!("update", update_id = row.update_id);
     async {
+        // An earlier attempt may have committed its write before failing later on: never run
+        // a handler twice for one update.
+        match inbox::is_handled(&ctx.db, row.update_id).await {
+            Ok(true) => return true,
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "could not check the inbox");
+                return false;
+            }
+        }
         let incoming: Incoming = serde_json::from_str(&row.payload).unwrap_or(Incoming::Other);
-        let mut result = guarded(ctx, row.update_id, incoming.clone()).await;
-        if let Err(e) = &result {
-            // Most likely a passing database problem; try once more before moving on.
-            tracing::warn!(error = %e, "handler failed; retrying once");
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            result = guarded(ctx, row.update_id, incoming).await;
-        }
-        if let Err(e) = result {
-            tracing::error!(error = %e, "handler failed; update dropped");
-        }
-        // Handlers that write mark the update handled in their own transaction; this covers the
-        // rest. It is idempotent.
-        if let Err(e) = mark(ctx, row.update_id).await {
-            tracing::error!(error = %e, "could not mark update handled");
+        match guarded(ctx, row.update_id, incoming.clone()).await {
+            Ok(()) => {
+                // Handlers that write mark the update handled in their own transaction; this
+                // covers the rest. It is idempotent.
+                if let Err(e) = mark(ctx, row.update_id).await {
+                    tracing::error!(error = %e, "could not mark update handled");
+                }
+                true
+            }
+            Err(e) => {
+                let attempts = row.attempts + 1;
+                if attempts >= MAX_ATTEMPTS {
+                    tracing::error!(error = %e, attempts, "update given up after repeated failures");
+                    give_up(ctx, row.update_id, &incoming).await;
+                    return true;
+                }
+                let backoff = 1i64 << attempts.min(10);
+                tracing::warn!(error = %e, attempts, backoff, "handler failed; will retry");
+                if let Err(e) = inbox::record_failure(&ctx.db, row.update_id, ctx.now() + backoff).await {
+                    tracing::error!(error = %e, "could not record the failure");
+                }
+                false
+            }
         }
     }
     .instrument(span)
     .await
+}
+
+/// After repeated failures: tell the person, so nothing fails silently, and move on.
+async fn give_up(ctx: &Ctx, update_id: i64, incoming: &Incoming) {
+    let lang = crate::content::DEFAULT_LANGUAGE;
+    let sorry = ctx.t(lang, "sorry-try-again");
+    match incoming {
+        Incoming::Callback { query_id, .. } => ctx.ack(query_id, Some(sorry)).await,
+        Incoming::Message {
+            chat_id,
+            private: true,
+            ..
+        } => {
+            ctx.say(*chat_id, sorry, Some(ctx.crisis_only(lang))).await;
+        }
+        _ => {}
+    }
+    if let Err(e) = mark(ctx, update_id).await {
+        tracing::error!(error = %e, "could not mark update handled");
+    }
 }
 
 /// Runs the router, turning a panic into an error so one bad update cannot stop its chat.

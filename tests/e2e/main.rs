@@ -5,5 +5,6 @@ mod checkin;
 mod durability;
 mod fake_server;
 mod onboarding;
+mod review_fixes;
 mod robustness;
 mod support;

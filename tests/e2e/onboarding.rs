@@ -202,7 +202,7 @@ async fn crisis_line_is_one_tap_away_for_anyone() {
     let h = Harness::start().await;
     // Not enrolled at all.
     let crisis = h.say(BOB, "/crisis").await;
-    assert!(crisis.text.contains("Call or text 988"), "{}", crisis.text);
+    assert!(crisis.text.contains("call or text 988"), "{}", crisis.text);
     assert!(crisis.text.contains("911"), "{}", crisis.text);
     let link = crisis.buttons().next().expect("a link button");
     assert!(
@@ -227,7 +227,7 @@ async fn crisis_line_is_one_tap_away_for_anyone() {
     assert!(help.text.contains("/crisis"), "{}", help.text);
     h.tap(ALICE, help.message_id, CRISIS_BUTTON).await;
     let crisis = h.fake.wait_for_bot_message(ALICE, 2).await;
-    assert!(crisis.text.contains("Call or text 988"), "{}", crisis.text);
+    assert!(crisis.text.contains("call or text 988"), "{}", crisis.text);
 }
 
 #[tokio::test]

@@ -1,0 +1,289 @@
+//! Failure windows found in review: each test fails on the code before its fix.
+
+use crate::support::*;
+use recovery_checkin_bot::app::Parts;
+use recovery_checkin_bot::fake_telegram::Fault;
+use serde_json::json;
+
+async fn exec(h: &Harness, sql: &'static str) {
+    let db = h.db().await;
+    sqlx::query(sql).execute(db.pool()).await.unwrap();
+    db.close().await;
+}
+
+#[tokio::test]
+async fn a_handler_that_fails_is_retried_later_and_stores_the_answer_once() {
+    let h = Harness::start().await;
+    let m = h.start_checkin(ALICE).await;
+    // The database refuses to store a mood until the fault is cleared.
+    exec(&h, "CREATE TABLE fault (active INTEGER)").await;
+    exec(&h, "INSERT INTO fault VALUES (1)").await;
+    exec(
+        &h,
+        "CREATE TRIGGER fail_mood BEFORE UPDATE OF mood ON checkins
+         WHEN (SELECT active FROM fault) = 1 BEGIN SELECT RAISE(ABORT, 'injected'); END",
+    )
+    .await;
+    let q = h.fake.user_taps(ALICE, m.message_id, "6");
+    // Wait until the first attempt has failed and been recorded.
+    let db = h.db().await;
+    for _ in 0..200 {
+        let attempts: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(attempts), 0) FROM inbox")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        if attempts >= 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let pending: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL AND payload IS NOT NULL",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        pending, 1,
+        "the failed update is kept, with its content, for a retry"
+    );
+    db.close().await;
+    assert_eq!(
+        h.scalar_i64("SELECT mood FROM checkins WHERE id = ?", 1)
+            .await,
+        None
+    );
+
+    // The problem passes; time moves on; the retry stores the answer once.
+    exec(&h, "UPDATE fault SET active = 0").await;
+    h.clock.advance(chrono::Duration::seconds(10));
+    assert_eq!(h.fake.wait_for_answer(&q).await.as_deref(), Some("Saved"));
+    h.wait_text(ALICE, m.message_id, "hours did you sleep")
+        .await;
+    assert_eq!(
+        h.scalar_i64("SELECT mood FROM checkins WHERE id = ?", 1)
+            .await,
+        Some(6)
+    );
+    assert_eq!(
+        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = ?", 1)
+            .await,
+        None
+    );
+}
+
+#[tokio::test]
+async fn text_typed_twice_answers_one_question_only() {
+    let mut h = Harness::start().await;
+    h.start_checkin(ALICE).await;
+    // Both messages wait at Telegram while the bot is down, then arrive in one batch.
+    h.kill_bot().await;
+    h.fake.user_sends(ALICE, "5");
+    h.fake.user_sends(ALICE, "5");
+    let before = h.fake.bot_messages(ALICE).len();
+    h.start_bot(Parts::ALL).await;
+    let first = h.fake.wait_for_bot_message(ALICE, before + 1).await;
+    assert!(first.text.contains("hours did you sleep"), "{}", first.text);
+    let second = h.fake.wait_for_bot_message(ALICE, before + 2).await;
+    assert!(
+        second.text.contains("I already have your answer"),
+        "{}",
+        second.text
+    );
+    assert!(
+        second.text.contains("hours did you sleep"),
+        "{}",
+        second.text
+    );
+    assert_eq!(
+        h.scalar_i64("SELECT mood FROM checkins WHERE id = ?", 1)
+            .await,
+        Some(5)
+    );
+    assert_eq!(
+        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = ?", 1)
+            .await,
+        None
+    );
+}
+
+#[tokio::test]
+async fn update_ids_that_restart_lower_are_still_handled() {
+    let mut h = Harness::start().await;
+    h.enroll(ALICE).await;
+    h.kill_bot().await;
+    // After a quiet week Telegram starts ids again at a lower number.
+    h.fake.set_next_update_id(7);
+    h.fake.user_sends(ALICE, "/help");
+    let before = h.fake.bot_messages(ALICE).len();
+    h.start_bot(Parts::ALL).await;
+    let reply = h.fake.wait_for_bot_message(ALICE, before + 1).await;
+    assert!(
+        reply.text.contains("Here's what I can do"),
+        "{}",
+        reply.text
+    );
+
+    // And while running: a week of silence, then lower ids again.
+    let polls = h.fake.request_count("getUpdates");
+    h.clock.advance(chrono::Duration::days(7));
+    // The poll in flight ends empty; the bot then notices the silence and drops its offset.
+    h.fake
+        .wait_for("the poll in flight to end", |s| {
+            (s.count("getUpdates") > polls).then_some(())
+        })
+        .await;
+    h.fake.set_next_update_id(3);
+    h.fake.user_sends(ALICE, "/crisis");
+    let reply = h.fake.wait_for_bot_message(ALICE, before + 2).await;
+    assert!(reply.text.contains("988"), "{}", reply.text);
+}
+
+#[tokio::test]
+async fn a_forged_tap_in_a_group_enrolls_no_one() {
+    let h = Harness::start().await;
+    h.fake.group_message(-5000, ALICE, "/start");
+    let reply = h.fake.wait_for_bot_message(-5000, 1).await;
+    let q = h
+        .fake
+        .user_taps_in(-5000, ALICE, reply.message_id, "consent:yes");
+    assert!(h
+        .fake
+        .wait_for_answer(&q)
+        .await
+        .unwrap()
+        .contains("doesn't work"));
+    assert_eq!(
+        h.scalar_i64(
+            "SELECT COUNT(*) FROM patients WHERE telegram_user_id = ?",
+            ALICE
+        )
+        .await,
+        Some(0)
+    );
+    assert_eq!(
+        h.fake.bot_messages(-5000).len(),
+        1,
+        "nothing else was posted in the group"
+    );
+}
+
+#[tokio::test]
+async fn an_update_the_library_cannot_parse_is_still_answered() {
+    let h = Harness::start().await;
+    h.enroll(ALICE).await;
+    let before = h.fake.bot_messages(ALICE).len();
+    // A message with a field teloxide cannot read (as after a Bot API change).
+    h.fake.queue_raw_update(json!({"message": {
+        "message_id": 900, "date": "not-a-number",
+        "chat": {"id": ALICE, "type": "private", "first_name": "Alice"},
+        "from": {"id": ALICE, "is_bot": false, "first_name": "Alice"},
+        "text": "/help"
+    }}));
+    let reply = h.fake.wait_for_bot_message(ALICE, before + 1).await;
+    assert!(
+        reply.text.contains("Here's what I can do"),
+        "{}",
+        reply.text
+    );
+}
+
+#[tokio::test]
+async fn a_reply_telegram_accepted_but_we_could_not_read_is_not_sent_twice() {
+    let h = Harness::start().await;
+    h.fake.fail_next(Some("sendMessage"), Fault::MalformedOk, 1);
+    h.fake.user_sends(ALICE, "/help");
+    let reply = h.fake.wait_for_bot_message(ALICE, 1).await;
+    assert!(reply.text.contains("Here's what I can do"));
+    // Something later proves the bot went on; still exactly one help message.
+    let crisis = h.say(ALICE, "/crisis").await;
+    assert!(crisis.text.contains("988"));
+    assert_eq!(h.fake.bot_messages(ALICE).len(), 2);
+}
+
+#[tokio::test]
+async fn words_of_crisis_get_the_crisis_line_even_mid_check_in() {
+    let h = Harness::start().await;
+    let stranger = h.say(BOB, "honestly I want to die").await;
+    assert!(stranger.text.contains("988"), "{}", stranger.text);
+    h.start_checkin(ALICE).await;
+    let reply = h.say(ALICE, "I don't want to live anymore").await;
+    assert!(reply.text.contains("988"), "{}", reply.text);
+    assert!(reply.buttons().any(|b| b.url.is_some()), "one-tap link");
+    assert_eq!(
+        h.scalar_i64(
+            "SELECT COUNT(*) FROM checkins WHERE mood IS NOT NULL AND id = ?",
+            1
+        )
+        .await,
+        Some(0)
+    );
+}
+
+#[tokio::test]
+async fn delete_erases_everything_after_asking() {
+    let h = Harness::start().await;
+    let m = h.start_checkin(ALICE).await;
+    h.answer(ALICE, m.message_id, "4").await;
+    let ask = h.say(ALICE, "/delete").await;
+    assert!(ask.text.contains("cannot be undone"), "{}", ask.text);
+    h.tap(ALICE, ask.message_id, "Cancel").await;
+    h.wait_text(ALICE, ask.message_id, "Nothing was deleted")
+        .await;
+    assert_eq!(
+        h.scalar_i64("SELECT COUNT(*) FROM checkins WHERE id = ?", 1)
+            .await,
+        Some(1)
+    );
+
+    let ask = h.say(ALICE, "/delete").await;
+    h.tap(ALICE, ask.message_id, "Yes, delete everything").await;
+    h.wait_text(
+        ALICE,
+        ask.message_id,
+        "Everything I stored about you is deleted",
+    )
+    .await;
+    for table in ["patients", "checkins", "slots", "prompts", "outbox"] {
+        let db = h.db().await;
+        let n: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(n, 0, "{table} still has rows");
+    }
+    assert_eq!(
+        h.scalar_i64("SELECT COUNT(*) FROM inbox WHERE chat_key = ?", ALICE)
+            .await,
+        Some(0)
+    );
+    let reply = h.say(ALICE, "/checkin").await;
+    assert!(reply.text.contains("haven't joined yet"), "{}", reply.text);
+}
+
+#[tokio::test]
+async fn a_reported_use_and_a_very_hard_day_get_kind_words_and_the_crisis_button() {
+    let h = Harness::start().await;
+    let m = h.start_checkin(ALICE).await;
+    for label in ["1", "4", "2", "9", "Yes"] {
+        h.answer(ALICE, m.message_id, label).await;
+    }
+    h.tap(ALICE, m.message_id, "Skip").await;
+    let done = h
+        .wait_text(ALICE, m.message_id, "Thank you for checking in")
+        .await;
+    assert!(
+        done.text.contains("One slip does not erase the progress"),
+        "{}",
+        done.text
+    );
+    assert!(done.text.contains("tap 🆘 Crisis help"), "{}", done.text);
+    assert!(done.has_button(CRISIS_BUTTON));
+    for word in ["relapse", "failure", "failed", "should have", "disappoint"] {
+        assert!(
+            !done.text.to_lowercase().contains(word),
+            "no shaming: {word}"
+        );
+    }
+}
