@@ -96,6 +96,13 @@ pub async fn start(
         .fetch_optional(&mut **tx)
         .await?
         .map(from_row);
+    // An open check-in with nothing answered yet (a double tap on "Check in now") is reused
+    // when it asks the same questions, rather than left behind as an empty abandoned row.
+    if let Some(p) = previous.as_ref().filter(|p| {
+        p.questions == *questions && p.step == Some(questions.first()) && p.prompt_id == prompt_id
+    }) {
+        return Ok((p.clone(), None));
+    }
     if let Some(p) = &previous {
         sqlx::query(
             "UPDATE checkins SET status = 'abandoned', step = NULL, updated_at = ? WHERE id = ?",

@@ -55,7 +55,8 @@ pub async fn begin(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i6
         return Ok(());
     }
     let checkin = open_new(ctx, ev, patient, &Questions::full(), None).await?;
-    send_step(ctx, &ev.lang, patient.chat_id, &checkin, None).await
+    // A reused check-in already has a message: its buttons move down to the new one.
+    move_down(ctx, &ev.lang, patient.chat_id, &checkin, None).await
 }
 
 /// Starts a check-in asking `questions`, closing any open one (its message is tidied).

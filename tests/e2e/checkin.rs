@@ -341,3 +341,25 @@ async fn double_taps_stale_and_forged_buttons_change_nothing() {
     assert!(toast.unwrap().contains("haven't joined yet"));
     assert_eq!(checkins_of(&h, ALICE).await[0].sleep_minutes, None);
 }
+
+#[tokio::test]
+async fn starting_twice_before_answering_keeps_one_check_in() {
+    let h = Harness::start().await;
+    let first = h.start_checkin(ALICE).await;
+    let second = h.say(ALICE, "/checkin").await;
+    assert!(second.text.contains("1 of 6"));
+    assert_eq!(
+        h.scalar_i64("SELECT COUNT(*) FROM checkins WHERE id > ?", 0)
+            .await,
+        Some(1)
+    );
+    // The question moved to the newest message; the old one lost its buttons.
+    let old = h.fake.message(ALICE, first.message_id).unwrap();
+    assert!(old.keyboard.is_empty(), "{old:#?}");
+    h.answer(ALICE, second.message_id, "5").await;
+    assert_eq!(
+        h.scalar_i64("SELECT mood FROM checkins WHERE id = ?", 1)
+            .await,
+        Some(5)
+    );
+}
