@@ -33,6 +33,9 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Ctx> {
         content: Arc::new(content),
         crisis: Arc::new(config.crisis.clone()),
         clock,
+        schedule: Arc::new(config.schedule.clone()),
+        wake_scheduler: Arc::new(Notify::new()),
+        wake_sender: Arc::new(Notify::new()),
     })
 }
 
@@ -49,12 +52,15 @@ pub struct RunningBot {
 pub struct Parts {
     pub intake: bool,
     pub worker: bool,
+    /// The scheduler and the outbox sender.
+    pub delivery: bool,
 }
 
 impl Parts {
     pub const ALL: Parts = Parts {
         intake: true,
         worker: true,
+        delivery: true,
     };
 }
 
@@ -74,7 +80,22 @@ impl RunningBot {
             )));
         }
         if parts.worker {
-            tasks.push(tokio::spawn(worker::run(ctx.clone(), recorded, stop_rx)));
+            tasks.push(tokio::spawn(worker::run(
+                ctx.clone(),
+                recorded,
+                stop_rx.clone(),
+            )));
+        }
+        if parts.delivery {
+            tasks.push(tokio::spawn(crate::scheduler::run(
+                ctx.clone(),
+                stop_rx.clone(),
+            )));
+            tasks.push(tokio::spawn(crate::outbox::run(
+                ctx.clone(),
+                config.send.clone(),
+                stop_rx,
+            )));
         }
         Ok(RunningBot { ctx, stop, tasks })
     }
@@ -116,6 +137,10 @@ async fn announce(ctx: &Ctx) {
         ("checkin", "command-checkin"),
         ("help", "command-help"),
         ("crisis", "command-crisis"),
+        ("schedule", "command-schedule"),
+        ("pause", "command-pause"),
+        ("resume", "command-resume"),
+        ("quiet", "command-quiet"),
         ("delete", "command-delete"),
     ]
     .map(|(c, key)| BotCommand::new(c, ctx.t(lang, key)));

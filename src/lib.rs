@@ -10,5 +10,7 @@ pub mod config;
 pub mod content;
 pub mod domain;
 pub mod fake_telegram;
+pub mod outbox;
+pub mod scheduler;
 pub mod store;
 pub mod telegram;

@@ -93,6 +93,9 @@ not-enrolled =
 help =
     Here's what I can do:
     /checkin - a short check-in: mood, sleep and cravings
+    /schedule - when I check in with you
+    /pause - take a break from check-ins (/resume to start again)
+    /quiet - hours when I send nothing
     /crisis - crisis line and emergency number, any time
     /help - this list
     /start - the introduction again
@@ -134,3 +137,62 @@ command-checkin = Check in now
 command-help = What I can do
 command-crisis = Crisis line, any time
 command-delete = Erase everything stored about me
+
+## Scheduled check-ins
+
+slot-morning = morning
+slot-evening = evening
+slot-afternoon = afternoon
+slot-name-morning = Morning
+slot-name-evening = Evening
+slot-name-afternoon = Random afternoon
+q-mood = mood
+q-sleep = hours slept
+q-sq = sleep quality
+q-crave = cravings
+q-used = use
+q-note = note
+prompt-morning = Good morning. Time for your morning check-in: { $count } quick questions about your sleep and mood.
+prompt-evening = Good evening. Time for your evening check-in: { $count } quick questions about your day.
+prompt-afternoon = A quick afternoon check-in: how strong is the urge right now, and how are you feeling? { $count } taps.
+reminder = A gentle reminder: your { $kind } check-in is still here whenever you're ready.
+button-prompt-start = Start check-in
+button-prompt-later = Remind me in 30 min
+prompt-snoozed = Okay, I'll remind you at { $time }.
+prompt-already-done = You already checked in. Thank you!
+schedule-defaults = I'll check in with you every morning at { $morning } (sleep and mood) and every evening at { $evening } (mood, cravings, use). Change the times any time with /schedule.
+schedule-intro = Your check-ins (times in { $zone }):
+schedule-line-fixed = • { $name } at { $time }: { $questions }
+schedule-line-window = • { $name }, at a random time between { $start } and { $end }: { $questions }
+schedule-empty = You have no scheduled check-ins. You can still check in any time with /checkin, or add one below.
+schedule-paused-note = Check-ins are paused right now. Send /resume to start them again.
+button-add-morning = + Morning
+button-add-evening = + Evening
+button-add-afternoon = + Afternoon
+button-remove = Remove
+button-back = Back
+slot-edit-fixed = { $name } check-in at { $time }. Tap a new time, or type one (like 8:30 or 20:15).
+slot-edit-window = { $name } check-in: once a day at a random time between { $start } and { $end }, a different time each day. Tap a window, or type a start time (the window is 5 hours).
+slot-saved = Saved.
+slot-removed = Removed.
+slot-limit = You already have { $max } check-ins. Remove one first.
+slot-time-invalid = I couldn't read that time. Please type it like 8:30 or 20:00.
+pause-ask = Take a break from check-ins? I won't send any until the break ends. The crisis button stays here, and /checkin still works.
+button-pause-1 = 1 day
+button-pause-3 = 3 days
+button-pause-7 = 1 week
+button-pause-open = Until I send /resume
+pause-done-until = Check-ins paused until { $date } at { $time }. Send /resume to start again sooner. Take care of yourself.
+pause-done-open = Check-ins paused until you send /resume. Take care of yourself.
+resume-done = Welcome back. Your check-ins are on again.
+resume-not-paused = Your check-ins are already on. (Send /pause to take a break.)
+quiet-ask = Quiet hours: I send nothing during them. A check-in that falls inside waits until they end. Now: { $current }. Pick a window, or type it like /quiet 22:30-07:00.
+quiet-none = none
+quiet-set = Quiet hours set: { $start } to { $end }.
+quiet-off = Quiet hours are off.
+quiet-invalid = I couldn't read that. Type it like /quiet 22:30-07:00, or /quiet off.
+button-quiet-off = Off
+command-schedule = Check-in times
+command-pause = Take a break from check-ins
+command-resume = Turn check-ins back on
+command-quiet = Quiet hours

@@ -4,6 +4,20 @@
 //! and the handler still checks that what a payload names belongs to the person who tapped.
 
 use super::checkin::Step;
+use super::schedule::SlotKind;
+
+/// What a button in `/schedule` does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScheduleAction {
+    List,
+    Open(i64),
+    /// Move a fixed slot to a time (minutes after midnight).
+    SetTime(i64, u16),
+    /// Set a random slot's window start; the window is five hours.
+    SetWindow(i64, u16),
+    Remove(i64),
+    Add(SlotKind),
+}
 
 /// Telegram's limit on callback data, in bytes.
 pub const CALLBACK_DATA_MAX_BYTES: usize = 64;
@@ -11,7 +25,9 @@ pub const CALLBACK_DATA_MAX_BYTES: usize = 64;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Callback {
     /// The consent buttons on the introduction.
-    Consent { agree: bool },
+    Consent {
+        agree: bool,
+    },
     /// A time zone from the offered list, by index.
     Zone(usize),
     /// Show the crisis line.
@@ -21,7 +37,21 @@ pub enum Callback {
     /// Start a check-in now.
     StartCheckin,
     /// The answer to "/delete: erase everything?".
-    Delete { confirm: bool },
+    Delete {
+        confirm: bool,
+    },
+    /// A scheduled prompt's buttons: start the check-in, or remind me later.
+    Prompt {
+        prompt_id: i64,
+        later: bool,
+    },
+    Schedule(ScheduleAction),
+    /// Pause check-ins for this many days; 0 = until /resume.
+    Pause {
+        days: u8,
+    },
+    /// Quiet hours (start, end in minutes), or off.
+    Quiet(Option<(u16, u16)>),
     /// An answer to one step of one check-in.
     Answer {
         checkin_id: i64,
@@ -41,6 +71,20 @@ impl Callback {
             Callback::StartCheckin => "checkin".to_string(),
             Callback::Delete { confirm: true } => "delete:yes".to_string(),
             Callback::Delete { confirm: false } => "delete:no".to_string(),
+            Callback::Prompt { prompt_id, later } => {
+                format!("p:{prompt_id}:{}", if *later { "later" } else { "go" })
+            }
+            Callback::Schedule(a) => match a {
+                ScheduleAction::List => "s:list".to_string(),
+                ScheduleAction::Open(id) => format!("s:{id}"),
+                ScheduleAction::SetTime(id, m) => format!("s:{id}:t:{m}"),
+                ScheduleAction::SetWindow(id, m) => format!("s:{id}:w:{m}"),
+                ScheduleAction::Remove(id) => format!("s:{id}:rm"),
+                ScheduleAction::Add(kind) => format!("s:add:{}", kind.code()),
+            },
+            Callback::Pause { days } => format!("pause:{days}"),
+            Callback::Quiet(Some((a, b))) => format!("quiet:{a}:{b}"),
+            Callback::Quiet(None) => "quiet:off".to_string(),
             Callback::Answer {
                 checkin_id,
                 step,
@@ -69,6 +113,33 @@ impl Callback {
         if let Some(i) = data.strip_prefix("tz:") {
             return small_number(i).map(|i| Callback::Zone(i as usize));
         }
+        if let Some(rest) = data.strip_prefix("s:") {
+            return parse_schedule(rest).map(Callback::Schedule);
+        }
+        if let Some(days) = data.strip_prefix("pause:") {
+            let days = small_number(days).filter(|d| [0, 1, 3, 7].contains(d))?;
+            return Some(Callback::Pause { days: days as u8 });
+        }
+        if let Some(rest) = data.strip_prefix("quiet:") {
+            if rest == "off" {
+                return Some(Callback::Quiet(None));
+            }
+            let (a, b) = rest.split_once(':')?;
+            let (a, b) = (minute(a)?, minute(b)?);
+            return (a != b).then_some(Callback::Quiet(Some((a, b))));
+        }
+        if let Some(rest) = data.strip_prefix("p:") {
+            let (id, action) = rest.split_once(':')?;
+            let later = match action {
+                "go" => false,
+                "later" => true,
+                _ => return None,
+            };
+            return Some(Callback::Prompt {
+                prompt_id: id_number(id)?,
+                later,
+            });
+        }
         let rest = data.strip_prefix("ci:")?;
         let mut parts = rest.splitn(3, ':');
         let id = parts.next()?;
@@ -77,15 +148,51 @@ impl Callback {
         if value.is_empty() || value.contains(':') {
             return None;
         }
-        if id.is_empty() || id.len() > 19 || !id.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
         Some(Callback::Answer {
-            checkin_id: id.parse().ok()?,
+            checkin_id: id_number(id)?,
             step,
             value: value.to_string(),
         })
     }
+}
+
+fn parse_schedule(rest: &str) -> Option<ScheduleAction> {
+    if rest == "list" {
+        return Some(ScheduleAction::List);
+    }
+    if let Some(kind) = rest.strip_prefix("add:") {
+        return SlotKind::parse(kind).map(ScheduleAction::Add);
+    }
+    let mut parts = rest.split(':');
+    let id = id_number(parts.next()?)?;
+    let action = match (parts.next(), parts.next()) {
+        (None, _) => ScheduleAction::Open(id),
+        (Some("rm"), None) => ScheduleAction::Remove(id),
+        (Some("t"), Some(m)) => ScheduleAction::SetTime(id, minute(m)?),
+        (Some("w"), Some(m)) => ScheduleAction::SetWindow(id, minute(m)?),
+        _ => return None,
+    };
+    parts.next().is_none().then_some(action)
+}
+
+/// Minutes after midnight, 0–1439.
+fn minute(s: &str) -> Option<u16> {
+    small_number(s)
+        .or_else(|| {
+            (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse().ok())
+                .flatten()
+        })
+        .filter(|m| *m < 1440)
+        .map(|m| m as u16)
+}
+
+/// A database id: 1–19 ASCII digits that fit an i64.
+fn id_number(s: &str) -> Option<i64> {
+    if s.is_empty() || s.len() > 19 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
 }
 
 fn small_number(s: &str) -> Option<u32> {
@@ -110,6 +217,24 @@ mod tests {
             Callback::StartCheckin,
             Callback::Delete { confirm: true },
             Callback::Delete { confirm: false },
+            Callback::Prompt {
+                prompt_id: 9,
+                later: false,
+            },
+            Callback::Prompt {
+                prompt_id: i64::MAX,
+                later: true,
+            },
+            Callback::Schedule(ScheduleAction::List),
+            Callback::Schedule(ScheduleAction::Open(4)),
+            Callback::Schedule(ScheduleAction::SetTime(4, 1439)),
+            Callback::Schedule(ScheduleAction::SetWindow(4, 780)),
+            Callback::Schedule(ScheduleAction::Remove(4)),
+            Callback::Schedule(ScheduleAction::Add(SlotKind::Afternoon)),
+            Callback::Pause { days: 7 },
+            Callback::Pause { days: 0 },
+            Callback::Quiet(Some((1320, 420))),
+            Callback::Quiet(None),
             Callback::Answer {
                 checkin_id: 42,
                 step: Step::SleepHours,
@@ -147,6 +272,19 @@ mod tests {
             "ci:1:mood:5:6",
             "ci:99999999999999999999:mood:5",
             "drop table",
+            "p:1",
+            "p:1:soon",
+            "p:x:go",
+            "p::go",
+            "s:4:t:1440",
+            "s:4:t:",
+            "s:4:zz",
+            "s:4:rm:1",
+            "s:add:night",
+            "pause:2",
+            "pause:365",
+            "quiet:5:5",
+            "quiet:1:9999",
         ] {
             assert_eq!(Callback::parse(bad), None, "{bad:?}");
         }

@@ -40,6 +40,8 @@ pub struct OutboxRow {
     /// Inline keyboard as Bot API JSON.
     pub keyboard: Option<String>,
     pub attempts: i64,
+    /// For prompts and reminders: the prompt's status now.
+    pub prompt_status: Option<String>,
 }
 
 pub struct NewMessage<'a> {
@@ -77,8 +79,9 @@ pub async fn enqueue(tx: &mut Tx, m: &NewMessage<'_>, now: i64) -> Result<bool> 
 
 pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
     let rows = sqlx::query(
-        "SELECT id, kind, patient_id, chat_id, prompt_id, text, keyboard, attempts FROM outbox
-         WHERE status = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT ?",
+        "SELECT id, kind, patient_id, chat_id, prompt_id, text, keyboard, attempts,
+                (SELECT status FROM prompts p WHERE p.id = outbox.prompt_id) AS prompt_status
+         FROM outbox WHERE status = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT ?",
     )
     .bind(now)
     .bind(limit)
@@ -95,6 +98,7 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
             text: r.get("text"),
             keyboard: r.get("keyboard"),
             attempts: r.get("attempts"),
+            prompt_status: r.get("prompt_status"),
         })
         .collect())
 }
@@ -108,7 +112,7 @@ pub async fn next_due(db: &Db) -> Result<Option<i64>> {
     )
 }
 
-pub async fn mark_sent(tx: &mut Tx, id: i64, message_id: i32, now: i64) -> Result<()> {
+pub async fn mark_sent(tx: &mut Tx, id: i64, message_id: Option<i32>, now: i64) -> Result<()> {
     sqlx::query("UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1 WHERE id = ?")
         .bind(message_id)
         .bind(now)
@@ -119,17 +123,15 @@ pub async fn mark_sent(tx: &mut Tx, id: i64, message_id: i32, now: i64) -> Resul
 }
 
 /// A passing failure: try again at `not_before`.
-pub async fn retry_later(db: &Db, id: i64, not_before: i64, error: &str) -> Result<()> {
-    let mut tx = db.write().await?;
+pub async fn retry_later(tx: &mut Tx, id: i64, not_before: i64, error: &str) -> Result<()> {
     sqlx::query(
         "UPDATE outbox SET not_before = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
     )
     .bind(not_before)
     .bind(error)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -79,7 +79,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Prompt>> {
 pub async fn mark_sent(
     tx: &mut Tx,
     id: i64,
-    message_id: i32,
+    message_id: Option<i32>,
     now: i64,
     remind_at: i64,
     expires_at: i64,

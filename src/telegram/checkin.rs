@@ -73,6 +73,7 @@ pub async fn open_new(
     if let Some(p) = prompt_id {
         crate::store::prompts::mark_answered(&mut tx, p).await?;
     }
+    crate::store::patients::set_awaiting(&mut tx, patient.id, None).await?;
     inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
     tracing::info!(checkin_id = checkin.id, "check-in started");

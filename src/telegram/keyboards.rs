@@ -86,6 +86,29 @@ impl Ctx {
         InlineKeyboardMarkup::new(rows)
     }
 
+    /// Under a scheduled prompt or its reminder: start, remind me later, crisis.
+    pub fn prompt_keyboard(&self, lang: &str, prompt_id: i64) -> InlineKeyboardMarkup {
+        InlineKeyboardMarkup::new([
+            vec![
+                button(
+                    self.t(lang, "button-prompt-start"),
+                    Callback::Prompt {
+                        prompt_id,
+                        later: false,
+                    },
+                ),
+                button(
+                    self.t(lang, "button-prompt-later"),
+                    Callback::Prompt {
+                        prompt_id,
+                        later: true,
+                    },
+                ),
+            ],
+            vec![self.crisis_button(lang)],
+        ])
+    }
+
     /// The answer buttons for one step of a check-in.
     pub fn step_keyboard(&self, lang: &str, checkin_id: i64, step: Step) -> InlineKeyboardMarkup {
         let answer = |label: String, value: String| {

@@ -13,15 +13,17 @@ pub mod keyboards;
 pub mod onboarding;
 pub mod reply;
 pub mod router;
+pub mod schedule;
 pub mod support;
 pub mod worker;
 
 use crate::clock::Clock;
-use crate::config::CrisisLine;
+use crate::config::{CrisisLine, ScheduleSettings};
 use crate::content::{Args, Content};
 use crate::store::Db;
 use std::sync::Arc;
 use teloxide::Bot;
+use tokio::sync::Notify;
 
 /// What every handler needs.
 #[derive(Clone)]
@@ -31,6 +33,11 @@ pub struct Ctx {
     pub content: Arc<Content>,
     pub crisis: Arc<CrisisLine>,
     pub clock: Arc<dyn Clock>,
+    pub schedule: Arc<ScheduleSettings>,
+    /// Wakes the scheduler (a slot was added or moved).
+    pub wake_scheduler: Arc<Notify>,
+    /// Wakes the outbox sender (something was queued).
+    pub wake_sender: Arc<Notify>,
 }
 
 impl Ctx {

@@ -3,8 +3,8 @@
 use super::router::Tap;
 use super::{Ctx, Event};
 use crate::domain::timezone::{PatientZone, ZoneError, COMMON_ZONES};
-use crate::store::inbox;
 use crate::store::patients::{self, Patient};
+use crate::store::{inbox, slots};
 use anyhow::Result;
 
 pub async fn start(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i64) -> Result<()> {
@@ -104,8 +104,8 @@ pub async fn zone_button(
     };
     ctx.ack(&tap.query_id, None).await;
     let zone = PatientZone::Iana(*tz);
-    save_zone(ctx, ev, patient, zone).await?;
-    let text = saved_text(ctx, &ev.lang, zone);
+    let defaults = save_zone(ctx, ev, patient, zone).await?;
+    let text = saved_text(ctx, &ev.lang, zone, defaults);
     match tap.message_id {
         Some(m) => {
             ctx.edit(tap.chat_id, m, text, Some(ctx.home_keyboard(&ev.lang)))
@@ -124,10 +124,10 @@ pub async fn zone_text(ctx: &Ctx, ev: &Event, patient: &Patient, text: Option<&s
     let parsed = text.map_or(Err(ZoneError::Empty), PatientZone::parse);
     match parsed {
         Ok(zone) => {
-            save_zone(ctx, ev, patient, zone).await?;
+            let defaults = save_zone(ctx, ev, patient, zone).await?;
             ctx.say(
                 patient.chat_id,
-                saved_text(ctx, &ev.lang, zone),
+                saved_text(ctx, &ev.lang, zone, defaults),
                 Some(ctx.home_keyboard(&ev.lang)),
             )
             .await;
@@ -148,22 +148,34 @@ pub async fn zone_text(ctx: &Ctx, ev: &Event, patient: &Patient, text: Option<&s
     Ok(())
 }
 
-async fn save_zone(ctx: &Ctx, ev: &Event, patient: &Patient, zone: PatientZone) -> Result<()> {
+/// Saves the zone; a new patient gets the default check-in times, and an existing one has
+/// their times recomputed in the new zone. Returns whether defaults were created.
+async fn save_zone(ctx: &Ctx, ev: &Event, patient: &Patient, zone: PatientZone) -> Result<bool> {
     let mut tx = ctx.db.write().await?;
     patients::set_zone(&mut tx, patient.id, zone).await?;
+    let created = super::schedule::create_defaults(ctx, &mut tx, patient, zone).await?;
+    if !created {
+        slots::reschedule_all(&mut tx, patient.id, zone, patient.quiet, ctx.clock.now()).await?;
+    }
     inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
+    ctx.wake_scheduler.notify_one();
     tracing::info!(patient_id = patient.id, "time zone set");
-    Ok(())
+    Ok(created)
 }
 
-fn saved_text(ctx: &Ctx, lang: &str, zone: PatientZone) -> String {
-    ctx.t_with(
+fn saved_text(ctx: &Ctx, lang: &str, zone: PatientZone, defaults: bool) -> String {
+    let saved = ctx.t_with(
         lang,
         "timezone-saved",
         &[
             ("zone", zone.to_string().into()),
             ("time", zone.local_hhmm(ctx.clock.now()).into()),
         ],
-    )
+    );
+    if defaults {
+        format!("{saved}\n\n{}", super::schedule::defaults_text(ctx, lang))
+    } else {
+        saved
+    }
 }

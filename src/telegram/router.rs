@@ -1,7 +1,7 @@
 //! Routes one recorded update to its feature handler.
 
 use super::incoming::Incoming;
-use super::{checkin, onboarding, support, Ctx, Event};
+use super::{checkin, onboarding, schedule, support, Ctx, Event};
 use crate::domain::callback::Callback;
 use crate::store::{checkins, patients};
 use anyhow::Result;
@@ -13,6 +13,10 @@ pub enum Command {
     Help,
     Crisis,
     Delete,
+    Schedule,
+    Pause,
+    Resume,
+    Quiet,
     Unknown,
 }
 
@@ -27,6 +31,10 @@ pub fn parse_command(text: &str) -> Option<Command> {
         "help" => Command::Help,
         "crisis" | "sos" => Command::Crisis,
         "delete" => Command::Delete,
+        "schedule" => Command::Schedule,
+        "pause" => Command::Pause,
+        "resume" => Command::Resume,
+        "quiet" => Command::Quiet,
         _ => Command::Unknown,
     })
 }
@@ -66,6 +74,13 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 support::reactivate(ctx, &mut tx, p).await?;
                 tx.commit().await?;
             }
+            // A command ends any half-finished edit of a check-in time.
+            if let (Some(_), Some(p)) = (command, patient.as_ref().filter(|p| p.awaiting.is_some()))
+            {
+                let mut tx = ctx.db.write().await?;
+                patients::set_awaiting(&mut tx, p.id, None).await?;
+                tx.commit().await?;
+            }
             // Words of crisis get the crisis line first, whatever else was going on.
             if command.is_none()
                 && text
@@ -81,6 +96,25 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 Some(Command::Checkin) => checkin::begin(ctx, &ev, patient.as_ref(), chat_id).await,
                 Some(Command::Help) => support::help(ctx, &ev, chat_id).await,
                 Some(Command::Crisis) => support::crisis(ctx, &ev, chat_id).await,
+                Some(Command::Schedule) => {
+                    schedule::show(ctx, &ev, patient.as_ref(), chat_id).await
+                }
+                Some(Command::Pause) => {
+                    schedule::pause_ask(ctx, &ev, patient.as_ref(), chat_id).await
+                }
+                Some(Command::Resume) => {
+                    schedule::resume(ctx, &ev, patient.as_ref(), chat_id).await
+                }
+                Some(Command::Quiet) => {
+                    schedule::quiet_command(
+                        ctx,
+                        &ev,
+                        patient.as_ref(),
+                        chat_id,
+                        text.as_deref().unwrap_or(""),
+                    )
+                    .await
+                }
                 Some(Command::Delete) => {
                     support::delete_ask(ctx, &ev, patient.as_ref(), chat_id).await
                 }
@@ -93,6 +127,16 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                     };
                     if patient.zone.is_none() {
                         return onboarding::zone_text(ctx, &ev, &patient, text.as_deref()).await;
+                    }
+                    if let Some(awaiting) = patient.awaiting.as_deref() {
+                        return schedule::awaiting_text(
+                            ctx,
+                            &ev,
+                            &patient,
+                            awaiting,
+                            text.as_deref(),
+                        )
+                        .await;
                     }
                     match checkins::open_for(&ctx.db, patient.id).await? {
                         Some(open) => {
@@ -167,6 +211,18 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 }
                 Callback::Delete { confirm } => {
                     support::delete_answer(ctx, &ev, &tap, confirm).await
+                }
+                Callback::Prompt { prompt_id, later } => {
+                    schedule::prompt_tap(ctx, &ev, patient.as_ref(), &tap, prompt_id, later).await
+                }
+                Callback::Schedule(action) => {
+                    schedule::action(ctx, &ev, patient.as_ref(), &tap, action).await
+                }
+                Callback::Pause { days } => {
+                    schedule::pause(ctx, &ev, patient.as_ref(), &tap, days).await
+                }
+                Callback::Quiet(window) => {
+                    schedule::quiet_tap(ctx, &ev, patient.as_ref(), &tap, window).await
                 }
                 Callback::StartCheckin => {
                     ctx.ack(&tap.query_id, None).await;

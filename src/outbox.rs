@@ -1,0 +1,395 @@
+//! The outbox sender: the one path for prompts, reminders and (later) alerts.
+//!
+//! - Telegram's limits: about 30 messages/s per bot and one per second per chat, enforced by a
+//!   limiter that reserves a sending time for each message (no 429s in normal operation).
+//! - 429: the whole sender pauses for exactly `retry_after`, then sends the same message again.
+//! - 5xx and network errors: a few quick retries, then the row waits with capped exponential
+//!   backoff (in the database, so a restart keeps it).
+//! - 403 (blocked, deactivated) and "chat not found": the patient is marked inactive (no more
+//!   prompts; data kept) and their queued messages are closed as undeliverable.
+//! - A reply Telegram may have acted on but that could not be read is recorded as sent: a
+//!   message is never sent twice because of a retry.
+//!
+//! Messages of one chat go out in order. Outcomes are committed in small groups by one
+//! recorder task, and a batch is only followed by the next once its outcomes are on disk, so a
+//! row is never picked up twice.
+
+use crate::config::SendLimits;
+use crate::store::outbox::{self, Kind, OutboxRow};
+use crate::store::{patients, prompts};
+use crate::telegram::reply::describe;
+use crate::telegram::Ctx;
+use anyhow::Result;
+use futures::StreamExt;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use teloxide::prelude::*;
+use teloxide::types::{ChatId, InlineKeyboardMarkup};
+use teloxide::{ApiError, RequestError};
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::Instant;
+
+/// Quick in-place retries for a 5xx or network error before the row is deferred.
+const QUICK_RETRIES: u32 = 2;
+/// Longest deferral between attempts for a failing message.
+const MAX_BACKOFF_SECS: i64 = 3600;
+/// After this many failed attempts a message is given up as failed.
+const MAX_ATTEMPTS: i64 = 12;
+
+/// Reserves sending times: globally `per_second`, and `per_chat_interval` apart in each chat.
+pub struct Limiter {
+    interval: Duration,
+    per_chat: Duration,
+    state: Mutex<LimiterState>,
+}
+
+struct LimiterState {
+    next_global: Instant,
+    paused_until: Instant,
+    chat_next: HashMap<i64, Instant>,
+}
+
+impl Limiter {
+    pub fn new(limits: &SendLimits) -> Limiter {
+        let now = Instant::now();
+        Limiter {
+            interval: Duration::from_secs_f64(1.0 / limits.per_second),
+            per_chat: limits.per_chat_interval,
+            state: Mutex::new(LimiterState {
+                next_global: now,
+                paused_until: now,
+                chat_next: HashMap::new(),
+            }),
+        }
+    }
+
+    /// Waits until a message may be sent to `chat`.
+    pub async fn acquire(&self, chat: i64) {
+        loop {
+            let at = {
+                let mut s = self.state.lock().unwrap();
+                let now = Instant::now();
+                if s.chat_next.len() > 50_000 {
+                    s.chat_next.retain(|_, t| *t > now);
+                }
+                let chat_ready = s.chat_next.get(&chat).copied().unwrap_or(now).max(now);
+                let at = chat_ready.max(s.next_global).max(s.paused_until);
+                s.next_global = at + self.interval;
+                s.chat_next.insert(chat, at + self.per_chat);
+                at
+            };
+            tokio::time::sleep_until(at).await;
+            // A 429 that arrived while we slept pauses us too.
+            if self.state.lock().unwrap().paused_until <= Instant::now() {
+                return;
+            }
+        }
+    }
+
+    /// Telegram said "retry after": nothing is sent until then.
+    pub fn pause(&self, d: Duration) {
+        let mut s = self.state.lock().unwrap();
+        let until = Instant::now() + d;
+        if until > s.paused_until {
+            s.paused_until = until;
+        }
+        if s.next_global < until {
+            s.next_global = until;
+        }
+    }
+}
+
+/// What happened to one outbox row.
+#[derive(Debug)]
+enum Outcome {
+    Sent {
+        row: i64,
+        kind: Kind,
+        prompt_id: Option<i64>,
+        message_id: Option<i32>,
+    },
+    Undeliverable {
+        row: i64,
+        patient_id: Option<i64>,
+        reason: String,
+    },
+    Failed {
+        row: i64,
+        reason: String,
+    },
+    Expired {
+        row: i64,
+    },
+    Retry {
+        row: i64,
+        not_before: i64,
+        reason: String,
+    },
+}
+
+enum Record {
+    Outcome(Outcome),
+    Flush(oneshot::Sender<()>),
+}
+
+pub async fn run(ctx: Ctx, limits: SendLimits, mut stop: watch::Receiver<bool>) -> Result<()> {
+    let limiter = Limiter::new(&limits);
+    let (tx, rx) = mpsc::unbounded_channel();
+    let recorder = tokio::spawn(record_outcomes(ctx.clone(), rx));
+    let batch = ((limits.per_second * 2.0) as i64).clamp(20, 2000);
+    let mut clock_moved = ctx.clock.jumps();
+    let result = loop {
+        if *stop.borrow() {
+            break Ok(());
+        }
+        let rows = match outbox::due(&ctx.db, ctx.now(), batch).await {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(error = %e, "could not read the outbox");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        if rows.is_empty() {
+            let wait = match outbox::next_due(&ctx.db).await {
+                Ok(Some(at)) => Duration::from_secs((at - ctx.now()).clamp(1, 30) as u64),
+                _ => Duration::from_secs(30),
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = ctx.wake_sender.notified() => {}
+                _ = crate::clock::jumped(&mut clock_moved) => {}
+                _ = stop.changed() => {}
+            }
+            continue;
+        }
+        deliver_batch(&ctx, &limiter, limits.concurrency, rows, &tx).await;
+        // Wait until this batch's outcomes are committed before reading the outbox again.
+        let (done, flushed) = oneshot::channel();
+        if tx.send(Record::Flush(done)).is_err() || flushed.await.is_err() {
+            break Err(anyhow::anyhow!("the outbox recorder stopped"));
+        }
+    };
+    drop(tx);
+    let _ = recorder.await;
+    result
+}
+
+async fn deliver_batch(
+    ctx: &Ctx,
+    limiter: &Limiter,
+    concurrency: usize,
+    rows: Vec<OutboxRow>,
+    out: &mpsc::UnboundedSender<Record>,
+) {
+    let mut by_chat: BTreeMap<i64, Vec<OutboxRow>> = BTreeMap::new();
+    for row in rows {
+        by_chat.entry(row.chat_id).or_default().push(row);
+    }
+    futures::stream::iter(by_chat.into_values())
+        .for_each_concurrent(concurrency, |rows| async move {
+            for row in rows {
+                let outcome = deliver(ctx, limiter, row).await;
+                let _ = out.send(Record::Outcome(outcome));
+            }
+        })
+        .await;
+}
+
+fn is_gone(e: &ApiError) -> bool {
+    matches!(
+        e,
+        ApiError::BotBlocked
+            | ApiError::UserDeactivated
+            | ApiError::ChatNotFound
+            | ApiError::BotKicked
+            | ApiError::BotKickedFromSupergroup
+            | ApiError::BotKickedFromChannel
+            | ApiError::CantInitiateConversation
+            | ApiError::CantTalkWithBots
+    )
+}
+
+async fn deliver(ctx: &Ctx, limiter: &Limiter, row: OutboxRow) -> Outcome {
+    // A prompt is only worth sending while it is still queued; a reminder while it is open.
+    let still_wanted = match row.kind {
+        Kind::Prompt => row.prompt_status.as_deref() == Some("queued"),
+        Kind::Reminder => row.prompt_status.as_deref() == Some("sent"),
+        Kind::Message => true,
+    };
+    if !still_wanted {
+        return Outcome::Expired { row: row.id };
+    }
+    let keyboard: Option<InlineKeyboardMarkup> = row
+        .keyboard
+        .as_deref()
+        .and_then(|k| serde_json::from_str(k).ok());
+    let mut quick = 0;
+    loop {
+        limiter.acquire(row.chat_id).await;
+        let mut req = ctx.bot.send_message(ChatId(row.chat_id), row.text.clone());
+        if let Some(k) = &keyboard {
+            req = req.reply_markup(k.clone());
+        }
+        match req.send().await {
+            Ok(m) => {
+                return Outcome::Sent {
+                    row: row.id,
+                    kind: row.kind,
+                    prompt_id: row.prompt_id,
+                    message_id: Some(m.id.0),
+                }
+            }
+            Err(RequestError::RetryAfter(s)) => {
+                tracing::warn!(
+                    seconds = s.seconds(),
+                    "rate limited by Telegram; pausing sends"
+                );
+                limiter.pause(s.duration());
+            }
+            Err(RequestError::InvalidJson { .. }) => {
+                // Telegram may well have delivered it: never send it again.
+                tracing::warn!(row = row.id, "unreadable reply to a send; counted as sent");
+                return Outcome::Sent {
+                    row: row.id,
+                    kind: row.kind,
+                    prompt_id: row.prompt_id,
+                    message_id: None,
+                };
+            }
+            Err(RequestError::Api(api)) if is_gone(&api) => {
+                return Outcome::Undeliverable {
+                    row: row.id,
+                    patient_id: row.patient_id,
+                    reason: api.to_string(),
+                }
+            }
+            Err(e @ (RequestError::Network(_) | RequestError::Io(_)))
+            | Err(e @ RequestError::Api(ApiError::Unknown(_))) => {
+                let reason = describe(&e);
+                if row.attempts + 1 >= MAX_ATTEMPTS {
+                    return Outcome::Failed {
+                        row: row.id,
+                        reason,
+                    };
+                }
+                if quick < QUICK_RETRIES {
+                    quick += 1;
+                    tokio::time::sleep(Duration::from_millis(250 << quick)).await;
+                    continue;
+                }
+                let backoff = (30i64 << row.attempts.min(10)).min(MAX_BACKOFF_SECS);
+                return Outcome::Retry {
+                    row: row.id,
+                    not_before: ctx.now() + backoff,
+                    reason,
+                };
+            }
+            Err(e) => {
+                return Outcome::Failed {
+                    row: row.id,
+                    reason: describe(&e),
+                }
+            }
+        }
+    }
+}
+
+/// Commits outcomes in groups: one transaction for everything that arrived together.
+async fn record_outcomes(ctx: Ctx, mut rx: mpsc::UnboundedReceiver<Record>) {
+    let mut pending: Vec<Outcome> = Vec::new();
+    while let Some(first) = rx.recv().await {
+        let mut flushes = Vec::new();
+        let mut push = |r: Record, pending: &mut Vec<Outcome>| match r {
+            Record::Outcome(o) => pending.push(o),
+            Record::Flush(f) => flushes.push(f),
+        };
+        push(first, &mut pending);
+        while pending.len() < 500 {
+            match rx.try_recv() {
+                Ok(r) => push(r, &mut pending),
+                Err(_) => break,
+            }
+        }
+        if !pending.is_empty() {
+            // Keep trying: these outcomes describe messages already sent.
+            loop {
+                match write_outcomes(&ctx, &pending).await {
+                    Ok(()) => break,
+                    Err(e) => {
+                        tracing::error!(error = %e, "could not record send outcomes; retrying");
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                    }
+                }
+            }
+            pending.clear();
+        }
+        for f in flushes {
+            let _ = f.send(());
+        }
+    }
+}
+
+async fn write_outcomes(ctx: &Ctx, outcomes: &[Outcome]) -> Result<()> {
+    let now = ctx.now();
+    let mut tx = ctx.db.write().await?;
+    let mut deactivated = Vec::new();
+    for o in outcomes {
+        match o {
+            Outcome::Sent {
+                row,
+                kind,
+                prompt_id,
+                message_id,
+            } => {
+                outbox::mark_sent(&mut tx, *row, *message_id, now).await?;
+                if let (Kind::Prompt, Some(p)) = (kind, prompt_id) {
+                    prompts::mark_sent(
+                        &mut tx,
+                        *p,
+                        *message_id,
+                        now,
+                        now + ctx.schedule.reminder_after.num_seconds(),
+                        now + ctx.schedule.open_for.num_seconds(),
+                    )
+                    .await?;
+                }
+            }
+            Outcome::Undeliverable {
+                row,
+                patient_id,
+                reason,
+            } => {
+                outbox::close(&mut tx, *row, "undeliverable", reason).await?;
+                if let Some(p) = patient_id {
+                    patients::deactivate(&mut tx, *p, reason, now).await?;
+                    deactivated.push(*p);
+                }
+            }
+            Outcome::Failed { row, reason } => {
+                tracing::error!(row, reason, "message given up");
+                outbox::close(&mut tx, *row, "failed", reason).await?;
+            }
+            Outcome::Expired { row } => {
+                outbox::close(&mut tx, *row, "expired", "no longer needed").await?
+            }
+            Outcome::Retry {
+                row,
+                not_before,
+                reason,
+            } => outbox::retry_later(&mut tx, *row, *not_before, reason).await?,
+        }
+    }
+    tx.commit().await?;
+    for p in deactivated {
+        tracing::info!(
+            patient_id = p,
+            "Telegram refused delivery for good; patient marked inactive"
+        );
+    }
+    Ok(())
+}
+
+/// For tests and the benchmark: shares a limiter's view of time.
+pub type SharedLimiter = Arc<Limiter>;

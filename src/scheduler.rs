@@ -1,0 +1,226 @@
+//! Due slots → prompts and outbox rows; reminders; closing unanswered prompts.
+//!
+//! Everything is in SQLite: each slot stores its next instance, each instance becomes one
+//! `prompts` row (unique per slot and local date) and one outbox row (unique key
+//! `prompt:<slot>:<date>`), in the same transaction that moves the slot to its next day. Two
+//! ticks racing, a crash mid-tick or a restart cannot send a slot twice on one local day.
+
+use crate::domain::schedule::{day_seed, decide, instance, Due, QuietHours};
+use crate::domain::timezone::PatientZone;
+use crate::store::outbox::{self, Kind, NewMessage};
+use crate::store::slots;
+use crate::store::{prompts, Db};
+use crate::telegram::Ctx;
+use anyhow::Result;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Slots handled per transaction.
+const BATCH: i64 = 500;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TickReport {
+    pub queued: u64,
+    pub missed: u64,
+    pub paused: u64,
+    pub reminders: u64,
+    pub closed_missed: u64,
+}
+
+pub async fn run(ctx: Ctx, mut stop: watch::Receiver<bool>) -> Result<()> {
+    let mut clock_moved = ctx.clock.jumps();
+    loop {
+        if *stop.borrow() {
+            return Ok(());
+        }
+        match tick(&ctx).await {
+            Ok(r) if r != TickReport::default() => tracing::info!(?r, "scheduler tick"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "scheduler tick failed"),
+        }
+        let wait = match next_wakeup(&ctx.db).await {
+            Ok(Some(at)) => Duration::from_secs((at - ctx.now()).clamp(0, 30) as u64),
+            _ => Duration::from_secs(30),
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(wait.max(Duration::from_millis(200))) => {}
+            _ = ctx.wake_scheduler.notified() => {}
+            _ = crate::clock::jumped(&mut clock_moved) => {}
+            _ = stop.changed() => {}
+        }
+    }
+}
+
+/// The earliest moment something is due: a slot, a reminder or a prompt closing.
+async fn next_wakeup(db: &Db) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT MIN(t) FROM (
+            SELECT MIN(next_due_at) AS t FROM slots
+            UNION ALL SELECT MIN(remind_at) FROM prompts WHERE remind_at IS NOT NULL
+            UNION ALL SELECT MIN(expires_at) FROM prompts WHERE status = 'sent')",
+    )
+    .fetch_one(db.pool())
+    .await?)
+}
+
+/// Does everything that is due at the clock's `now`.
+pub async fn tick(ctx: &Ctx) -> Result<TickReport> {
+    let mut report = TickReport::default();
+    enqueue_due_slots(ctx, &mut report).await?;
+    send_reminders(ctx, &mut report).await?;
+    let (_, missed) = prompts::close_expired(&ctx.db, ctx.now()).await?;
+    report.closed_missed = missed;
+    if report.queued + report.reminders > 0 {
+        ctx.wake_sender.notify_one();
+    }
+    Ok(report)
+}
+
+async fn enqueue_due_slots(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
+    loop {
+        let now = ctx.clock.now();
+        let due = slots::due(&ctx.db, now.timestamp(), BATCH).await?;
+        if due.is_empty() {
+            return Ok(());
+        }
+        let mut tx = ctx.db.write().await?;
+        for d in &due {
+            let slot = &d.slot;
+            let due_at = chrono::DateTime::from_timestamp(slot.next_due_at, 0).unwrap_or(now);
+            let paused = d.paused_until.is_some_and(|u| u > now.timestamp());
+            let decision = decide(due_at, now, ctx.schedule.grace, paused);
+            let status = match decision {
+                Due::Send => "queued",
+                Due::Missed => "missed",
+                Due::Paused => "paused",
+            };
+            let date = slot.next_date.to_string();
+            let prompt_id = prompts::insert(
+                &mut tx,
+                slot.patient_id,
+                slot.id,
+                slot.kind.code(),
+                &slot.questions.code(),
+                &date,
+                slot.next_due_at,
+                status,
+                now.timestamp(),
+            )
+            .await?;
+            if let Some(prompt_id) = prompt_id {
+                match decision {
+                    Due::Send => {
+                        let text =
+                            prompt_text(ctx, &d.language, slot.kind.code(), slot.questions.len());
+                        let keyboard = keyboard_json(ctx, &d.language, prompt_id);
+                        outbox::enqueue(
+                            &mut tx,
+                            &NewMessage {
+                                key: &format!("prompt:{}:{date}", slot.id),
+                                kind: Kind::Prompt,
+                                patient_id: Some(slot.patient_id),
+                                chat_id: d.chat_id,
+                                prompt_id: Some(prompt_id),
+                                text: &text,
+                                keyboard: Some(&keyboard),
+                                not_before: now.timestamp(),
+                            },
+                            now.timestamp(),
+                        )
+                        .await?;
+                        report.queued += 1;
+                    }
+                    Due::Missed => report.missed += 1,
+                    Due::Paused => report.paused += 1,
+                }
+            }
+            // The next local day's instance.
+            let next_date = slot.next_date.succ_opt().expect("date in range");
+            let next_due = instance(
+                slot.timing,
+                d.zone,
+                d.quiet,
+                next_date,
+                day_seed(slot.patient_id, slot.id, next_date),
+            );
+            slots::set_next(&mut tx, slot.id, next_date, next_due.timestamp()).await?;
+        }
+        tx.commit().await?;
+        if (due.len() as i64) < BATCH {
+            return Ok(());
+        }
+    }
+}
+
+async fn send_reminders(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
+    let now = ctx.clock.now();
+    let due = prompts::due_reminders(&ctx.db, now.timestamp(), BATCH).await?;
+    if due.is_empty() {
+        return Ok(());
+    }
+    let mut tx = ctx.db.write().await?;
+    for r in due {
+        let p = &r.prompt;
+        if r.checked_in_since {
+            // Already checked in since the prompt: no reminder.
+            prompts::reminder_done(&mut tx, p.id, false, true).await?;
+            continue;
+        }
+        if r.paused_until.is_some_and(|u| u > now.timestamp()) {
+            prompts::reminder_done(&mut tx, p.id, false, false).await?;
+            continue;
+        }
+        let zone = r
+            .time_zone
+            .as_deref()
+            .and_then(|z| PatientZone::parse(z).ok());
+        let quiet: Option<QuietHours> = slots::quiet_from(r.quiet_start, r.quiet_end);
+        if let (Some(zone), Some(q)) = (zone, quiet) {
+            let later = q.postpone(zone, now);
+            if later > now {
+                prompts::postpone_reminder(&mut tx, p.id, later.timestamp()).await?;
+                continue;
+            }
+        }
+        let text = ctx.t_with(
+            &r.language,
+            "reminder",
+            &[(
+                "kind",
+                ctx.t(&r.language, &format!("slot-{}", p.kind)).into(),
+            )],
+        );
+        let keyboard = keyboard_json(ctx, &r.language, p.id);
+        outbox::enqueue(
+            &mut tx,
+            &NewMessage {
+                key: &format!("reminder:{}:{}", p.id, p.reminders + 1),
+                kind: Kind::Reminder,
+                patient_id: Some(p.patient_id),
+                chat_id: r.chat_id,
+                prompt_id: Some(p.id),
+                text: &text,
+                keyboard: Some(&keyboard),
+                not_before: now.timestamp(),
+            },
+            now.timestamp(),
+        )
+        .await?;
+        prompts::reminder_done(&mut tx, p.id, true, false).await?;
+        report.reminders += 1;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+fn prompt_text(ctx: &Ctx, lang: &str, kind: &str, questions: usize) -> String {
+    ctx.t_with(
+        lang,
+        &format!("prompt-{kind}"),
+        &[("count", questions.into())],
+    )
+}
+
+fn keyboard_json(ctx: &Ctx, lang: &str, prompt_id: i64) -> String {
+    serde_json::to_string(&ctx.prompt_keyboard(lang, prompt_id)).expect("keyboard serializes")
+}
