@@ -52,15 +52,18 @@ pub struct RunningBot {
 pub struct Parts {
     pub intake: bool,
     pub worker: bool,
-    /// The scheduler and the outbox sender.
-    pub delivery: bool,
+    /// The scheduler loop (tests may drive `scheduler::tick` themselves instead).
+    pub scheduler: bool,
+    /// The outbox sender.
+    pub sender: bool,
 }
 
 impl Parts {
     pub const ALL: Parts = Parts {
         intake: true,
         worker: true,
-        delivery: true,
+        scheduler: true,
+        sender: true,
     };
 }
 
@@ -86,11 +89,13 @@ impl RunningBot {
                 stop_rx.clone(),
             )));
         }
-        if parts.delivery {
+        if parts.scheduler {
             tasks.push(tokio::spawn(crate::scheduler::run(
                 ctx.clone(),
                 stop_rx.clone(),
             )));
+        }
+        if parts.sender {
             tasks.push(tokio::spawn(crate::outbox::run(
                 ctx.clone(),
                 config.send.clone(),

@@ -118,6 +118,7 @@ fn record(shared: &Shared, method: &str, status: u16) {
     shared.state.lock().unwrap().requests.push(RequestRecord {
         method: method.to_string(),
         status,
+        at: std::time::Instant::now(),
     });
     shared.changed();
 }

@@ -98,6 +98,8 @@ pub struct RequestRecord {
     pub method: String,
     /// The HTTP status the fake answered with.
     pub status: u16,
+    /// When the answer was given.
+    pub at: std::time::Instant,
 }
 
 /// Everything the fake knows. Tests read it through [`FakeTelegram::read`] and `wait_for`.

@@ -17,7 +17,8 @@ async fn an_update_received_but_not_handled_is_handled_once_after_a_crash() {
     h.start_bot(Parts {
         intake: true,
         worker: false,
-        delivery: false,
+        scheduler: false,
+        sender: false,
     })
     .await;
     let q = h.fake.user_taps(ALICE, m.message_id, "3");

@@ -7,4 +7,5 @@ mod fake_server;
 mod onboarding;
 mod review_fixes;
 mod robustness;
+mod schedule;
 mod support;

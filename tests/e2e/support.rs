@@ -13,6 +13,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub const ALICE: i64 = 1001;
+/// Everything but the background scheduler loop.
+pub const DRIVEN: Parts = Parts {
+    scheduler: false,
+    ..Parts::ALL
+};
 pub const BOB: i64 = 1002;
 
 pub struct Harness {
@@ -32,6 +37,13 @@ impl Harness {
     pub async fn start() -> Harness {
         let mut h = Harness::without_bot().await;
         h.start_bot(Parts::ALL).await;
+        h
+    }
+
+    /// A running bot whose scheduler is driven by the test (`tick`, `at`), for exact control.
+    pub async fn start_driven() -> Harness {
+        let mut h = Harness::without_bot().await;
+        h.start_bot(DRIVEN).await;
         h
     }
 
@@ -154,6 +166,66 @@ pub fn button_starting(m: &ChatMessage, prefix: &str) -> String {
 pub const CRISIS_BUTTON: &str = "🆘 Crisis help";
 
 impl Harness {
+    /// Runs one scheduler pass now (the background loop also runs; passes are idempotent).
+    pub async fn tick(&self) -> recovery_checkin_bot::scheduler::TickReport {
+        let ctx = &self.bot.as_ref().expect("a running bot").ctx;
+        recovery_checkin_bot::scheduler::tick(ctx).await.unwrap()
+    }
+
+    /// Moves the clock to `at` (UTC), runs a scheduler pass and lets the outbox deliver.
+    pub async fn at(
+        &self,
+        y: i32,
+        mo: u32,
+        d: u32,
+        h: u32,
+        mi: u32,
+    ) -> recovery_checkin_bot::scheduler::TickReport {
+        self.clock
+            .set(Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap());
+        let report = self.tick().await;
+        self.drain_outbox().await;
+        report
+    }
+
+    /// Waits for the bot's next message in a chat after `count` messages, containing `needle`.
+    pub async fn next_message_with(&self, user: i64, count: usize, needle: &str) -> ChatMessage {
+        self.fake
+            .wait_for(
+                &format!("a message containing {needle:?} after #{count}"),
+                |s| {
+                    s.bot_messages(user)
+                        .into_iter()
+                        .skip(count)
+                        .find(|m| m.text.contains(needle))
+                        .cloned()
+                },
+            )
+            .await
+    }
+
+    pub fn count(&self, user: i64) -> usize {
+        self.fake.bot_messages(user).len()
+    }
+
+    /// Lets the outbox sender catch up: waits until nothing is pending.
+    pub async fn drain_outbox(&self) {
+        for _ in 0..400 {
+            if self
+                .scalar_i64(
+                    "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND id > ?",
+                    0,
+                )
+                .await
+                == Some(0)
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the outbox did not drain");
+    }
+
     /// Taps an answer button and waits until the check-in message has moved on.
     pub async fn answer(&self, user: i64, message_id: i32, label: &str) {
         let edits = self.fake.message(user, message_id).unwrap().edits;
