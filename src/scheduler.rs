@@ -17,6 +17,9 @@ use tokio::sync::watch;
 
 /// Slots handled per transaction.
 const BATCH: i64 = 500;
+/// After a long outage, at most this many past days are recorded per slot; older ones are
+/// skipped (the outage itself is in the operator's logs).
+const CATCH_UP_DAYS: u32 = 14;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct TickReport {
@@ -134,15 +137,51 @@ async fn enqueue_due_slots(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
                     Due::Paused => report.paused += 1,
                 }
             }
-            // The next local day's instance.
-            let next_date = slot.next_date.succ_opt().expect("date in range");
-            let next_due = instance(
+            // The next local day's instance. After downtime (or a pause) several days may
+            // have passed: record each as missed (or paused) here, up to a limit, and move on
+            // to the first instance that is still ahead or within the grace period.
+            let mut next_date = slot.next_date.succ_opt().expect("date in range");
+            let mut next_due = instance(
                 slot.timing,
                 d.zone,
                 d.quiet,
                 next_date,
                 day_seed(slot.patient_id, slot.id, next_date),
             );
+            let mut caught_up = 0;
+            while now - next_due > ctx.schedule.grace {
+                if caught_up < CATCH_UP_DAYS {
+                    let status = if paused { "paused" } else { "missed" };
+                    let inserted = prompts::insert(
+                        &mut tx,
+                        slot.patient_id,
+                        slot.id,
+                        slot.kind.code(),
+                        &slot.questions.code(),
+                        &next_date.to_string(),
+                        next_due.timestamp(),
+                        status,
+                        now.timestamp(),
+                    )
+                    .await?;
+                    if inserted.is_some() {
+                        if paused {
+                            report.paused += 1;
+                        } else {
+                            report.missed += 1;
+                        }
+                    }
+                }
+                caught_up += 1;
+                next_date = next_date.succ_opt().expect("date in range");
+                next_due = instance(
+                    slot.timing,
+                    d.zone,
+                    d.quiet,
+                    next_date,
+                    day_seed(slot.patient_id, slot.id, next_date),
+                );
+            }
             slots::set_next(&mut tx, slot.id, next_date, next_due.timestamp()).await?;
         }
         tx.commit().await?;

@@ -97,6 +97,11 @@ async fn handle(
         Some(Fault::MalformedOk) | None => {}
     }
 
+    if method == "sendmessage" {
+        if let Some(r) = flood_check(&shared, &params) {
+            return finish(&shared, &method, r);
+        }
+    }
     let reply = if method == "getupdates" {
         get_updates(&shared, &params).await
     } else {
@@ -112,6 +117,35 @@ async fn handle(
         return (StatusCode::OK, "{\"ok\":true,\"result\":{\"message_id\":").into_response();
     }
     finish(&shared, &method, reply)
+}
+
+/// Telegram's flood control: 429 with retry_after when a limit is exceeded.
+fn flood_check(shared: &Shared, params: &Params) -> Option<Reply> {
+    let mut s = shared.state.lock().unwrap();
+    let limit = s.flood.limit?;
+    let now = std::time::Instant::now();
+    let chat = int(params, "chat_id").unwrap_or(0);
+    while s
+        .flood
+        .recent
+        .front()
+        .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+    {
+        s.flood.recent.pop_front();
+    }
+    let chat_busy = s
+        .flood
+        .last_in_chat
+        .get(&chat)
+        .is_some_and(|t| now.duration_since(*t) < limit.per_chat_gap);
+    if s.flood.recent.len() >= limit.per_second || chat_busy {
+        let mut r = error(429, "Too Many Requests: retry after 1");
+        r.body["parameters"] = json!({"retry_after": 1});
+        return Some(r);
+    }
+    s.flood.recent.push_back(now);
+    s.flood.last_in_chat.insert(chat, now);
+    None
 }
 
 fn record(shared: &Shared, method: &str, status: u16) {
@@ -358,6 +392,9 @@ fn target_chat(s: &State, p: &Params) -> Result<i64, Reply> {
     let Some(chat) = int(p, "chat_id") else {
         return Err(bad_request("Bad Request: chat_id is empty"));
     };
+    if s.open_to_all && chat > 0 {
+        return Ok(chat);
+    }
     if !s.chats.contains_key(&chat) {
         return Err(bad_request("Bad Request: chat not found"));
     }
@@ -396,7 +433,9 @@ fn send_message(s: &mut State, p: &Params) -> Reply {
         date,
     };
     let json = result_message(s, chat, &msg);
-    s.chats.entry(chat).or_default().push(msg);
+    if !s.no_transcripts {
+        s.chats.entry(chat).or_default().push(msg);
+    }
     ok(json)
 }
 
@@ -443,6 +482,17 @@ fn edit_message(s: &mut State, p: &Params, with_text: bool) -> Reply {
 fn result_message(s: &State, chat: i64, msg: &ChatMessage) -> Value {
     match s.users.get(&chat) {
         Some(u) => message_json(u, chat, msg),
+        None if s.open_to_all => {
+            let mut v = json!({
+                "message_id": msg.message_id, "date": msg.date,
+                "chat": {"id": chat, "type": "private", "first_name": "P"},
+                "from": bot_user(), "text": msg.text,
+            });
+            if !msg.keyboard.is_empty() {
+                v["reply_markup"] = super::markup::to_json(&msg.keyboard);
+            }
+            v
+        }
         None => {
             let mut v = json!({
                 "message_id": msg.message_id, "date": msg.date,

@@ -42,6 +42,22 @@ pub enum Fault {
     MalformedOk,
 }
 
+/// Telegram's flood limits, enforced when set: more sends than this answer 429.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimit {
+    /// Messages per rolling second, all chats together (Telegram: about 30).
+    pub per_second: usize,
+    /// Shortest gap between two messages to one chat (Telegram: about 1 s).
+    pub per_chat_gap: Duration,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Flood {
+    pub(crate) limit: Option<RateLimit>,
+    pub(crate) recent: std::collections::VecDeque<std::time::Instant>,
+    pub(crate) last_in_chat: HashMap<i64, std::time::Instant>,
+}
+
 #[derive(Debug, Clone)]
 struct FaultRule {
     /// Lower-case method name, or `None` for any method.
@@ -122,6 +138,11 @@ pub struct State {
     pub requests: Vec<RequestRecord>,
     pub commands: Value,
     clock_offset: i64,
+    pub(crate) flood: Flood,
+    /// Any positive chat id is a user who has opened a chat with the bot (benchmarks).
+    pub(crate) open_to_all: bool,
+    /// Keep no transcript of bot messages (benchmarks with many thousands of sends).
+    pub(crate) no_transcripts: bool,
 }
 
 impl State {
@@ -255,6 +276,19 @@ impl FakeTelegram {
                 },
             );
             s.chats.entry(id).or_default();
+        });
+    }
+
+    /// Enforces Telegram's flood limits from now on (`None` lifts them).
+    pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
+        self.with(|s| s.flood.limit = limit);
+    }
+
+    /// For benchmarks: every positive chat id is a user, and transcripts are not kept.
+    pub fn open_to_all(&self) {
+        self.with(|s| {
+            s.open_to_all = true;
+            s.no_transcripts = true;
         });
     }
 

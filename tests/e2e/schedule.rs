@@ -535,3 +535,40 @@ async fn blocked_or_deactivated_patients_get_no_more_prompts_until_they_return()
     assert_eq!(h.at(2026, 3, 4, 13, 0).await.queued, 1);
     h.next_message_with(BOB, n, "Good morning").await;
 }
+
+#[tokio::test]
+async fn a_long_outage_records_each_missed_day_once_and_sends_no_burst() {
+    let mut h = Harness::start_driven().await;
+    h.enroll(ALICE).await;
+    h.kill_bot().await;
+    // Five days down.
+    h.clock
+        .set(Utc.with_ymd_and_hms(2026, 3, 7, 16, 0, 0).unwrap());
+    let n = h.count(ALICE);
+    h.start_bot(DRIVEN).await;
+    let r = h.tick().await;
+    h.drain_outbox().await;
+    assert_eq!(r.queued, 0);
+    assert_eq!(h.count(ALICE), n, "no burst of old prompts");
+    let evenings = prompts_of_kind(&h, "evening").await;
+    let mornings = prompts_of_kind(&h, "morning").await;
+    assert_eq!(
+        evenings.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(),
+        [
+            "2026-03-02",
+            "2026-03-03",
+            "2026-03-04",
+            "2026-03-05",
+            "2026-03-06"
+        ]
+    );
+    assert_eq!(mornings.len(), 5, "{mornings:?}");
+    assert!(evenings.iter().chain(&mornings).all(|p| p.2 == "missed"));
+    assert_eq!(
+        h.tick().await,
+        Default::default(),
+        "a second pass finds nothing"
+    );
+    // Life goes on: tonight's check-in comes at 20:00.
+    assert_eq!(h.at(2026, 3, 8, 1, 0).await.queued, 1);
+}
