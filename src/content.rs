@@ -26,6 +26,7 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("button-crisis", &[]),
     ("button-help", &[]),
     ("button-checkin-now", &[]),
+    ("button-change-times", &[]),
     ("consent-declined", &[]),
     ("consent-agreed", &[]),
     ("already-enrolled", &[]),

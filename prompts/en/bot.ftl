@@ -22,6 +22,7 @@ button-not-now = Not now
 button-crisis = 🆘 Crisis help
 button-help = Help
 button-checkin-now = Check in now
+button-change-times = Change times
 consent-declined =
     That's fine. I have not saved anything about you, only that you said "not now" (forgotten after 30 days).
     If you change your mind, send /start. If you need help right now, send /crisis.

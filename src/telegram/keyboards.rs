@@ -61,6 +61,23 @@ impl Ctx {
         ])
     }
 
+    /// After onboarding: check in now, change the times, help, crisis.
+    pub fn welcome_keyboard(&self, lang: &str) -> InlineKeyboardMarkup {
+        InlineKeyboardMarkup::new([
+            vec![
+                button(self.t(lang, "button-checkin-now"), Callback::StartCheckin),
+                button(
+                    self.t(lang, "button-change-times"),
+                    Callback::Schedule(crate::domain::callback::ScheduleAction::List),
+                ),
+            ],
+            vec![
+                button(self.t(lang, "button-help"), Callback::Help),
+                self.crisis_button(lang),
+            ],
+        ])
+    }
+
     /// The common zones, each labelled with its local time now, two per row.
     pub fn zone_keyboard(&self, lang: &str) -> InlineKeyboardMarkup {
         let now = self.clock.now();

@@ -108,11 +108,11 @@ pub async fn zone_button(
     let text = saved_text(ctx, &ev.lang, zone, defaults);
     match tap.message_id {
         Some(m) => {
-            ctx.edit(tap.chat_id, m, text, Some(ctx.home_keyboard(&ev.lang)))
+            ctx.edit(tap.chat_id, m, text, Some(ctx.welcome_keyboard(&ev.lang)))
                 .await;
         }
         None => {
-            ctx.say(tap.chat_id, text, Some(ctx.home_keyboard(&ev.lang)))
+            ctx.say(tap.chat_id, text, Some(ctx.welcome_keyboard(&ev.lang)))
                 .await;
         }
     }
@@ -128,7 +128,7 @@ pub async fn zone_text(ctx: &Ctx, ev: &Event, patient: &Patient, text: Option<&s
             ctx.say(
                 patient.chat_id,
                 saved_text(ctx, &ev.lang, zone, defaults),
-                Some(ctx.home_keyboard(&ev.lang)),
+                Some(ctx.welcome_keyboard(&ev.lang)),
             )
             .await;
         }
