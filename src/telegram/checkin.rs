@@ -349,7 +349,7 @@ pub async fn text_answer(
 }
 
 /// Takes the keyboard off the check-in's current message and shows the check-in again below.
-async fn move_down(
+pub async fn move_down(
     ctx: &Ctx,
     lang: &str,
     chat_id: i64,

@@ -106,16 +106,13 @@ pub async fn zone_button(
     let zone = PatientZone::Iana(*tz);
     let defaults = save_zone(ctx, ev, patient, zone).await?;
     let text = saved_text(ctx, &ev.lang, zone, defaults);
-    match tap.message_id {
-        Some(m) => {
-            ctx.edit(tap.chat_id, m, text, Some(ctx.welcome_keyboard(&ev.lang)))
-                .await;
-        }
-        None => {
-            ctx.say(tap.chat_id, text, Some(ctx.welcome_keyboard(&ev.lang)))
-                .await;
-        }
-    }
+    ctx.replace_or_send(
+        tap.chat_id,
+        tap.message_id,
+        text,
+        ctx.welcome_keyboard(&ev.lang),
+    )
+    .await;
     Ok(())
 }
 

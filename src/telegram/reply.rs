@@ -126,6 +126,25 @@ impl Ctx {
         self.edit_result(chat_id, send_idempotent(req).await.map(|_| ()))
     }
 
+    /// Shows `text` in place of message `message_id` (the one a button was tapped on), or as a
+    /// new message when there is none.
+    pub async fn replace_or_send(
+        &self,
+        chat_id: i64,
+        message_id: Option<i32>,
+        text: String,
+        keyboard: InlineKeyboardMarkup,
+    ) {
+        match message_id {
+            Some(m) => {
+                self.edit(chat_id, m, text, Some(keyboard)).await;
+            }
+            None => {
+                self.say(chat_id, text, Some(keyboard)).await;
+            }
+        }
+    }
+
     /// Removes (or replaces) the keyboard of a message, keeping its text.
     pub async fn set_keyboard(
         &self,

@@ -116,7 +116,8 @@ pub async fn prompt_tap(
     let c = checkin::open_new(ctx, ev, patient, &questions, Some(prompt.id)).await?;
     match tap.message_id {
         Some(m) => checkin::show_started(ctx, &ev.lang, tap.chat_id, m, &c).await,
-        None => Ok(()),
+        // Telegram did not say which message was tapped: ask below instead.
+        None => checkin::move_down(ctx, &ev.lang, tap.chat_id, &c, None).await,
     }
 }
 
@@ -380,14 +381,8 @@ pub async fn action(
     };
     ctx.ack(&tap.query_id, toast).await;
     let (text, keyboard) = view;
-    match tap.message_id {
-        Some(m) => {
-            ctx.edit(tap.chat_id, m, text, Some(keyboard)).await;
-        }
-        None => {
-            ctx.say(tap.chat_id, text, Some(keyboard)).await;
-        }
-    }
+    ctx.replace_or_send(tap.chat_id, tap.message_id, text, keyboard)
+        .await;
     Ok(())
 }
 
@@ -525,16 +520,8 @@ pub async fn pause(
             ],
         )
     };
-    match tap.message_id {
-        Some(m) => {
-            ctx.edit(tap.chat_id, m, text, Some(ctx.crisis_only(&ev.lang)))
-                .await;
-        }
-        None => {
-            ctx.say(tap.chat_id, text, Some(ctx.crisis_only(&ev.lang)))
-                .await;
-        }
-    }
+    ctx.replace_or_send(tap.chat_id, tap.message_id, text, ctx.crisis_only(&ev.lang))
+        .await;
     Ok(())
 }
 
@@ -679,15 +666,7 @@ async fn set_quiet(
         ),
         None => ctx.t(&ev.lang, "quiet-off"),
     };
-    match edit {
-        Some(m) => {
-            ctx.edit(chat_id, m, text, Some(ctx.crisis_only(&ev.lang)))
-                .await;
-        }
-        None => {
-            ctx.say(chat_id, text, Some(ctx.crisis_only(&ev.lang)))
-                .await;
-        }
-    }
+    ctx.replace_or_send(chat_id, edit, text, ctx.crisis_only(&ev.lang))
+        .await;
     Ok(())
 }

@@ -134,15 +134,7 @@ pub async fn delete_answer(ctx: &Ctx, ev: &Event, tap: &Tap, confirm: bool) -> R
     } else {
         ctx.t(&ev.lang, "delete-cancelled")
     };
-    match tap.message_id {
-        Some(m) => {
-            ctx.edit(tap.chat_id, m, text, Some(ctx.crisis_only(&ev.lang)))
-                .await;
-        }
-        None => {
-            ctx.say(tap.chat_id, text, Some(ctx.crisis_only(&ev.lang)))
-                .await;
-        }
-    }
+    ctx.replace_or_send(tap.chat_id, tap.message_id, text, ctx.crisis_only(&ev.lang))
+        .await;
     Ok(())
 }
