@@ -20,8 +20,10 @@ ALTER TABLE checkins ADD COLUMN prompt_id INTEGER REFERENCES prompts (id) ON DEL
 -- A slot asks `questions` every local day: at `at_minute`, or at a random minute inside
 -- [window_start, window_end). `next_date`/`next_due_at` are the next instance (after quiet
 -- hours), so nothing depends on in-memory timers.
+-- AUTOINCREMENT on slots, prompts and outbox: ids are never reused, so a key built from an id
+-- (a removed slot's, say) can never collide with a newer row's.
 CREATE TABLE slots (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     patient_id   INTEGER NOT NULL REFERENCES patients (id) ON DELETE CASCADE,
     kind         TEXT    NOT NULL CHECK (kind IN ('morning', 'evening', 'afternoon')),
     questions    TEXT    NOT NULL,
@@ -38,7 +40,7 @@ CREATE INDEX slots_by_patient ON slots (patient_id);
 
 -- One row per slot per local date: sent, answered, missed, or skipped while paused.
 CREATE TABLE prompts (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     patient_id INTEGER NOT NULL REFERENCES patients (id) ON DELETE CASCADE,
     slot_id    INTEGER REFERENCES slots (id) ON DELETE SET NULL,
     kind       TEXT    NOT NULL,
@@ -61,7 +63,7 @@ CREATE INDEX prompts_by_patient ON prompts (patient_id, due_at);
 -- Everything that must arrive: prompts, reminders, (later) alerts and follow-ups. `key` makes
 -- enqueueing idempotent; the sender is the only writer of status changes after 'pending'.
 CREATE TABLE outbox (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     key        TEXT    NOT NULL UNIQUE,
     kind       TEXT    NOT NULL CHECK (kind IN ('prompt', 'reminder', 'message')),
     patient_id INTEGER REFERENCES patients (id) ON DELETE CASCADE,

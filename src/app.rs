@@ -44,6 +44,29 @@ pub struct RunningBot {
     pub ctx: Ctx,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<Result<()>>>,
+    /// Held while running: a second bot process on the same database would send every
+    /// queued message again.
+    _lock: std::fs::File,
+}
+
+/// Takes `<database>.lock`, or explains that another bot process has the database.
+fn lock_database(db: &std::path::Path) -> Result<std::fs::File> {
+    let mut path = db.as_os_str().to_owned();
+    path.push(".lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("creating the lock file {}", path.to_string_lossy()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "another bot process is already running on {}; only one may run",
+            db.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => Err(e).context("locking the database"),
+    }
 }
 
 /// Which parts to run. `run` runs both; tests may run the intake alone to stop a bot between
@@ -70,6 +93,7 @@ impl Parts {
 impl RunningBot {
     pub async fn start(config: &Config, clock: Arc<dyn Clock>, parts: Parts) -> Result<RunningBot> {
         let ctx = prepare(config, clock).await?;
+        let lock = lock_database(ctx.db.path())?;
         announce(&ctx).await;
         let (stop, stop_rx) = watch::channel(false);
         let recorded = Arc::new(Notify::new());
@@ -102,7 +126,12 @@ impl RunningBot {
                 stop_rx,
             )));
         }
-        Ok(RunningBot { ctx, stop, tasks })
+        Ok(RunningBot {
+            ctx,
+            stop,
+            tasks,
+            _lock: lock,
+        })
     }
 
     /// Stops receiving, lets the handling in progress finish, closes the database.

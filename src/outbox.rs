@@ -15,8 +15,9 @@
 //! row is never picked up twice.
 
 use crate::config::SendLimits;
+use crate::domain::timezone::PatientZone;
 use crate::store::outbox::{self, Kind, OutboxRow};
-use crate::store::{patients, prompts};
+use crate::store::{patients, prompts, slots};
 use crate::telegram::reply::describe;
 use crate::telegram::Ctx;
 use anyhow::Result;
@@ -116,11 +117,16 @@ enum Outcome {
     },
     Failed {
         row: i64,
+        prompt: Option<i64>,
         reason: String,
     },
+    /// No longer worth sending; `prompt` is closed with the given status.
     Expired {
         row: i64,
+        prompt: Option<(i64, &'static str)>,
     },
+    /// Quiet hours: send at `not_before` instead.
+    Deferred { row: i64, not_before: i64 },
     Retry {
         row: i64,
         not_before: i64,
@@ -211,20 +217,81 @@ fn is_gone(e: &ApiError) -> bool {
     )
 }
 
-async fn deliver(ctx: &Ctx, limiter: &Limiter, row: OutboxRow) -> Outcome {
-    // A prompt is only worth sending while it is still queued; a reminder while it is open.
-    let still_wanted = match row.kind {
+/// Whether a prompt or reminder should still go out now: not once the prompt is closed, not
+/// later than the grace period, not while paused, and not during quiet hours.
+fn check_before_sending(ctx: &Ctx, row: &OutboxRow) -> Option<Outcome> {
+    let wanted = match row.kind {
         Kind::Prompt => row.prompt_status.as_deref() == Some("queued"),
         Kind::Reminder => row.prompt_status.as_deref() == Some("sent"),
-        Kind::Message => true,
+        Kind::Message => return None,
     };
-    if !still_wanted {
-        return Outcome::Expired { row: row.id };
+    let prompt = row.prompt_id.filter(|_| row.kind == Kind::Prompt);
+    if !wanted {
+        return Some(Outcome::Expired {
+            row: row.id,
+            prompt: None,
+        });
     }
+    let now = ctx.clock.now();
+    if row.paused_until.is_some_and(|u| u > now.timestamp()) {
+        return Some(Outcome::Expired {
+            row: row.id,
+            prompt: prompt.map(|p| (p, "paused")),
+        });
+    }
+    let late = row
+        .prompt_due_at
+        .is_some_and(|due| now.timestamp() - due > ctx.schedule.grace.num_seconds());
+    if row.kind == Kind::Prompt && late {
+        return Some(Outcome::Expired {
+            row: row.id,
+            prompt: prompt.map(|p| (p, "missed")),
+        });
+    }
+    let zone = row
+        .time_zone
+        .as_deref()
+        .and_then(|z| PatientZone::parse(z).ok());
+    if let (Some(zone), Some(quiet)) = (zone, slots::quiet_from(row.quiet_start, row.quiet_end)) {
+        let after = quiet.postpone(zone, now);
+        if after > now {
+            return Some(Outcome::Deferred {
+                row: row.id,
+                not_before: after.timestamp(),
+            });
+        }
+    }
+    None
+}
+
+/// Whether an unreadable reply shows that Telegram accepted the request (a reply we could not
+/// parse), as opposed to a proxy's error page (nothing was sent).
+fn accepted(raw: &str) -> bool {
+    raw.replace(' ', "").contains("\"ok\":true")
+}
+
+async fn deliver(ctx: &Ctx, limiter: &Limiter, row: OutboxRow) -> Outcome {
+    if let Some(outcome) = check_before_sending(ctx, &row) {
+        return outcome;
+    }
+    let prompt = row.prompt_id.filter(|_| row.kind == Kind::Prompt);
     let keyboard: Option<InlineKeyboardMarkup> = row
         .keyboard
         .as_deref()
         .and_then(|k| serde_json::from_str(k).ok());
+    let maybe_sent = |why: &str| {
+        tracing::warn!(
+            row = row.id,
+            why,
+            "a send may or may not have arrived; not repeated"
+        );
+        Outcome::Sent {
+            row: row.id,
+            kind: row.kind,
+            prompt_id: row.prompt_id,
+            message_id: None,
+        }
+    };
     let mut quick = 0;
     loop {
         limiter.acquire(row.chat_id).await;
@@ -232,7 +299,7 @@ async fn deliver(ctx: &Ctx, limiter: &Limiter, row: OutboxRow) -> Outcome {
         if let Some(k) = &keyboard {
             req = req.reply_markup(k.clone());
         }
-        match req.send().await {
+        let transient = match req.send().await {
             Ok(m) => {
                 return Outcome::Sent {
                     row: row.id,
@@ -247,17 +314,14 @@ async fn deliver(ctx: &Ctx, limiter: &Limiter, row: OutboxRow) -> Outcome {
                     "rate limited by Telegram; pausing sends"
                 );
                 limiter.pause(s.duration());
+                continue;
             }
-            Err(RequestError::InvalidJson { .. }) => {
-                // Telegram may well have delivered it: never send it again.
-                tracing::warn!(row = row.id, "unreadable reply to a send; counted as sent");
-                return Outcome::Sent {
-                    row: row.id,
-                    kind: row.kind,
-                    prompt_id: row.prompt_id,
-                    message_id: None,
-                };
+            // Telegram said ok but the reply could not be read: it was sent.
+            Err(RequestError::InvalidJson { raw, .. }) if accepted(&raw) => {
+                return maybe_sent("unreadable reply")
             }
+            // The request may have reached Telegram before the time ran out.
+            Err(RequestError::Network(n)) if n.is_timeout() => return maybe_sent("timeout"),
             Err(RequestError::Api(api)) if is_gone(&api) => {
                 return Outcome::Undeliverable {
                     row: row.id,
@@ -265,34 +329,37 @@ async fn deliver(ctx: &Ctx, limiter: &Limiter, row: OutboxRow) -> Outcome {
                     reason: api.to_string(),
                 }
             }
+            // Nothing was sent: connection refused, a 5xx, a proxy's error page.
             Err(e @ (RequestError::Network(_) | RequestError::Io(_)))
-            | Err(e @ RequestError::Api(ApiError::Unknown(_))) => {
-                let reason = describe(&e);
-                if row.attempts + 1 >= MAX_ATTEMPTS {
-                    return Outcome::Failed {
-                        row: row.id,
-                        reason,
-                    };
-                }
-                if quick < QUICK_RETRIES {
-                    quick += 1;
-                    tokio::time::sleep(Duration::from_millis(250 << quick)).await;
-                    continue;
-                }
-                let backoff = (30i64 << row.attempts.min(10)).min(MAX_BACKOFF_SECS);
-                return Outcome::Retry {
-                    row: row.id,
-                    not_before: ctx.now() + backoff,
-                    reason,
-                };
-            }
+            | Err(e @ RequestError::Api(ApiError::Unknown(_)))
+            | Err(e @ RequestError::InvalidJson { .. }) => e,
             Err(e) => {
                 return Outcome::Failed {
                     row: row.id,
+                    prompt,
                     reason: describe(&e),
                 }
             }
+        };
+        let reason = describe(&transient);
+        if row.attempts + 1 >= MAX_ATTEMPTS {
+            return Outcome::Failed {
+                row: row.id,
+                prompt,
+                reason,
+            };
         }
+        if quick < QUICK_RETRIES {
+            quick += 1;
+            tokio::time::sleep(Duration::from_millis(250 << quick)).await;
+            continue;
+        }
+        let backoff = (30i64 << row.attempts.min(10)).min(MAX_BACKOFF_SECS);
+        return Outcome::Retry {
+            row: row.id,
+            not_before: ctx.now() + backoff,
+            reason,
+        };
     }
 }
 
@@ -367,12 +434,25 @@ async fn write_outcomes(ctx: &Ctx, outcomes: &[Outcome]) -> Result<()> {
                     deactivated.push(*p);
                 }
             }
-            Outcome::Failed { row, reason } => {
+            Outcome::Failed {
+                row,
+                prompt,
+                reason,
+            } => {
                 tracing::error!(row, reason, "message given up");
                 outbox::close(&mut tx, *row, "failed", reason).await?;
+                if let Some(p) = prompt {
+                    prompts::close_unsent(&mut tx, *p, "undeliverable").await?;
+                }
             }
-            Outcome::Expired { row } => {
-                outbox::close(&mut tx, *row, "expired", "no longer needed").await?
+            Outcome::Expired { row, prompt } => {
+                outbox::close(&mut tx, *row, "expired", "no longer needed").await?;
+                if let Some((p, status)) = prompt {
+                    prompts::close_unsent(&mut tx, *p, status).await?;
+                }
+            }
+            Outcome::Deferred { row, not_before } => {
+                outbox::defer(&mut tx, *row, *not_before).await?
             }
             Outcome::Retry {
                 row,

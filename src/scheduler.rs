@@ -57,9 +57,12 @@ pub async fn run(ctx: Ctx, mut stop: watch::Receiver<bool>) -> Result<()> {
 /// The earliest moment something is due: a slot, a reminder or a prompt closing.
 async fn next_wakeup(db: &Db) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(
+        // The same rows the due queries look at: inactive patients' rows are not due.
         "SELECT MIN(t) FROM (
-            SELECT MIN(next_due_at) AS t FROM slots
-            UNION ALL SELECT MIN(remind_at) FROM prompts WHERE remind_at IS NOT NULL
+            SELECT MIN(s.next_due_at) AS t FROM slots s JOIN patients p ON p.id = s.patient_id
+                WHERE p.active = 1 AND p.time_zone IS NOT NULL
+            UNION ALL SELECT MIN(pr.remind_at) FROM prompts pr JOIN patients p ON p.id = pr.patient_id
+                WHERE pr.remind_at IS NOT NULL AND pr.status = 'sent' AND p.active = 1
             UNION ALL SELECT MIN(expires_at) FROM prompts WHERE status = 'sent')",
     )
     .fetch_one(db.pool())
@@ -82,11 +85,11 @@ pub async fn tick(ctx: &Ctx) -> Result<TickReport> {
 async fn enqueue_due_slots(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
     loop {
         let now = ctx.clock.now();
-        let due = slots::due(&ctx.db, now.timestamp(), BATCH).await?;
+        let mut tx = ctx.db.write().await?;
+        let due = slots::due(&mut tx, now.timestamp(), BATCH).await?;
         if due.is_empty() {
             return Ok(());
         }
-        let mut tx = ctx.db.write().await?;
         for d in &due {
             let slot = &d.slot;
             let due_at = chrono::DateTime::from_timestamp(slot.next_due_at, 0).unwrap_or(now);
@@ -116,10 +119,12 @@ async fn enqueue_due_slots(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
                         let text =
                             prompt_text(ctx, &d.language, slot.kind.code(), slot.questions.len());
                         let keyboard = keyboard_json(ctx, &d.language, prompt_id);
-                        outbox::enqueue(
+                        // One prompt row per slot and local date (the UNIQUE index) and one
+                        // outbox row per prompt.
+                        let queued = outbox::enqueue(
                             &mut tx,
                             &NewMessage {
-                                key: &format!("prompt:{}:{date}", slot.id),
+                                key: &format!("prompt:{prompt_id}"),
                                 kind: Kind::Prompt,
                                 patient_id: Some(slot.patient_id),
                                 chat_id: d.chat_id,
@@ -131,6 +136,7 @@ async fn enqueue_due_slots(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
                             now.timestamp(),
                         )
                         .await?;
+                        anyhow::ensure!(queued, "prompt {prompt_id} was already in the outbox");
                         report.queued += 1;
                     }
                     Due::Missed => report.missed += 1,
@@ -193,11 +199,11 @@ async fn enqueue_due_slots(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
 
 async fn send_reminders(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
     let now = ctx.clock.now();
-    let due = prompts::due_reminders(&ctx.db, now.timestamp(), BATCH).await?;
+    let mut tx = ctx.db.write().await?;
+    let due = prompts::due_reminders(&mut tx, now.timestamp(), BATCH).await?;
     if due.is_empty() {
         return Ok(());
     }
-    let mut tx = ctx.db.write().await?;
     for r in due {
         let p = &r.prompt;
         if r.checked_in_since {

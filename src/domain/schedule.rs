@@ -283,7 +283,14 @@ pub fn instance(
     date: NaiveDate,
     seed: u64,
 ) -> DateTime<Utc> {
-    let at = instant_of(zone, date, timing.time_on(seed));
+    let t = timing.time_on(seed);
+    // A random window that crosses midnight (21:00–02:00): a time after midnight belongs to
+    // the night that began on `date`, i.e. the next calendar day.
+    let day = match timing {
+        Timing::Window { start, .. } if t < start => date.succ_opt().expect("date in range"),
+        _ => date,
+    };
+    let at = instant_of(zone, day, t);
     quiet.map_or(at, |q| q.postpone(zone, at))
 }
 
@@ -520,6 +527,34 @@ mod tests {
             first_instance(evening, ny, Some(q), now, |_| 0).1,
             utc(2026, 1, 11, 2, 0)
         );
+    }
+
+    #[test]
+    fn a_window_across_midnight_gives_one_prompt_per_night() {
+        let ny = zone("America/New_York");
+        let w = Timing::Window {
+            start: LocalTime::hm(21, 0),
+            end: LocalTime::hm(2, 0),
+        };
+        let mut last: Option<DateTime<Utc>> = None;
+        for day in 0..60 {
+            let d = date(2026, 1, 1) + Duration::days(day);
+            let at = instance(w, ny, None, d, day_seed(1, 1, d));
+            // Inside the night that starts on `d`: from 21:00 on d to 02:00 on d + 1.
+            assert!(at >= instant_of(ny, d, LocalTime::hm(21, 0)), "{d}: {at}");
+            assert!(
+                at < instant_of(ny, d + Duration::days(1), LocalTime::hm(2, 0)),
+                "{d}: {at}"
+            );
+            if let Some(prev) = last {
+                let gap = at - prev;
+                assert!(
+                    gap > Duration::hours(19) && gap < Duration::hours(29),
+                    "{d}: gap {gap}"
+                );
+            }
+            last = Some(at);
+        }
     }
 
     #[test]

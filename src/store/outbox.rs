@@ -40,8 +40,14 @@ pub struct OutboxRow {
     /// Inline keyboard as Bot API JSON.
     pub keyboard: Option<String>,
     pub attempts: i64,
-    /// For prompts and reminders: the prompt's status now.
+    /// For prompts and reminders: the prompt's status and due time now.
     pub prompt_status: Option<String>,
+    pub prompt_due_at: Option<i64>,
+    /// The patient's pause, quiet hours and zone, to check just before sending.
+    pub paused_until: Option<i64>,
+    pub quiet_start: Option<i64>,
+    pub quiet_end: Option<i64>,
+    pub time_zone: Option<String>,
 }
 
 pub struct NewMessage<'a> {
@@ -79,9 +85,13 @@ pub async fn enqueue(tx: &mut Tx, m: &NewMessage<'_>, now: i64) -> Result<bool> 
 
 pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
     let rows = sqlx::query(
-        "SELECT id, kind, patient_id, chat_id, prompt_id, text, keyboard, attempts,
-                (SELECT status FROM prompts p WHERE p.id = outbox.prompt_id) AS prompt_status
-         FROM outbox WHERE status = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT ?",
+        "SELECT o.id, o.kind, o.patient_id, o.chat_id, o.prompt_id, o.text, o.keyboard, o.attempts,
+                pr.status AS prompt_status, pr.due_at AS prompt_due_at,
+                pa.paused_until, pa.quiet_start, pa.quiet_end, pa.time_zone
+         FROM outbox o
+         LEFT JOIN prompts pr ON pr.id = o.prompt_id
+         LEFT JOIN patients pa ON pa.id = o.patient_id
+         WHERE o.status = 'pending' AND o.not_before <= ? ORDER BY o.not_before, o.id LIMIT ?",
     )
     .bind(now)
     .bind(limit)
@@ -99,6 +109,11 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
             keyboard: r.get("keyboard"),
             attempts: r.get("attempts"),
             prompt_status: r.get("prompt_status"),
+            prompt_due_at: r.get("prompt_due_at"),
+            paused_until: r.get("paused_until"),
+            quiet_start: r.get("quiet_start"),
+            quiet_end: r.get("quiet_end"),
+            time_zone: r.get("time_zone"),
         })
         .collect())
 }
@@ -132,6 +147,16 @@ pub async fn retry_later(tx: &mut Tx, id: i64, not_before: i64, error: &str) -> 
     .bind(id)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// Not now (quiet hours): try at `not_before`, without counting an attempt.
+pub async fn defer(tx: &mut Tx, id: i64, not_before: i64) -> Result<()> {
+    sqlx::query("UPDATE outbox SET not_before = ? WHERE id = ?")
+        .bind(not_before)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 

@@ -147,6 +147,11 @@ pub async fn deactivate(tx: &mut Tx, patient_id: i64, reason: &str, now: i64) ->
     .bind(patient_id)
     .execute(&mut **tx)
     .await?;
+    // Prompts not yet delivered cannot be; open ones can no longer be answered.
+    sqlx::query("UPDATE prompts SET status = 'missed', remind_at = NULL WHERE patient_id = ? AND status = 'sent'")
+        .bind(patient_id)
+        .execute(&mut **tx)
+        .await?;
     sqlx::query("UPDATE prompts SET status = 'undeliverable', remind_at = NULL WHERE patient_id = ? AND status = 'queued'")
         .bind(patient_id)
         .execute(&mut **tx)

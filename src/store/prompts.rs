@@ -146,7 +146,8 @@ pub struct DueReminder {
     pub checked_in_since: bool,
 }
 
-pub async fn due_reminders(db: &Db, now: i64, limit: i64) -> Result<Vec<DueReminder>> {
+/// Read inside the scheduler's write transaction (see `slots::due`).
+pub async fn due_reminders(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueReminder>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {cols}, pa.chat_id, pa.language, pa.time_zone, pa.quiet_start, pa.quiet_end, pa.paused_until,
                 EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = pr.patient_id
@@ -162,7 +163,7 @@ pub async fn due_reminders(db: &Db, now: i64, limit: i64) -> Result<Vec<DueRemin
     )))
     .bind(now)
     .bind(limit)
-    .fetch_all(db.pool())
+    .fetch_all(&mut **tx)
     .await?;
     Ok(rows
         .iter()
@@ -211,7 +212,7 @@ pub async fn close_expired(db: &Db, now: i64) -> Result<(u64, u64)> {
     let mut tx = db.write().await?;
     let answered = sqlx::query(
         "UPDATE prompts SET status = 'answered', remind_at = NULL
-         WHERE status = 'sent' AND expires_at <= ? AND remind_at IS NULL
+         WHERE status = 'sent' AND expires_at <= ?
            AND EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = prompts.patient_id
                        AND c.started_at >= prompts.sent_at)",
     )
@@ -221,7 +222,7 @@ pub async fn close_expired(db: &Db, now: i64) -> Result<(u64, u64)> {
     .rows_affected();
     let missed = sqlx::query(
         "UPDATE prompts SET status = 'missed', remind_at = NULL
-         WHERE status = 'sent' AND expires_at <= ? AND remind_at IS NULL",
+         WHERE status = 'sent' AND expires_at <= ?",
     )
     .bind(now)
     .execute(&mut *tx)
@@ -229,4 +230,17 @@ pub async fn close_expired(db: &Db, now: i64) -> Result<(u64, u64)> {
     .rows_affected();
     tx.commit().await?;
     Ok((answered, missed))
+}
+
+/// A prompt that will not be delivered after all: 'missed' (too late), 'paused', or
+/// 'undeliverable'. Only a prompt still waiting to be sent changes.
+pub async fn close_unsent(tx: &mut Tx, id: i64, status: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE prompts SET status = ?, remind_at = NULL WHERE id = ? AND status = 'queued'",
+    )
+    .bind(status)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

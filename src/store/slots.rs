@@ -141,22 +141,20 @@ pub async fn set_timing(
     let (date, due) = first_instance(timing, zone, quiet, now, |d| {
         day_seed(slot.patient_id, slot.id, d)
     });
-    // Never a second prompt for a local date that already had one.
-    let (date, due) = if date <= prompted_until(tx, slot.id).await? {
-        let d = date.succ_opt().expect("date in range");
-        (
-            d,
-            instance(
-                timing,
-                zone,
-                quiet,
-                d,
-                day_seed(slot.patient_id, slot.id, d),
-            ),
-        )
-    } else {
-        (date, due)
-    };
+    // Never a second prompt for a local date that already had one (after moving a slot later
+    // the same day, or a change of time zone).
+    let done_until = prompted_until(tx, slot.id).await?;
+    let (mut date, mut due) = (date, due);
+    while date <= done_until {
+        date = date.succ_opt().expect("date in range");
+        due = instance(
+            timing,
+            zone,
+            quiet,
+            date,
+            day_seed(slot.patient_id, slot.id, date),
+        );
+    }
     set_next(tx, slot.id, date, due.timestamp()).await
 }
 
@@ -232,8 +230,10 @@ pub async fn count(tx: &mut Tx, patient_id: i64) -> Result<i64> {
     )
 }
 
-/// Slots of active, onboarded patients whose next instance is at or before `now`.
-pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<DueSlot>> {
+/// Slots of active, onboarded patients whose next instance is at or before `now`. Read inside
+/// the scheduler's write transaction, so a change a patient makes meanwhile cannot be
+/// overwritten with what was read before it.
+pub async fn due(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueSlot>> {
     let rows = sqlx::query(AssertSqlSafe(format!(
         "{SELECT}, p.chat_id, p.language, p.time_zone, p.quiet_start, p.quiet_end, p.paused_until
          FROM slots s JOIN patients p ON p.id = s.patient_id
@@ -242,7 +242,7 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<DueSlot>> {
     )))
     .bind(now)
     .bind(limit)
-    .fetch_all(db.pool())
+    .fetch_all(&mut **tx)
     .await?;
     Ok(rows
         .iter()

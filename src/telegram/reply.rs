@@ -33,7 +33,11 @@ pub fn describe(e: &RequestError) -> String {
 fn is_transient(e: &RequestError, idempotent: bool) -> bool {
     match e {
         RequestError::Network(_) | RequestError::Io(_) => true,
-        RequestError::InvalidJson { .. } => idempotent,
+        // A proxy's error page means nothing was sent; an ok reply we could not read means it
+        // was, and only requests safe to repeat are retried then.
+        RequestError::InvalidJson { raw, .. } => {
+            idempotent || !raw.replace(' ', "").contains("\"ok\":true")
+        }
         RequestError::Api(ApiError::Unknown(d)) => {
             let d = d.to_ascii_lowercase();
             d.contains("internal server error")
