@@ -572,3 +572,185 @@ async fn a_long_outage_records_each_missed_day_once_and_sends_no_burst() {
     // Life goes on: tonight's check-in comes at 20:00.
     assert_eq!(h.at(2026, 3, 8, 1, 0).await.queued, 1);
 }
+
+#[tokio::test]
+async fn a_removed_then_re_added_slot_still_sends_its_prompt() {
+    let h = Harness::start_driven().await;
+    h.enroll(ALICE).await;
+    let n = h.count(ALICE);
+    h.at(2026, 3, 3, 1, 0).await;
+    h.next_message_with(ALICE, n, "Good evening").await;
+    // 20:30: remove the evening slot, add a new one, move it to 21:00.
+    h.clock
+        .set(Utc.with_ymd_and_hms(2026, 3, 3, 1, 30, 0).unwrap());
+    let s = h.say(ALICE, "/schedule").await;
+    h.tap(ALICE, s.message_id, "✏️ Evening 20:00").await;
+    h.wait_text(ALICE, s.message_id, "Tap a new time").await;
+    h.tap(ALICE, s.message_id, "Remove").await;
+    h.wait_text(ALICE, s.message_id, "Morning at 08:00").await;
+    h.tap(ALICE, s.message_id, "+ Evening").await;
+    h.wait_text(ALICE, s.message_id, "Tap a new time").await;
+    h.say(ALICE, "21:00").await;
+    let n = h.count(ALICE);
+    assert_eq!(h.at(2026, 3, 3, 2, 0).await.queued, 1);
+    h.next_message_with(ALICE, n, "Good evening").await;
+}
+
+#[tokio::test]
+async fn moving_a_slot_later_the_same_day_does_not_ask_twice() {
+    let h = Harness::start_driven().await;
+    h.enroll(ALICE).await;
+    h.at(2026, 3, 3, 1, 0).await; // tonight's 20:00 prompt is sent
+    h.clock
+        .set(Utc.with_ymd_and_hms(2026, 3, 3, 1, 10, 0).unwrap());
+    let s = h.say(ALICE, "/schedule").await;
+    h.tap(ALICE, s.message_id, "✏️ Evening 20:00").await;
+    h.wait_text(ALICE, s.message_id, "Tap a new time").await;
+    h.tap(ALICE, s.message_id, "21:30").await;
+    h.wait_text(ALICE, s.message_id, "Evening at 21:30").await;
+    assert_eq!(
+        h.at(2026, 3, 3, 2, 30).await.queued,
+        0,
+        "today was already asked"
+    );
+    assert_eq!(h.at(2026, 3, 4, 2, 30).await.queued, 1, "tomorrow at 21:30");
+}
+
+#[tokio::test]
+async fn a_prompt_that_could_not_go_out_in_time_is_recorded_missed_not_sent_late() {
+    let mut h = Harness::without_bot().await;
+    // The scheduler queues tonight's prompt, but nothing sends it (the sender is down).
+    h.start_bot(Parts {
+        scheduler: false,
+        sender: false,
+        ..Parts::ALL
+    })
+    .await;
+    h.enroll(ALICE).await;
+    h.clock
+        .set(Utc.with_ymd_and_hms(2026, 3, 3, 1, 0, 0).unwrap());
+    assert_eq!(h.tick().await.queued, 1);
+    h.kill_bot().await;
+    // The sender comes back three hours later: too late to ask "how was your evening?".
+    h.clock
+        .set(Utc.with_ymd_and_hms(2026, 3, 3, 4, 0, 0).unwrap());
+    let n = h.count(ALICE);
+    h.start_bot(DRIVEN).await;
+    h.drain_outbox().await;
+    assert_eq!(h.count(ALICE), n, "not sent late");
+    assert_eq!(prompts_of_kind(&h, "evening").await[0].2, "missed");
+}
+
+#[tokio::test]
+async fn a_prompt_queued_before_a_pause_is_not_sent_during_it() {
+    let mut h = Harness::without_bot().await;
+    h.start_bot(Parts {
+        scheduler: false,
+        sender: false,
+        ..Parts::ALL
+    })
+    .await;
+    h.enroll(ALICE).await;
+    h.clock
+        .set(Utc.with_ymd_and_hms(2026, 3, 3, 1, 0, 0).unwrap());
+    assert_eq!(h.tick().await.queued, 1);
+    let ask = h.say(ALICE, "/pause").await;
+    h.tap(ALICE, ask.message_id, "1 week").await;
+    h.wait_text(ALICE, ask.message_id, "paused until").await;
+    h.kill_bot().await;
+    let n = h.count(ALICE);
+    h.start_bot(DRIVEN).await;
+    h.drain_outbox().await;
+    assert_eq!(h.count(ALICE), n);
+    assert_eq!(prompts_of_kind(&h, "evening").await[0].2, "paused");
+}
+
+#[tokio::test]
+async fn a_proxy_error_page_is_retried_and_the_prompt_arrives_once() {
+    let h = Harness::start_driven().await;
+    h.enroll(ALICE).await;
+    h.fake.fail_next(Some("sendMessage"), Fault::BadGateway, 1);
+    let n = h.count(ALICE);
+    h.at(2026, 3, 3, 1, 0).await;
+    h.next_message_with(ALICE, n, "Good evening").await;
+    let evenings = h
+        .fake
+        .bot_messages(ALICE)
+        .iter()
+        .filter(|m| m.text.contains("Good evening"))
+        .count();
+    assert_eq!(evenings, 1);
+    let row: Option<i64> = h
+        .scalar_i64(
+            "SELECT message_id FROM prompts WHERE kind = 'evening' AND id > ?",
+            0,
+        )
+        .await;
+    assert!(row.is_some(), "the prompt knows its message");
+}
+
+#[tokio::test]
+async fn a_blocked_patients_open_prompt_is_closed_and_nothing_spins() {
+    let h = Harness::start().await; // with the background scheduler
+    h.enroll(ALICE).await;
+    let n = h.count(ALICE);
+    h.clock
+        .set(Utc.with_ymd_and_hms(2026, 3, 3, 1, 0, 0).unwrap());
+    h.next_message_with(ALICE, n, "Good evening").await;
+    h.drain_outbox().await;
+    h.fake.block_bot(ALICE, true);
+    for _ in 0..200 {
+        if h.scalar_i64(
+            "SELECT active FROM patients WHERE telegram_user_id = ?",
+            ALICE,
+        )
+        .await
+            == Some(0)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(
+        prompts_of_kind(&h, "evening").await[0].2,
+        "missed",
+        "cannot be answered now"
+    );
+    // Days pass; the scheduler does not spin on Alice's past-due rows, and queues nothing.
+    h.clock
+        .set(Utc.with_ymd_and_hms(2026, 3, 6, 1, 0, 0).unwrap());
+    let before = h
+        .scalar_i64("SELECT COUNT(*) FROM prompts WHERE id > ?", 0)
+        .await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(
+        h.scalar_i64("SELECT COUNT(*) FROM prompts WHERE id > ?", 0)
+            .await,
+        before
+    );
+    assert_eq!(
+        h.scalar_i64(
+            "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND id > ?",
+            0
+        )
+        .await,
+        Some(0)
+    );
+}
+
+#[tokio::test]
+async fn a_second_bot_process_on_the_same_database_refuses_to_start() {
+    let h = Harness::start().await;
+    let err = recovery_checkin_bot::app::RunningBot::start(
+        &h.config(),
+        std::sync::Arc::new(h.clock.clone()),
+        Parts::ALL,
+    )
+    .await
+    .err()
+    .expect("refused");
+    assert!(
+        format!("{err:#}").contains("another bot process is already running"),
+        "{err:#}"
+    );
+}
