@@ -128,8 +128,24 @@ async fn main() -> Result<()> {
     let _ = stop.send(true);
     sender.await??;
     let got_429 = fake.read(|s| s.requests.iter().filter(|r| r.status == 429).count()) - before_429;
+    // Sustained rate as the fake saw it: accepted sends from the first to the last.
+    let times: Vec<std::time::Instant> = fake.read(|s| {
+        s.requests
+            .iter()
+            .filter(|r| r.method == "sendmessage" && r.status == 200)
+            .map(|r| r.at)
+            .collect()
+    });
+    let window = &times[times.len().saturating_sub(n as usize)..];
+    let sustained = (window.len() - 1) as f64
+        / window
+            .last()
+            .unwrap()
+            .duration_since(window[0])
+            .as_secs_f64();
     println!(
-        "delivery, 30 msg/s enforced by the fake: {n} messages in {secs:.1} s = {:.1} msg/s, 429 answers: {got_429}",
+        "delivery, 30 msg/s enforced by the fake: {n} messages in {secs:.1} s end to end = {:.1} msg/s; \
+         sustained (first to last send at the fake) {sustained:.1} msg/s; 429 answers: {got_429}",
         n as f64 / secs
     );
     fake.set_rate_limit(None);

@@ -72,6 +72,8 @@ CREATE TABLE outbox (
     text       TEXT    NOT NULL,
     keyboard   TEXT,
     status     TEXT    NOT NULL CHECK (status IN ('pending', 'sent', 'undeliverable', 'failed', 'expired')),
+    -- Higher goes first (alerts above prompts); within a priority, oldest first.
+    priority   INTEGER NOT NULL DEFAULT 0,
     not_before INTEGER NOT NULL,
     attempts   INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
@@ -79,4 +81,4 @@ CREATE TABLE outbox (
     created_at INTEGER NOT NULL,
     sent_at    INTEGER
 ) STRICT;
-CREATE INDEX outbox_due ON outbox (not_before, id) WHERE status = 'pending';
+CREATE INDEX outbox_due ON outbox (priority DESC, not_before, id) WHERE status = 'pending';

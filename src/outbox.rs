@@ -10,9 +10,9 @@
 //! - A reply Telegram may have acted on but that could not be read is recorded as sent: a
 //!   message is never sent twice because of a retry.
 //!
-//! Messages of one chat go out in order. Outcomes are committed in small groups by one
-//! recorder task, and a batch is only followed by the next once its outcomes are on disk, so a
-//! row is never picked up twice.
+//! Messages of one chat go out in order, one task per chat with due rows; higher-priority rows
+//! first. Outcomes are committed in small groups by one recorder task; until then a row is
+//! "in flight" and never handed out again.
 
 use crate::config::SendLimits;
 use crate::domain::timezone::PatientZone;
@@ -21,14 +21,14 @@ use crate::store::{patients, prompts, slots};
 use crate::telegram::reply::describe;
 use crate::telegram::Ctx;
 use anyhow::Result;
-use futures::StreamExt;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use teloxide::prelude::*;
 use teloxide::types::{ChatId, InlineKeyboardMarkup};
 use teloxide::{ApiError, RequestError};
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 /// Quick in-place retries for a 5xx or network error before the row is deferred.
@@ -134,73 +134,123 @@ enum Outcome {
     },
 }
 
-enum Record {
-    Outcome(Outcome),
-    Flush(oneshot::Sender<()>),
+impl Outcome {
+    fn row(&self) -> i64 {
+        match self {
+            Outcome::Sent { row, .. }
+            | Outcome::Undeliverable { row, .. }
+            | Outcome::Failed { row, .. }
+            | Outcome::Expired { row, .. }
+            | Outcome::Deferred { row, .. }
+            | Outcome::Retry { row, .. } => *row,
+        }
+    }
 }
 
+/// Rows handed to a chat task whose outcome is not committed yet: never handed out twice.
+type InFlight = Arc<Mutex<HashSet<i64>>>;
+
+/// The sender: a dispatcher hands each chat with due rows to its own task (never two tasks for
+/// one chat, so a chat's messages keep their order), up to `concurrency` chats at once. It is
+/// fed continuously: a chat stuck on a slow or failing send (teloxide waits 10 s inside every
+/// 5xx) holds up only that chat, and higher-priority rows go first.
 pub async fn run(ctx: Ctx, limits: SendLimits, mut stop: watch::Receiver<bool>) -> Result<()> {
-    let limiter = Limiter::new(&limits);
+    let limiter = Arc::new(Limiter::new(&limits));
+    let in_flight: InFlight = Arc::default();
     let (tx, rx) = mpsc::unbounded_channel();
-    let recorder = tokio::spawn(record_outcomes(ctx.clone(), rx));
-    let batch = ((limits.per_second * 2.0) as i64).clamp(20, 2000);
+    // Owned here, so aborting the sender (a crash in tests) aborts all of it.
+    let mut recorder = JoinSet::new();
+    recorder.spawn(record_outcomes(ctx.clone(), rx, in_flight.clone()));
+    let mut chats: JoinSet<i64> = JoinSet::new();
+    let mut busy: HashSet<i64> = HashSet::new();
+    let concurrency = limits.concurrency.max(1);
     let mut clock_moved = ctx.clock.jumps();
-    let result = loop {
+    loop {
         if *stop.borrow() {
-            break Ok(());
+            break;
         }
-        let rows = match outbox::due(&ctx.db, ctx.now(), batch).await {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::error!(error = %e, "could not read the outbox");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                continue;
+        while let Some(done) = chats.try_join_next() {
+            if let Ok(chat) = done {
+                busy.remove(&chat);
             }
-        };
-        if rows.is_empty() {
-            let wait = match outbox::next_due(&ctx.db).await {
+        }
+        // Refill when at most half the chat slots are in use, so each read is worth it.
+        if chats.len() <= concurrency / 2 {
+            let flying = in_flight.lock().unwrap().len() as i64;
+            match outbox::due(&ctx.db, ctx.now(), flying + 2 * concurrency as i64).await {
+                Ok(rows) => {
+                    let flying = in_flight.lock().unwrap().clone();
+                    let mut groups: Vec<(i64, Vec<OutboxRow>)> = Vec::new();
+                    for row in rows.into_iter().filter(|r| !flying.contains(&r.id)) {
+                        if busy.contains(&row.chat_id) {
+                            continue;
+                        }
+                        match groups.iter_mut().find(|(c, _)| *c == row.chat_id) {
+                            Some((_, g)) => g.push(row),
+                            None => groups.push((row.chat_id, vec![row])),
+                        }
+                    }
+                    for (chat, rows) in groups {
+                        if chats.len() >= concurrency {
+                            break;
+                        }
+                        busy.insert(chat);
+                        in_flight.lock().unwrap().extend(rows.iter().map(|r| r.id));
+                        chats.spawn(drain_chat(
+                            ctx.clone(),
+                            limiter.clone(),
+                            chat,
+                            rows,
+                            tx.clone(),
+                        ));
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "could not read the outbox");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+        let wait = if chats.is_empty() {
+            match outbox::next_due(&ctx.db).await {
                 Ok(Some(at)) => Duration::from_secs((at - ctx.now()).clamp(1, 30) as u64),
                 _ => Duration::from_secs(30),
-            };
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                _ = ctx.wake_sender.notified() => {}
-                _ = crate::clock::jumped(&mut clock_moved) => {}
-                _ = stop.changed() => {}
             }
-            continue;
+        } else {
+            Duration::from_secs(1)
+        };
+        tokio::select! {
+            Some(done) = chats.join_next(), if !chats.is_empty() => {
+                if let Ok(chat) = done {
+                    busy.remove(&chat);
+                }
+            }
+            _ = ctx.wake_sender.notified() => {}
+            _ = tokio::time::sleep(wait) => {}
+            _ = crate::clock::jumped(&mut clock_moved) => {}
+            _ = stop.changed() => {}
         }
-        deliver_batch(&ctx, &limiter, limits.concurrency, rows, &tx).await;
-        // Wait until this batch's outcomes are committed before reading the outbox again.
-        let (done, flushed) = oneshot::channel();
-        if tx.send(Record::Flush(done)).is_err() || flushed.await.is_err() {
-            break Err(anyhow::anyhow!("the outbox recorder stopped"));
-        }
-    };
+    }
+    // Finish the sends in progress and record them.
+    while chats.join_next().await.is_some() {}
     drop(tx);
-    let _ = recorder.await;
-    result
+    while recorder.join_next().await.is_some() {}
+    Ok(())
 }
 
-async fn deliver_batch(
-    ctx: &Ctx,
-    limiter: &Limiter,
-    concurrency: usize,
+/// Sends one chat's rows in order.
+async fn drain_chat(
+    ctx: Ctx,
+    limiter: Arc<Limiter>,
+    chat: i64,
     rows: Vec<OutboxRow>,
-    out: &mpsc::UnboundedSender<Record>,
-) {
-    let mut by_chat: BTreeMap<i64, Vec<OutboxRow>> = BTreeMap::new();
+    out: mpsc::UnboundedSender<Outcome>,
+) -> i64 {
     for row in rows {
-        by_chat.entry(row.chat_id).or_default().push(row);
+        let outcome = deliver(&ctx, &limiter, row).await;
+        let _ = out.send(outcome);
     }
-    futures::stream::iter(by_chat.into_values())
-        .for_each_concurrent(concurrency, |rows| async move {
-            for row in rows {
-                let outcome = deliver(ctx, limiter, row).await;
-                let _ = out.send(Record::Outcome(outcome));
-            }
-        })
-        .await;
+    chat
 }
 
 fn is_gone(e: &ApiError) -> bool {
@@ -363,38 +413,36 @@ async fn deliver(ctx: &Ctx, limiter: &Limiter, row: OutboxRow) -> Outcome {
     }
 }
 
-/// Commits outcomes in groups: one transaction for everything that arrived together.
-async fn record_outcomes(ctx: Ctx, mut rx: mpsc::UnboundedReceiver<Record>) {
+/// Commits outcomes in groups: one transaction for everything that arrived together. Then the
+/// rows leave `in_flight` and the dispatcher is woken to hand out more.
+async fn record_outcomes(ctx: Ctx, mut rx: mpsc::UnboundedReceiver<Outcome>, in_flight: InFlight) {
     let mut pending: Vec<Outcome> = Vec::new();
     while let Some(first) = rx.recv().await {
-        let mut flushes = Vec::new();
-        let mut push = |r: Record, pending: &mut Vec<Outcome>| match r {
-            Record::Outcome(o) => pending.push(o),
-            Record::Flush(f) => flushes.push(f),
-        };
-        push(first, &mut pending);
+        pending.push(first);
         while pending.len() < 500 {
             match rx.try_recv() {
-                Ok(r) => push(r, &mut pending),
+                Ok(o) => pending.push(o),
                 Err(_) => break,
             }
         }
-        if !pending.is_empty() {
-            // Keep trying: these outcomes describe messages already sent.
-            loop {
-                match write_outcomes(&ctx, &pending).await {
-                    Ok(()) => break,
-                    Err(e) => {
-                        tracing::error!(error = %e, "could not record send outcomes; retrying");
-                        tokio::time::sleep(Duration::from_millis(500)).await;
-                    }
+        // Keep trying: these outcomes describe messages already sent.
+        loop {
+            match write_outcomes(&ctx, &pending).await {
+                Ok(()) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "could not record send outcomes; retrying");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
                 }
             }
-            pending.clear();
         }
-        for f in flushes {
-            let _ = f.send(());
+        {
+            let mut flying = in_flight.lock().unwrap();
+            for o in &pending {
+                flying.remove(&o.row());
+            }
         }
+        pending.clear();
+        ctx.wake_sender.notify_one();
     }
 }
 

@@ -132,6 +132,7 @@ async fn enqueue_due_slots(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
                                 text: &text,
                                 keyboard: Some(&keyboard),
                                 not_before: now.timestamp(),
+                                priority: 0,
                             },
                             now.timestamp(),
                         )
@@ -247,6 +248,7 @@ async fn send_reminders(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
                 text: &text,
                 keyboard: Some(&keyboard),
                 not_before: now.timestamp(),
+                priority: 0,
             },
             now.timestamp(),
         )

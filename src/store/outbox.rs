@@ -59,13 +59,15 @@ pub struct NewMessage<'a> {
     pub text: &'a str,
     pub keyboard: Option<&'a str>,
     pub not_before: i64,
+    /// Higher goes first: 0 for prompts and reminders; alerts will use more.
+    pub priority: i64,
 }
 
 /// Queues a message once per `key`. Returns false if that key was queued before.
 pub async fn enqueue(tx: &mut Tx, m: &NewMessage<'_>, now: i64) -> Result<bool> {
     Ok(sqlx::query(
-        "INSERT INTO outbox (key, kind, patient_id, chat_id, prompt_id, text, keyboard, status, not_before, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+        "INSERT INTO outbox (key, kind, patient_id, chat_id, prompt_id, text, keyboard, status, priority, not_before, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
          ON CONFLICT (key) DO NOTHING",
     )
     .bind(m.key)
@@ -75,6 +77,7 @@ pub async fn enqueue(tx: &mut Tx, m: &NewMessage<'_>, now: i64) -> Result<bool> 
     .bind(m.prompt_id)
     .bind(m.text)
     .bind(m.keyboard)
+    .bind(m.priority)
     .bind(m.not_before)
     .bind(now)
     .execute(&mut **tx)
@@ -91,7 +94,8 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
          FROM outbox o
          LEFT JOIN prompts pr ON pr.id = o.prompt_id
          LEFT JOIN patients pa ON pa.id = o.patient_id
-         WHERE o.status = 'pending' AND o.not_before <= ? ORDER BY o.not_before, o.id LIMIT ?",
+         WHERE o.status = 'pending' AND o.not_before <= ?
+         ORDER BY o.priority DESC, o.not_before, o.id LIMIT ?",
     )
     .bind(now)
     .bind(limit)

@@ -754,3 +754,25 @@ async fn a_second_bot_process_on_the_same_database_refuses_to_start() {
         "{err:#}"
     );
 }
+
+#[tokio::test]
+async fn one_chats_failing_send_does_not_hold_up_the_others() {
+    let h = Harness::start_driven().await;
+    h.enroll(ALICE).await;
+    h.enroll(BOB).await;
+    // Alice's prompt is queued first and its send gets a 500 (teloxide then waits 10 s).
+    h.fake.fail_next(Some("sendMessage"), Fault::ServerError, 1);
+    let (na, nb) = (h.count(ALICE), h.count(BOB));
+    h.clock
+        .set(Utc.with_ymd_and_hms(2026, 3, 3, 1, 0, 0).unwrap());
+    let started = std::time::Instant::now();
+    assert_eq!(h.tick().await.queued, 2);
+    h.next_message_with(BOB, nb, "Good evening").await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "Bob waited {:?}",
+        started.elapsed()
+    );
+    assert_eq!(h.count(ALICE), na, "Alice's send is still being retried");
+    h.next_message_with(ALICE, na, "Good evening").await;
+}
