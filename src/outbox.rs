@@ -42,6 +42,7 @@ const MAX_ATTEMPTS: i64 = 12;
 pub struct Limiter {
     interval: Duration,
     per_chat: Duration,
+    window_cap: usize,
     state: Mutex<LimiterState>,
 }
 
@@ -49,6 +50,10 @@ struct LimiterState {
     next_global: Instant,
     paused_until: Instant,
     chat_next: HashMap<i64, Instant>,
+    /// When the sends of the last second actually started. Reservations are evenly spaced,
+    /// but a task woken late (both cores busy) would bunch with the next one; this window
+    /// keeps any rolling second at `window_cap` starts however late tasks wake.
+    started: std::collections::VecDeque<Instant>,
 }
 
 impl Limiter {
@@ -57,10 +62,12 @@ impl Limiter {
         Limiter {
             interval: Duration::from_secs_f64(1.0 / limits.per_second),
             per_chat: limits.per_chat_interval,
+            window_cap: limits.per_second.ceil().min(1e6) as usize,
             state: Mutex::new(LimiterState {
                 next_global: now,
                 paused_until: now,
                 chat_next: HashMap::new(),
+                started: std::collections::VecDeque::new(),
             }),
         }
     }
@@ -82,8 +89,32 @@ impl Limiter {
             };
             tokio::time::sleep_until(at).await;
             // A 429 that arrived while we slept pauses us too.
-            if self.state.lock().unwrap().paused_until <= Instant::now() {
-                return;
+            if self.state.lock().unwrap().paused_until > Instant::now() {
+                continue;
+            }
+            // At most `window_cap` starts in any rolling second.
+            loop {
+                let wait = {
+                    let mut s = self.state.lock().unwrap();
+                    let now = Instant::now();
+                    while s
+                        .started
+                        .front()
+                        .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+                    {
+                        s.started.pop_front();
+                    }
+                    if s.started.len() < self.window_cap {
+                        s.started.push_back(now);
+                        None
+                    } else {
+                        s.started.front().map(|t| *t + Duration::from_secs(1))
+                    }
+                };
+                match wait {
+                    None => return,
+                    Some(until) => tokio::time::sleep_until(until).await,
+                }
             }
         }
     }
