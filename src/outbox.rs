@@ -549,6 +549,3 @@ async fn write_outcomes(ctx: &Ctx, outcomes: &[Outcome]) -> Result<()> {
     }
     Ok(())
 }
-
-/// For tests and the benchmark: shares a limiter's view of time.
-pub type SharedLimiter = Arc<Limiter>;

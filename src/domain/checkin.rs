@@ -390,17 +390,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn steps_run_in_order_and_end_after_the_note() {
-        let mut s = Step::Mood;
+    fn a_full_check_in_asks_every_step_in_order_and_ends_after_the_note() {
+        let q = Questions::full();
+        let mut s = q.first();
         let mut seen = vec![s];
-        while let Some(n) = s.next() {
+        while let Some(n) = q.after(s) {
             seen.push(n);
             s = n;
         }
         assert_eq!(seen, Step::ALL.to_vec());
-        assert_eq!(Step::Note.next(), None);
-        assert_eq!(Step::Mood.number(), 1);
-        assert_eq!(Step::Note.number(), 6);
+        assert_eq!(q.after(Step::Note), None);
+        assert_eq!(q.position(Step::Mood), (1, 6));
+        assert_eq!(q.position(Step::Note), (6, 6));
     }
 
     #[test]

@@ -177,10 +177,3 @@ pub async fn close(tx: &mut Tx, id: i64, status: &str, error: &str) -> Result<()
     .await?;
     Ok(())
 }
-
-pub async fn status_counts(db: &Db) -> Result<Vec<(String, i64)>> {
-    let rows = sqlx::query("SELECT status, COUNT(*) FROM outbox GROUP BY status ORDER BY status")
-        .fetch_all(db.pool())
-        .await?;
-    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
-}

@@ -122,16 +122,6 @@ pub async fn set_zone(tx: &mut Tx, patient_id: i64, zone: PatientZone) -> Result
     Ok(())
 }
 
-pub async fn find(db: &Db, patient_id: i64) -> Result<Option<Patient>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM patients WHERE id = ?"
-    )))
-    .bind(patient_id)
-    .fetch_optional(db.pool())
-    .await?;
-    Ok(row.map(from_row))
-}
-
 /// Telegram refused delivery for good (blocked, deactivated, chat gone): stop scheduling and
 /// sending, keep the data. Queued messages are closed as undeliverable.
 pub async fn deactivate(tx: &mut Tx, patient_id: i64, reason: &str, now: i64) -> Result<()> {
