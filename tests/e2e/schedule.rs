@@ -776,3 +776,25 @@ async fn one_chats_failing_send_does_not_hold_up_the_others() {
     assert_eq!(h.count(ALICE), na, "Alice's send is still being retried");
     h.next_message_with(ALICE, na, "Good evening").await;
 }
+
+#[tokio::test]
+async fn two_scheduler_passes_racing_send_each_prompt_once() {
+    let h = Harness::start_driven().await;
+    for u in [ALICE, BOB] {
+        h.enroll(u).await;
+    }
+    h.clock
+        .set(Utc.with_ymd_and_hms(2026, 3, 3, 1, 0, 0).unwrap());
+    let (a, b) = tokio::join!(h.tick(), h.tick());
+    assert_eq!(a.queued + b.queued, 2, "{a:?} {b:?}");
+    h.drain_outbox().await;
+    for u in [ALICE, BOB] {
+        let n = h
+            .fake
+            .bot_messages(u)
+            .iter()
+            .filter(|m| m.text.contains("Good evening"))
+            .count();
+        assert_eq!(n, 1);
+    }
+}
