@@ -26,28 +26,21 @@ async fn a_handler_that_fails_is_retried_later_and_stores_the_answer_once() {
     .await;
     let q = h.fake.user_taps(ALICE, m.message_id, "6");
     // Wait until the first attempt has failed and been recorded.
-    let db = h.db().await;
-    for _ in 0..200 {
-        let attempts: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(attempts), 0) FROM inbox")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
-        if attempts >= 1 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    let pending: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL AND payload IS NOT NULL",
+    h.wait_db(
+        "SELECT MIN(attempts, ?) FROM inbox WHERE handled_at IS NULL",
+        1,
+        Some(1),
     )
-    .fetch_one(db.pool())
-    .await
-    .unwrap();
+    .await;
     assert_eq!(
-        pending, 1,
+        h.scalar_i64(
+            "SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL AND payload IS NOT NULL AND ? = 1",
+            1
+        )
+        .await,
+        Some(1),
         "the failed update is kept, with its content, for a retry"
     );
-    db.close().await;
     assert_eq!(
         h.scalar_i64("SELECT mood FROM checkins WHERE id = ?", 1)
             .await,

@@ -490,19 +490,12 @@ async fn blocked_or_deactivated_patients_get_no_more_prompts_until_they_return()
 
     // Bob blocks the bot: Telegram's my_chat_member update marks him inactive at once.
     h.fake.block_bot(BOB, true);
-    h.fake.wait_for("Bob inactive", |_| Some(())).await;
-    for _ in 0..200 {
-        if h.scalar_i64(
-            "SELECT active FROM patients WHERE telegram_user_id = ?",
-            BOB,
-        )
-        .await
-            == Some(0)
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    h.wait_db(
+        "SELECT active FROM patients WHERE telegram_user_id = ?",
+        BOB,
+        Some(0),
+    )
+    .await;
     assert_eq!(
         h.scalar_i64(
             "SELECT active FROM patients WHERE telegram_user_id = ?",
@@ -518,18 +511,12 @@ async fn blocked_or_deactivated_patients_get_no_more_prompts_until_they_return()
     );
     // He unblocks: active again, scheduled from now on (nothing for the time away).
     h.fake.block_bot(BOB, false);
-    for _ in 0..200 {
-        if h.scalar_i64(
-            "SELECT active FROM patients WHERE telegram_user_id = ?",
-            BOB,
-        )
-        .await
-            == Some(1)
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    h.wait_db(
+        "SELECT active FROM patients WHERE telegram_user_id = ?",
+        BOB,
+        Some(1),
+    )
+    .await;
     assert_eq!(h.tick().await.queued, 0);
     let n = h.count(BOB);
     assert_eq!(h.at(2026, 3, 4, 13, 0).await.queued, 1);
@@ -699,18 +686,12 @@ async fn a_blocked_patients_open_prompt_is_closed_and_nothing_spins() {
     h.next_message_with(ALICE, n, "Good evening").await;
     h.drain_outbox().await;
     h.fake.block_bot(ALICE, true);
-    for _ in 0..200 {
-        if h.scalar_i64(
-            "SELECT active FROM patients WHERE telegram_user_id = ?",
-            ALICE,
-        )
-        .await
-            == Some(0)
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    h.wait_db(
+        "SELECT active FROM patients WHERE telegram_user_id = ?",
+        ALICE,
+        Some(0),
+    )
+    .await;
     assert_eq!(
         prompts_of_kind(&h, "evening").await[0].2,
         "missed",

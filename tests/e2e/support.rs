@@ -208,6 +208,20 @@ impl Harness {
         self.fake.bot_messages(user).len()
     }
 
+    /// Waits until `sql` (one bound integer) returns `expected`, e.g. a status the bot sets in
+    /// the background. Panics after 5 s with the value it last saw.
+    pub async fn wait_db(&self, sql: &'static str, bind: i64, expected: Option<i64>) {
+        let mut last = None;
+        for _ in 0..200 {
+            last = self.scalar_i64(sql, bind).await;
+            if last == expected {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("{sql} ({bind}) stayed {last:?}, expected {expected:?}");
+    }
+
     /// Lets the outbox sender catch up: waits until nothing is pending.
     pub async fn drain_outbox(&self) {
         for _ in 0..400 {
