@@ -86,17 +86,7 @@ async fn main() -> Result<()> {
         per_chat_interval: Duration::ZERO,
         concurrency: 128,
     };
-    let (stop, stop_rx) = watch::channel(false);
-    let sender = tokio::spawn(recovery_checkin_bot::outbox::run(
-        ctx.clone(),
-        unlimited,
-        stop_rx,
-    ));
-    let started = Instant::now();
-    wait_drained(&ctx.db).await?;
-    let secs = started.elapsed().as_secs_f64();
-    let _ = stop.send(true);
-    sender.await??;
+    let secs = deliver_all(&ctx, unlimited).await?;
     let errors = fake.read(|s| {
         s.requests
             .iter()
@@ -116,17 +106,7 @@ async fn main() -> Result<()> {
     let n = 900;
     enqueue_messages(&ctx.db, n, clock.now().timestamp()).await?;
     let before_429 = fake.read(|s| s.requests.iter().filter(|r| r.status == 429).count());
-    let (stop, stop_rx) = watch::channel(false);
-    let sender = tokio::spawn(recovery_checkin_bot::outbox::run(
-        ctx.clone(),
-        SendLimits::default(),
-        stop_rx,
-    ));
-    let started = Instant::now();
-    wait_drained(&ctx.db).await?;
-    let secs = started.elapsed().as_secs_f64();
-    let _ = stop.send(true);
-    sender.await??;
+    let secs = deliver_all(&ctx, SendLimits::default()).await?;
     let got_429 = fake.read(|s| s.requests.iter().filter(|r| r.status == 429).count()) - before_429;
     // Sustained rate as the fake saw it: accepted sends from the first to the last.
     let times: Vec<std::time::Instant> = fake.read(|s| {
@@ -251,6 +231,22 @@ async fn enqueue_messages(db: &Db, n: i64, now: i64) -> Result<()> {
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Runs the real outbox sender with `limits` until nothing is pending; returns the seconds.
+async fn deliver_all(ctx: &recovery_checkin_bot::telegram::Ctx, limits: SendLimits) -> Result<f64> {
+    let (stop, stop_rx) = watch::channel(false);
+    let sender = tokio::spawn(recovery_checkin_bot::outbox::run(
+        ctx.clone(),
+        limits,
+        stop_rx,
+    ));
+    let started = Instant::now();
+    wait_drained(&ctx.db).await?;
+    let secs = started.elapsed().as_secs_f64();
+    let _ = stop.send(true);
+    sender.await??;
+    Ok(secs)
 }
 
 async fn pending(db: &Db) -> Result<i64> {

@@ -25,6 +25,24 @@ async fn prompts_of_kind(h: &Harness, kind: &str) -> Vec<(String, i64, String)> 
         .collect()
 }
 
+/// Moves the patient's morning check-in by typing a time in the /schedule editor.
+async fn move_morning_to(h: &Harness, user: i64, time: &str) {
+    let s = h.say(user, "/schedule").await;
+    h.tap(user, s.message_id, "✏️ Morning 08:00").await;
+    h.wait_text(user, s.message_id, "Tap a new time").await;
+    let saved = h.say(user, time).await;
+    assert!(saved.text.contains("Saved."), "{}", saved.text);
+}
+
+/// (local date, due time) of every morning prompt.
+async fn morning_dates_and_times(h: &Harness) -> Vec<(String, i64)> {
+    prompts_of_kind(h, "morning")
+        .await
+        .into_iter()
+        .map(|(d, due, _)| (d, due))
+        .collect()
+}
+
 fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, 0)
         .unwrap()
@@ -288,10 +306,7 @@ async fn daylight_saving_in_new_york_never_skips_a_day() {
     h.clock
         .set(Utc.with_ymd_and_hms(2026, 3, 7, 12, 0, 0).unwrap());
     h.enroll(ALICE).await;
-    let s = h.say(ALICE, "/schedule").await;
-    h.tap(ALICE, s.message_id, "✏️ Morning 08:00").await;
-    h.wait_text(ALICE, s.message_id, "Tap a new time").await;
-    h.say(ALICE, "2:30").await;
+    move_morning_to(&h, ALICE, "2:30").await;
     h.at(2026, 3, 8, 6, 59).await;
     assert!(
         prompts_of_kind(&h, "morning").await.is_empty(),
@@ -300,14 +315,11 @@ async fn daylight_saving_in_new_york_never_skips_a_day() {
     // 02:30 does not exist on 2026-03-08: sent right after the gap, at 03:00 EDT (07:00 UTC).
     h.at(2026, 3, 8, 7, 0).await;
     h.at(2026, 3, 9, 6, 30).await; // 02:30 EDT the next day
-    let rows = prompts_of_kind(&h, "morning").await;
     assert_eq!(
-        rows.iter()
-            .map(|(d, due, _)| (d.as_str(), *due))
-            .collect::<Vec<_>>(),
+        morning_dates_and_times(&h).await,
         vec![
-            ("2026-03-08", utc(2026, 3, 8, 7, 0)),
-            ("2026-03-09", utc(2026, 3, 9, 6, 30))
+            ("2026-03-08".to_string(), utc(2026, 3, 8, 7, 0)),
+            ("2026-03-09".to_string(), utc(2026, 3, 9, 6, 30))
         ]
     );
 }
@@ -323,22 +335,16 @@ async fn daylight_saving_in_berlin_sends_the_repeated_hour_once() {
     h.fake.wait_for_bot_message(BOB, 2).await;
     let saved = h.say(BOB, "Europe/Berlin").await;
     assert!(saved.text.contains("Done: Europe/Berlin"), "{}", saved.text);
-    let s = h.say(BOB, "/schedule").await;
-    h.tap(BOB, s.message_id, "✏️ Morning 08:00").await;
-    h.wait_text(BOB, s.message_id, "Tap a new time").await;
-    h.say(BOB, "2:30").await;
+    move_morning_to(&h, BOB, "2:30").await;
     // 02:30 happens twice on 2026-10-25: at 00:30 UTC (CEST) and 01:30 UTC (CET).
     h.at(2026, 10, 25, 0, 30).await;
     h.at(2026, 10, 25, 1, 30).await;
     h.at(2026, 10, 26, 1, 30).await;
-    let rows = prompts_of_kind(&h, "morning").await;
     assert_eq!(
-        rows.iter()
-            .map(|(d, due, _)| (d.as_str(), *due))
-            .collect::<Vec<_>>(),
+        morning_dates_and_times(&h).await,
         vec![
-            ("2026-10-25", utc(2026, 10, 25, 0, 30)),
-            ("2026-10-26", utc(2026, 10, 26, 1, 30))
+            ("2026-10-25".to_string(), utc(2026, 10, 25, 0, 30)),
+            ("2026-10-26".to_string(), utc(2026, 10, 26, 1, 30))
         ]
     );
 }
