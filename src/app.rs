@@ -165,22 +165,32 @@ impl RunningBot {
 
 /// Registers the command menu and makes sure no webhook blocks long polling.
 async fn announce(ctx: &Ctx) {
-    let lang = crate::content::DEFAULT_LANGUAGE;
-    let commands = [
-        ("start", "command-start"),
+    const COMMANDS: [(&str, &str); 11] = [
         ("checkin", "command-checkin"),
-        ("help", "command-help"),
+        ("sos", "command-sos"),
         ("crisis", "command-crisis"),
         ("schedule", "command-schedule"),
         ("pause", "command-pause"),
         ("resume", "command-resume"),
         ("quiet", "command-quiet"),
+        ("language", "command-language"),
+        ("help", "command-help"),
+        ("start", "command-start"),
         ("delete", "command-delete"),
-    ]
-    .map(|(c, key)| BotCommand::new(c, ctx.t(lang, key)));
-    if let Err(e) = crate::telegram::reply::send_idempotent(ctx.bot.set_my_commands(commands)).await
-    {
-        tracing::warn!(error = %crate::telegram::reply::describe(&e), "could not set the command menu");
+    ];
+    // The default menu, then one per language, for people whose Telegram uses it.
+    let default = crate::content::DEFAULT_LANGUAGE;
+    let mut menus: Vec<(&str, Option<&str>)> = vec![(default, None)];
+    menus.extend(ctx.content.languages().into_iter().map(|l| (l, Some(l))));
+    for (lang, code) in menus {
+        let commands = COMMANDS.map(|(c, key)| BotCommand::new(c, ctx.t(lang, key)));
+        let mut req = ctx.bot.set_my_commands(commands);
+        if let Some(code) = code {
+            req = req.language_code(code);
+        }
+        if let Err(e) = crate::telegram::reply::send_idempotent(req).await {
+            tracing::warn!(error = %crate::telegram::reply::describe(&e), "could not set the command menu");
+        }
     }
     if let Err(e) = crate::telegram::reply::send_idempotent(ctx.bot.delete_webhook()).await {
         tracing::warn!(error = %crate::telegram::reply::describe(&e), "could not remove a webhook");

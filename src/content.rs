@@ -12,6 +12,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use unic_langid::LanguageIdentifier;
 
+use crate::suggestions::Library;
+
 /// The language every message must exist in, and the fallback for anyone else.
 pub const DEFAULT_LANGUAGE: &str = "en";
 
@@ -51,10 +53,13 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("checkin-number-expected", &["min", "max"]),
     ("checkin-note-too-long", &["max", "length"]),
     ("checkin-replaced", &[]),
-    (
-        "checkin-done",
-        &["mood", "hours", "quality", "craving", "used", "note"],
-    ),
+    ("checkin-done", &[]),
+    ("summary-mood", &["mood"]),
+    ("summary-sleep-hours", &["hours"]),
+    ("summary-sleep-quality", &["quality"]),
+    ("summary-craving", &["craving"]),
+    ("summary-used", &["used"]),
+    ("summary-note", &["note"]),
     ("summary-used-yes", &[]),
     ("summary-used-no", &[]),
     ("summary-used-skip", &[]),
@@ -90,8 +95,6 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("delete-cancelled", &[]),
     ("sorry-try-again", &[]),
     ("checkin-text-too-early", &[]),
-    ("summary-support-used", &[]),
-    ("summary-support-hard", &[]),
     ("slot-morning", &[]),
     ("slot-evening", &[]),
     ("slot-afternoon", &[]),
@@ -151,6 +154,46 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("command-pause", &[]),
     ("command-resume", &[]),
     ("command-quiet", &[]),
+    // Coping suggestions, /sos, /language (prompts/<lang>/coping.ftl).
+    ("language-name", &[]),
+    ("language-ask", &["current"]),
+    ("language-set", &[]),
+    ("language-unknown", &["available"]),
+    ("command-language", &[]),
+    ("button-sos", &[]),
+    ("button-more-ideas", &[]),
+    ("button-helpful", &[]),
+    ("button-not-for-me", &[]),
+    ("coping-lapse", &[]),
+    ("coping-lapse-plan", &[]),
+    ("coping-lapse-tell", &[]),
+    ("coping-craving", &[]),
+    ("coping-mood", &[]),
+    ("coping-sleep", &[]),
+    ("coping-triggers", &[]),
+    ("coping-halt", &[]),
+    ("coping-reinforce", &["streak"]),
+    ("coping-reinforce-idea", &[]),
+    ("coping-another", &[]),
+    ("coping-helpful-saved", &[]),
+    ("coping-not-for-me-saved", &[]),
+    ("coping-no-more", &[]),
+    ("coping-gone", &[]),
+    ("sos-start", &[]),
+    ("sos-rate", &[]),
+    ("sos-rated", &["urge", "minutes"]),
+    ("sos-followup", &["minutes"]),
+    ("sos-rating-saved", &[]),
+    ("sos-already-rated", &[]),
+    ("sos-still-high", &["urge"]),
+    ("sos-reach-out", &[]),
+    ("sos-next-check", &["minutes"]),
+    ("sos-last-check", &[]),
+    ("sos-better", &["before", "now"]),
+    ("sos-steady", &["now"]),
+    ("sos-not-enrolled", &[]),
+    ("sos-join", &[]),
+    ("command-sos", &[]),
 ];
 
 /// A problem in the prompts folder. `Display` names the file, line and message.
@@ -168,8 +211,14 @@ impl fmt::Display for ContentError {
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
-        if let Some(key) = &self.key {
-            write!(f, ": message `{key}`")?;
+        match self
+            .key
+            .as_deref()
+            .map(|k| (k, k.strip_prefix("suggestion ")))
+        {
+            Some((_, Some(suggestion))) => write!(f, ": suggestion `{suggestion}`")?,
+            Some((key, None)) => write!(f, ": message `{key}`")?,
+            None => {}
         }
         write!(f, ": {}", self.problem)
     }
@@ -199,6 +248,8 @@ impl std::error::Error for ContentErrors {}
 
 pub struct Content {
     bundles: HashMap<String, FluentBundle<FluentResource>>,
+    /// The coping suggestions (`prompts/suggestions.toml`).
+    pub library: Library,
 }
 
 impl fmt::Debug for Content {
@@ -246,17 +297,58 @@ impl Content {
                 problem: format!("the default language folder `{DEFAULT_LANGUAGE}` is missing"),
             });
         }
-        for lang_dir in lang_dirs {
+        let mut variables_by_lang = BTreeMap::new();
+        for lang_dir in &lang_dirs {
             let lang = lang_dir.file_name().unwrap().to_string_lossy().to_string();
-            match load_language(&lang_dir, &lang) {
-                Ok(bundle) => {
-                    bundles.insert(lang, bundle);
+            match load_language(lang_dir, &lang) {
+                Ok((bundle, vars)) => {
+                    bundles.insert(lang.clone(), bundle);
+                    variables_by_lang.insert(lang, vars);
                 }
                 Err(mut e) => errors.append(&mut e),
             }
         }
+        // A translation uses the same variables as the default language: one that drops
+        // `$time` or adds `$name` would show something different, or nothing, in that language.
+        if let Some(default) = variables_by_lang.get(DEFAULT_LANGUAGE) {
+            for vars in variables_by_lang.values() {
+                for (key, (file, line, used)) in vars {
+                    let Some((_, _, expected)) = default.get(key) else {
+                        continue;
+                    };
+                    let mut a = used.clone();
+                    let mut b = expected.clone();
+                    a.sort();
+                    b.sort();
+                    if a != b {
+                        errors.push(ContentError {
+                            file: file.clone(),
+                            line: Some(*line),
+                            key: Some(key.clone()),
+                            problem: format!(
+                                "uses {} but `{DEFAULT_LANGUAGE}` uses {}: translations keep the same placeholders",
+                                dollars(&a),
+                                dollars(&b)
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        let languages: Vec<String> = lang_dirs
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
+            .collect();
+        let language_refs: Vec<&str> = languages.iter().map(String::as_str).collect();
+        let library = match Library::load(dir, &language_refs) {
+            Ok(l) => l,
+            Err(mut e) => {
+                errors.append(&mut e);
+                Library::default()
+            }
+        };
         if errors.is_empty() {
-            Ok(Content { bundles })
+            Ok(Content { bundles, library })
         } else {
             Err(ContentErrors(errors))
         }
@@ -306,10 +398,24 @@ impl Content {
     }
 }
 
+/// Message → (file, line, variables it uses).
+type Variables = BTreeMap<String, (PathBuf, usize, Vec<String>)>;
+
+fn dollars(vars: &[String]) -> String {
+    if vars.is_empty() {
+        "no placeholders".to_string()
+    } else {
+        vars.iter()
+            .map(|v| format!("${v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 fn load_language(
     dir: &Path,
     lang: &str,
-) -> Result<FluentBundle<FluentResource>, Vec<ContentError>> {
+) -> Result<(FluentBundle<FluentResource>, Variables), Vec<ContentError>> {
     let mut errors = Vec::new();
     let err = |file: &Path, line: Option<usize>, key: Option<&str>, problem: String| ContentError {
         file: file.to_path_buf(),
@@ -489,8 +595,26 @@ fn load_language(
             ));
         }
     }
+    // A message the code does not list would escape these checks in other languages.
+    for (key, (file, line)) in &defined {
+        if !MESSAGES.iter().any(|(k, _)| k == key) {
+            errors.push(err(
+                file,
+                Some(*line),
+                Some(key),
+                "is not a message the bot uses (a typo, or missing from content::MESSAGES)".into(),
+            ));
+        }
+    }
     if errors.is_empty() {
-        Ok(bundle)
+        let vars = defined
+            .into_iter()
+            .map(|(k, (f, l))| {
+                let v = variables.remove(&k).unwrap_or_default();
+                (k, (f, l, v))
+            })
+            .collect();
+        Ok((bundle, vars))
     } else {
         Err(errors)
     }

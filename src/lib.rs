@@ -13,4 +13,5 @@ pub mod fake_telegram;
 pub mod outbox;
 pub mod scheduler;
 pub mod store;
+pub mod suggestions;
 pub mod telegram;

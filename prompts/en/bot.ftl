@@ -76,10 +76,6 @@ summary-used-no = no
 summary-used-skip = prefer not to say
 summary-note-saved = saved (only you can see it)
 summary-note-none = none
-summary-support-used =
-    Thank you for being honest with me. One slip does not erase the progress you have made. Be kind to yourself today, and think about telling someone you trust how you are doing.
-summary-support-hard =
-    That sounds really hard right now. You don't have to get through it alone. If you feel unsafe or think about hurting yourself, tap 🆘 Crisis help below.
 tap-saved = Saved
 tap-already-answered = Already saved. Please answer the question below.
 tap-finished = That check-in is finished. Send /checkin to start a new one.
@@ -94,10 +90,12 @@ not-enrolled =
 help =
     Here's what I can do:
     /checkin - a short check-in: mood, sleep and cravings
+    /sos - a craving right now: a step to try, and I check on you 15 minutes later
     /schedule - when I check in with you
     /pause - take a break from check-ins (/resume to start again)
     /quiet - hours when I send nothing
     /crisis - crisis line and emergency number, any time
+    /language - change the language
     /help - this list
     /start - the introduction again
     /delete - erase everything I stored about you

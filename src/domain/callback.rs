@@ -19,6 +19,27 @@ pub enum ScheduleAction {
     Add(SlotKind),
 }
 
+/// What a button under a suggestion does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuggestionAction {
+    More,
+    Helpful,
+    NotForMe,
+}
+
+impl SuggestionAction {
+    fn code(self) -> &'static str {
+        match self {
+            SuggestionAction::More => "more",
+            SuggestionAction::Helpful => "h",
+            SuggestionAction::NotForMe => "n",
+        }
+    }
+}
+
+/// SOS follow-ups after the first rating.
+pub const SOS_MAX_ROUND: u8 = 2;
+
 /// Telegram's limit on callback data, in bytes.
 pub const CALLBACK_DATA_MAX_BYTES: usize = 64;
 
@@ -27,6 +48,23 @@ pub enum Callback {
     /// The consent buttons on the introduction.
     Consent {
         agree: bool,
+        /// The language the introduction was shown in, when the person chose one.
+        lang: Option<String>,
+    },
+    /// Switch to this language (a language code like `es`).
+    Language(String),
+    /// A craving right now: start the SOS flow.
+    Sos,
+    /// How strong the urge is, in one round of an SOS (0 = at the start, then follow-ups).
+    SosRate {
+        sos_id: i64,
+        round: u8,
+        urge: u8,
+    },
+    /// A button under a coping suggestion, by the id of that showing.
+    Suggestion {
+        shown_id: i64,
+        action: SuggestionAction,
     },
     /// A time zone from the offered list, by index.
     Zone(usize),
@@ -63,8 +101,23 @@ pub enum Callback {
 impl Callback {
     pub fn encode(&self) -> String {
         let s = match self {
-            Callback::Consent { agree: true } => "consent:yes".to_string(),
-            Callback::Consent { agree: false } => "consent:no".to_string(),
+            Callback::Consent { agree, lang } => {
+                let answer = if *agree { "yes" } else { "no" };
+                match lang {
+                    Some(l) => format!("consent:{answer}:{l}"),
+                    None => format!("consent:{answer}"),
+                }
+            }
+            Callback::Language(code) => format!("lang:{code}"),
+            Callback::Sos => "sos".to_string(),
+            Callback::SosRate {
+                sos_id,
+                round,
+                urge,
+            } => format!("sos:{sos_id}:{round}:{urge}"),
+            Callback::Suggestion { shown_id, action } => {
+                format!("sg:{shown_id}:{}", action.code())
+            }
             Callback::Zone(i) => format!("tz:{i}"),
             Callback::Crisis => "crisis".to_string(),
             Callback::Help => "help".to_string(),
@@ -101,14 +154,55 @@ impl Callback {
             return None;
         }
         match data {
-            "consent:yes" => return Some(Callback::Consent { agree: true }),
-            "consent:no" => return Some(Callback::Consent { agree: false }),
+            "sos" => return Some(Callback::Sos),
             "crisis" => return Some(Callback::Crisis),
             "help" => return Some(Callback::Help),
             "checkin" => return Some(Callback::StartCheckin),
             "delete:yes" => return Some(Callback::Delete { confirm: true }),
             "delete:no" => return Some(Callback::Delete { confirm: false }),
             _ => {}
+        }
+        if let Some(rest) = data.strip_prefix("consent:") {
+            let (answer, lang) = match rest.split_once(':') {
+                Some((a, l)) => (a, Some(language_code(l)?)),
+                None => (rest, None),
+            };
+            let agree = match answer {
+                "yes" => true,
+                "no" => false,
+                _ => return None,
+            };
+            return Some(Callback::Consent { agree, lang });
+        }
+        if let Some(code) = data.strip_prefix("lang:") {
+            return language_code(code).map(Callback::Language);
+        }
+        if let Some(rest) = data.strip_prefix("sos:") {
+            let mut parts = rest.split(':');
+            let sos_id = id_number(parts.next()?)?;
+            let round = small_number(parts.next()?).filter(|r| *r <= u32::from(SOS_MAX_ROUND))?;
+            let urge = small_number(parts.next()?).filter(|u| *u <= 10)?;
+            if parts.next().is_some() {
+                return None;
+            }
+            return Some(Callback::SosRate {
+                sos_id,
+                round: round as u8,
+                urge: urge as u8,
+            });
+        }
+        if let Some(rest) = data.strip_prefix("sg:") {
+            let (id, action) = rest.split_once(':')?;
+            let action = match action {
+                "more" => SuggestionAction::More,
+                "h" => SuggestionAction::Helpful,
+                "n" => SuggestionAction::NotForMe,
+                _ => return None,
+            };
+            return Some(Callback::Suggestion {
+                shown_id: id_number(id)?,
+                action,
+            });
         }
         if let Some(i) = data.strip_prefix("tz:") {
             return small_number(i).map(|i| Callback::Zone(i as usize));
@@ -187,6 +281,12 @@ fn minute(s: &str) -> Option<u16> {
         .map(|m| m as u16)
 }
 
+/// A language code as the prompts folders are named: 2–3 lowercase ASCII letters. Whether the
+/// bot speaks it is the handler's check.
+fn language_code(s: &str) -> Option<String> {
+    ((2..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase())).then(|| s.to_string())
+}
+
 /// A database id: 1–19 ASCII digits that fit an i64.
 fn id_number(s: &str) -> Option<i64> {
     if s.is_empty() || s.len() > 19 || !s.bytes().all(|b| b.is_ascii_digit()) {
@@ -209,8 +309,37 @@ mod tests {
     #[test]
     fn round_trip() {
         let all = [
-            Callback::Consent { agree: true },
-            Callback::Consent { agree: false },
+            Callback::Consent {
+                agree: true,
+                lang: None,
+            },
+            Callback::Consent {
+                agree: false,
+                lang: None,
+            },
+            Callback::Consent {
+                agree: true,
+                lang: Some("es".into()),
+            },
+            Callback::Language("es".into()),
+            Callback::Sos,
+            Callback::SosRate {
+                sos_id: i64::MAX,
+                round: 2,
+                urge: 10,
+            },
+            Callback::Suggestion {
+                shown_id: 12,
+                action: SuggestionAction::More,
+            },
+            Callback::Suggestion {
+                shown_id: i64::MAX,
+                action: SuggestionAction::NotForMe,
+            },
+            Callback::Suggestion {
+                shown_id: 1,
+                action: SuggestionAction::Helpful,
+            },
             Callback::Zone(3),
             Callback::Crisis,
             Callback::Help,
@@ -285,6 +414,24 @@ mod tests {
             "pause:365",
             "quiet:5:5",
             "quiet:1:9999",
+            "consent:yes:",
+            "consent:yes:ES",
+            "consent:yes:english",
+            "consent:maybe:es",
+            "lang:",
+            "lang:e",
+            "lang:../x",
+            "sos:",
+            "sos:1",
+            "sos:1:0",
+            "sos:1:3:5",
+            "sos:1:0:11",
+            "sos:1:0:5:1",
+            "sos:x:0:5",
+            "sg:1",
+            "sg:1:like",
+            "sg::more",
+            "sg:1:more:2",
         ] {
             assert_eq!(Callback::parse(bad), None, "{bad:?}");
         }

@@ -3,6 +3,7 @@
 
 pub mod callback;
 pub mod checkin;
+pub mod coping;
 pub mod crisis;
 pub mod schedule;
 pub mod timezone;

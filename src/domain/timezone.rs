@@ -137,6 +137,11 @@ impl PatientZone {
             .to_string()
     }
 
+    /// The local calendar date at `at`.
+    pub fn local_date(&self, at: DateTime<Utc>) -> chrono::NaiveDate {
+        at.with_timezone(&self.offset_at(at)).date_naive()
+    }
+
     /// A short label for people: the city part of a zone ("New York"), or the offset.
     pub fn label(&self) -> String {
         match self {

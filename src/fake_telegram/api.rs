@@ -336,11 +336,21 @@ fn call(s: &mut State, method: &str, p: &Params) -> Reply {
             json!({"url": "", "has_custom_certificate": false, "pending_update_count": s.pending.len()}),
         ),
         "deletewebhook" | "setwebhook" => ok(json!(true)),
+        // Telegram keeps one command list per language code ("" for everyone else).
         "setmycommands" => {
-            s.commands = p.get("commands").cloned().unwrap_or(json!([]));
+            let lang = p
+                .get("language_code")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let commands = p.get("commands").cloned().unwrap_or(json!([]));
+            s.commands.insert(lang, commands);
             ok(json!(true))
         }
-        "getmycommands" => ok(s.commands.clone()),
+        "getmycommands" => {
+            let lang = p.get("language_code").and_then(Value::as_str).unwrap_or("");
+            ok(s.commands.get(lang).cloned().unwrap_or(json!([])))
+        }
         "sendchataction" => match target_chat(s, p) {
             Ok(_) => ok(json!(true)),
             Err(r) => r,

@@ -136,7 +136,8 @@ pub struct State {
     faults: Vec<FaultRule>,
     poll_generation: u64,
     pub requests: Vec<RequestRecord>,
-    pub commands: Value,
+    /// The command menu per language code ("" = the default).
+    pub commands: BTreeMap<String, Value>,
     clock_offset: i64,
     pub(crate) flood: Flood,
     /// Any positive chat id is a user who has opened a chat with the bot (benchmarks).
@@ -222,7 +223,7 @@ impl FakeTelegram {
             state: Mutex::new(State {
                 next_update_id: 1000,
                 confirmed_below: 0,
-                commands: json!([]),
+                commands: BTreeMap::new(),
                 ..State::default()
             }),
             version,

@@ -4,11 +4,13 @@
 //! writers queue on the busy timeout instead of failing with SQLITE_BUSY on lock upgrade.
 
 pub mod checkins;
+pub mod coping;
 pub mod inbox;
 pub mod outbox;
 pub mod patients;
 pub mod prompts;
 pub mod slots;
+pub mod sos;
 
 use anyhow::{Context, Result};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -122,6 +122,15 @@ pub async fn set_zone(tx: &mut Tx, patient_id: i64, zone: PatientZone) -> Result
     Ok(())
 }
 
+pub async fn set_language(tx: &mut Tx, patient_id: i64, language: &str) -> Result<()> {
+    sqlx::query("UPDATE patients SET language = ? WHERE id = ?")
+        .bind(language)
+        .bind(patient_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Telegram refused delivery for good (blocked, deactivated, chat gone): stop scheduling and
 /// sending, keep the data. Queued messages are closed as undeliverable.
 pub async fn deactivate(tx: &mut Tx, patient_id: i64, reason: &str, now: i64) -> Result<()> {

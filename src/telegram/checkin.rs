@@ -151,7 +151,7 @@ async fn show_in(ctx: &Ctx, lang: &str, chat_id: i64, message_id: i32, checkin: 
                 chat_id,
                 message_id,
                 summary(ctx, lang, checkin),
-                Some(ctx.crisis_only(lang)),
+                Some(InlineKeyboardMarkup::new([ctx.sos_crisis_row(lang)])),
             )
             .await;
         }
@@ -206,15 +206,6 @@ fn summary(ctx: &Ctx, lang: &str, c: &Checkin) -> String {
         };
         lines.push(line);
     }
-    // Until coping suggestions exist, hard answers still get a kind word and the way to help.
-    if c.used.as_deref() == Some("yes") {
-        lines.push(String::new());
-        lines.push(ctx.t(lang, "summary-support-used"));
-    }
-    if c.mood.is_some_and(|m| m <= 2) || c.craving.is_some_and(|v| v >= 8) {
-        lines.push(String::new());
-        lines.push(ctx.t(lang, "summary-support-hard"));
-    }
     lines.join("\n")
 }
 
@@ -230,10 +221,18 @@ async fn store(
     let mut tx = ctx.db.write().await?;
     let updated =
         checkins::record_answer(&mut tx, checkin_id, patient.id, answer, ctx.now()).await?;
+    let completed = updated.as_ref().filter(|c| c.status == Status::Completed);
+    if let Some(c) = completed {
+        // The suggestion is queued with the last answer: neither can exist without the other.
+        super::coping::after_checkin(ctx, &mut tx, patient, &ev.lang, c).await?;
+    }
     if updated.is_some() {
         inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     }
     tx.commit().await?;
+    if completed.is_some() {
+        ctx.wake_sender.notify_one();
+    }
     if let Some(c) = &updated {
         tracing::info!(
             checkin_id = c.id,
@@ -241,15 +240,10 @@ async fn store(
             "answer stored"
         );
         if c.status == Status::Completed {
-            on_completed(ctx, ev, patient, c).await;
+            tracing::info!(checkin_id = c.id, "check-in completed");
         }
     }
     Ok(updated)
-}
-
-/// Where later features (coping suggestions, risk signals) plug in after a full check-in.
-async fn on_completed(_ctx: &Ctx, _ev: &Event, _patient: &Patient, checkin: &Checkin) {
-    tracing::info!(checkin_id = checkin.id, "check-in completed");
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -365,7 +359,7 @@ pub async fn move_down(
         ctx.say(
             chat_id,
             summary(ctx, lang, checkin),
-            Some(ctx.crisis_only(lang)),
+            Some(InlineKeyboardMarkup::new([ctx.sos_crisis_row(lang)])),
         )
         .await;
         Ok(())

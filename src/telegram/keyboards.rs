@@ -1,7 +1,7 @@
 //! Inline keyboards. Every keyboard a person can be in distress on carries the crisis button.
 
 use super::Ctx;
-use crate::domain::callback::Callback;
+use crate::domain::callback::{Callback, SuggestionAction};
 use crate::domain::checkin::{SleepDuration, Step};
 use crate::domain::timezone::{PatientZone, COMMON_ZONES};
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
@@ -34,18 +34,111 @@ impl Ctx {
         }
     }
 
+    /// The SOS button: a craving right now.
+    pub fn sos_button(&self, lang: &str) -> InlineKeyboardButton {
+        button(self.t(lang, "button-sos"), Callback::Sos)
+    }
+
+    /// SOS and crisis side by side: the last row of every check-in and suggestion.
+    pub fn sos_crisis_row(&self, lang: &str) -> Vec<InlineKeyboardButton> {
+        vec![self.sos_button(lang), self.crisis_button(lang)]
+    }
+
+    /// Agree / not now, in the language the introduction is shown in; the other languages;
+    /// crisis.
     pub fn consent_keyboard(&self, lang: &str) -> InlineKeyboardMarkup {
+        let consent = |agree| Callback::Consent {
+            agree,
+            lang: Some(lang.to_string()),
+        };
+        let mut rows = vec![vec![
+            button(self.t(lang, "button-agree"), consent(true)),
+            button(self.t(lang, "button-not-now"), consent(false)),
+        ]];
+        let others: Vec<InlineKeyboardButton> = self
+            .content
+            .languages()
+            .into_iter()
+            .filter(|l| *l != lang)
+            .map(|l| {
+                button(
+                    self.t(l, "language-name"),
+                    Callback::Language(l.to_string()),
+                )
+            })
+            .collect();
+        if !others.is_empty() {
+            rows.push(others);
+        }
+        rows.push(vec![self.crisis_button(lang)]);
+        InlineKeyboardMarkup::new(rows)
+    }
+
+    /// Every language the bot speaks, each named in itself; the current one ticked.
+    pub fn language_keyboard(&self, lang: &str) -> InlineKeyboardMarkup {
+        let buttons: Vec<InlineKeyboardButton> = self
+            .content
+            .languages()
+            .into_iter()
+            .map(|l| {
+                let name = self.t(l, "language-name");
+                let label = if l == lang {
+                    format!("✓ {name}")
+                } else {
+                    name
+                };
+                button(label, Callback::Language(l.to_string()))
+            })
+            .collect();
+        let mut rows: Vec<Vec<InlineKeyboardButton>> =
+            buttons.chunks(2).map(<[_]>::to_vec).collect();
+        rows.push(vec![self.crisis_button(lang)]);
+        InlineKeyboardMarkup::new(rows)
+    }
+
+    /// Under a coping suggestion: another idea, helpful / not for me (until rated), SOS, crisis.
+    pub fn suggestion_keyboard(
+        &self,
+        lang: &str,
+        shown_id: i64,
+        with_feedback: bool,
+    ) -> InlineKeyboardMarkup {
+        let action = |action| Callback::Suggestion { shown_id, action };
+        let mut rows = vec![vec![button(
+            self.t(lang, "button-more-ideas"),
+            action(SuggestionAction::More),
+        )]];
+        if with_feedback {
+            rows.push(vec![
+                button(
+                    self.t(lang, "button-helpful"),
+                    action(SuggestionAction::Helpful),
+                ),
+                button(
+                    self.t(lang, "button-not-for-me"),
+                    action(SuggestionAction::NotForMe),
+                ),
+            ]);
+        }
+        rows.push(self.sos_crisis_row(lang));
+        InlineKeyboardMarkup::new(rows)
+    }
+
+    /// "How strong is the urge?" 0–10 for one round of an SOS, and the crisis button.
+    pub fn sos_rating_keyboard(&self, lang: &str, sos_id: i64, round: u8) -> InlineKeyboardMarkup {
+        let rate = |urge: u8| {
+            button(
+                urge.to_string(),
+                Callback::SosRate {
+                    sos_id,
+                    round,
+                    urge,
+                },
+            )
+        };
         InlineKeyboardMarkup::new([
-            vec![
-                button(
-                    self.t(lang, "button-agree"),
-                    Callback::Consent { agree: true },
-                ),
-                button(
-                    self.t(lang, "button-not-now"),
-                    Callback::Consent { agree: false },
-                ),
-            ],
+            (0..=5).map(rate).collect::<Vec<_>>(),
+            (6..=10).map(rate).collect(),
             vec![self.crisis_button(lang)],
         ])
     }
@@ -168,7 +261,7 @@ impl Ctx {
                 "skip".into(),
             )]],
         };
-        rows.push(vec![self.crisis_button(lang)]);
+        rows.push(self.sos_crisis_row(lang));
         InlineKeyboardMarkup::new(rows)
     }
 }

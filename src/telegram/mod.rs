@@ -7,13 +7,16 @@
 //! a plain `match`, so a wiring mistake is a compile error rather than a runtime panic.
 
 pub mod checkin;
+pub mod coping;
 pub mod incoming;
 pub mod intake;
 pub mod keyboards;
+pub mod language;
 pub mod onboarding;
 pub mod reply;
 pub mod router;
 pub mod schedule;
+pub mod sos;
 pub mod support;
 pub mod worker;
 

@@ -19,16 +19,24 @@ pub async fn start(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i6
         }
         Some(_) => ask_zone(ctx, &ev.lang, chat_id, None).await,
         None => {
-            let text = ctx.t_with(
-                &ev.lang,
-                "intro",
-                &[("crisis_action", ctx.crisis_action(&ev.lang).into())],
-            );
-            ctx.say(chat_id, text, Some(ctx.consent_keyboard(&ev.lang)))
-                .await;
+            ctx.say(
+                chat_id,
+                intro_text(ctx, &ev.lang),
+                Some(ctx.consent_keyboard(&ev.lang)),
+            )
+            .await;
         }
     }
     Ok(())
+}
+
+/// What the bot does, what it stores, and that it is not an emergency service.
+pub fn intro_text(ctx: &Ctx, lang: &str) -> String {
+    ctx.t_with(
+        lang,
+        "intro",
+        &[("crisis_action", ctx.crisis_action(lang).into())],
+    )
 }
 
 async fn ask_zone(ctx: &Ctx, lang: &str, chat_id: i64, preface: Option<String>) {
@@ -46,7 +54,14 @@ pub async fn consent(
     patient: Option<&Patient>,
     tap: &Tap,
     agree: bool,
+    lang: Option<&str>,
 ) -> Result<()> {
+    // The language the introduction was shown in, if the bot (still) speaks it.
+    let chosen = lang.filter(|l| ctx.content.languages().contains(l));
+    let ev = &Event {
+        lang: chosen.map_or_else(|| ev.lang.clone(), str::to_string),
+        ..ev.clone()
+    };
     ctx.ack(&tap.query_id, None).await;
     if let Some(p) = patient {
         // A second tap on an old introduction: nothing to record.

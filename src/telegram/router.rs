@@ -1,7 +1,7 @@
 //! Routes one recorded update to its feature handler.
 
 use super::incoming::Incoming;
-use super::{checkin, onboarding, schedule, support, Ctx, Event};
+use super::{checkin, coping, language, onboarding, schedule, sos, support, Ctx, Event};
 use crate::domain::callback::Callback;
 use crate::store::{checkins, patients};
 use anyhow::Result;
@@ -17,6 +17,8 @@ pub enum Command {
     Pause,
     Resume,
     Quiet,
+    Sos,
+    Language,
     Unknown,
 }
 
@@ -29,7 +31,9 @@ pub fn parse_command(text: &str) -> Option<Command> {
         "start" => Command::Start,
         "checkin" | "check" => Command::Checkin,
         "help" => Command::Help,
-        "crisis" | "sos" => Command::Crisis,
+        "crisis" => Command::Crisis,
+        "sos" => Command::Sos,
+        "language" | "lang" | "idioma" => Command::Language,
         "delete" => Command::Delete,
         "schedule" => Command::Schedule,
         "pause" => Command::Pause,
@@ -107,6 +111,17 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 }
                 Some(Command::Quiet) => {
                     schedule::quiet_command(
+                        ctx,
+                        &ev,
+                        patient.as_ref(),
+                        chat_id,
+                        text.as_deref().unwrap_or(""),
+                    )
+                    .await
+                }
+                Some(Command::Sos) => sos::start(ctx, &ev, patient.as_ref(), chat_id).await,
+                Some(Command::Language) => {
+                    language::command(
                         ctx,
                         &ev,
                         patient.as_ref(),
@@ -203,8 +218,24 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                     ctx.ack(&tap.query_id, None).await;
                     support::help(ctx, &ev, chat_id).await
                 }
-                Callback::Consent { agree } => {
-                    onboarding::consent(ctx, &ev, patient.as_ref(), &tap, agree).await
+                Callback::Consent { agree, lang } => {
+                    onboarding::consent(ctx, &ev, patient.as_ref(), &tap, agree, lang.as_deref())
+                        .await
+                }
+                Callback::Language(code) => {
+                    language::tap(ctx, &ev, patient.as_ref(), &tap, &code).await
+                }
+                Callback::Sos => {
+                    ctx.ack(&tap.query_id, None).await;
+                    sos::start(ctx, &ev, patient.as_ref(), chat_id).await
+                }
+                Callback::SosRate {
+                    sos_id,
+                    round,
+                    urge,
+                } => sos::rate(ctx, &ev, patient.as_ref(), &tap, sos_id, round, urge).await,
+                Callback::Suggestion { shown_id, action } => {
+                    coping::tap(ctx, &ev, patient.as_ref(), &tap, shown_id, action).await
                 }
                 Callback::Zone(i) => {
                     onboarding::zone_button(ctx, &ev, patient.as_ref(), &tap, i).await
@@ -275,6 +306,9 @@ mod tests {
         );
         assert_eq!(parse_command("  /help"), Some(Command::Help));
         assert_eq!(parse_command("/crisis"), Some(Command::Crisis));
+        assert_eq!(parse_command("/sos"), Some(Command::Sos));
+        assert_eq!(parse_command("/language es"), Some(Command::Language));
+        assert_eq!(parse_command("/idioma"), Some(Command::Language));
         assert_eq!(parse_command("/whatever"), Some(Command::Unknown));
         assert_eq!(parse_command("hello /start"), None);
         assert_eq!(parse_command("7"), None);

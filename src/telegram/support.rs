@@ -20,22 +20,30 @@ pub async fn help(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()> {
 
 /// Shown to anyone, enrolled or not, at any time. Stores nothing.
 pub async fn crisis(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()> {
-    let text = ctx.t_with(
-        &ev.lang,
+    ctx.say(
+        chat_id,
+        crisis_text(ctx, &ev.lang),
+        Some(ctx.crisis_link(&ev.lang)),
+    )
+    .await;
+    tracing::info!("crisis resources shown");
+    Ok(())
+}
+
+/// The crisis line, the emergency number and what to do now.
+pub fn crisis_text(ctx: &Ctx, lang: &str) -> String {
+    ctx.t_with(
+        lang,
         "crisis",
         &[
-            ("crisis_action", ctx.crisis_action(&ev.lang).into()),
+            ("crisis_action", ctx.crisis_action(lang).into()),
             ("crisis_line", ctx.crisis.name.clone().into()),
             (
                 "emergency_number",
                 ctx.crisis.emergency_number.clone().into(),
             ),
         ],
-    );
-    ctx.say(chat_id, text, Some(ctx.crisis_link(&ev.lang)))
-        .await;
-    tracing::info!("crisis resources shown");
-    Ok(())
+    )
 }
 
 pub async fn not_enrolled(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()> {

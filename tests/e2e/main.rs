@@ -2,6 +2,7 @@
 //! HTTP to the fake Telegram server in src/fake_telegram.
 
 mod checkin;
+mod coping;
 mod durability;
 mod fake_server;
 mod onboarding;

@@ -226,6 +226,19 @@ async fn delete_erases_everything_after_asking() {
     let h = Harness::start().await;
     let m = h.start_checkin(ALICE).await;
     h.answer(ALICE, m.message_id, "4").await;
+    // An SOS with a rating and a suggestion shown, so every table has a row to erase.
+    let before = h.count(ALICE);
+    h.fake.user_sends(ALICE, "/sos");
+    let rate = h
+        .next_message_with(ALICE, before, "How strong is the urge")
+        .await;
+    h.tap(ALICE, rate.message_id, "6").await;
+    h.wait_db(
+        "SELECT COUNT(*) FROM sos_ratings WHERE urge = ?",
+        6,
+        Some(1),
+    )
+    .await;
     let ask = h.say(ALICE, "/delete").await;
     assert!(ask.text.contains("cannot be undone"), "{}", ask.text);
     h.tap(ALICE, ask.message_id, "Cancel").await;
@@ -245,7 +258,16 @@ async fn delete_erases_everything_after_asking() {
         "Everything I stored about you is deleted",
     )
     .await;
-    for table in ["patients", "checkins", "slots", "prompts", "outbox"] {
+    for table in [
+        "patients",
+        "checkins",
+        "slots",
+        "prompts",
+        "outbox",
+        "suggestions_shown",
+        "sos",
+        "sos_ratings",
+    ] {
         let db = h.db().await;
         let n: i64 =
             sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
@@ -261,30 +283,4 @@ async fn delete_erases_everything_after_asking() {
     );
     let reply = h.say(ALICE, "/checkin").await;
     assert!(reply.text.contains("haven't joined yet"), "{}", reply.text);
-}
-
-#[tokio::test]
-async fn a_reported_use_and_a_very_hard_day_get_kind_words_and_the_crisis_button() {
-    let h = Harness::start().await;
-    let m = h.start_checkin(ALICE).await;
-    for label in ["1", "4", "2", "9", "Yes"] {
-        h.answer(ALICE, m.message_id, label).await;
-    }
-    h.tap(ALICE, m.message_id, "Skip").await;
-    let done = h
-        .wait_text(ALICE, m.message_id, "Thank you for checking in")
-        .await;
-    assert!(
-        done.text.contains("One slip does not erase the progress"),
-        "{}",
-        done.text
-    );
-    assert!(done.text.contains("tap 🆘 Crisis help"), "{}", done.text);
-    assert!(done.has_button(CRISIS_BUTTON));
-    for word in ["relapse", "failure", "failed", "should have", "disappoint"] {
-        assert!(
-            !done.text.to_lowercase().contains(word),
-            "no shaming: {word}"
-        );
-    }
 }

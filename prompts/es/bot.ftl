@@ -1,0 +1,197 @@
+# Textos en español del bot de registros diarios para la recuperación.
+# Texto plano: sin Markdown ni HTML. Frases cortas y amables. Nunca dar consejos sobre medicación,
+# nunca avergonzar por un consumo. Las variables entre { $name } las rellena el bot; `check-content`
+# indica cuáles puede usar cada mensaje.
+
+## Presentación y consentimiento
+
+intro =
+    Hola. Soy un bot que te acompaña en las primeras semanas de recuperación, día a día.
+
+    Lo que hago: registros cortos sobre tu ánimo, tu sueño, tus ganas de consumir y si has consumido. Solo tienes que tocar botones, en menos de 30 segundos. Puedes hacer un registro cuando quieras, y puedo recordártelo a las horas que elijas.
+
+    Soy un bot, no una persona ni un servicio de emergencias. Si estás en peligro o piensas en hacerte daño, { $crisis_action } ahora. El botón de crisis de abajo siempre está disponible.
+
+    Lo que guardo, vinculado a tu cuenta de Telegram: tus respuestas (ánimo, sueño, ganas de consumir, si has consumido), las notas que decidas escribir, tu zona horaria, tu idioma y las horas de tus registros. No comparto nada con nadie. Los chats con bots de Telegram no tienen cifrado de extremo a extremo, así que Telegram puede ver este chat.
+
+    Puedes dejarlo cuando quieras: /delete borra todo lo que tengo guardado sobre ti.
+
+    ¿Te parece bien?
+button-agree = Acepto
+button-not-now = Ahora no
+button-crisis = 🆘 Ayuda en crisis
+button-help = Ayuda
+button-checkin-now = Registrarme ahora
+button-change-times = Cambiar horas
+consent-declined =
+    Está bien. No he guardado nada sobre ti, solo que dijiste "ahora no" (se borra a los 30 días).
+    Si cambias de opinión, envía /start. Si necesitas ayuda ahora mismo, envía /crisis.
+consent-agreed = Gracias. Una cosa más, para escribirte a las horas adecuadas.
+already-enrolled = Ya está todo listo. Envía /checkin cuando quieras, o /help para ver lo que puedo hacer.
+
+## Zona horaria
+
+timezone-ask =
+    ¿En qué zona horaria estás? Toca la que muestra tu hora actual.
+    ¿No aparece? Escribe tu ciudad (como Madrid), el nombre de una zona (como Europe/Madrid) o tu diferencia con UTC (como +2 o -05:00).
+timezone-button = { $city } · { $time }
+timezone-invalid =
+    Lo siento, no encontré ese lugar. Prueba con una ciudad más grande cercana, un nombre de zona como America/Mexico_City o tu diferencia con UTC, como -6. También puedes tocar uno de los botones.
+timezone-offset-invalid =
+    Esa diferencia con UTC no existe. Va de -12 a +14, como +2, -05:00 o +05:30. Inténtalo de nuevo.
+timezone-saved =
+    Listo: { $zone }. Tu hora actual es { $time }.
+    Puedes hacer un registro cuando quieras con /checkin. ¿Quieres probar uno ahora?
+
+## Registro
+
+checkin-progress = Registro · { $step } de { $total }
+checkin-mood = ¿Cómo está tu ánimo ahora mismo? 0 es lo peor, 10 es lo mejor.
+checkin-sleep-hours = ¿Cuántas horas dormiste anoche?
+checkin-sleep-quality = ¿Qué tal dormiste? 0 es muy mal, 10 es excelente.
+checkin-craving = Desde tu último registro, ¿cuánto llegaron a subir tus ganas de consumir? 0 es nada, 10 es lo más fuerte que has sentido.
+checkin-used =
+    ¿Has consumido desde tu último registro?
+    Sea cual sea la respuesta, aquí puedes decirlo con tranquilidad. Sin juicios.
+checkin-note = ¿Quieres añadir algo? Escribe una nota corta (hasta { $max } caracteres) o toca Omitir.
+button-sleep-most = { $hours }+
+button-used-yes = Sí
+button-used-no = No
+button-used-skip = Prefiero no decirlo
+button-note-skip = Omitir
+checkin-tap-expected = Toca uno de los botones de abajo para responder. Si necesitas ayuda ahora, toca 🆘 Ayuda en crisis.
+checkin-number-expected = Toca un botón de abajo o escribe un número del { $min } al { $max }. Si necesitas ayuda ahora, toca 🆘 Ayuda en crisis.
+checkin-text-too-early = Ya tengo tu respuesta a la última pregunta. Aquí va la siguiente:
+checkin-note-too-long = Esa nota tiene { $length } caracteres. Intenta que tenga menos de { $max }, o toca Omitir.
+checkin-replaced = (este registro quedó sin terminar; tus respuestas están guardadas)
+checkin-done = Gracias por hacer tu registro. Esto es lo que me contaste:
+summary-mood = Ánimo: { $mood }/10
+summary-sleep-hours = Sueño: { $hours } h
+summary-sleep-quality = Calidad del sueño: { $quality }/10
+summary-craving = Ganas de consumir (lo más fuerte): { $craving }/10
+summary-used = Consumo desde el último registro: { $used }
+summary-note = Nota: { $note }
+summary-used-yes = sí
+summary-used-no = no
+summary-used-skip = prefiero no decirlo
+summary-note-saved = guardada (solo tú puedes verla)
+summary-note-none = ninguna
+tap-saved = Guardado
+tap-already-answered = Ya está guardado. Responde la pregunta de abajo.
+tap-finished = Ese registro ya terminó. Envía /checkin para empezar uno nuevo.
+tap-not-valid = Ese botón ya no funciona. Envía /checkin para empezar de nuevo.
+timezone-first = Primero dime tu zona horaria, así te escribo a las horas adecuadas.
+
+## Otros mensajes
+
+not-enrolled =
+    Todavía no te has unido. Envía /start para leer lo que hago y aceptar.
+    Si necesitas ayuda ahora mismo, envía /crisis.
+help =
+    Esto es lo que puedo hacer:
+    /checkin - un registro corto: ánimo, sueño y ganas de consumir
+    /sos - ganas de consumir ahora: un paso para probar, y te pregunto 15 minutos después
+    /schedule - las horas de tus registros
+    /pause - tomarte un descanso de los registros (/resume para volver)
+    /quiet - horas de silencio, en las que no te envío nada
+    /crisis - línea de crisis y número de emergencias, a cualquier hora
+    /language - cambiar el idioma
+    /help - esta lista
+    /start - la presentación otra vez
+    /delete - borrar todo lo que tengo guardado sobre ti
+
+    Soy un bot, no un servicio de emergencias. Si estás en peligro, toca Ayuda en crisis.
+crisis =
+    Tu vida importa, y no tienes que enfrentar esto sin ayuda.
+
+    • Por favor, { $crisis_action }, a cualquier hora, de día o de noche.
+    • Si estás en peligro inmediato, llama al { $emergency_number }.
+
+    Si puedes, quédate con alguien de confianza o ve a un lugar seguro. Aleja de ti cualquier cosa que pudieras usar para hacerte daño.
+
+    Soy un bot, así que no puedo llamar por ti, pero las personas de { $crisis_line } pueden ayudarte ahora mismo.
+# Cómo contactar con la línea de crisis: la opción de escribir solo aparece donde la línea acepta mensajes.
+crisis-action =
+    { $can_text ->
+        [yes] llama o escribe al { $crisis_number } ({ $crisis_line })
+       *[no] llama al { $crisis_number } ({ $crisis_line })
+    }
+button-crisis-link = Abrir { $crisis_line }
+unknown-text = No entendí bien lo que quieres decir. Envía /checkin para hacer tu registro, /help para ver todo lo que puedo hacer o /crisis si necesitas ayuda ahora.
+private-only = Solo funciono en chats privados. Abre un chat directo conmigo para empezar.
+
+delete-ask =
+    Esto borra todo lo que tengo guardado sobre ti: tus registros, notas, zona horaria y ajustes. No se puede deshacer.
+    ¿Quieres borrarlo todo?
+button-delete-yes = Sí, borrar todo
+button-cancel = Cancelar
+delete-done = Listo. Todo lo que tenía guardado sobre ti está borrado. Si algún día quieres volver, envía /start.
+delete-cancelled = No se borró nada.
+sorry-try-again = Lo siento, algo falló por mi parte y no pude guardarlo. Inténtalo de nuevo en un momento.
+
+## Lista de comandos del menú de Telegram
+
+command-start = Presentación y primeros pasos
+command-checkin = Registrarme ahora
+command-help = Lo que puedo hacer
+command-crisis = Línea de crisis, a cualquier hora
+command-delete = Borrar todo lo guardado sobre mí
+
+## Registros programados
+
+slot-morning = mañana
+slot-evening = noche
+slot-afternoon = tarde
+slot-name-morning = Por la mañana
+slot-name-evening = Por la noche
+slot-name-afternoon = Por la tarde
+q-mood = ánimo
+q-sleep = horas de sueño
+q-sq = calidad del sueño
+q-crave = ganas de consumir
+q-used = consumo
+q-note = nota
+prompt-morning = Buenos días. Es hora de tu registro de la mañana: { $count } preguntas rápidas sobre tu sueño y tu ánimo.
+prompt-evening = Buenas noches. Es hora de tu registro de la noche: { $count } preguntas rápidas sobre tu día.
+prompt-afternoon = Un registro rápido de la tarde: ¿cuántas ganas de consumir tienes ahora y cómo te sientes? Solo { $count } toques.
+reminder = Un pequeño recordatorio: tu registro de la { $kind } sigue aquí para cuando quieras.
+button-prompt-start = Empezar registro
+button-prompt-later = Recuérdamelo en 30 min
+prompt-snoozed = De acuerdo, te lo recuerdo a las { $time }.
+prompt-already-done = Ya hiciste tu registro. ¡Gracias!
+schedule-defaults = Te pediré tu registro cada mañana a las { $morning } (sueño y ánimo) y cada noche a las { $evening } (ánimo, ganas de consumir, consumo). Cambia las horas cuando quieras con /schedule.
+schedule-intro = Tus registros (zona horaria { $zone }):
+schedule-line-fixed = • { $name } a las { $time }: { $questions }
+schedule-line-window = • { $name }, a una hora al azar entre { $start } y { $end }: { $questions }
+schedule-empty = No tienes registros programados. Aun así, puedes hacer un registro cuando quieras con /checkin, o añadir uno abajo.
+schedule-paused-note = Los registros están en pausa ahora mismo. Envía /resume para reactivarlos.
+button-add-morning = + Mañana
+button-add-evening = + Noche
+button-add-afternoon = + Tarde
+button-remove = Quitar
+button-back = Volver
+slot-edit-fixed = { $name }: registro a las { $time }. Toca una hora nueva o escribe una (como 8:30 o 20:15).
+slot-edit-window = { $name }: un registro al día a una hora al azar entre { $start } y { $end }, distinta cada día. Toca una franja o escribe una hora de inicio (la franja dura 5 horas).
+slot-saved = Guardado.
+slot-removed = Quitado.
+slot-limit = Ya tienes { $max } registros. Quita uno primero.
+slot-time-invalid = No pude entender esa hora. Escríbela así: 8:30 o 20:00.
+pause-ask = ¿Quieres tomarte un descanso de los registros? No te enviaré ninguno hasta que termine. El botón de crisis sigue aquí, y /checkin sigue funcionando.
+button-pause-1 = 1 día
+button-pause-3 = 3 días
+button-pause-7 = 1 semana
+button-pause-open = Hasta que envíe /resume
+pause-done-until = Registros en pausa hasta el { $date } a las { $time }. Envía /resume si quieres volver antes. Cuídate.
+pause-done-open = Registros en pausa hasta que envíes /resume. Cuídate.
+resume-done = Qué bueno tenerte de vuelta. Tus registros vuelven a estar activos.
+resume-not-paused = Tus registros ya están activos. (Envía /pause para tomarte un descanso.)
+quiet-ask = Horas de silencio: durante ellas no te envío nada. Si un registro cae dentro, espera hasta que terminen. Ahora: { $current }. Elige una franja o escríbela así: /quiet 22:30-07:00.
+quiet-none = ninguna
+quiet-set = Horas de silencio guardadas: de { $start } a { $end }.
+quiet-off = Horas de silencio desactivadas.
+quiet-invalid = No pude entenderlo. Escríbelo así: /quiet 22:30-07:00, o /quiet off.
+button-quiet-off = Desactivar
+command-schedule = Horas de los registros
+command-pause = Tomar un descanso
+command-resume = Reactivar los registros
+command-quiet = Horas de silencio

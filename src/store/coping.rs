@@ -1,0 +1,163 @@
+//! Suggestions shown, the patient's ratings of them, and what the choice needs to know.
+
+use super::Tx;
+use crate::domain::coping::{Feedback, History, Need};
+use anyhow::Result;
+use sqlx::Row;
+
+/// How many recent showings the choice looks at (more than it needs for "no repeats").
+const HISTORY_DEPTH: i64 = 30;
+
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub id: i64,
+    pub patient_id: i64,
+    pub checkin_id: Option<i64>,
+    pub sos_id: Option<i64>,
+    pub need: Need,
+    pub key: String,
+    pub feedback: Option<String>,
+}
+
+/// Where a suggestion was shown: after a check-in or in an SOS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Checkin(i64),
+    Sos(i64),
+}
+
+pub async fn record_shown(
+    tx: &mut Tx,
+    patient_id: i64,
+    origin: Origin,
+    need: Need,
+    key: &str,
+    now: i64,
+) -> Result<i64> {
+    let (checkin_id, sos_id) = match origin {
+        Origin::Checkin(c) => (Some(c), None),
+        Origin::Sos(s) => (None, Some(s)),
+    };
+    Ok(sqlx::query_scalar(
+        "INSERT INTO suggestions_shown (patient_id, checkin_id, sos_id, need, key, shown_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(patient_id)
+    .bind(checkin_id)
+    .bind(sos_id)
+    .bind(need.code())
+    .bind(key)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Shown>> {
+    let row = sqlx::query(
+        "SELECT id, patient_id, checkin_id, sos_id, need, key, feedback
+         FROM suggestions_shown WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.and_then(|r| {
+        Some(Shown {
+            id: r.get("id"),
+            patient_id: r.get("patient_id"),
+            checkin_id: r.get("checkin_id"),
+            sos_id: r.get("sos_id"),
+            need: Need::parse(r.get::<String, _>("need").as_str())?,
+            key: r.get("key"),
+            feedback: r.get("feedback"),
+        })
+    }))
+}
+
+/// The patient's recent showings and their ratings, summed per suggestion.
+pub async fn history(tx: &mut Tx, patient_id: i64) -> Result<History> {
+    let recent: Vec<String> = sqlx::query_scalar(
+        "SELECT key FROM suggestions_shown WHERE patient_id = ? ORDER BY id DESC LIMIT ?",
+    )
+    .bind(patient_id)
+    .bind(HISTORY_DEPTH)
+    .fetch_all(&mut **tx)
+    .await?;
+    let rows = sqlx::query(
+        "SELECT key,
+                SUM(feedback = 'helpful') AS helpful,
+                SUM(feedback = 'not-for-me') AS not_for_me
+         FROM suggestions_shown WHERE patient_id = ? AND feedback IS NOT NULL GROUP BY key",
+    )
+    .bind(patient_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let feedback = rows
+        .iter()
+        .map(|r| {
+            (
+                r.get::<String, _>("key"),
+                Feedback {
+                    helpful: r.get::<i64, _>("helpful") as u32,
+                    not_for_me: r.get::<i64, _>("not_for_me") as u32,
+                },
+            )
+        })
+        .collect();
+    Ok(History { recent, feedback })
+}
+
+/// The keys already shown for the same check-in or SOS ("more ideas" offers new ones).
+pub async fn shown_for(tx: &mut Tx, origin: Origin) -> Result<Vec<String>> {
+    let (sql, id) = match origin {
+        Origin::Checkin(c) => (
+            "SELECT key FROM suggestions_shown WHERE checkin_id = ? ORDER BY id",
+            c,
+        ),
+        Origin::Sos(s) => (
+            "SELECT key FROM suggestions_shown WHERE sos_id = ? ORDER BY id",
+            s,
+        ),
+    };
+    Ok(sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?)
+}
+
+/// Records "helpful" or "not for me" on one showing (a second tap changes it).
+pub async fn set_feedback(tx: &mut Tx, id: i64, helpful: bool, now: i64) -> Result<()> {
+    sqlx::query("UPDATE suggestions_shown SET feedback = ?, feedback_at = ? WHERE id = ?")
+        .bind(if helpful { "helpful" } else { "not-for-me" })
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The urge reported at the last finished check-in before `checkin_id`.
+pub async fn previous_craving(tx: &mut Tx, patient_id: i64, checkin_id: i64) -> Result<Option<u8>> {
+    let v: Option<i64> = sqlx::query_scalar(
+        "SELECT craving FROM checkins
+         WHERE patient_id = ? AND id < ? AND status = 'completed' AND craving IS NOT NULL
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(patient_id)
+    .bind(checkin_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .flatten();
+    Ok(v.map(|v| v as u8))
+}
+
+/// When the patient's finished check-ins of the last `days` days were completed (unix s).
+pub async fn completed_since(tx: &mut Tx, patient_id: i64, since: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT completed_at FROM checkins
+         WHERE patient_id = ? AND status = 'completed' AND completed_at >= ?",
+    )
+    .bind(patient_id)
+    .bind(since)
+    .fetch_all(&mut **tx)
+    .await?)
+}

@@ -1,0 +1,83 @@
+//! `/sos` sessions: the urge rated at the start and at each follow-up.
+
+use super::Tx;
+use anyhow::Result;
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct Sos {
+    pub id: i64,
+    pub patient_id: i64,
+    pub started_at: i64,
+    /// Follow-ups queued so far.
+    pub followups: i64,
+}
+
+/// Starts a session. Follow-ups of the patient's earlier sessions that have not gone out yet
+/// are dropped: a new /sos starts over, and two "how strong is it now?" would confuse.
+pub async fn start(tx: &mut Tx, patient_id: i64, now: i64) -> Result<i64> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'expired', last_error = 'a newer /sos started'
+         WHERE patient_id = ? AND status = 'pending' AND key LIKE 'sos:%'",
+    )
+    .bind(patient_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(
+        sqlx::query_scalar("INSERT INTO sos (patient_id, started_at) VALUES (?, ?) RETURNING id")
+            .bind(patient_id)
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}
+
+pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Sos>> {
+    let row = sqlx::query("SELECT id, patient_id, started_at, followups FROM sos WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(row.map(|r| Sos {
+        id: r.get("id"),
+        patient_id: r.get("patient_id"),
+        started_at: r.get("started_at"),
+        followups: r.get("followups"),
+    }))
+}
+
+pub async fn set_followups(tx: &mut Tx, id: i64, followups: i64) -> Result<()> {
+    sqlx::query("UPDATE sos SET followups = ? WHERE id = ?")
+        .bind(followups)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Stores the urge for one round. False if that round was rated already.
+pub async fn rate(tx: &mut Tx, id: i64, round: i64, urge: u8, now: i64) -> Result<bool> {
+    Ok(sqlx::query(
+        "INSERT INTO sos_ratings (sos_id, round, urge, rated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (sos_id, round) DO NOTHING",
+    )
+    .bind(id)
+    .bind(round)
+    .bind(i64::from(urge))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        > 0)
+}
+
+/// (round, urge) in round order.
+pub async fn ratings(tx: &mut Tx, id: i64) -> Result<Vec<(i64, u8)>> {
+    let rows = sqlx::query("SELECT round, urge FROM sos_ratings WHERE sos_id = ? ORDER BY round")
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("round"), r.get::<i64, _>("urge") as u8))
+        .collect())
+}

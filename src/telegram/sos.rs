@@ -1,0 +1,242 @@
+//! `/sos`: a craving right now.
+//!
+//! A grounding step at once, then "how strong is the urge?" (0–10, stored like a check-in
+//! answer). A follow-up goes out through the outbox 15 minutes later, so it survives restarts.
+//! Still high then: another step, a nudge to reach someone, and one more follow-up. The crisis
+//! button is on every message.
+
+use super::router::Tap;
+use super::{coping as coping_ui, support, Ctx, Event};
+use crate::domain::callback::SOS_MAX_ROUND;
+use crate::domain::coping::{self as domain, threshold, History, Need};
+use crate::store::coping::{self, Origin};
+use crate::store::outbox::{self, Kind, NewMessage};
+use crate::store::patients::Patient;
+use crate::store::{inbox, sos, Tx};
+use anyhow::Result;
+
+/// Minutes between a rating and the next "how strong is it now?".
+pub const FOLLOW_UP_MINUTES: i64 = 15;
+
+/// The urge at which the crisis line is shown as well.
+const CRISIS_URGE: u8 = 10;
+
+/// `/sos` or the SOS button.
+pub async fn start(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i64) -> Result<()> {
+    let lang = ev.lang.as_str();
+    let pool = ctx.content.library.pool(Need::Sos);
+    let Some(patient) = patient else {
+        // Someone not enrolled still gets a step to try now; nothing is stored.
+        let step = domain::choose(&pool, &History::default(), &[], &mut rand::rng())
+            .and_then(|k| ctx.content.library.text(k, lang))
+            .unwrap_or_default();
+        let text = format!(
+            "{}\n\n{step}\n\n{}",
+            ctx.t(lang, "sos-not-enrolled"),
+            ctx.t(lang, "sos-join")
+        );
+        ctx.say(chat_id, text, Some(ctx.crisis_only(lang))).await;
+        return Ok(());
+    };
+    let mut tx = ctx.db.write().await?;
+    let sos_id = sos::start(&mut tx, patient.id, ctx.now()).await?;
+    let history = coping::history(&mut tx, patient.id).await?;
+    let key = domain::choose(&pool, &history, &[], &mut rand::rng()).map(str::to_string);
+    let shown = match &key {
+        Some(k) => Some(
+            coping::record_shown(
+                &mut tx,
+                patient.id,
+                Origin::Sos(sos_id),
+                Need::Sos,
+                k,
+                ctx.now(),
+            )
+            .await?,
+        ),
+        None => None,
+    };
+    queue_follow_up(ctx, &mut tx, patient, lang, sos_id, 1).await?;
+    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.commit().await?;
+    ctx.wake_sender.notify_one();
+    tracing::info!(sos_id, "sos started");
+    if let (Some(k), Some(shown)) = (key, shown) {
+        ctx.say(
+            chat_id,
+            coping_ui::compose(ctx, lang, Need::Sos, &k, 0),
+            Some(ctx.suggestion_keyboard(lang, shown, true)),
+        )
+        .await;
+    }
+    ctx.say(
+        chat_id,
+        ctx.t(lang, "sos-rate"),
+        Some(ctx.sos_rating_keyboard(lang, sos_id, 0)),
+    )
+    .await;
+    Ok(())
+}
+
+/// Queues "how strong is the urge now?" for `round`, `FOLLOW_UP_MINUTES` from now.
+async fn queue_follow_up(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    patient: &Patient,
+    lang: &str,
+    sos_id: i64,
+    round: u8,
+) -> Result<()> {
+    let text = ctx.t_with(
+        lang,
+        "sos-followup",
+        &[("minutes", FOLLOW_UP_MINUTES.into())],
+    );
+    let keyboard = serde_json::to_string(&ctx.sos_rating_keyboard(lang, sos_id, round))?;
+    outbox::enqueue(
+        tx,
+        &NewMessage {
+            key: &format!("sos:{sos_id}:{round}"),
+            kind: Kind::Message,
+            patient_id: Some(patient.id),
+            chat_id: patient.chat_id,
+            prompt_id: None,
+            text: &text,
+            keyboard: Some(&keyboard),
+            not_before: ctx.now() + FOLLOW_UP_MINUTES * 60,
+            priority: coping_ui::REPLY_PRIORITY,
+        },
+        ctx.now(),
+    )
+    .await?;
+    sos::set_followups(tx, sos_id, i64::from(round)).await
+}
+
+/// A tap on 0–10 under "how strong is the urge?".
+pub async fn rate(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    tap: &Tap,
+    sos_id: i64,
+    round: u8,
+    urge: u8,
+) -> Result<()> {
+    let lang = ev.lang.as_str();
+    let Some(patient) = patient else {
+        ctx.ack(&tap.query_id, Some(ctx.t(lang, "not-enrolled")))
+            .await;
+        return Ok(());
+    };
+    let mut tx = ctx.db.write().await?;
+    // Only the patient's own SOS, and only a round that was actually asked.
+    let Some(session) = sos::get(&mut tx, sos_id)
+        .await?
+        .filter(|s| s.patient_id == patient.id && i64::from(round) <= s.followups)
+    else {
+        drop(tx);
+        tracing::info!("refused an SOS rating that is not the sender's");
+        ctx.ack(&tap.query_id, Some(ctx.t(lang, "tap-not-valid")))
+            .await;
+        return Ok(());
+    };
+    if !sos::rate(&mut tx, sos_id, i64::from(round), urge, ctx.now()).await? {
+        drop(tx);
+        ctx.ack(&tap.query_id, Some(ctx.t(lang, "sos-already-rated")))
+            .await;
+        return Ok(());
+    }
+    let before = sos::ratings(&mut tx, sos_id)
+        .await?
+        .into_iter()
+        .filter(|(r, _)| *r < i64::from(round))
+        .map(|(_, u)| u)
+        .next_back();
+    let still_high = round > 0 && urge >= threshold::HIGH_CRAVING;
+    let mut next_step = None;
+    let mut follow_up = false;
+    if still_high {
+        let exclude = coping::shown_for(&mut tx, Origin::Sos(sos_id)).await?;
+        let excluded: Vec<&str> = exclude.iter().map(String::as_str).collect();
+        let history = coping::history(&mut tx, patient.id).await?;
+        let pool = ctx.content.library.pool(Need::Sos);
+        let key = domain::choose(&pool, &history, &excluded, &mut rand::rng()).or_else(|| {
+            domain::choose(
+                &ctx.content.library.pool(Need::Craving),
+                &history,
+                &excluded,
+                &mut rand::rng(),
+            )
+        });
+        if let Some(k) = key {
+            let shown = coping::record_shown(
+                &mut tx,
+                patient.id,
+                Origin::Sos(sos_id),
+                Need::Sos,
+                k,
+                ctx.now(),
+            )
+            .await?;
+            next_step = Some((k.to_string(), shown));
+        }
+        if round < SOS_MAX_ROUND && session.followups == i64::from(round) {
+            queue_follow_up(ctx, &mut tx, patient, lang, sos_id, round + 1).await?;
+            follow_up = true;
+        }
+    }
+    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.commit().await?;
+    if follow_up {
+        ctx.wake_sender.notify_one();
+    }
+    tracing::info!(sos_id, round, "sos urge stored");
+    ctx.ack(&tap.query_id, Some(ctx.t(lang, "sos-rating-saved")))
+        .await;
+
+    let minutes = ("minutes", FOLLOW_UP_MINUTES.into());
+    let (text, keyboard) = if round == 0 {
+        (
+            ctx.t_with(lang, "sos-rated", &[("urge", urge.into()), minutes]),
+            ctx.crisis_only(lang),
+        )
+    } else if still_high {
+        let mut parts = vec![ctx.t_with(lang, "sos-still-high", &[("urge", urge.into())])];
+        if let Some((k, _)) = &next_step {
+            parts.push(
+                ctx.content
+                    .library
+                    .text(k, lang)
+                    .unwrap_or_default()
+                    .to_string(),
+            );
+        }
+        parts.push(ctx.t(lang, "sos-reach-out"));
+        parts.push(if follow_up {
+            ctx.t_with(lang, "sos-next-check", &[minutes])
+        } else {
+            ctx.t(lang, "sos-last-check")
+        });
+        let keyboard = match &next_step {
+            Some((_, shown)) => ctx.suggestion_keyboard(lang, *shown, true),
+            None => ctx.crisis_only(lang),
+        };
+        (parts.join("\n\n"), keyboard)
+    } else {
+        let text = match before.filter(|b| urge < *b) {
+            Some(b) => ctx.t_with(
+                lang,
+                "sos-better",
+                &[("before", b.into()), ("now", urge.into())],
+            ),
+            None => ctx.t_with(lang, "sos-steady", &[("now", urge.into())]),
+        };
+        (text, ctx.crisis_only(lang))
+    };
+    ctx.replace_or_send(tap.chat_id, tap.message_id, text, keyboard)
+        .await;
+    if urge >= CRISIS_URGE {
+        support::crisis(ctx, ev, tap.chat_id).await?;
+    }
+    Ok(())
+}
