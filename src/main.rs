@@ -57,9 +57,10 @@ async fn real_main(cli: Cli) -> Result<()> {
             let dir = config::prompts_dir();
             let content = Content::load(&dir)?;
             println!(
-                "{}: all messages present and valid in: {}",
+                "{}: all messages present and valid in: {}; {} coping suggestions, each with a need, a source and every language",
                 dir.display(),
-                content.languages().join(", ")
+                content.languages().join(", "),
+                content.library.len()
             );
             Ok(())
         }

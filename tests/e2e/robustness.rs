@@ -80,6 +80,44 @@ async fn a_missing_message_or_unknown_variable_is_named() {
     assert!(err.contains("message `button-help`: uses $name"), "{err}");
 }
 
+#[tokio::test]
+async fn a_broken_suggestion_library_stops_the_bot_naming_file_line_and_key() {
+    let mut h = Harness::without_bot().await;
+    let prompts = h.dir.path().join("prompts");
+    copy_prompts(&prompts);
+    let file = prompts.join("suggestions.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // The first suggestion loses its Spanish text and gets a need nobody knows.
+    let first_es = text
+        .lines()
+        .find(|l| l.starts_with("text.es = "))
+        .unwrap()
+        .to_string();
+    let broken = text
+        .replacen(&format!("{first_es}\n"), "", 1)
+        .replacen("needs = [\"craving\"", "needs = [\"cravings\"", 1);
+    let key_line = broken
+        .lines()
+        .position(|l| l.starts_with("key = "))
+        .unwrap()
+        + 1;
+    std::fs::write(&file, &broken).unwrap();
+    h.prompts_dir = prompts.clone();
+    let err = start_error(&h).await;
+    let at = format!("{}:{key_line}: suggestion `", file.display());
+    assert!(err.contains(&at), "{err}");
+    assert!(err.contains("has no text in `es`"), "{err}");
+    assert!(err.contains("unknown need `cravings`"), "{err}");
+
+    // A TOML syntax error names its line too.
+    let syntax = text.replacen("key = \"", "key = \"unterminated\n", 1);
+    std::fs::write(&file, syntax).unwrap();
+    let err = start_error(&h).await;
+    assert!(err.contains(&format!("{}:", file.display())), "{err}");
+    assert!(err.contains("is not valid"), "{err}");
+    assert_eq!(h.fake.read(|s| s.requests.len()), 0);
+}
+
 #[test]
 fn check_content_passes_on_the_shipped_prompts_and_fails_on_broken_ones() {
     let ok = Command::new(env!("CARGO_BIN_EXE_recovery-bot"))
