@@ -93,9 +93,11 @@ async fn a_broken_suggestion_library_stops_the_bot_naming_file_line_and_key() {
         .find(|l| l.starts_with("text.es = "))
         .unwrap()
         .to_string();
-    let broken = text
-        .replacen(&format!("{first_es}\n"), "", 1)
-        .replacen("needs = [\"craving\"", "needs = [\"cravings\"", 1);
+    let broken = text.replacen(&format!("{first_es}\n"), "", 1).replacen(
+        "needs = [\"craving\"",
+        "needs = [\"cravings\"",
+        1,
+    );
     let key_line = broken
         .lines()
         .position(|l| l.starts_with("key = "))
