@@ -166,7 +166,7 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("button-not-for-me", &[]),
     ("coping-lapse", &[]),
     ("coping-lapse-plan", &[]),
-    ("coping-lapse-tell", &[]),
+    ("coping-lapse-tell", &["emergency_number"]),
     ("coping-craving", &[]),
     ("coping-mood", &[]),
     ("coping-sleep", &[]),
@@ -423,14 +423,16 @@ fn load_language(
         key: key.map(str::to_string),
         problem,
     };
-    let langid: LanguageIdentifier = match lang.parse() {
-        Ok(l) => l,
-        Err(_) => {
+    // Language codes travel in button data, which accepts 2–3 lowercase letters.
+    let simple = (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_lowercase());
+    let langid: LanguageIdentifier = match lang.parse().ok().filter(|_| simple) {
+        Some(l) => l,
+        None => {
             return Err(vec![err(
                 dir,
                 None,
                 None,
-                "the folder name is not a language code (like `en` or `es`)".into(),
+                "the folder name is not a two- or three-letter language code in lowercase (like `en` or `es`)".into(),
             )])
         }
     };
@@ -566,33 +568,43 @@ fn load_language(
                 ));
             }
         }
-        // Format with long sample values to catch references to missing messages and texts
-        // that would exceed Telegram's limit.
-        let mut args = FluentArgs::new();
-        for a in *allowed {
-            args.set(*a, FluentValue::from("x".repeat(40)));
-        }
-        let mut format_errors = Vec::new();
-        let text = bundle.format_pattern(pattern, Some(&args), &mut format_errors);
-        for fe in format_errors {
-            errors.push(err(
-                file,
-                Some(*line),
-                Some(key),
-                format!("cannot be formatted: {fe:?}"),
-            ));
-        }
-        if text.trim().is_empty() {
-            errors.push(err(file, Some(*line), Some(key), "is empty".into()));
-        }
-        let chars = text.chars().count();
-        if chars > TELEGRAM_TEXT_MAX {
-            errors.push(err(
-                file,
-                Some(*line),
-                Some(key),
-                format!("is {chars} characters long; Telegram allows {TELEGRAM_TEXT_MAX}"),
-            ));
+        // Format with several sample values, so every branch of a plural or a yes/no select is
+        // tried: catches references to missing messages and texts over the limit.
+        let samples: [FluentValue; 5] = [
+            FluentValue::from("x".repeat(40)),
+            FluentValue::from(0),
+            FluentValue::from(1),
+            FluentValue::from(5),
+            FluentValue::from("yes"),
+        ];
+        let limit = part_limit(key);
+        let mut reported = false;
+        for sample in &samples {
+            let mut args = FluentArgs::new();
+            for a in *allowed {
+                args.set(*a, sample.clone());
+            }
+            let mut format_errors = Vec::new();
+            let text = bundle.format_pattern(pattern, Some(&args), &mut format_errors);
+            let mut problems: Vec<String> = format_errors
+                .iter()
+                .map(|fe| format!("cannot be formatted: {fe:?}"))
+                .collect();
+            if text.trim().is_empty() {
+                problems.push("is empty".into());
+            }
+            let chars = text.chars().count();
+            if chars > limit {
+                problems.push(format!(
+                    "is {chars} characters long; at most {limit} fit here (Telegram allows {TELEGRAM_TEXT_MAX} per message)"
+                ));
+            }
+            if !problems.is_empty() && !reported {
+                reported = true;
+                for p in problems {
+                    errors.push(err(file, Some(*line), Some(key), p));
+                }
+            }
         }
     }
     // A message the code does not list would escape these checks in other languages.
@@ -619,6 +631,20 @@ fn load_language(
         Err(errors)
     }
 }
+
+/// The most characters a message may have. Texts sent together with others (the words around
+/// a coping suggestion, the SOS steps) get a share of Telegram's limit, so that the whole
+/// message always fits: four such parts and a suggestion stay under 4,096.
+fn part_limit(key: &str) -> usize {
+    if key.starts_with("coping-") || key.starts_with("sos-") {
+        PART_MAX
+    } else {
+        TELEGRAM_TEXT_MAX
+    }
+}
+
+/// The limit for a text that is one part of a longer message.
+pub const PART_MAX: usize = 800;
 
 fn line_of(source: &str, byte: usize) -> usize {
     source[..byte.min(source.len())].matches('\n').count() + 1
@@ -753,8 +779,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_translation_with_other_placeholders_is_refused() {
+    /// A copy of the shipped prompts with one replacement made in `file`; the load error.
+    fn load_with(file: &str, from: &str, to: &str) -> String {
         let dir = tempfile::tempdir().unwrap();
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts");
         for lang in ["en", "es"] {
@@ -769,15 +795,48 @@ mod tests {
             dir.path().join("suggestions.toml"),
         )
         .unwrap();
-        let es = dir.path().join("es/coping.ftl");
-        let text = std::fs::read_to_string(&es).unwrap();
-        let broken = text.replace(
+        let path = dir.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let broken = text.replacen(from, to, 1);
+        assert_ne!(text, broken, "{from:?} not found in {file}");
+        std::fs::write(&path, broken).unwrap();
+        Content::load(dir.path()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn every_branch_of_a_plural_is_checked() {
+        let err = load_with(
+            "en/coping.ftl",
+            "[0] Well done for checking in.",
+            "[0] Well done for checking in. { missing-message }",
+        );
+        assert!(
+            err.contains("`coping-reinforce`: cannot be formatted"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn texts_sent_together_must_leave_room_for_each_other() {
+        let long = format!("coping-halt = {}", "a".repeat(PART_MAX + 1));
+        let err = load_with(
+            "es/coping.ftl",
+            "coping-halt = Una pregunta rápida:",
+            &format!("{long}\nx-unused = "),
+        );
+        assert!(
+            err.contains("`coping-halt`: is 801 characters long; at most 800"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_translation_with_other_placeholders_is_refused() {
+        let err = load_with(
+            "es/coping.ftl",
             "sos-rated = Ganas ahora: { $urge }/10.",
             "sos-rated = Ganas ahora: algo/10.",
         );
-        assert_ne!(text, broken);
-        std::fs::write(&es, broken).unwrap();
-        let err = Content::load(dir.path()).unwrap_err().to_string();
         assert!(
             err.contains("es/coping.ftl:") && err.contains("`sos-rated`") && err.contains("$urge"),
             "{err}"

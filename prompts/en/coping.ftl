@@ -23,8 +23,8 @@ coping-lapse =
     Thank you for telling me. That took courage.
     One use does not erase the progress you have made. What matters now is the next few hours.
 coping-lapse-plan = A plan for the next few hours:
-coping-lapse-tell = If you can, tell your support person or someone you trust what happened. You don't have to carry this alone.
-coping-craving = A strong urge is hard to sit with, and it will pass. Something to try right now:
+coping-lapse-tell = If you can, tell your support person or someone you trust. You don't have to carry this alone. If you have chest pain, trouble breathing or feel unsafe, call { $emergency_number } now or tap 🆘 Crisis help.
+coping-craving = Urges like this are hard to sit with. They rise and fall. Something to try right now:
 coping-mood = I'm sorry today feels heavy. One small thing that can help:
 coping-sleep = Rough nights make everything harder. Something for your sleep:
 coping-triggers = Some urge today. It helps to notice what set it off:
@@ -50,7 +50,7 @@ sos-rated = Urge now: { $urge }/10. Thank you. Stay with the step above. I'll ch
 sos-followup = It's been { $minutes } minutes. How strong is the urge now? 0 is none, 10 is the strongest ever.
 sos-rating-saved = Saved
 sos-already-rated = Already saved, thank you.
-sos-still-high = Urge now: { $urge }/10. That's a lot to carry, and you're still here, still choosing. Try this next:
+sos-still-high = Urge now: { $urge }/10. That's a lot to carry. You're still working through it, and that matters. Try this next:
 sos-reach-out = Reach out to someone you trust now: a call or a message like "I'm having a hard moment" is enough.
 sos-next-check = I'll check on you again in { $minutes } minutes.
 sos-last-check = You can start again with /sos any time. If you feel unsafe, tap 🆘 Crisis help.

@@ -21,7 +21,7 @@ button-agree = Acepto
 button-not-now = Ahora no
 button-crisis = 🆘 Ayuda en crisis
 button-help = Ayuda
-button-checkin-now = Registrarme ahora
+button-checkin-now = Hacer mi registro
 button-change-times = Cambiar horas
 consent-declined =
     Está bien. No he guardado nada sobre ti, solo que dijiste "ahora no" (se borra a los 30 días).
@@ -68,7 +68,7 @@ checkin-done = Gracias por hacer tu registro. Esto es lo que me contaste:
 summary-mood = Ánimo: { $mood }/10
 summary-sleep-hours = Sueño: { $hours } h
 summary-sleep-quality = Calidad del sueño: { $quality }/10
-summary-craving = Ganas de consumir (lo más fuerte): { $craving }/10
+summary-craving = Ganas de consumir (máximo): { $craving }/10
 summary-used = Consumo desde el último registro: { $used }
 summary-note = Nota: { $note }
 summary-used-yes = sí
@@ -132,7 +132,7 @@ sorry-try-again = Lo siento, algo falló por mi parte y no pude guardarlo. Inté
 ## Lista de comandos del menú de Telegram
 
 command-start = Presentación y primeros pasos
-command-checkin = Registrarme ahora
+command-checkin = Hacer mi registro
 command-help = Lo que puedo hacer
 command-crisis = Línea de crisis, a cualquier hora
 command-delete = Borrar todo lo guardado sobre mí

@@ -23,17 +23,17 @@ coping-lapse =
     Gracias por contármelo. Hace falta valor.
     Un consumo no borra lo que has avanzado. Lo importante ahora son las próximas horas.
 coping-lapse-plan = Un plan para las próximas horas:
-coping-lapse-tell = Si puedes, cuéntale lo que pasó a tu persona de apoyo o a alguien de confianza. No tienes que cargar con esto sin ayuda.
-coping-craving = Unas ganas fuertes cuestan mucho de aguantar, y van a pasar. Algo para probar ahora mismo:
+coping-lapse-tell = Si puedes, cuéntaselo a tu persona de apoyo o a alguien de confianza. No tienes que cargar con esto sin ayuda. Si te duele el pecho, te cuesta respirar o no te sientes a salvo, llama ahora al { $emergency_number } o toca 🆘 Ayuda en crisis.
+coping-craving = Cuesta mucho aguantar unas ganas así. Suben y bajan. Algo para probar ahora mismo:
 coping-mood = Siento que hoy pese tanto. Una cosa pequeña que puede ayudar:
 coping-sleep = Las malas noches lo hacen todo más difícil. Algo para tu descanso:
 coping-triggers = Hoy hubo algo de ganas. Ayuda fijarse en qué las despertó:
-coping-halt = Una pregunta rápida: ¿tienes hambre, rabia, soledad o cansancio?
+coping-halt = Una pregunta rápida: ¿sientes hambre, rabia, soledad o cansancio?
 coping-reinforce =
     { $streak ->
-        [0] Bien hecho por registrarte.
-        [1] Bien hecho por registrarte hoy.
-       *[other] Llevas { $streak } días seguidos registrándote. Bien hecho.
+        [0] Bien hecho: hiciste tu registro.
+        [1] Bien hecho: hoy hiciste tu registro.
+       *[other] Llevas { $streak } días seguidos haciendo tu registro. Bien hecho.
     } Los pasos pequeños como este suman.
 coping-reinforce-idea = Una idea para hoy:
 coping-another = Otra idea:
@@ -45,17 +45,17 @@ coping-gone = Esa idea ya no está. Haz un registro con /checkin o toca 🌊 SOS
 ## /sos: ganas de consumir ahora mismo
 
 sos-start = Vamos a superar esto paso a paso. Las ganas suben, llegan a un pico y bajan, como una ola. Prueba esto ahora:
-sos-rate = ¿Qué tan fuertes son las ganas ahora mismo? 0 es nada, 10 es lo más fuerte que has sentido.
+sos-rate = ¿Cuántas ganas de consumir tienes ahora mismo? 0 es nada, 10 es lo más fuerte que has sentido.
 sos-rated = Ganas ahora: { $urge }/10. Gracias. Sigue con el paso de arriba. Te vuelvo a preguntar dentro de { $minutes } minutos.
-sos-followup = Ya pasaron { $minutes } minutos. ¿Qué tan fuertes son las ganas ahora? 0 es nada, 10 es lo más fuerte que has sentido.
+sos-followup = Han pasado { $minutes } minutos. ¿Cuántas ganas de consumir tienes ahora? 0 es nada, 10 es lo más fuerte que has sentido.
 sos-rating-saved = Guardado
 sos-already-rated = Ya está guardado, gracias.
-sos-still-high = Ganas ahora: { $urge }/10. Es mucho para cargar, y sigues aquí, sigues eligiendo. Prueba esto ahora:
+sos-still-high = Ganas ahora: { $urge }/10. Es mucho para cargar. Sigues haciéndole frente, y eso importa. Prueba ahora esto otro:
 sos-reach-out = Escríbele o llama ahora a alguien de confianza: basta con un mensaje como "Estoy pasando un mal momento".
 sos-next-check = Te vuelvo a preguntar dentro de { $minutes } minutos.
 sos-last-check = Puedes empezar de nuevo con /sos cuando quieras. Si no te sientes a salvo, toca 🆘 Ayuda en crisis.
 sos-better = Las ganas bajaron de { $before } a { $now }. Dejaste pasar la ola. Eso cuenta.
-sos-steady = Ganas ahora: { $now }/10. Gracias por contármelo. Sigue con lo que te ayuda, y escribe /sos cuando quieras.
+sos-steady = Ganas ahora: { $now }/10. Gracias por contármelo. Sigue con lo que te ayuda, y envía /sos cuando quieras.
 sos-not-enrolled = Aquí tienes algo para probar ahora mismo:
 sos-join = Si te unes con /start, también puedo preguntarte más tarde cómo sigues.
 command-sos = Ganas de consumir ahora

@@ -45,6 +45,23 @@ pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Sos>> {
     }))
 }
 
+/// The patient's most recent session.
+pub async fn latest(tx: &mut Tx, patient_id: i64) -> Result<Option<Sos>> {
+    let row = sqlx::query(
+        "SELECT id, patient_id, started_at, followups FROM sos
+         WHERE patient_id = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(patient_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|r| Sos {
+        id: r.get("id"),
+        patient_id: r.get("patient_id"),
+        started_at: r.get("started_at"),
+        followups: r.get("followups"),
+    }))
+}
+
 pub async fn set_followups(tx: &mut Tx, id: i64, followups: i64) -> Result<()> {
     sqlx::query("UPDATE sos SET followups = ? WHERE id = ?")
         .bind(followups)

@@ -211,18 +211,42 @@ fn summary(ctx: &Ctx, lang: &str, c: &Checkin) -> String {
 
 /// Stores an answer if it still applies. `None` means it does not (double tap, old keyboard,
 /// someone else's check-in).
+///
+/// When the answer finishes the check-in, the coping suggestion is queued in the same
+/// transaction. With `summary_below`, the summary is queued too, ahead of the suggestion, so a
+/// summary that goes below the patient's typed text cannot arrive after the suggestion.
 async fn store(
     ctx: &Ctx,
     ev: &Event,
     patient: &Patient,
     checkin_id: i64,
     answer: &Answer,
+    summary_below: bool,
 ) -> Result<Option<Checkin>> {
     let mut tx = ctx.db.write().await?;
     let updated =
         checkins::record_answer(&mut tx, checkin_id, patient.id, answer, ctx.now()).await?;
     let completed = updated.as_ref().filter(|c| c.status == Status::Completed);
     if let Some(c) = completed {
+        if summary_below {
+            let keyboard = InlineKeyboardMarkup::new([ctx.sos_crisis_row(&ev.lang)]);
+            crate::store::outbox::enqueue(
+                &mut tx,
+                &crate::store::outbox::NewMessage {
+                    key: &format!("summary:{}", c.id),
+                    kind: crate::store::outbox::Kind::Message,
+                    patient_id: Some(patient.id),
+                    chat_id: patient.chat_id,
+                    prompt_id: None,
+                    text: &summary(ctx, &ev.lang, c),
+                    keyboard: Some(&serde_json::to_string(&keyboard)?),
+                    not_before: ctx.now(),
+                    priority: super::coping::REPLY_PRIORITY,
+                },
+                ctx.now(),
+            )
+            .await?;
+        }
         // The suggestion is queued with the last answer: neither can exist without the other.
         super::coping::after_checkin(ctx, &mut tx, patient, &ev.lang, c).await?;
     }
@@ -267,7 +291,7 @@ pub async fn button_answer(
             .await;
         return Ok(());
     };
-    match store(ctx, ev, patient, checkin_id, &answer).await? {
+    match store(ctx, ev, patient, checkin_id, &answer, false).await? {
         Some(updated) => {
             ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-saved")))
                 .await;
@@ -336,7 +360,15 @@ pub async fn text_answer(
             return Ok(());
         }
     };
-    match store(ctx, ev, patient, open.id, &answer).await? {
+    match store(ctx, ev, patient, open.id, &answer, true).await? {
+        Some(updated) if updated.step.is_none() => {
+            // The summary and the suggestion are on their way through the outbox; the old
+            // message only loses its buttons.
+            if let Some(m) = updated.message_id {
+                ctx.set_keyboard(patient.chat_id, m, no_keyboard()).await;
+            }
+            Ok(())
+        }
         Some(updated) => move_down(ctx, &ev.lang, patient.chat_id, &updated, None).await,
         None => Ok(()),
     }

@@ -82,11 +82,8 @@ pub async fn after_checkin(
         ctx.now(),
     )
     .await?;
-    tracing::info!(
-        checkin_id = c.id,
-        need = need.code(),
-        "coping suggestion queued"
-    );
+    // No need in the log: "lapse" would say the patient used.
+    tracing::info!(checkin_id = c.id, "coping suggestion queued");
     Ok(())
 }
 
@@ -113,7 +110,14 @@ pub fn compose(ctx: &Ctx, lang: &str, need: Need, key: &str, streak: u32) -> Str
             "{}\n\n{}\n{idea}\n\n{}",
             ctx.t(lang, "coping-lapse"),
             ctx.t(lang, "coping-lapse-plan"),
-            ctx.t(lang, "coping-lapse-tell")
+            ctx.t_with(
+                lang,
+                "coping-lapse-tell",
+                &[(
+                    "emergency_number",
+                    ctx.crisis.emergency_number.clone().into()
+                )]
+            )
         ),
         Need::Reinforce => format!(
             "{}\n\n{}\n{idea}",

@@ -56,8 +56,11 @@ pub async fn consent(
     agree: bool,
     lang: Option<&str>,
 ) -> Result<()> {
-    // The language the introduction was shown in, if the bot (still) speaks it.
-    let chosen = lang.filter(|l| ctx.content.languages().contains(l));
+    // The language the introduction was shown in, if the bot (still) speaks it; someone
+    // already enrolled keeps their own.
+    let chosen = lang
+        .filter(|l| ctx.content.languages().contains(l))
+        .filter(|_| patient.is_none());
     let ev = &Event {
         lang: chosen.map_or_else(|| ev.lang.clone(), str::to_string),
         ..ev.clone()

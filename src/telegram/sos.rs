@@ -21,6 +21,9 @@ pub const FOLLOW_UP_MINUTES: i64 = 15;
 /// The urge at which the crisis line is shown as well.
 const CRISIS_URGE: u8 = 10;
 
+/// A second /sos this soon after one not yet answered is the same SOS.
+const SAME_SOS_WITHIN_SECS: i64 = 60;
+
 /// `/sos` or the SOS button.
 pub async fn start(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i64) -> Result<()> {
     let lang = ev.lang.as_str();
@@ -39,42 +42,89 @@ pub async fn start(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i6
         return Ok(());
     };
     let mut tx = ctx.db.write().await?;
+    // A second tap or /sos within a minute of one not yet answered is the same SOS: its step and
+    // question are on their way (or just above).
+    if let Some(recent) = sos::latest(&mut tx, patient.id).await? {
+        let fresh = ctx.now() - recent.started_at < SAME_SOS_WITHIN_SECS;
+        if fresh && sos::ratings(&mut tx, recent.id).await?.is_empty() {
+            inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+            tx.commit().await?;
+            tracing::info!(sos_id = recent.id, "sos asked again; the open one stands");
+            return Ok(());
+        }
+    }
     let sos_id = sos::start(&mut tx, patient.id, ctx.now()).await?;
     let history = coping::history(&mut tx, patient.id).await?;
-    let key = domain::choose(&pool, &history, &[], &mut rand::rng()).map(str::to_string);
-    let shown = match &key {
-        Some(k) => Some(
-            coping::record_shown(
-                &mut tx,
-                patient.id,
-                Origin::Sos(sos_id),
-                Need::Sos,
-                k,
-                ctx.now(),
-            )
-            .await?,
-        ),
-        None => None,
-    };
+    // The step and the question go through the outbox, with the session: a Telegram error
+    // cannot leave a follow-up asking about a step that never arrived.
+    let step = domain::choose(&pool, &history, &[], &mut rand::rng());
+    if let Some(key) = step {
+        let shown = coping::record_shown(
+            &mut tx,
+            patient.id,
+            Origin::Sos(sos_id),
+            Need::Sos,
+            key,
+            ctx.now(),
+        )
+        .await?;
+        let keyboard = serde_json::to_string(&ctx.suggestion_keyboard(lang, shown, true))?;
+        queue(
+            ctx,
+            &mut tx,
+            patient,
+            &format!("sos:{sos_id}:step"),
+            &coping_ui::compose(ctx, lang, Need::Sos, key, 0),
+            &keyboard,
+            ctx.now(),
+        )
+        .await?;
+    }
+    let keyboard = serde_json::to_string(&ctx.sos_rating_keyboard(lang, sos_id, 0))?;
+    queue(
+        ctx,
+        &mut tx,
+        patient,
+        &format!("sos:{sos_id}:ask"),
+        &ctx.t(lang, "sos-rate"),
+        &keyboard,
+        ctx.now(),
+    )
+    .await?;
     queue_follow_up(ctx, &mut tx, patient, lang, sos_id, 1).await?;
     inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
     ctx.wake_sender.notify_one();
     tracing::info!(sos_id, "sos started");
-    if let (Some(k), Some(shown)) = (key, shown) {
-        ctx.say(
-            chat_id,
-            coping_ui::compose(ctx, lang, Need::Sos, &k, 0),
-            Some(ctx.suggestion_keyboard(lang, shown, true)),
-        )
-        .await;
-    }
-    ctx.say(
-        chat_id,
-        ctx.t(lang, "sos-rate"),
-        Some(ctx.sos_rating_keyboard(lang, sos_id, 0)),
+    Ok(())
+}
+
+/// Queues one SOS message for the patient, ahead of scheduled prompts.
+async fn queue(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    patient: &Patient,
+    key: &str,
+    text: &str,
+    keyboard: &str,
+    not_before: i64,
+) -> Result<()> {
+    outbox::enqueue(
+        tx,
+        &NewMessage {
+            key,
+            kind: Kind::Message,
+            patient_id: Some(patient.id),
+            chat_id: patient.chat_id,
+            prompt_id: None,
+            text,
+            keyboard: Some(keyboard),
+            not_before,
+            priority: coping_ui::REPLY_PRIORITY,
+        },
+        ctx.now(),
     )
-    .await;
+    .await?;
     Ok(())
 }
 
@@ -93,20 +143,14 @@ async fn queue_follow_up(
         &[("minutes", FOLLOW_UP_MINUTES.into())],
     );
     let keyboard = serde_json::to_string(&ctx.sos_rating_keyboard(lang, sos_id, round))?;
-    outbox::enqueue(
+    queue(
+        ctx,
         tx,
-        &NewMessage {
-            key: &format!("sos:{sos_id}:{round}"),
-            kind: Kind::Message,
-            patient_id: Some(patient.id),
-            chat_id: patient.chat_id,
-            prompt_id: None,
-            text: &text,
-            keyboard: Some(&keyboard),
-            not_before: ctx.now() + FOLLOW_UP_MINUTES * 60,
-            priority: coping_ui::REPLY_PRIORITY,
-        },
-        ctx.now(),
+        patient,
+        &format!("sos:{sos_id}:{round}"),
+        &text,
+        &keyboard,
+        ctx.now() + FOLLOW_UP_MINUTES * 60,
     )
     .await?;
     sos::set_followups(tx, sos_id, i64::from(round)).await
@@ -160,27 +204,25 @@ pub async fn rate(
         let excluded: Vec<&str> = exclude.iter().map(String::as_str).collect();
         let history = coping::history(&mut tx, patient.id).await?;
         let pool = ctx.content.library.pool(Need::Sos);
-        let key = domain::choose(&pool, &history, &excluded, &mut rand::rng()).or_else(|| {
-            domain::choose(
-                &ctx.content.library.pool(Need::Craving),
-                &history,
-                &excluded,
-                &mut rand::rng(),
-            )
-        });
-        if let Some(k) = key {
-            let shown = coping::record_shown(
-                &mut tx,
-                patient.id,
-                Origin::Sos(sos_id),
-                Need::Sos,
-                k,
-                ctx.now(),
-            )
-            .await?;
+        // Steps for right now first; when those are used up, other ideas for cravings.
+        let craving_pool = ctx.content.library.pool(Need::Craving);
+        let choice = domain::choose(&pool, &history, &excluded, &mut rand::rng())
+            .map(|k| (k, Need::Sos))
+            .or_else(|| {
+                domain::choose(&craving_pool, &history, &excluded, &mut rand::rng())
+                    .map(|k| (k, Need::Craving))
+            });
+        if let Some((k, need)) = choice {
+            let shown =
+                coping::record_shown(&mut tx, patient.id, Origin::Sos(sos_id), need, k, ctx.now())
+                    .await?;
             next_step = Some((k.to_string(), shown));
         }
-        if round < SOS_MAX_ROUND && session.followups == i64::from(round) {
+        // Only the latest SOS asks again: an older one answered late must not add a second
+        // "how strong is it now?" next to the current one's.
+        let latest = sos::latest(&mut tx, patient.id).await?.map(|s| s.id);
+        if round < SOS_MAX_ROUND && session.followups == i64::from(round) && latest == Some(sos_id)
+        {
             queue_follow_up(ctx, &mut tx, patient, lang, sos_id, round + 1).await?;
             follow_up = true;
         }

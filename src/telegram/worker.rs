@@ -154,7 +154,26 @@ async fn handle_row(ctx: &Ctx, row: InboxRow) -> bool {
 
 /// After repeated failures: tell the person, so nothing fails silently, and move on.
 async fn give_up(ctx: &Ctx, update_id: i64, incoming: &Incoming) {
-    let lang = crate::content::DEFAULT_LANGUAGE;
+    // In the patient's language if the database answers, else in their Telegram language.
+    let (user_id, telegram_lang) = match incoming {
+        Incoming::Callback {
+            user_id, language, ..
+        }
+        | Incoming::Message {
+            user_id, language, ..
+        } => (Some(*user_id), language.as_deref()),
+        _ => (None, None),
+    };
+    let stored = match user_id {
+        Some(u) => crate::store::patients::find_by_user(&ctx.db, u)
+            .await
+            .ok()
+            .flatten()
+            .map(|p| p.language),
+        None => None,
+    };
+    let lang = stored.unwrap_or_else(|| ctx.content.pick_language(telegram_lang));
+    let lang = lang.as_str();
     let sorry = ctx.t(lang, "sorry-try-again");
     match incoming {
         Incoming::Callback { query_id, .. } => ctx.ack(query_id, Some(sorry)).await,

@@ -155,7 +155,18 @@ async fn a_reported_use_gets_support_a_plan_and_no_shame() {
         "{}",
         s.text
     );
-    assert!(s.text.contains("tell your support person"), "{}", s.text);
+    assert!(
+        s.text
+            .contains("tell your support person or someone you trust"),
+        "{}",
+        s.text
+    );
+    // What to do if the body is in danger, with the deployment's emergency number.
+    assert!(
+        s.text.contains("chest pain") && s.text.contains("call 911"),
+        "{}",
+        s.text
+    );
     for word in [
         "relapse",
         "failure",

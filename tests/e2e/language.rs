@@ -54,7 +54,7 @@ async fn language_es_switches_every_text_including_buttons() {
     let from = h.count(ALICE);
     let set = h.say(ALICE, "/language es").await;
     assert!(set.text.contains("te escribo en español"), "{}", set.text);
-    assert!(set.has_button("Registrarme ahora"), "{set:#?}");
+    assert!(set.has_button("Hacer mi registro"), "{set:#?}");
     assert_eq!(
         h.scalar_i64(
             "SELECT COUNT(*) FROM patients WHERE language = 'es' AND telegram_user_id = ?",
@@ -89,7 +89,7 @@ async fn language_es_switches_every_text_including_buttons() {
     h.say(ALICE, "/help").await;
     let count = h.count(ALICE);
     h.fake.user_sends(ALICE, "/sos");
-    h.next_message_with(ALICE, count, "¿Qué tan fuertes son las ganas")
+    h.next_message_with(ALICE, count, "¿Cuántas ganas de consumir tienes")
         .await;
     h.say(ALICE, "/schedule").await;
     h.say(ALICE, "/pause").await;

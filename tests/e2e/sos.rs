@@ -163,12 +163,57 @@ async fn stale_forged_and_foreign_ratings_change_nothing() {
 }
 
 #[tokio::test]
-async fn a_new_sos_replaces_the_pending_follow_up() {
+async fn a_second_tap_within_a_minute_is_the_same_sos() {
     let h = Harness::start().await;
     h.enroll(ALICE).await;
     sos(&h, ALICE).await;
-    sos(&h, ALICE).await;
-    assert_eq!(pending_followups(&h).await, Some(1));
+    let count = h.count(ALICE);
+    h.fake.user_sends(ALICE, "/sos");
+    // Updates of a chat are handled in order: the answer to "hello" comes after the /sos.
+    let reply = h.say(ALICE, "hello").await;
+    assert!(
+        reply.text.contains("I'm not sure what you mean"),
+        "{}",
+        reply.text
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(h.count(ALICE), count + 1, "no second step or question");
+    assert_eq!(
+        h.scalar_i64("SELECT COUNT(*) FROM sos WHERE id > ?", 0)
+            .await,
+        Some(1)
+    );
+}
+
+#[tokio::test]
+async fn a_new_sos_replaces_the_pending_follow_up_and_an_old_one_asks_no_more() {
+    let h = Harness::start().await;
+    h.enroll(ALICE).await;
+    let (_, first) = sos(&h, ALICE).await;
+    h.tap(ALICE, first.message_id, "8").await;
+    h.wait_text(ALICE, first.message_id, "Urge now: 8/10").await;
+    // The first follow-up arrives; before answering it, a new SOS.
+    let count = h.count(ALICE);
+    h.clock.advance(chrono::TimeDelta::minutes(15));
+    let old_follow = h
+        .next_message_with(ALICE, count, "It's been 15 minutes")
+        .await;
+    h.clock.advance(chrono::TimeDelta::minutes(2));
+    let (_, second) = sos(&h, ALICE).await;
+    h.tap(ALICE, second.message_id, "7").await;
+    h.wait_text(ALICE, second.message_id, "Urge now: 7/10")
+        .await;
+    // Answering the old follow-up late: still high, another step, but no second follow-up.
+    h.tap(ALICE, old_follow.message_id, "9").await;
+    let late = h
+        .wait_text(ALICE, old_follow.message_id, "That's a lot to carry")
+        .await;
+    assert!(late.text.contains("/sos any time"), "{}", late.text);
+    assert_eq!(
+        pending_followups(&h).await,
+        Some(1),
+        "only the new SOS asks again"
+    );
     let count = h.count(ALICE);
     h.clock.advance(chrono::TimeDelta::minutes(15));
     h.next_message_with(ALICE, count, "It's been 15 minutes")
