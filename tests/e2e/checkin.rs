@@ -84,8 +84,10 @@ async fn a_full_check_in_by_taps_is_one_message_and_stored() {
         );
     }
     assert!(done.has_button(CRISIS_BUTTON));
-    // One message, edited: no flood.
-    assert_eq!(h.fake.bot_messages(ALICE).len(), before);
+    // One message, edited: no flood. The only new message is the coping suggestion after it.
+    h.next_message_with(ALICE, before, "Something to try right now")
+        .await;
+    assert_eq!(h.fake.bot_messages(ALICE).len(), before + 1);
     assert_eq!(done.edits, 6);
 
     assert_eq!(

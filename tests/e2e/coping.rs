@@ -128,7 +128,21 @@ async fn not_for_me_swaps_the_idea_and_keeps_it_back_afterwards() {
     let mut unique = later.clone();
     unique.sort();
     unique.dedup();
-    assert_eq!(unique.len(), later.len(), "repeated: {later:?}");
+    if unique.len() != later.len() {
+        let db = h.db().await;
+        let shown: Vec<(i64, Option<i64>, String, String)> =
+            sqlx::query_as("SELECT id, checkin_id, need, key FROM suggestions_shown ORDER BY id")
+                .fetch_all(db.pool())
+                .await
+                .unwrap();
+        let texts: Vec<String> = h
+            .fake
+            .bot_messages(ALICE)
+            .iter()
+            .map(|m| format!("#{} {}", m.message_id, m.text.lines().next().unwrap_or("")))
+            .collect();
+        panic!("repeated: {later:?}\nshown: {shown:#?}\nmessages: {texts:#?}");
+    }
 }
 
 #[tokio::test]
