@@ -32,17 +32,21 @@ pub async fn start(tx: &mut Tx, patient_id: i64, now: i64) -> Result<i64> {
     )
 }
 
+fn from_row(r: &sqlx::sqlite::SqliteRow) -> Sos {
+    Sos {
+        id: r.get("id"),
+        patient_id: r.get("patient_id"),
+        started_at: r.get("started_at"),
+        followups: r.get("followups"),
+    }
+}
+
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Sos>> {
     let row = sqlx::query("SELECT id, patient_id, started_at, followups FROM sos WHERE id = ?")
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?;
-    Ok(row.map(|r| Sos {
-        id: r.get("id"),
-        patient_id: r.get("patient_id"),
-        started_at: r.get("started_at"),
-        followups: r.get("followups"),
-    }))
+    Ok(row.as_ref().map(from_row))
 }
 
 /// The patient's most recent session.
@@ -54,12 +58,7 @@ pub async fn latest(tx: &mut Tx, patient_id: i64) -> Result<Option<Sos>> {
     .bind(patient_id)
     .fetch_optional(&mut **tx)
     .await?;
-    Ok(row.map(|r| Sos {
-        id: r.get("id"),
-        patient_id: r.get("patient_id"),
-        started_at: r.get("started_at"),
-        followups: r.get("followups"),
-    }))
+    Ok(row.as_ref().map(from_row))
 }
 
 pub async fn set_followups(tx: &mut Tx, id: i64, followups: i64) -> Result<()> {
