@@ -207,10 +207,19 @@ pub async fn run(ctx: Ctx, limits: SendLimits, mut stop: watch::Receiver<bool>) 
         }
         // Refill when at most half the chat slots are in use, so each read is worth it.
         if chats.len() <= concurrency / 2 {
-            let flying = in_flight.lock().unwrap().len() as i64;
-            match outbox::due(&ctx.db, ctx.now(), flying + 2 * concurrency as i64).await {
+            // Which rows are in flight, taken BEFORE reading the outbox: the recorder forgets a
+            // row only after committing its outcome, so a row missing from this snapshot is
+            // already committed when the read below starts. Taken after the read, a row
+            // committed in between would look pending and not in flight, and be sent twice.
+            let flying = in_flight.lock().unwrap().clone();
+            match outbox::due(
+                &ctx.db,
+                ctx.now(),
+                flying.len() as i64 + 2 * concurrency as i64,
+            )
+            .await
+            {
                 Ok(rows) => {
-                    let flying = in_flight.lock().unwrap().clone();
                     let mut groups: Vec<(i64, Vec<OutboxRow>)> = Vec::new();
                     for row in rows.into_iter().filter(|r| !flying.contains(&r.id)) {
                         if busy.contains(&row.chat_id) {

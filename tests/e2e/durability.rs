@@ -278,3 +278,71 @@ async fn updates_sent_while_down_arrive_after_a_rate_limited_poll() {
     });
     assert!(statuses.contains(&429), "{statuses:?}");
 }
+
+/// Many queued messages across many chats, sent as fast as the sender goes: each arrives
+/// exactly once. (A row committed as sent between the sender's outbox read and its in-flight
+/// snapshot used to be handed out again.)
+#[tokio::test]
+async fn every_queued_message_is_sent_exactly_once_under_a_full_outbox() {
+    use recovery_checkin_bot::clock::Clock;
+    use recovery_checkin_bot::store::outbox::{enqueue, Kind, NewMessage};
+    let h = Harness::without_bot().await;
+    let chats: Vec<i64> = (5000..5040).collect();
+    for c in &chats {
+        h.fake.add_user(*c, "Patient", Some("en"));
+    }
+    let mut config = h.config();
+    config.send = recovery_checkin_bot::config::SendLimits {
+        per_second: 100_000.0,
+        per_chat_interval: std::time::Duration::ZERO,
+        concurrency: 8,
+    };
+    let bot = recovery_checkin_bot::app::RunningBot::start(
+        &config,
+        std::sync::Arc::new(h.clock.clone()),
+        recovery_checkin_bot::app::Parts::ALL,
+    )
+    .await
+    .unwrap();
+    let db = h.db().await;
+    let per_chat = 15;
+    let now = h.clock.now().timestamp();
+    for round in 0..per_chat {
+        let mut tx = db.write().await.unwrap();
+        for c in &chats {
+            let key = format!("test:{c}:{round}");
+            enqueue(
+                &mut tx,
+                &NewMessage {
+                    key: &key,
+                    kind: Kind::Message,
+                    patient_id: None,
+                    chat_id: *c,
+                    prompt_id: None,
+                    text: &key,
+                    keyboard: None,
+                    not_before: now,
+                    priority: 0,
+                },
+                now,
+            )
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        bot.ctx.wake_sender.notify_one();
+    }
+    h.drain_outbox().await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    for c in &chats {
+        let texts: Vec<String> = h
+            .fake
+            .bot_messages(*c)
+            .into_iter()
+            .map(|m| m.text)
+            .collect();
+        let expected: Vec<String> = (0..per_chat).map(|r| format!("test:{c}:{r}")).collect();
+        assert_eq!(texts, expected, "chat {c}");
+    }
+    bot.shutdown().await.unwrap();
+}
