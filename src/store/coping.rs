@@ -16,7 +16,6 @@ pub struct Shown {
     pub sos_id: Option<i64>,
     pub need: Need,
     pub key: String,
-    pub feedback: Option<String>,
 }
 
 /// Where a suggestion was shown: after a check-in or in an SOS.
@@ -54,8 +53,7 @@ pub async fn record_shown(
 
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Shown>> {
     let row = sqlx::query(
-        "SELECT id, patient_id, checkin_id, sos_id, need, key, feedback
-         FROM suggestions_shown WHERE id = ?",
+        "SELECT id, patient_id, checkin_id, sos_id, need, key FROM suggestions_shown WHERE id = ?",
     )
     .bind(id)
     .fetch_optional(&mut **tx)
@@ -68,7 +66,6 @@ pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Shown>> {
             sos_id: r.get("sos_id"),
             need: Need::parse(r.get::<String, _>("need").as_str())?,
             key: r.get("key"),
-            feedback: r.get("feedback"),
         })
     }))
 }

@@ -280,9 +280,7 @@ pub async fn button_answer(
     step: Step,
     value: &str,
 ) -> Result<()> {
-    let Some(patient) = patient else {
-        ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "not-enrolled")))
-            .await;
+    let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
         return Ok(());
     };
     let Ok(answer) = Answer::from_button(step, value) else {

@@ -144,9 +144,7 @@ pub async fn tap(
     action: SuggestionAction,
 ) -> Result<()> {
     let lang = ev.lang.as_str();
-    let Some(patient) = patient else {
-        ctx.ack(&tap.query_id, Some(ctx.t(lang, "not-enrolled")))
-            .await;
+    let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
         return Ok(());
     };
     let mut tx = ctx.db.write().await?;

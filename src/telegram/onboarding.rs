@@ -110,9 +110,7 @@ pub async fn zone_button(
     tap: &Tap,
     index: usize,
 ) -> Result<()> {
-    let Some(patient) = patient else {
-        ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "not-enrolled")))
-            .await;
+    let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
         return Ok(());
     };
     let Some(tz) = COMMON_ZONES.get(index) else {

@@ -292,6 +292,23 @@ pub struct Tap {
     pub message_id: Option<i32>,
 }
 
+impl Ctx {
+    /// The enrolled patient behind a tap; for anyone else, a "you haven't joined yet" toast
+    /// and `None`.
+    pub async fn enrolled<'p>(
+        &self,
+        patient: Option<&'p crate::store::patients::Patient>,
+        tap: &Tap,
+        lang: &str,
+    ) -> Option<&'p crate::store::patients::Patient> {
+        if patient.is_none() {
+            self.ack(&tap.query_id, Some(self.t(lang, "not-enrolled")))
+                .await;
+        }
+        patient
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -68,9 +68,7 @@ pub async fn prompt_tap(
     prompt_id: i64,
     later: bool,
 ) -> Result<()> {
-    let Some(patient) = patient else {
-        ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "not-enrolled")))
-            .await;
+    let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
         return Ok(());
     };
     let prompt = prompts::get(&ctx.db, prompt_id).await?;
