@@ -259,3 +259,28 @@ async fn the_sos_button_on_a_check_in_starts_the_flow() {
     h.next_message_with(ALICE, count, "How strong is the urge right now")
         .await;
 }
+
+#[tokio::test]
+async fn an_urge_that_did_not_go_down_but_is_not_high_gets_thanks_and_no_more_follow_ups() {
+    let h = Harness::start().await;
+    h.enroll(ALICE).await;
+    let (_, rate) = sos(&h, ALICE).await;
+    h.tap(ALICE, rate.message_id, "3").await;
+    h.wait_text(ALICE, rate.message_id, "Urge now: 3/10").await;
+    let count = h.count(ALICE);
+    h.clock.advance(chrono::TimeDelta::minutes(15));
+    let follow = h
+        .next_message_with(ALICE, count, "It's been 15 minutes")
+        .await;
+    h.tap(ALICE, follow.message_id, "5").await;
+    let steady = h
+        .wait_text(
+            ALICE,
+            follow.message_id,
+            "Urge now: 5/10. Thank you for telling me",
+        )
+        .await;
+    assert!(steady.has_button(CRISIS_BUTTON));
+    assert!(!steady.text.contains("went from"), "{}", steady.text);
+    assert_eq!(pending_followups(&h).await, Some(0));
+}
