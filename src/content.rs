@@ -214,10 +214,11 @@ impl fmt::Display for ContentError {
         match self
             .key
             .as_deref()
-            .map(|k| (k, k.strip_prefix("suggestion ")))
+            .map(|k| (k, k.strip_prefix("suggestion "), k.strip_prefix("setting ")))
         {
-            Some((_, Some(suggestion))) => write!(f, ": suggestion `{suggestion}`")?,
-            Some((key, None)) => write!(f, ": message `{key}`")?,
+            Some((_, Some(suggestion), _)) => write!(f, ": suggestion `{suggestion}`")?,
+            Some((_, None, Some(setting))) => write!(f, ": setting `{setting}`")?,
+            Some((key, None, None)) => write!(f, ": message `{key}`")?,
             None => {}
         }
         write!(f, ": {}", self.problem)
@@ -250,6 +251,8 @@ pub struct Content {
     bundles: HashMap<String, FluentBundle<FluentResource>>,
     /// The coping suggestions (`prompts/suggestions.toml`).
     pub library: Library,
+    /// When support contacts are alerted (`prompts/alert-rules.toml`).
+    pub rules: crate::domain::risk::Rules,
 }
 
 impl fmt::Debug for Content {
@@ -347,8 +350,19 @@ impl Content {
                 Library::default()
             }
         };
+        let rules = match crate::rules::load(dir) {
+            Ok(r) => r,
+            Err(mut e) => {
+                errors.append(&mut e);
+                crate::domain::risk::Rules::default()
+            }
+        };
         if errors.is_empty() {
-            Ok(Content { bundles, library })
+            Ok(Content {
+                bundles,
+                library,
+                rules,
+            })
         } else {
             Err(ContentErrors(errors))
         }

@@ -11,6 +11,7 @@ pub mod content;
 pub mod domain;
 pub mod fake_telegram;
 pub mod outbox;
+pub mod rules;
 pub mod scheduler;
 pub mod store;
 pub mod suggestions;

@@ -5,5 +5,6 @@ pub mod callback;
 pub mod checkin;
 pub mod coping;
 pub mod crisis;
+pub mod risk;
 pub mod schedule;
 pub mod timezone;

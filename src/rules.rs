@@ -1,0 +1,165 @@
+//! The alert rules, `prompts/alert-rules.toml`: deployment settings for the risk engine
+//! (`domain::risk`), validated at start-up like the texts. A problem names the file and line.
+
+use crate::content::ContentError;
+use crate::domain::risk::Rules;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = "alert-rules.toml";
+
+type Setting = toml::Spanned<i64>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    min_signals: Setting,
+    window_hours: Setting,
+    cooldown_hours: Setting,
+    craving_high: Setting,
+    craving_rising_checkins: Setting,
+    craving_rising_min: Setting,
+    mood_low: Setting,
+    sleep_short_hours: Setting,
+    sleep_long_hours: Setting,
+    sleep_quality_poor: Setting,
+    missed_in_a_row: Setting,
+    ok_check_wait_hours: Setting,
+    sos_uses: Setting,
+}
+
+/// Loads `<dir>/alert-rules.toml`.
+pub fn load(dir: &Path) -> Result<Rules, Vec<ContentError>> {
+    let file = dir.join(FILE_NAME);
+    let source = std::fs::read_to_string(&file).map_err(|e| {
+        vec![ContentError {
+            file: file.clone(),
+            line: None,
+            key: None,
+            problem: format!("cannot be read: {e}"),
+        }]
+    })?;
+    parse(&file, &source)
+}
+
+pub fn parse(file: &Path, source: &str) -> Result<Rules, Vec<ContentError>> {
+    let err = |line: Option<usize>, key: Option<&str>, problem: String| ContentError {
+        file: PathBuf::from(file),
+        line,
+        key: key.map(|k| format!("setting {k}")),
+        problem,
+    };
+    let raw: RawRules = toml::from_str(source).map_err(|e| {
+        let line = e.span().map(|s| line_of(source, s.start));
+        vec![err(
+            line,
+            None,
+            format!("is not valid: {}", e.message().trim()),
+        )]
+    })?;
+    let mut errors = Vec::new();
+    let mut get = |name: &str, s: &Setting, lo: i64, hi: i64| -> i64 {
+        let v = *s.get_ref();
+        if !(lo..=hi).contains(&v) {
+            errors.push(err(
+                Some(line_of(source, s.span().start)),
+                Some(name),
+                format!("is {v}; it must be between {lo} and {hi}"),
+            ));
+        }
+        v.clamp(lo, hi)
+    };
+    let rules = Rules {
+        min_signals: get("min_signals", &raw.min_signals, 1, 10) as usize,
+        window: get("window_hours", &raw.window_hours, 1, 336) * 3600,
+        cooldown: get("cooldown_hours", &raw.cooldown_hours, 1, 168) * 3600,
+        craving_high: get("craving_high", &raw.craving_high, 1, 10) as u8,
+        craving_rising_checkins: get(
+            "craving_rising_checkins",
+            &raw.craving_rising_checkins,
+            2,
+            10,
+        ) as usize,
+        craving_rising_min: get("craving_rising_min", &raw.craving_rising_min, 1, 10) as u8,
+        mood_low: get("mood_low", &raw.mood_low, 0, 9) as u8,
+        sleep_short_minutes: (get("sleep_short_hours", &raw.sleep_short_hours, 1, 12) * 60) as u16,
+        sleep_long_minutes: (get("sleep_long_hours", &raw.sleep_long_hours, 6, 23) * 60) as u16,
+        sleep_quality_poor: get("sleep_quality_poor", &raw.sleep_quality_poor, 0, 9) as u8,
+        missed_in_a_row: get("missed_in_a_row", &raw.missed_in_a_row, 1, 10) as usize,
+        ok_check_wait: get("ok_check_wait_hours", &raw.ok_check_wait_hours, 1, 72) * 3600,
+        sos_uses: get("sos_uses", &raw.sos_uses, 0, 20) as usize,
+    };
+    if rules.sleep_short_minutes >= rules.sleep_long_minutes {
+        errors.push(err(
+            Some(line_of(source, raw.sleep_long_hours.span().start)),
+            Some("sleep_long_hours"),
+            "must be more than `sleep_short_hours`".into(),
+        ));
+    }
+    if errors.is_empty() {
+        Ok(rules)
+    } else {
+        Err(errors)
+    }
+}
+
+fn line_of(source: &str, byte: usize) -> usize {
+    source[..byte.min(source.len())].matches('\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shipped_source() -> String {
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("prompts")
+                .join(FILE_NAME),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_shipped_file_holds_the_documented_defaults() {
+        let rules = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts")).unwrap();
+        assert_eq!(rules, Rules::default());
+    }
+
+    #[test]
+    fn a_value_out_of_range_names_the_file_line_and_setting() {
+        let source = shipped_source().replace("min_signals = 3", "min_signals = 0");
+        let line = source
+            .lines()
+            .position(|l| l.starts_with("min_signals"))
+            .unwrap()
+            + 1;
+        let errors = parse(Path::new("prompts/alert-rules.toml"), &source).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            errors[0].to_string(),
+            format!(
+                "prompts/alert-rules.toml:{line}: setting `min_signals`: is 0; it must be between 1 and 10"
+            )
+        );
+    }
+
+    #[test]
+    fn typos_missing_settings_and_bad_syntax_are_refused() {
+        let file = Path::new("prompts/alert-rules.toml");
+        let typo = shipped_source().replace("mood_low = 3", "mood_lo = 3");
+        let e = parse(file, &typo).unwrap_err();
+        assert!(e[0].to_string().contains("mood_lo"), "{}", e[0]);
+        let missing = shipped_source().replace("sos_uses = 1", "");
+        let e = parse(file, &missing).unwrap_err();
+        assert!(e[0].to_string().contains("sos_uses"), "{}", e[0]);
+        let broken = shipped_source().replace("window_hours = 72", "window_hours = = 72");
+        let e = parse(file, &broken).unwrap_err();
+        assert!(e[0].line.is_some(), "{}", e[0]);
+        let crossed = shipped_source()
+            .replace("sleep_long_hours = 12", "sleep_long_hours = 6")
+            .replace("sleep_short_hours = 5", "sleep_short_hours = 7");
+        let e = parse(file, &crossed).unwrap_err();
+        assert!(e[0].to_string().contains("sleep_short_hours"), "{}", e[0]);
+    }
+}
