@@ -36,6 +36,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Ctx> {
         schedule: Arc::new(config.schedule.clone()),
         wake_scheduler: Arc::new(Notify::new()),
         wake_sender: Arc::new(Notify::new()),
+        username: Arc::default(),
     })
 }
 
@@ -165,10 +166,12 @@ impl RunningBot {
 
 /// Registers the command menu and makes sure no webhook blocks long polling.
 async fn announce(ctx: &Ctx) {
-    const COMMANDS: [(&str, &str); 11] = [
+    const COMMANDS: [(&str, &str); 15] = [
         ("checkin", "command-checkin"),
         ("sos", "command-sos"),
         ("crisis", "command-crisis"),
+        ("safetyplan", "command-safetyplan"),
+        ("contact", "command-contact"),
         ("schedule", "command-schedule"),
         ("pause", "command-pause"),
         ("resume", "command-resume"),
@@ -177,6 +180,8 @@ async fn announce(ctx: &Ctx) {
         ("help", "command-help"),
         ("start", "command-start"),
         ("delete", "command-delete"),
+        ("patients", "command-patients"),
+        ("stop", "command-stop"),
     ];
     // The default menu, then one per language, for people whose Telegram uses it.
     let default = crate::content::DEFAULT_LANGUAGE;

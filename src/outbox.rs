@@ -144,6 +144,8 @@ enum Outcome {
     Undeliverable {
         row: i64,
         patient_id: Option<i64>,
+        /// Set for a message to a support contact: the contact is unreachable, not the patient.
+        contact_id: Option<i64>,
         reason: String,
     },
     Failed {
@@ -416,6 +418,7 @@ async fn deliver(ctx: &Ctx, limiter: &Limiter, row: OutboxRow) -> Outcome {
                 return Outcome::Undeliverable {
                     row: row.id,
                     patient_id: row.patient_id,
+                    contact_id: row.contact_id,
                     reason: api.to_string(),
                 }
             }
@@ -514,10 +517,13 @@ async fn write_outcomes(ctx: &Ctx, outcomes: &[Outcome]) -> Result<()> {
             Outcome::Undeliverable {
                 row,
                 patient_id,
+                contact_id,
                 reason,
             } => {
                 outbox::close(&mut tx, *row, "undeliverable", reason).await?;
-                if let Some(p) = patient_id {
+                if let Some(c) = contact_id {
+                    crate::telegram::alerts::contact_unreachable(ctx, &mut tx, *c, *row).await?;
+                } else if let Some(p) = patient_id {
                     patients::deactivate(&mut tx, *p, reason, now).await?;
                     deactivated.push(*p);
                 }

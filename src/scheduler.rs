@@ -28,6 +28,10 @@ pub struct TickReport {
     pub paused: u64,
     pub reminders: u64,
     pub closed_missed: u64,
+    /// "Are you OK?" checks queued, and unanswered ones given to the risk engine.
+    pub ok_checks: u64,
+    pub ok_unanswered: u64,
+    pub weekly_summaries: u64,
 }
 
 pub async fn run(ctx: Ctx, mut stop: watch::Receiver<bool>) -> Result<()> {
@@ -41,7 +45,7 @@ pub async fn run(ctx: Ctx, mut stop: watch::Receiver<bool>) -> Result<()> {
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "scheduler tick failed"),
         }
-        let wait = match next_wakeup(&ctx.db).await {
+        let wait = match next_wakeup(&ctx).await {
             Ok(Some(at)) => Duration::from_secs((at - ctx.now()).clamp(0, 30) as u64),
             _ => Duration::from_secs(30),
         };
@@ -54,8 +58,20 @@ pub async fn run(ctx: Ctx, mut stop: watch::Receiver<bool>) -> Result<()> {
     }
 }
 
-/// The earliest moment something is due: a slot, a reminder or a prompt closing.
-async fn next_wakeup(db: &Db) -> Result<Option<i64>> {
+/// The earliest moment something is due: a slot, a reminder, a prompt closing, an "are you
+/// OK?" wait ending, an alert's cooldown ending, a weekly summary.
+async fn next_wakeup(ctx: &Ctx) -> Result<Option<i64>> {
+    let rules = &ctx.content.rules;
+    let others = [
+        crate::store::alerts::next_ok_count(&ctx.db, rules.ok_check_wait).await?,
+        crate::store::alerts::next_escalation(&ctx.db, rules.cooldown).await?,
+        crate::store::contacts::next_weekly(&ctx.db).await?,
+        next_prompt_event(&ctx.db).await?,
+    ];
+    Ok(others.into_iter().flatten().min())
+}
+
+async fn next_prompt_event(db: &Db) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(
         // The same rows the due queries look at: inactive patients' rows are not due.
         "SELECT MIN(t) FROM (
@@ -76,7 +92,17 @@ pub async fn tick(ctx: &Ctx) -> Result<TickReport> {
     send_reminders(ctx, &mut report).await?;
     let (_, missed) = prompts::close_expired(&ctx.db, ctx.now()).await?;
     report.closed_missed = missed;
-    if report.queued + report.reminders > 0 {
+    let (asked, counted) = crate::telegram::screen::ok_checks(ctx).await?;
+    report.ok_checks = asked;
+    report.ok_unanswered = counted;
+    report.weekly_summaries = crate::telegram::contacts::queue_weekly(ctx).await?;
+    if report.queued
+        + report.reminders
+        + report.ok_checks
+        + report.ok_unanswered
+        + report.weekly_summaries
+        > 0
+    {
         ctx.wake_sender.notify_one();
     }
     Ok(report)
@@ -133,6 +159,8 @@ async fn enqueue_due_slots(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
                                 keyboard: Some(&keyboard),
                                 not_before: now.timestamp(),
                                 priority: 0,
+                                contact_id: None,
+                                alert_id: None,
                             },
                             now.timestamp(),
                         )
@@ -249,6 +277,8 @@ async fn send_reminders(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
                 keyboard: Some(&keyboard),
                 not_before: now.timestamp(),
                 priority: 0,
+                contact_id: None,
+                alert_id: None,
             },
             now.timestamp(),
         )

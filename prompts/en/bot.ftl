@@ -12,7 +12,7 @@ intro =
 
     I'm a bot, not a person and not an emergency service. If you are in danger or thinking about hurting yourself, { $crisis_action } now. The crisis button below is always there.
 
-    What I store, linked to your Telegram account: your answers (mood, sleep, cravings, whether you used), any notes you choose to write, your time zone, language and check-in times. I share nothing with anyone. Telegram bot chats are not end-to-end encrypted, so Telegram can see this chat.
+    What I store, linked to your Telegram account: your answers (mood, sleep, cravings, whether you used), any notes you choose to write, your time zone, language and check-in times. I share nothing with anyone, unless you invite a support contact with /contact: then you choose what they receive, they must accept, and either of you can end it at any time. Telegram bot chats are not end-to-end encrypted, so Telegram can see this chat.
 
     You can stop at any time: /delete erases everything I stored about you.
 
@@ -96,6 +96,8 @@ help =
     /quiet - hours when I send nothing
     /crisis - crisis line and emergency number, any time
     /language - change the language
+    /contact - a support contact: someone I alert when warning signs build up
+    /safetyplan - your safety plan for hard moments
     /help - this list
     /start - the introduction again
     /delete - erase everything I stored about you

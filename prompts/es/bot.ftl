@@ -12,7 +12,7 @@ intro =
 
     Soy un bot, no una persona ni un servicio de emergencias. Si estás en peligro o piensas en hacerte daño, { $crisis_action } ahora. El botón de crisis de abajo siempre está disponible.
 
-    Lo que guardo, vinculado a tu cuenta de Telegram: tus respuestas (ánimo, sueño, ganas de consumir, si has consumido), las notas que decidas escribir, tu zona horaria, tu idioma y las horas de tus registros. No comparto nada con nadie. Los chats con bots de Telegram no tienen cifrado de extremo a extremo, así que Telegram puede ver este chat.
+    Lo que guardo, vinculado a tu cuenta de Telegram: tus respuestas (ánimo, sueño, ganas de consumir, si has consumido), las notas que decidas escribir, tu zona horaria, tu idioma y las horas de tus registros. No comparto nada con nadie, salvo que invites a un contacto de apoyo con /contact: entonces eliges qué recibe, esa persona tiene que aceptar y cualquiera de los dos puede terminarlo cuando quiera. Los chats con bots de Telegram no tienen cifrado de extremo a extremo, así que Telegram puede ver este chat.
 
     Puedes dejarlo cuando quieras: /delete borra todo lo que tengo guardado sobre ti.
 
@@ -96,6 +96,8 @@ help =
     /quiet - horas de silencio, en las que no te envío nada
     /crisis - línea de crisis y número de emergencias, a cualquier hora
     /language - cambiar el idioma
+    /contact - un contacto de apoyo: alguien a quien aviso si se acumulan señales de alarma
+    /safetyplan - tu plan de seguridad para los momentos difíciles
     /help - esta lista
     /start - la presentación otra vez
     /delete - borrar todo lo que tengo guardado sobre ti

@@ -96,6 +96,48 @@ pub enum Callback {
         step: Step,
         value: String,
     },
+    /// `/contact`: start an invitation.
+    InviteStart,
+    /// What the invited person will receive: alerts only, or also a weekly summary.
+    InviteShare {
+        weekly: bool,
+    },
+    /// The invited person accepts or declines.
+    InviteAnswer {
+        invite_id: i64,
+        accept: bool,
+    },
+    /// Either side ends a pairing.
+    LinkEnd(i64),
+    /// The patient changes what a contact receives.
+    LinkWeekly {
+        link_id: i64,
+        weekly: bool,
+    },
+    /// A contact's answer to an alert: "I reached out" or "can't right now".
+    AlertAnswer {
+        alert_id: i64,
+        link_id: i64,
+        reached: bool,
+    },
+    /// "I'm not safe": the crisis screen.
+    NotSafe,
+    /// An answer to a crisis-screen question (1–6).
+    Screen {
+        screen_id: i64,
+        question: u8,
+        yes: bool,
+    },
+    /// The answer to "are you OK?".
+    Ok {
+        fine: bool,
+    },
+    /// Show the safety plan.
+    PlanShow,
+    /// Write (or rewrite) the safety plan.
+    PlanWrite,
+    /// Skip the part of the safety plan being asked.
+    PlanSkip,
 }
 
 impl Callback {
@@ -143,6 +185,33 @@ impl Callback {
                 step,
                 value,
             } => format!("ci:{checkin_id}:{}:{value}", step.code()),
+            Callback::InviteStart => "inv".to_string(),
+            Callback::InviteShare { weekly } => format!("inv:{}", if *weekly { "w" } else { "a" }),
+            Callback::InviteAnswer { invite_id, accept } => {
+                format!("ia:{invite_id}:{}", if *accept { "y" } else { "n" })
+            }
+            Callback::LinkEnd(id) => format!("lk:{id}:end"),
+            Callback::LinkWeekly { link_id, weekly } => {
+                format!("lk:{link_id}:{}", if *weekly { "w1" } else { "w0" })
+            }
+            Callback::AlertAnswer {
+                alert_id,
+                link_id,
+                reached,
+            } => format!(
+                "al:{alert_id}:{link_id}:{}",
+                if *reached { "r" } else { "c" }
+            ),
+            Callback::NotSafe => "unsafe".to_string(),
+            Callback::Screen {
+                screen_id,
+                question,
+                yes,
+            } => format!("cs:{screen_id}:{question}:{}", if *yes { "y" } else { "n" }),
+            Callback::Ok { fine } => format!("ok:{}", if *fine { "y" } else { "n" }),
+            Callback::PlanShow => "plan".to_string(),
+            Callback::PlanWrite => "plan:write".to_string(),
+            Callback::PlanSkip => "plan:skip".to_string(),
         };
         debug_assert!(s.len() <= CALLBACK_DATA_MAX_BYTES);
         s
@@ -160,7 +229,57 @@ impl Callback {
             "checkin" => return Some(Callback::StartCheckin),
             "delete:yes" => return Some(Callback::Delete { confirm: true }),
             "delete:no" => return Some(Callback::Delete { confirm: false }),
+            "inv" => return Some(Callback::InviteStart),
+            "inv:a" => return Some(Callback::InviteShare { weekly: false }),
+            "inv:w" => return Some(Callback::InviteShare { weekly: true }),
+            "unsafe" => return Some(Callback::NotSafe),
+            "ok:y" => return Some(Callback::Ok { fine: true }),
+            "ok:n" => return Some(Callback::Ok { fine: false }),
+            "plan" => return Some(Callback::PlanShow),
+            "plan:write" => return Some(Callback::PlanWrite),
+            "plan:skip" => return Some(Callback::PlanSkip),
             _ => {}
+        }
+        if let Some(rest) = data.strip_prefix("ia:") {
+            let (id, answer) = rest.split_once(':')?;
+            return Some(Callback::InviteAnswer {
+                invite_id: id_number(id)?,
+                accept: yes_no(answer, "y", "n")?,
+            });
+        }
+        if let Some(rest) = data.strip_prefix("lk:") {
+            let (id, action) = rest.split_once(':')?;
+            let id = id_number(id)?;
+            return match action {
+                "end" => Some(Callback::LinkEnd(id)),
+                "w1" | "w0" => Some(Callback::LinkWeekly {
+                    link_id: id,
+                    weekly: action == "w1",
+                }),
+                _ => None,
+            };
+        }
+        if let Some(rest) = data.strip_prefix("al:") {
+            let mut parts = rest.split(':');
+            let alert_id = id_number(parts.next()?)?;
+            let link_id = id_number(parts.next()?)?;
+            let reached = yes_no(parts.next()?, "r", "c")?;
+            return parts.next().is_none().then_some(Callback::AlertAnswer {
+                alert_id,
+                link_id,
+                reached,
+            });
+        }
+        if let Some(rest) = data.strip_prefix("cs:") {
+            let mut parts = rest.split(':');
+            let screen_id = id_number(parts.next()?)?;
+            let question = small_number(parts.next()?).filter(|q| (1..=6).contains(q))? as u8;
+            let yes = yes_no(parts.next()?, "y", "n")?;
+            return parts.next().is_none().then_some(Callback::Screen {
+                screen_id,
+                question,
+                yes,
+            });
         }
         if let Some(rest) = data.strip_prefix("consent:") {
             let (answer, lang) = match rest.split_once(':') {
@@ -287,6 +406,16 @@ fn language_code(s: &str) -> Option<String> {
     ((2..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase())).then(|| s.to_string())
 }
 
+fn yes_no(s: &str, yes: &str, no: &str) -> Option<bool> {
+    if s == yes {
+        Some(true)
+    } else if s == no {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// A database id: 1–19 ASCII digits that fit an i64.
 fn id_number(s: &str) -> Option<i64> {
     if s.is_empty() || s.len() > 19 || !s.bytes().all(|b| b.is_ascii_digit()) {
@@ -374,6 +503,52 @@ mod tests {
                 step: Step::Used,
                 value: "skip".into(),
             },
+            Callback::InviteStart,
+            Callback::InviteShare { weekly: true },
+            Callback::InviteShare { weekly: false },
+            Callback::InviteAnswer {
+                invite_id: i64::MAX,
+                accept: true,
+            },
+            Callback::InviteAnswer {
+                invite_id: 3,
+                accept: false,
+            },
+            Callback::LinkEnd(i64::MAX),
+            Callback::LinkWeekly {
+                link_id: 5,
+                weekly: true,
+            },
+            Callback::LinkWeekly {
+                link_id: 5,
+                weekly: false,
+            },
+            Callback::AlertAnswer {
+                alert_id: i64::MAX,
+                link_id: i64::MAX,
+                reached: true,
+            },
+            Callback::AlertAnswer {
+                alert_id: 1,
+                link_id: 2,
+                reached: false,
+            },
+            Callback::NotSafe,
+            Callback::Screen {
+                screen_id: i64::MAX,
+                question: 6,
+                yes: true,
+            },
+            Callback::Screen {
+                screen_id: 1,
+                question: 1,
+                yes: false,
+            },
+            Callback::Ok { fine: true },
+            Callback::Ok { fine: false },
+            Callback::PlanShow,
+            Callback::PlanWrite,
+            Callback::PlanSkip,
         ];
         for c in all {
             let s = c.encode();
@@ -432,6 +607,23 @@ mod tests {
             "sg:1:like",
             "sg::more",
             "sg:1:more:2",
+            "inv:x",
+            "ia:1",
+            "ia:1:maybe",
+            "ia:x:y",
+            "lk:1",
+            "lk:1:w2",
+            "lk::end",
+            "al:1:2",
+            "al:1:2:x",
+            "al:1:2:r:3",
+            "cs:1:0:y",
+            "cs:1:7:y",
+            "cs:1:2:maybe",
+            "cs:1:2:y:1",
+            "ok:",
+            "ok:maybe",
+            "plan:burn",
         ] {
             assert_eq!(Callback::parse(bad), None, "{bad:?}");
         }

@@ -7,4 +7,5 @@ pub mod coping;
 pub mod crisis;
 pub mod risk;
 pub mod schedule;
+pub mod screen;
 pub mod timezone;

@@ -3,8 +3,11 @@
 //! Times are INTEGER unix seconds. Write transactions start with `BEGIN IMMEDIATE` so that two
 //! writers queue on the busy timeout instead of failing with SQLITE_BUSY on lock upgrade.
 
+pub mod alerts;
 pub mod checkins;
+pub mod contacts;
 pub mod coping;
+pub mod crisis;
 pub mod inbox;
 pub mod outbox;
 pub mod patients;

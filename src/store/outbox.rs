@@ -48,6 +48,8 @@ pub struct OutboxRow {
     pub quiet_start: Option<i64>,
     pub quiet_end: Option<i64>,
     pub time_zone: Option<String>,
+    pub contact_id: Option<i64>,
+    pub alert_id: Option<i64>,
 }
 
 pub struct NewMessage<'a> {
@@ -59,15 +61,20 @@ pub struct NewMessage<'a> {
     pub text: &'a str,
     pub keyboard: Option<&'a str>,
     pub not_before: i64,
-    /// Higher goes first: 0 for prompts and reminders; alerts will use more.
+    /// Higher goes first: 0 for prompts and reminders, 1 for replies, 2 for alerts.
     pub priority: i64,
+    /// A message to a support contact: their refusal (a block) closes the contact, not the
+    /// patient.
+    pub contact_id: Option<i64>,
+    /// The alert this message carries.
+    pub alert_id: Option<i64>,
 }
 
 /// Queues a message once per `key`. Returns false if that key was queued before.
 pub async fn enqueue(tx: &mut Tx, m: &NewMessage<'_>, now: i64) -> Result<bool> {
     Ok(sqlx::query(
-        "INSERT INTO outbox (key, kind, patient_id, chat_id, prompt_id, text, keyboard, status, priority, not_before, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+        "INSERT INTO outbox (key, kind, patient_id, chat_id, prompt_id, text, keyboard, status, priority, not_before, created_at, contact_id, alert_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)
          ON CONFLICT (key) DO NOTHING",
     )
     .bind(m.key)
@@ -80,6 +87,8 @@ pub async fn enqueue(tx: &mut Tx, m: &NewMessage<'_>, now: i64) -> Result<bool> 
     .bind(m.priority)
     .bind(m.not_before)
     .bind(now)
+    .bind(m.contact_id)
+    .bind(m.alert_id)
     .execute(&mut **tx)
     .await?
     .rows_affected()
@@ -90,7 +99,7 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
     let rows = sqlx::query(
         "SELECT o.id, o.kind, o.patient_id, o.chat_id, o.prompt_id, o.text, o.keyboard, o.attempts,
                 pr.status AS prompt_status, pr.due_at AS prompt_due_at,
-                pa.paused_until, pa.quiet_start, pa.quiet_end, pa.time_zone
+                pa.paused_until, pa.quiet_start, pa.quiet_end, pa.time_zone, o.contact_id, o.alert_id
          FROM outbox o
          LEFT JOIN prompts pr ON pr.id = o.prompt_id
          LEFT JOIN patients pa ON pa.id = o.patient_id
@@ -118,6 +127,8 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
             quiet_start: r.get("quiet_start"),
             quiet_end: r.get("quiet_end"),
             time_zone: r.get("time_zone"),
+            contact_id: r.get("contact_id"),
+            alert_id: r.get("alert_id"),
         })
         .collect())
 }

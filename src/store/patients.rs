@@ -7,7 +7,8 @@ use anyhow::Result;
 use sqlx::Row;
 
 /// Version of the consent text a patient agreed to; bump it when the text's substance changes.
-pub const CONSENT_VERSION: i64 = 1;
+/// 2: support contacts (/contact) are mentioned; each pairing has its own explicit consent.
+pub const CONSENT_VERSION: i64 = 2;
 
 #[derive(Debug, Clone)]
 pub struct Patient {
@@ -60,6 +61,16 @@ pub async fn find_by_user(db: &Db, telegram_user_id: i64) -> Result<Option<Patie
     )))
     .bind(telegram_user_id)
     .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(from_row))
+}
+
+pub async fn find_by_id(tx: &mut Tx, id: i64) -> Result<Option<Patient>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM patients WHERE id = ?"
+    )))
+    .bind(id)
+    .fetch_optional(&mut **tx)
     .await?;
     Ok(row.map(from_row))
 }

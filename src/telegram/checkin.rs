@@ -151,7 +151,7 @@ async fn show_in(ctx: &Ctx, lang: &str, chat_id: i64, message_id: i32, checkin: 
                 chat_id,
                 message_id,
                 summary(ctx, lang, checkin),
-                Some(InlineKeyboardMarkup::new([ctx.sos_crisis_row(lang)])),
+                Some(InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang))),
             )
             .await;
         }
@@ -229,7 +229,7 @@ async fn store(
     let completed = updated.as_ref().filter(|c| c.status == Status::Completed);
     if let Some(c) = completed {
         if summary_below {
-            let keyboard = InlineKeyboardMarkup::new([ctx.sos_crisis_row(&ev.lang)]);
+            let keyboard = InlineKeyboardMarkup::new(ctx.sos_crisis_rows(&ev.lang));
             crate::store::outbox::enqueue(
                 &mut tx,
                 &crate::store::outbox::NewMessage {
@@ -242,6 +242,8 @@ async fn store(
                     keyboard: Some(&serde_json::to_string(&keyboard)?),
                     not_before: ctx.now(),
                     priority: super::coping::REPLY_PRIORITY,
+                    contact_id: None,
+                    alert_id: None,
                 },
                 ctx.now(),
             )
@@ -249,6 +251,8 @@ async fn store(
         }
         // The suggestion is queued with the last answer: neither can exist without the other.
         super::coping::after_checkin(ctx, &mut tx, patient, &ev.lang, c).await?;
+        // Its answers may complete a cluster of warning signs: alert the contacts if so.
+        super::alerts::evaluate(ctx, &mut tx, patient.id).await?;
     }
     if updated.is_some() {
         inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
@@ -389,7 +393,7 @@ pub async fn move_down(
         ctx.say(
             chat_id,
             summary(ctx, lang, checkin),
-            Some(InlineKeyboardMarkup::new([ctx.sos_crisis_row(lang)])),
+            Some(InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang))),
         )
         .await;
         Ok(())

@@ -6,7 +6,7 @@
 //! send it twice.
 
 use super::router::Tap;
-use super::{support, Ctx, Event};
+use super::{Ctx, Event};
 use crate::domain::callback::SuggestionAction;
 use crate::domain::coping::{self as domain, Need, Reading};
 use crate::store::checkins::Checkin;
@@ -45,8 +45,8 @@ pub async fn after_checkin(
     };
     let need = domain::primary(&reading);
     let (text, keyboard) = if need == Need::Crisis {
-        // The very bottom of the scale: the crisis line first, one tap away.
-        (support::crisis_text(ctx, lang), ctx.crisis_link(lang))
+        // The very bottom of the scale: the crisis screen, with the crisis line one tap away.
+        super::screen::open(ctx, tx, patient, lang, super::screen::Origin::Mood).await?
     } else {
         let streak = if need == Need::Reinforce {
             streak(ctx, tx, patient).await?
@@ -78,6 +78,8 @@ pub async fn after_checkin(
             keyboard: Some(&serde_json::to_string(&keyboard)?),
             not_before: ctx.now(),
             priority: REPLY_PRIORITY,
+            contact_id: None,
+            alert_id: None,
         },
         ctx.now(),
     )

@@ -1,7 +1,8 @@
 //! What the bot keeps of a Telegram update between receiving and handling it.
 //!
-//! Only the fields the handlers need are kept: no names, no usernames. The payload is cleared
-//! from the inbox once handled.
+//! Only the fields the handlers need are kept: no usernames, and a first name only on a button
+//! tap (a support contact accepting an invitation is shown to the patient by it). The payload is
+//! cleared from the inbox once handled.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -27,6 +28,9 @@ pub enum Incoming {
         chat_id: Option<i64>,
         message_id: Option<i32>,
         data: Option<String>,
+        /// The tapper's first name (used only when accepting an invitation).
+        #[serde(default)]
+        first_name: Option<String>,
     },
     /// The person blocked (`blocked`) or unblocked the bot in their private chat.
     Membership {
@@ -71,6 +75,7 @@ impl Incoming {
                         chat_id,
                         message_id: q.message.as_ref().map(|m| m.id().0),
                         data: q.data.clone(),
+                        first_name: Some(q.from.first_name.clone()),
                     },
                 )
             }
@@ -139,6 +144,7 @@ pub fn from_raw(raw: &Value) -> (i64, Incoming) {
                 chat_id,
                 message_id: int(&q["message"]["message_id"]).map(|m| m as i32),
                 data: string(&q["data"]),
+                first_name: string(&q["from"]["first_name"]),
             },
         );
     }
@@ -180,7 +186,8 @@ mod tests {
                     language: None,
                     chat_id: Some(77),
                     message_id: Some(3),
-                    data: Some("crisis".into())
+                    data: Some("crisis".into()),
+                    first_name: None,
                 }
             )
         );

@@ -15,9 +15,19 @@ impl Ctx {
         button(self.t(lang, "button-crisis"), Callback::Crisis)
     }
 
-    /// A keyboard holding only the crisis button.
+    /// "I'm not safe": the crisis screen (for someone not enrolled, the crisis line).
+    pub fn not_safe_button(&self, lang: &str) -> InlineKeyboardButton {
+        button(self.t(lang, "button-not-safe"), Callback::NotSafe)
+    }
+
+    /// The crisis line and "I'm not safe", side by side: on every keyboard.
+    pub fn crisis_row(&self, lang: &str) -> Vec<InlineKeyboardButton> {
+        vec![self.crisis_button(lang), self.not_safe_button(lang)]
+    }
+
+    /// A keyboard holding only the crisis row.
     pub fn crisis_only(&self, lang: &str) -> InlineKeyboardMarkup {
-        InlineKeyboardMarkup::new([[self.crisis_button(lang)]])
+        InlineKeyboardMarkup::new([self.crisis_row(lang)])
     }
 
     /// The one-tap link to the crisis line's page.
@@ -39,9 +49,9 @@ impl Ctx {
         button(self.t(lang, "button-sos"), Callback::Sos)
     }
 
-    /// SOS and crisis side by side: the last row of every check-in and suggestion.
-    pub fn sos_crisis_row(&self, lang: &str) -> Vec<InlineKeyboardButton> {
-        vec![self.sos_button(lang), self.crisis_button(lang)]
+    /// SOS, then the crisis row: the last rows of every check-in and suggestion.
+    pub fn sos_crisis_rows(&self, lang: &str) -> Vec<Vec<InlineKeyboardButton>> {
+        vec![vec![self.sos_button(lang)], self.crisis_row(lang)]
     }
 
     /// Agree / not now, in the language the introduction is shown in; the other languages;
@@ -70,7 +80,7 @@ impl Ctx {
         if !others.is_empty() {
             rows.push(others);
         }
-        rows.push(vec![self.crisis_button(lang)]);
+        rows.push(self.crisis_row(lang));
         InlineKeyboardMarkup::new(rows)
     }
 
@@ -92,7 +102,7 @@ impl Ctx {
             .collect();
         let mut rows: Vec<Vec<InlineKeyboardButton>> =
             buttons.chunks(2).map(<[_]>::to_vec).collect();
-        rows.push(vec![self.crisis_button(lang)]);
+        rows.push(self.crisis_row(lang));
         InlineKeyboardMarkup::new(rows)
     }
 
@@ -120,7 +130,7 @@ impl Ctx {
                 ),
             ]);
         }
-        rows.push(self.sos_crisis_row(lang));
+        rows.extend(self.sos_crisis_rows(lang));
         InlineKeyboardMarkup::new(rows)
     }
 
@@ -139,7 +149,7 @@ impl Ctx {
         InlineKeyboardMarkup::new([
             (0..=5).map(rate).collect::<Vec<_>>(),
             (6..=10).map(rate).collect(),
-            vec![self.crisis_button(lang)],
+            self.crisis_row(lang),
         ])
     }
 
@@ -150,7 +160,7 @@ impl Ctx {
                 button(self.t(lang, "button-checkin-now"), Callback::StartCheckin),
                 button(self.t(lang, "button-help"), Callback::Help),
             ],
-            vec![self.crisis_button(lang)],
+            self.crisis_row(lang),
         ])
     }
 
@@ -164,10 +174,8 @@ impl Ctx {
                     Callback::Schedule(crate::domain::callback::ScheduleAction::List),
                 ),
             ],
-            vec![
-                button(self.t(lang, "button-help"), Callback::Help),
-                self.crisis_button(lang),
-            ],
+            vec![button(self.t(lang, "button-help"), Callback::Help)],
+            self.crisis_row(lang),
         ])
     }
 
@@ -192,7 +200,7 @@ impl Ctx {
             .collect();
         let mut rows: Vec<Vec<InlineKeyboardButton>> =
             buttons.chunks(2).map(<[_]>::to_vec).collect();
-        rows.push(vec![self.crisis_button(lang)]);
+        rows.push(self.crisis_row(lang));
         InlineKeyboardMarkup::new(rows)
     }
 
@@ -215,7 +223,7 @@ impl Ctx {
                     },
                 ),
             ],
-            vec![self.crisis_button(lang)],
+            self.crisis_row(lang),
         ])
     }
 
@@ -261,7 +269,7 @@ impl Ctx {
                 "skip".into(),
             )]],
         };
-        rows.push(self.sos_crisis_row(lang));
+        rows.extend(self.sos_crisis_rows(lang));
         InlineKeyboardMarkup::new(rows)
     }
 }

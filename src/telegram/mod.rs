@@ -6,7 +6,9 @@
 //! `worker` handles recorded updates: in order within a chat, chats concurrently. The router is
 //! a plain `match`, so a wiring mistake is a compile error rather than a runtime panic.
 
+pub mod alerts;
 pub mod checkin;
+pub mod contacts;
 pub mod coping;
 pub mod incoming;
 pub mod intake;
@@ -16,6 +18,7 @@ pub mod onboarding;
 pub mod reply;
 pub mod router;
 pub mod schedule;
+pub mod screen;
 pub mod sos;
 pub mod support;
 pub mod worker;
@@ -41,11 +44,59 @@ pub struct Ctx {
     pub wake_scheduler: Arc<Notify>,
     /// Wakes the outbox sender (something was queued).
     pub wake_sender: Arc<Notify>,
+    /// The bot's @username (from getMe), for invitation links.
+    pub username: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl Ctx {
     pub fn now(&self) -> i64 {
         self.clock.unix()
+    }
+
+    /// The bot's username, asked of Telegram once.
+    pub async fn username(&self) -> Option<String> {
+        use teloxide::prelude::Requester;
+        self.username
+            .get_or_try_init(|| async {
+                let me = reply::send_idempotent(self.bot.get_me()).await?;
+                Ok::<_, teloxide::RequestError>(me.username().to_string())
+            })
+            .await
+            .map_err(|e| tracing::warn!(error = %reply::describe(&e), "getMe failed"))
+            .ok()
+            .cloned()
+    }
+
+    /// Queues a message that must arrive, inside the caller's transaction; the sender is woken
+    /// when the transaction commits (`wake_sender`). False if `key` was queued before.
+    pub async fn queue(
+        &self,
+        tx: &mut crate::store::Tx,
+        to: To,
+        key: &str,
+        text: &str,
+        keyboard: Option<&teloxide::types::InlineKeyboardMarkup>,
+        priority: i64,
+    ) -> anyhow::Result<bool> {
+        let keyboard = keyboard.map(serde_json::to_string).transpose()?;
+        crate::store::outbox::enqueue(
+            tx,
+            &crate::store::outbox::NewMessage {
+                key,
+                kind: crate::store::outbox::Kind::Message,
+                patient_id: to.patient_id,
+                chat_id: to.chat_id,
+                prompt_id: None,
+                text,
+                keyboard: keyboard.as_deref(),
+                not_before: self.now(),
+                priority,
+                contact_id: to.contact_id,
+                alert_id: to.alert_id,
+            },
+            self.now(),
+        )
+        .await
     }
 
     pub fn t(&self, lang: &str, key: &str) -> String {
@@ -72,6 +123,48 @@ impl Ctx {
         )
     }
 }
+
+/// Who a queued message is for. `patient_id`: the patient it concerns (deleting them drops it);
+/// `contact_id`: set for messages to a support contact.
+#[derive(Debug, Clone, Copy)]
+pub struct To {
+    pub chat_id: i64,
+    pub patient_id: Option<i64>,
+    pub contact_id: Option<i64>,
+    pub alert_id: Option<i64>,
+}
+
+impl To {
+    pub fn patient(p: &crate::store::patients::Patient) -> To {
+        To {
+            chat_id: p.chat_id,
+            patient_id: Some(p.id),
+            contact_id: None,
+            alert_id: None,
+        }
+    }
+
+    pub fn contact_of(link: &crate::store::contacts::Link) -> To {
+        To {
+            chat_id: link.contact_chat_id,
+            patient_id: Some(link.patient_id),
+            contact_id: Some(link.contact_id),
+            alert_id: None,
+        }
+    }
+
+    pub fn patient_of(link: &crate::store::contacts::Link) -> To {
+        To {
+            chat_id: link.patient_chat_id,
+            patient_id: Some(link.patient_id),
+            contact_id: None,
+            alert_id: None,
+        }
+    }
+}
+
+/// Outbox priority of alerts: ahead of replies and prompts.
+pub const ALERT_PRIORITY: i64 = 2;
 
 /// The update being handled, as handlers see it.
 #[derive(Debug, Clone)]

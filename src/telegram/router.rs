@@ -1,7 +1,10 @@
 //! Routes one recorded update to its feature handler.
 
 use super::incoming::Incoming;
-use super::{checkin, coping, language, onboarding, schedule, sos, support, Ctx, Event};
+use super::{
+    alerts, checkin, contacts, coping, language, onboarding, schedule, screen, sos, support, Ctx,
+    Event,
+};
 use crate::domain::callback::Callback;
 use crate::store::{checkins, patients};
 use anyhow::Result;
@@ -19,6 +22,10 @@ pub enum Command {
     Quiet,
     Sos,
     Language,
+    Contact,
+    SafetyPlan,
+    Patients,
+    Stop,
     Unknown,
 }
 
@@ -39,6 +46,10 @@ pub fn parse_command(text: &str) -> Option<Command> {
         "pause" => Command::Pause,
         "resume" => Command::Resume,
         "quiet" => Command::Quiet,
+        "contact" | "contacts" | "contacto" => Command::Contact,
+        "safetyplan" | "plan" => Command::SafetyPlan,
+        "patients" => Command::Patients,
+        "stop" => Command::Stop,
         _ => Command::Unknown,
     })
 }
@@ -94,11 +105,22 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 return support::crisis(ctx, &ev, chat_id).await;
             }
             match command {
-                Some(Command::Start) => {
-                    onboarding::start(ctx, &ev, patient.as_ref(), chat_id).await
+                Some(Command::Start) => match start_payload(text.as_deref().unwrap_or("")) {
+                    Some(token) => {
+                        contacts::open_invite(ctx, &ev, patient.as_ref(), chat_id, token).await
+                    }
+                    None => onboarding::start(ctx, &ev, patient.as_ref(), chat_id).await,
+                },
+                Some(Command::Contact) => {
+                    contacts::command(ctx, &ev, patient.as_ref(), chat_id).await
                 }
+                Some(Command::SafetyPlan) => {
+                    screen::plan_show(ctx, &ev, patient.as_ref(), chat_id).await
+                }
+                Some(Command::Patients) => contacts::patients_command(ctx, &ev, chat_id).await,
+                Some(Command::Stop) => contacts::stop_command(ctx, &ev, chat_id).await,
                 Some(Command::Checkin) => checkin::begin(ctx, &ev, patient.as_ref(), chat_id).await,
-                Some(Command::Help) => support::help(ctx, &ev, chat_id).await,
+                Some(Command::Help) => support::help(ctx, &ev, patient.as_ref(), chat_id).await,
                 Some(Command::Crisis) => support::crisis(ctx, &ev, chat_id).await,
                 Some(Command::Schedule) => {
                     schedule::show(ctx, &ev, patient.as_ref(), chat_id).await
@@ -144,6 +166,21 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                         return onboarding::zone_text(ctx, &ev, &patient, text.as_deref()).await;
                     }
                     if let Some(awaiting) = patient.awaiting.as_deref() {
+                        if awaiting == contacts::AWAITING_NAME
+                            || awaiting.starts_with(contacts::AWAITING_SHARE)
+                        {
+                            return contacts::name_text(ctx, &ev, &patient, text.as_deref()).await;
+                        }
+                        if awaiting.starts_with(screen::AWAITING_PLAN) {
+                            return screen::plan_text(
+                                ctx,
+                                &ev,
+                                &patient,
+                                awaiting,
+                                text.as_deref(),
+                            )
+                            .await;
+                        }
                         return schedule::awaiting_text(
                             ctx,
                             &ev,
@@ -177,6 +214,7 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
             chat_id,
             message_id,
             data,
+            first_name,
         } => {
             let patient = patients::find_by_user(&ctx.db, user_id).await?;
             let lang = patient
@@ -216,7 +254,47 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 }
                 Callback::Help => {
                     ctx.ack(&tap.query_id, None).await;
-                    support::help(ctx, &ev, chat_id).await
+                    support::help(ctx, &ev, patient.as_ref(), chat_id).await
+                }
+                Callback::InviteStart => {
+                    contacts::invite_start(ctx, &ev, patient.as_ref(), &tap).await
+                }
+                Callback::InviteShare { weekly } => {
+                    contacts::invite_share(ctx, &ev, patient.as_ref(), &tap, weekly).await
+                }
+                Callback::InviteAnswer { invite_id, accept } => {
+                    contacts::invite_answer(
+                        ctx,
+                        &ev,
+                        &tap,
+                        first_name.as_deref(),
+                        invite_id,
+                        accept,
+                    )
+                    .await
+                }
+                Callback::LinkEnd(link_id) => contacts::link_end(ctx, &ev, &tap, link_id).await,
+                Callback::LinkWeekly { link_id, weekly } => {
+                    contacts::link_weekly(ctx, &ev, patient.as_ref(), &tap, link_id, weekly).await
+                }
+                Callback::AlertAnswer {
+                    alert_id,
+                    link_id,
+                    reached,
+                } => alerts::answer(ctx, &ev, &tap, alert_id, link_id, reached).await,
+                Callback::NotSafe => screen::not_safe(ctx, &ev, patient.as_ref(), &tap).await,
+                Callback::Screen {
+                    screen_id,
+                    question,
+                    yes,
+                } => {
+                    screen::answer(ctx, &ev, patient.as_ref(), &tap, screen_id, question, yes).await
+                }
+                Callback::Ok { fine } => {
+                    screen::ok_answer(ctx, &ev, patient.as_ref(), &tap, fine).await
+                }
+                ref plan @ (Callback::PlanShow | Callback::PlanWrite | Callback::PlanSkip) => {
+                    screen::plan_tap(ctx, &ev, patient.as_ref(), &tap, plan).await
                 }
                 Callback::Consent { agree, lang } => {
                     onboarding::consent(ctx, &ev, patient.as_ref(), &tap, agree, lang.as_deref())
@@ -284,6 +362,13 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
     }
 }
 
+/// The deep-link payload of `/start <payload>`, if any.
+pub fn start_payload(text: &str) -> Option<&str> {
+    let mut words = text.split_whitespace();
+    words.next()?;
+    words.next()
+}
+
 /// A button tap being handled.
 #[derive(Debug, Clone)]
 pub struct Tap {
@@ -330,5 +415,11 @@ mod tests {
         assert_eq!(parse_command("hello /start"), None);
         assert_eq!(parse_command("7"), None);
         assert_eq!(parse_command(""), None);
+        assert_eq!(parse_command("/contact"), Some(Command::Contact));
+        assert_eq!(parse_command("/safetyplan"), Some(Command::SafetyPlan));
+        assert_eq!(parse_command("/patients"), Some(Command::Patients));
+        assert_eq!(parse_command("/stop"), Some(Command::Stop));
+        assert_eq!(start_payload("/start abc"), Some("abc"));
+        assert_eq!(start_payload("/start"), None);
     }
 }

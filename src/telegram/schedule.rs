@@ -208,7 +208,7 @@ async fn overview(
                 .collect(),
         );
     }
-    rows.push(vec![ctx.crisis_button(lang)]);
+    rows.push(ctx.crisis_row(lang));
     Ok((text, InlineKeyboardMarkup::new(rows)))
 }
 
@@ -264,7 +264,7 @@ fn slot_editor(ctx: &Ctx, lang: &str, s: &Slot) -> (String, InlineKeyboardMarkup
             Callback::Schedule(ScheduleAction::List),
         ),
     ]);
-    rows.push(vec![ctx.crisis_button(lang)]);
+    rows.push(ctx.crisis_row(lang));
     (text, InlineKeyboardMarkup::new(rows))
 }
 
@@ -474,7 +474,7 @@ pub async fn pause_ask(
             ctx.t(lang, "button-pause-open"),
             Callback::Pause { days: 0 },
         )],
-        vec![ctx.crisis_button(lang)],
+        ctx.crisis_row(lang),
     ]);
     ctx.say(chat_id, ctx.t(lang, "pause-ask"), Some(keyboard))
         .await;
@@ -606,7 +606,7 @@ pub async fn quiet_command(
         ctx.t(lang, "button-quiet-off"),
         Callback::Quiet(None),
     )]);
-    rows.push(vec![ctx.crisis_button(lang)]);
+    rows.push(ctx.crisis_row(lang));
     ctx.say(
         chat_id,
         ctx.t_with(lang, "quiet-ask", &[("current", current.into())]),

@@ -6,7 +6,7 @@
 //! button is on every message.
 
 use super::router::Tap;
-use super::{coping as coping_ui, support, Ctx, Event};
+use super::{coping as coping_ui, Ctx, Event};
 use crate::domain::callback::SOS_MAX_ROUND;
 use crate::domain::coping::{self as domain, threshold, History, Need};
 use crate::store::coping::{self, Origin};
@@ -92,6 +92,8 @@ pub async fn start(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i6
     )
     .await?;
     queue_follow_up(ctx, &mut tx, patient, lang, sos_id, 1).await?;
+    // Using SOS is a warning sign (rules file: `sos_uses`); it may complete a cluster.
+    super::alerts::evaluate(ctx, &mut tx, patient.id).await?;
     inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
     ctx.wake_sender.notify_one();
@@ -121,6 +123,8 @@ async fn queue(
             keyboard: Some(keyboard),
             not_before,
             priority: coping_ui::REPLY_PRIORITY,
+            contact_id: None,
+            alert_id: None,
         },
         ctx.now(),
     )
@@ -276,7 +280,8 @@ pub async fn rate(
     ctx.replace_or_send(tap.chat_id, tap.message_id, text, keyboard)
         .await;
     if urge >= CRISIS_URGE {
-        support::crisis(ctx, ev, tap.chat_id).await?;
+        // The top of the scale: the crisis screen, with the crisis line one tap away.
+        super::screen::open_now(ctx, ev, patient, tap.chat_id, super::screen::Origin::Sos).await?;
     }
     Ok(())
 }

@@ -8,7 +8,10 @@ use crate::store::{inbox, slots};
 use anyhow::Result;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
-pub async fn help(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()> {
+pub async fn help(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i64) -> Result<()> {
+    if patient.is_none() && is_contact(ctx, ev).await? {
+        return contact_help(ctx, ev, chat_id).await;
+    }
     ctx.say(
         chat_id,
         ctx.t(&ev.lang, "help"),
@@ -46,7 +49,31 @@ pub fn crisis_text(ctx: &Ctx, lang: &str) -> String {
     )
 }
 
+/// Whether the person is someone's support contact now.
+async fn is_contact(ctx: &Ctx, ev: &Event) -> Result<bool> {
+    Ok(
+        !crate::store::contacts::links_of_contact_user(&ctx.db, ev.user_id)
+            .await?
+            .is_empty(),
+    )
+}
+
+async fn contact_help(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()> {
+    ctx.say(
+        chat_id,
+        ctx.t(&ev.lang, "contact-help"),
+        Some(ctx.crisis_only(&ev.lang)),
+    )
+    .await;
+    Ok(())
+}
+
+/// Someone who is not a patient: a support contact gets what they can do; anyone else, how to
+/// join.
 pub async fn not_enrolled(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()> {
+    if is_contact(ctx, ev).await? {
+        return contact_help(ctx, ev, chat_id).await;
+    }
     ctx.say(
         chat_id,
         ctx.t(&ev.lang, "not-enrolled"),
@@ -71,6 +98,17 @@ pub async fn unknown(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: 
 
 /// The patient blocked or unblocked the bot (Telegram's my_chat_member update).
 pub async fn membership(ctx: &Ctx, update_id: i64, user_id: i64, blocked: bool) -> Result<()> {
+    // A support contact blocking the bot: their patients are told now, not at the next alert.
+    if let Some(c) = crate::store::contacts::contact_by_user(&ctx.db, user_id).await? {
+        let mut tx = ctx.db.write().await?;
+        if blocked {
+            super::alerts::contact_unreachable(ctx, &mut tx, c.id, update_id).await?;
+        } else {
+            crate::store::contacts::set_contact_active(&mut tx, c.id, true).await?;
+        }
+        tx.commit().await?;
+        ctx.wake_sender.notify_one();
+    }
     let Some(patient) = patients::find_by_user(&ctx.db, user_id).await? else {
         return Ok(());
     };
@@ -122,7 +160,7 @@ pub async fn delete_ask(
                 Callback::Delete { confirm: false }.encode(),
             ),
         ],
-        vec![ctx.crisis_button(&ev.lang)],
+        ctx.crisis_row(&ev.lang),
     ]);
     ctx.say(chat_id, ctx.t(&ev.lang, "delete-ask"), Some(keyboard))
         .await;
@@ -135,6 +173,10 @@ pub async fn delete_answer(ctx: &Ctx, ev: &Event, tap: &Tap, confirm: bool) -> R
     ctx.ack(&tap.query_id, None).await;
     let text = if confirm {
         let mut tx = ctx.db.write().await?;
+        // Their support contacts are told the link ended (that message outlives the patient).
+        if let Some(p) = patients::find_by_user(&ctx.db, ev.user_id).await? {
+            super::contacts::end_all_for_patient(ctx, &mut tx, p.id).await?;
+        }
         patients::delete_everything(&mut tx, ev.user_id).await?;
         tx.commit().await?;
         tracing::info!("a patient deleted their data");

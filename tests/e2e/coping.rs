@@ -210,11 +210,18 @@ async fn a_reported_use_gets_support_a_plan_and_no_shame() {
 }
 
 #[tokio::test]
-async fn mood_at_zero_gets_the_crisis_line_first() {
+async fn mood_at_zero_opens_the_crisis_screen_with_the_line_one_tap_away() {
     let h = Harness::start().await;
     h.enroll(ALICE).await;
-    let s = checkin_with(&h, ALICE, ["0", "7", "7", "2", "No"], "You matter").await;
-    assert!(s.text.contains("988"), "{}", s.text);
+    let s = checkin_with(
+        &h,
+        ALICE,
+        ["0", "7", "7", "2", "No"],
+        "wished you were dead",
+    )
+    .await;
+    assert!(s.text.contains("I'm a bot"), "{}", s.text);
+    assert!(s.has_button("Yes") && s.has_button("No"), "{s:#?}");
     assert!(
         s.buttons().any(|b| b.url.is_some()),
         "one tap to the crisis line: {s:#?}"

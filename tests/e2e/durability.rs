@@ -323,6 +323,8 @@ async fn every_queued_message_is_sent_exactly_once_under_a_full_outbox() {
                     keyboard: None,
                     not_before: now,
                     priority: 0,
+                    contact_id: None,
+                    alert_id: None,
                 },
                 now,
             )

@@ -66,7 +66,7 @@ async fn agreeing_then_choosing_a_zone_button_enrolls() {
             ALICE
         )
         .await,
-        Some(1)
+        Some(recovery_checkin_bot::store::patients::CONSENT_VERSION)
     );
     let db = h.db().await;
     let zone: String =

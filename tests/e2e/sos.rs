@@ -120,14 +120,19 @@ async fn the_follow_up_survives_a_restart() {
 }
 
 #[tokio::test]
-async fn an_urge_of_ten_brings_up_the_crisis_line() {
+async fn an_urge_of_ten_opens_the_crisis_screen() {
     let h = Harness::start().await;
     h.enroll(ALICE).await;
     let (_, rate) = sos(&h, ALICE).await;
     let count = h.count(ALICE);
     h.tap(ALICE, rate.message_id, "10").await;
-    let crisis = h.next_message_with(ALICE, count, "You matter").await;
-    assert!(crisis.text.contains("988"), "{}", crisis.text);
+    let screen = h
+        .next_message_with(ALICE, count, "wished you were dead")
+        .await;
+    assert!(
+        screen.buttons().any(|b| b.url.is_some()),
+        "the crisis line is one tap away: {screen:#?}"
+    );
 }
 
 #[tokio::test]

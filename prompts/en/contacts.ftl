@@ -1,0 +1,249 @@
+# Support contacts, alerts, the crisis screen and the safety plan.
+# Alerts go to people who may be worried: say what happened, what helps, and what to do in
+# danger. Never quote the patient's answers or notes.
+
+## /contact: the patient's support contacts
+
+contact-about =
+    A support contact is someone you trust: a sponsor, a friend, family, a counsellor. If warning signs build up in your check-ins, I send them a short alert so they can reach out. They never see your answers or your notes.
+contact-none = You have no support contacts yet.
+contact-list = Your support contacts:
+contact-line =
+    • { $contact }: { $weekly ->
+        [yes] alerts and a weekly summary
+       *[no] alerts only
+    }
+contact-pending =
+    { $count ->
+        [one] One invitation is waiting for an answer (links work for 24 hours).
+       *[other] { $count } invitations are waiting for an answer (links work for 24 hours).
+    }
+button-invite = ➕ Invite someone
+button-link-end = End: { $contact }
+button-link-weekly-on = { $contact }: add weekly summary
+button-link-weekly-off = { $contact }: alerts only
+invite-ask-name =
+    What name should they see for you? Your first name or a nickname is fine (up to 40 characters). They'll see it in the invitation and in any alert.
+invite-name-invalid = Please type a name of 1 to 40 characters, without links or slashes.
+invite-ask-share =
+    What should they receive about you, { $name }?
+
+    • Alerts only: a short message when warning signs build up, or at once if you tell me you're not safe. It names the kinds of signs (like strong cravings, short sleep, missed check-ins or a reported use), never your answers or notes.
+    • Alerts and a weekly summary: also, once a week, how many check-ins you did and your average mood, sleep and craving. Never your notes, never whether you used.
+
+    By choosing, you agree that I share this with the person who accepts. You can end it at any time with /contact.
+button-share-alerts = Alerts only
+button-share-weekly = Alerts and weekly summary
+invite-link =
+    Here's your invitation. Forward this message, or copy the link, to the person you choose:
+
+    { $link }
+
+    The link works once, for 24 hours. I'll tell you when they answer.
+invite-link-unavailable = Sorry, I couldn't make the link just now. Please try /contact again in a minute.
+invite-accepted-patient =
+    { $contact } accepted your invitation. From now on they'll get { $weekly ->
+        [yes] alerts and a weekly summary
+       *[no] alerts
+    } as you chose. You can end this at any time with /contact.
+contact-unnamed = your contact
+invite-declined-patient = The person you invited said no, and that's OK. You can invite someone else with /contact.
+link-ended-patient = Done: { $contact } won't get alerts about you anymore. I've let them know.
+link-ended-by-contact = { $contact } has stopped being your support contact. You can invite someone else with /contact.
+link-weekly-changed =
+    { $contact } will now get { $weekly ->
+        [yes] alerts and a weekly summary
+       *[no] alerts only
+    }. I've let them know.
+
+## The person invited
+
+invite-show =
+    { $name } has invited you to be their support contact, in a bot that helps people through early recovery.
+
+    What you'd receive:
+    { $receive }
+    • Never their detailed answers or their notes.
+
+    What I'd store about you: your Telegram id and language, nothing else. You can stop at any time with /stop.
+
+    Do you accept?
+invite-receive-alerts = • An alert if warning signs build up in their check-ins (like strong cravings, low mood, poor sleep, missed check-ins or a reported use), or at once if they tell me they're not safe, with what helps.
+invite-receive-weekly = • Once a week, a short summary: how many check-ins they did and their average mood, sleep and craving.
+button-accept = ✅ Accept
+button-decline = No, thanks
+invite-invalid =
+    Sorry, this invitation link doesn't work. It may have been used already, expired (links last 24 hours) or been copied incompletely. Please ask the person who sent it for a new one.
+invite-too-many = Too many invitation links that didn't work. Please wait an hour, then try again.
+invite-own = This is your own invitation link. Forward it to the person you'd like as your support contact.
+invite-already = You're already a support contact for { $name }.
+invite-accepted-contact =
+    Thank you. You're now a support contact for { $name }.
+
+    When an alert comes: reach out that day, with a call or a message. Listen more than you talk, no lectures. If you think they may be in danger, call { $emergency_number }.
+
+    /patients shows the people you support. /stop ends this at any time.
+invite-declined-contact = OK. Nothing was set up and nothing about you is stored. I'll let them know.
+link-ended-for-contact = { $name } has ended sharing with you, so you won't get alerts about them anymore. Thank you for being there.
+link-ended-contact = Done: you won't get alerts about { $name } anymore. I've let them know.
+link-weekly-for-contact =
+    { $name } changed what you receive: { $weekly ->
+        [yes] alerts and a weekly summary
+       *[no] alerts only, no weekly summary
+    }.
+stop-choose = Whom do you want to stop supporting?
+stop-none = You're not a support contact for anyone right now.
+button-stop-link = Stop: { $name }
+patients-none = You're not a support contact for anyone right now. When someone sends you an invitation link, open it to accept.
+patients-list = The people you support:
+patients-line = • { $name }: last check-in { $last }. { $status }
+patients-never = none yet
+status-ok = Checking in.
+status-paused = Has paused check-ins.
+status-alert = Warning signs: I sent you an alert { $ago }.
+status-inactive = Not reachable: they may have blocked me.
+ago-minutes =
+    { $n ->
+        [one] 1 minute ago
+       *[other] { $n } minutes ago
+    }
+ago-hours =
+    { $n ->
+        [one] 1 hour ago
+       *[other] { $n } hours ago
+    }
+ago-days =
+    { $n ->
+        [one] yesterday
+       *[other] { $n } days ago
+    }
+contact-help =
+    You're a support contact: when warning signs build up for someone you support, I send you an alert with what helps.
+    /patients - the people you support and how they're doing
+    /stop - stop being a support contact
+    /crisis - crisis line and emergency number
+
+## Alerts to contacts
+
+alert-contact =
+    ⚠️ { $name }: warning signs have been building up in their check-ins: { $signals }.
+
+    What helps: reach out today, with a call or a message. Ask how they're doing and listen. No lecture, no blame. If you think they may be in danger, call { $emergency_number }.
+
+    I'm a bot: I only see their check-ins, and I never share their notes.
+alert-escalation =
+    ⚠️ { $name }: the warning signs I told you about are still there ({ $signals }), and nobody has told me they reached out yet.
+
+    If you can, reach out today, even a short message. If you can't, maybe ask someone else close to them. If you think they may be in danger, call { $emergency_number }.
+alert-crisis =
+    🆘 { $name } just told me they may not be safe right now.
+
+    Please reach out to them now: call if you can. If you think they are in immediate danger, call { $emergency_number }. They can { $crisis_action }, and I've shown them how.
+button-reached = ✅ I reached out
+button-cant = Can't right now
+alert-thanks-reached = Thank you. I've let { $name } know you reached out.
+alert-thanks-cant = Thanks for telling me. If you can, ask someone else close to them to check in. If you think they may be in danger, call { $emergency_number }.
+alert-answered = You've already answered this alert.
+signal-craving-high = strong cravings
+signal-craving-rising = cravings rising
+signal-mood-low = low mood
+signal-sleep-short = short sleep
+signal-sleep-long = very long sleep
+signal-sleep-poor = poor sleep
+signal-use = a reported use
+signal-missed = missed check-ins
+signal-sos = SOS for a craving
+signal-crisis-screen = crisis questions answered yes
+
+## What the patient is told
+
+alert-patient-told =
+    I noticed warning signs building up ({ $signals }), so I've let { $contacts } know, as you agreed when you invited them. They may reach out today. You don't have to explain anything.
+alert-patient-crisis = Because of your answers, I've let { $contacts } know right now that you may not be safe, so they can reach out. That's what you agreed to when you invited them.
+alert-no-contacts =
+    I noticed warning signs building up ({ $signals }). { $why ->
+        [none] You don't have a support contact to alert yet.
+       *[unreachable] I couldn't reach your support contact.
+    }
+
+    You don't have to get through this alone. Please { $crisis_action } any time, day or night. Right now, /sos helps with a craving, and a check-in helps me help you. You can add a support contact with /contact.
+alert-acknowledged = { $contact } says they've reached out to you. 💙
+contact-unreachable =
+    I couldn't reach { $contact }: they may have blocked me. They won't get alerts until they open the chat with me again. You can invite someone else with /contact. If you need help now, { $crisis_action }.
+
+## "Are you OK?" after missed check-ins
+
+ok-check = Hi. I haven't heard from you for a couple of check-ins, so I wanted to ask: are you OK? No need to explain; a tap is enough.
+button-ok-fine = I'm OK
+button-ok-not-great = Not great
+ok-fine = Thanks for letting me know. 💙 Check in whenever you're ready.
+ok-not-great = Thank you for telling me. What would help right now?
+
+## The crisis screen (C-SSRS screener)
+
+button-not-safe = 🛑 I'm not safe
+screen-intro =
+    I'm a bot, not a person, and I want to make sure you get the right help. A few yes or no questions about the time since we last talked. You can stop at any time: the crisis line is in the buttons below.
+screen-q1 = Have you wished you were dead, or wished you could go to sleep and not wake up?
+screen-q2 = Have you had any actual thoughts of killing yourself?
+screen-q3 = Have you been thinking about how you might do this?
+screen-q4 = Have you had these thoughts and had some intention of acting on them?
+screen-q5 = Have you started to work out, or worked out, the details of how to kill yourself? Do you intend to carry out this plan?
+screen-q6 = Have you done anything, started to do anything, or prepared to do anything to end your life?
+button-yes = Yes
+button-no = No
+screen-help =
+    Thank you for telling me. That took courage, and you don't have to carry this alone.
+
+    Please { $crisis_action } now. Someone is there day and night. If you are in immediate danger, call { $emergency_number }.
+
+    A safety plan helps in moments like this: your warning signs, what calms you, who to call, and how to make your space safer. { $has_plan ->
+        [yes] Tap below to see yours.
+       *[no] Tap below to write one. It takes a few minutes.
+    }
+screen-all-no =
+    Thank you for answering. I'm glad you're safe right now. If that changes, the crisis buttons are always here, whatever you answered before. For a craving, try /sos.
+screen-stale = That question is already answered.
+
+## Safety plan
+
+plan-none =
+    You don't have a safety plan yet. It's a short plan you write for hard moments: your warning signs, what calms you, who you can reach, and how to make your space safer. It's only for you; I never share it.
+plan-show =
+    Your safety plan (only you can see it):
+
+    1. My warning signs: { $signs }
+    2. What I can do on my own: { $coping }
+    3. People I can reach: { $people }
+    4. Making my space safer: { $safe }
+    5. Crisis line: { $crisis_action }. In immediate danger: { $emergency_number }.
+plan-empty-part = (not written yet)
+button-plan-write = ✍️ Write my safety plan
+button-plan-rewrite = ✍️ Rewrite it
+button-plan-show = 📋 My safety plan
+button-plan-skip = Skip
+plan-ask-warning_signs = 1 of 4. What are your warning signs that a crisis may be coming? Thoughts, feelings, situations. Type a few words, or tap Skip.
+plan-ask-coping = 2 of 4. What can you do on your own to take your mind off things or calm down? A walk, music, a shower…
+plan-ask-people = 3 of 4. Whom can you reach out to? Names and numbers of people you trust, or places with people around.
+plan-ask-safe_place = 4 of 4. How can you make your space safer? For example, asking someone to keep things you could hurt yourself with.
+plan-too-long = That's a bit long: please keep each part under { $max } characters.
+plan-saved = Your safety plan is saved. See it any time with /safetyplan.
+
+## Weekly summary (only if the patient chose it)
+
+weekly-summary =
+    Weekly summary for { $name }, last 7 days:
+    • Check-ins: { $checkins }
+    • Average mood: { $mood }
+    • Average sleep: { $sleep }
+    • Average strongest craving: { $craving }
+
+    No notes and nothing about use are included. A kind message now and then helps more than questions about the numbers.
+weekly-none = no answers
+
+## Command menu
+
+command-contact = My support contacts
+command-safetyplan = My safety plan
+command-patients = People I support
+command-stop = Stop being a support contact

@@ -1,0 +1,389 @@
+//! Alerts to support contacts, their answers, the history the risk engine reads, and the
+//! "are you OK?" checks after missed check-ins.
+
+use super::{Db, Tx};
+use crate::domain::risk::{Answers, Found, History, LastAlert, Signal};
+use anyhow::Result;
+use sqlx::Row;
+
+/// The answers and events of `(since, now]` the risk engine needs, oldest first. Read inside
+/// the transaction that will record the decision, so two evaluations cannot both alert.
+pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Result<History> {
+    let rows = sqlx::query(
+        "SELECT started_at, mood, sleep_minutes, sleep_quality, craving, used FROM checkins
+         WHERE patient_id = ? AND started_at > ? AND started_at <= ? ORDER BY started_at, id",
+    )
+    .bind(patient_id)
+    .bind(since)
+    .bind(now)
+    .fetch_all(&mut **tx)
+    .await?;
+    let small = |v: Option<i64>| v.and_then(|v| u8::try_from(v).ok());
+    let checkins = rows
+        .iter()
+        .map(|r| Answers {
+            at: r.get("started_at"),
+            mood: small(r.get("mood")),
+            sleep_minutes: r
+                .get::<Option<i64>, _>("sleep_minutes")
+                .and_then(|v| u16::try_from(v).ok()),
+            sleep_quality: small(r.get("sleep_quality")),
+            craving: small(r.get("craving")),
+            used: r
+                .get::<Option<String>, _>("used")
+                .and_then(|u| match u.as_str() {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    _ => None,
+                }),
+        })
+        .collect();
+    let unanswered_ok_checks = sqlx::query_scalar(
+        "SELECT sent_at FROM ok_checks WHERE patient_id = ? AND answered_at IS NULL
+             AND counted_at IS NOT NULL AND sent_at > ? ORDER BY sent_at",
+    )
+    .bind(patient_id)
+    .bind(since)
+    .fetch_all(&mut **tx)
+    .await?;
+    let sos = sqlx::query_scalar(
+        "SELECT started_at FROM sos WHERE patient_id = ? AND started_at > ? AND started_at <= ?
+         ORDER BY started_at",
+    )
+    .bind(patient_id)
+    .bind(since)
+    .bind(now)
+    .fetch_all(&mut **tx)
+    .await?;
+    let crisis_yes = sqlx::query_scalar(
+        "SELECT started_at FROM crisis_screens WHERE patient_id = ? AND started_at > ?
+             AND 1 IN (q1, q2, q3, q4, q5, q6) ORDER BY started_at",
+    )
+    .bind(patient_id)
+    .bind(since)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(History {
+        checkins,
+        unanswered_ok_checks,
+        sos,
+        crisis_yes,
+    })
+}
+
+/// The patient's latest cluster alert or escalation (not crisis alerts).
+pub async fn last_cluster_alert(tx: &mut Tx, patient_id: i64) -> Result<Option<LastAlert>> {
+    let row = sqlx::query(
+        "SELECT created_at, kind, acknowledged_at FROM alerts
+         WHERE patient_id = ? AND kind IN ('alert', 'escalation') ORDER BY id DESC LIMIT 1",
+    )
+    .bind(patient_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|r| LastAlert {
+        at: r.get("created_at"),
+        escalation: r.get::<String, _>("kind") == "escalation",
+        acknowledged: r.get::<Option<i64>, _>("acknowledged_at").is_some(),
+    }))
+}
+
+pub fn signals_json(found: &[Found]) -> String {
+    serde_json::Value::Array(
+        found
+            .iter()
+            .map(|f| serde_json::json!({"signal": f.signal.code(), "at": f.at}))
+            .collect(),
+    )
+    .to_string()
+}
+
+pub fn parse_signals(json: &str) -> Vec<Signal> {
+    serde_json::from_str::<Vec<serde_json::Value>>(json)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| v.get("signal")?.as_str().and_then(Signal::parse))
+        .collect()
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    patient_id: i64,
+    kind: &str,
+    found: &[Found],
+    recipients: usize,
+    now: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO alerts (patient_id, kind, signals, created_at, recipients)
+         VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(patient_id)
+    .bind(kind)
+    .bind(signals_json(found))
+    .bind(now)
+    .bind(recipients as i64)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+#[derive(Debug, Clone)]
+pub struct Alert {
+    pub id: i64,
+    pub patient_id: i64,
+    pub kind: String,
+    pub signals: Vec<Signal>,
+    pub created_at: i64,
+    pub acknowledged_at: Option<i64>,
+}
+
+pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Alert>> {
+    let row = sqlx::query(
+        "SELECT id, patient_id, kind, signals, created_at, acknowledged_at FROM alerts WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|r| Alert {
+        id: r.get("id"),
+        patient_id: r.get("patient_id"),
+        kind: r.get("kind"),
+        signals: parse_signals(&r.get::<String, _>("signals")),
+        created_at: r.get("created_at"),
+        acknowledged_at: r.get("acknowledged_at"),
+    }))
+}
+
+/// A contact's answer to an alert. False if this contact had answered it already.
+pub async fn answer(
+    tx: &mut Tx,
+    alert_id: i64,
+    link_id: i64,
+    reached: bool,
+    now: i64,
+) -> Result<bool> {
+    let new = sqlx::query(
+        "INSERT INTO alert_answers (alert_id, link_id, answer, answered_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (alert_id, link_id) DO NOTHING",
+    )
+    .bind(alert_id)
+    .bind(link_id)
+    .bind(if reached { "reached" } else { "cant" })
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        > 0;
+    if new && reached {
+        sqlx::query(
+            "UPDATE alerts SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL",
+        )
+        .bind(now)
+        .bind(alert_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(new)
+}
+
+/// Patients whose latest cluster alert is unanswered and whose cooldown just ended: looked at
+/// once more for an escalation even if they send nothing new. Each alert is looked at once
+/// here (later answers are evaluated as they arrive).
+pub async fn escalation_candidates(tx: &mut Tx, cooldown: i64, now: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "UPDATE alerts SET escalation_checked_at = ?
+         WHERE kind = 'alert' AND acknowledged_at IS NULL AND escalation_checked_at IS NULL
+           AND created_at + ? <= ?
+         RETURNING patient_id",
+    )
+    .bind(now)
+    .bind(cooldown)
+    .bind(now)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// When the next unanswered alert's cooldown ends, for the scheduler's sleep.
+pub async fn next_escalation(db: &Db, cooldown: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT MIN(created_at + ?) FROM alerts
+         WHERE kind = 'alert' AND acknowledged_at IS NULL AND escalation_checked_at IS NULL",
+    )
+    .bind(cooldown)
+    .fetch_one(db.pool())
+    .await?)
+}
+
+/// The most recent alert a contact received about a patient (for `/patients`).
+pub async fn latest_for_patient(db: &Db, patient_id: i64) -> Result<Option<(String, i64)>> {
+    let row = sqlx::query(
+        "SELECT kind, created_at FROM alerts WHERE patient_id = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(patient_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|r| (r.get("kind"), r.get("created_at"))))
+}
+
+// "Are you OK?" checks.
+
+/// Patients whose last `n` decided prompts (by due time) were all sent and missed, with no
+/// check-in since the first of them, and no "are you OK?" yet for the last one:
+/// (patient, last missed prompt).
+pub async fn missed_runs(tx: &mut Tx, n: usize, now: i64, limit: i64) -> Result<Vec<(i64, i64)>> {
+    let rows = sqlx::query(
+        "WITH recent AS (
+             SELECT pr.patient_id, pr.id, pr.status, pr.due_at,
+                    ROW_NUMBER() OVER (PARTITION BY pr.patient_id ORDER BY pr.due_at DESC, pr.id DESC) AS k
+             FROM prompts pr JOIN patients pa ON pa.id = pr.patient_id
+             WHERE pa.active = 1 AND pr.due_at > ?
+               AND pr.status IN ('answered', 'missed', 'paused', 'undeliverable')
+               -- A prompt never sent (the bot was down) was not missed by the patient.
+               AND NOT (pr.status = 'missed' AND pr.sent_at IS NULL)
+         ),
+         runs AS (
+             SELECT patient_id, MAX(CASE WHEN k = 1 THEN id END) AS last_id,
+                    MIN(due_at) AS first_due, COUNT(*) AS n, SUM(status = 'missed') AS missed
+             FROM recent WHERE k <= ? GROUP BY patient_id
+         )
+         SELECT patient_id, last_id FROM runs
+         WHERE n = ? AND missed = ?
+           AND NOT EXISTS (SELECT 1 FROM ok_checks o WHERE o.last_prompt_id = runs.last_id)
+           AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = runs.patient_id
+                           AND c.started_at >= runs.first_due)
+         LIMIT ?",
+    )
+    .bind(now - MISSED_LOOKBACK_SECS)
+    .bind(n as i64)
+    .bind(n as i64)
+    .bind(n as i64)
+    .bind(limit)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("patient_id"), r.get("last_id")))
+        .collect())
+}
+
+/// Missed check-ins older than this do not start an "are you OK?".
+const MISSED_LOOKBACK_SECS: i64 = 7 * 86_400;
+
+pub async fn insert_ok_check(
+    tx: &mut Tx,
+    patient_id: i64,
+    last_prompt_id: i64,
+    now: i64,
+) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO ok_checks (patient_id, last_prompt_id, sent_at) VALUES (?, ?, ?)
+         ON CONFLICT (last_prompt_id) DO NOTHING RETURNING id",
+    )
+    .bind(patient_id)
+    .bind(last_prompt_id)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// The patient answered (a tap on it, or any check-in since): every open check is answered.
+pub async fn ok_answered(tx: &mut Tx, patient_id: i64, now: i64) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE ok_checks SET answered_at = ? WHERE patient_id = ? AND answered_at IS NULL
+             AND counted_at IS NULL",
+    )
+    .bind(now)
+    .bind(patient_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
+}
+
+/// Checks unanswered for `wait` seconds: marked counted; returns their patients.
+pub async fn count_unanswered(tx: &mut Tx, wait: i64, now: i64) -> Result<Vec<i64>> {
+    // A check-in since the question is an answer too.
+    sqlx::query(
+        "UPDATE ok_checks SET answered_at = ?
+         WHERE answered_at IS NULL AND counted_at IS NULL
+             AND EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = ok_checks.patient_id
+                         AND c.started_at >= ok_checks.sent_at)",
+    )
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(sqlx::query_scalar(
+        "UPDATE ok_checks SET counted_at = ?
+         WHERE answered_at IS NULL AND counted_at IS NULL AND sent_at + ? <= ?
+         RETURNING patient_id",
+    )
+    .bind(now)
+    .bind(wait)
+    .bind(now)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// When the next open check's wait ends.
+pub async fn next_ok_count(db: &Db, wait: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT MIN(sent_at + ?) FROM ok_checks WHERE answered_at IS NULL AND counted_at IS NULL",
+    )
+    .bind(wait)
+    .fetch_one(db.pool())
+    .await?)
+}
+
+/// What `/patients` shows a contact about one patient.
+#[derive(Debug, Clone)]
+pub struct PatientStatus {
+    pub last_checkin: Option<i64>,
+    pub last_alert: Option<i64>,
+    pub active: bool,
+    pub paused_until: Option<i64>,
+}
+
+pub async fn patient_status(db: &Db, patient_id: i64) -> Result<PatientStatus> {
+    let r = sqlx::query(
+        "SELECT p.active, p.paused_until,
+                (SELECT MAX(started_at) FROM checkins c WHERE c.patient_id = p.id) AS last_checkin,
+                (SELECT MAX(created_at) FROM alerts a WHERE a.patient_id = p.id) AS last_alert
+         FROM patients p WHERE p.id = ?",
+    )
+    .bind(patient_id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(PatientStatus {
+        last_checkin: r.get("last_checkin"),
+        last_alert: r.get("last_alert"),
+        active: r.get::<i64, _>("active") != 0,
+        paused_until: r.get("paused_until"),
+    })
+}
+
+/// A week of check-ins, for the weekly summary: counts and averages only.
+#[derive(Debug, Clone, Default)]
+pub struct Week {
+    pub checkins: i64,
+    pub mood: Option<f64>,
+    pub sleep_hours: Option<f64>,
+    pub craving: Option<f64>,
+}
+
+pub async fn week(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Result<Week> {
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS n, AVG(mood) AS mood, AVG(sleep_minutes) / 60.0 AS sleep,
+                AVG(craving) AS craving
+         FROM checkins WHERE patient_id = ? AND started_at > ? AND started_at <= ?
+             AND COALESCE(mood, sleep_minutes, sleep_quality, craving) IS NOT NULL",
+    )
+    .bind(patient_id)
+    .bind(since)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(Week {
+        checkins: r.get("n"),
+        mood: r.get("mood"),
+        sleep_hours: r.get("sleep"),
+        craving: r.get("craving"),
+    })
+}

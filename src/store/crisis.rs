@@ -1,0 +1,174 @@
+//! Crisis screens (C-SSRS screener answers) and the patient's own safety plan.
+
+use super::{Db, Tx};
+use crate::domain::screen::{Answers, Question};
+use anyhow::Result;
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct Screen {
+    pub id: i64,
+    pub patient_id: i64,
+    pub started_at: i64,
+    pub answers: Answers,
+    pub completed: bool,
+    pub alert_id: Option<i64>,
+}
+
+const COLUMNS: &str = "id, patient_id, started_at, q1, q2, q3, q4, q5, q6, completed_at, alert_id";
+
+fn from_row(r: &sqlx::sqlite::SqliteRow) -> Screen {
+    let mut answers = Answers::default();
+    for q in Question::ALL {
+        answers.set_opt(q, r.get::<Option<i64>, _>(q.column()).map(|v| v != 0));
+    }
+    Screen {
+        id: r.get("id"),
+        patient_id: r.get("patient_id"),
+        started_at: r.get("started_at"),
+        answers,
+        completed: r.get::<Option<i64>, _>("completed_at").is_some(),
+        alert_id: r.get("alert_id"),
+    }
+}
+
+pub async fn start(tx: &mut Tx, patient_id: i64, origin: &str, now: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO crisis_screens (patient_id, origin, started_at) VALUES (?, ?, ?) RETURNING id",
+    )
+    .bind(patient_id)
+    .bind(origin)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Screen>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM crisis_screens WHERE id = ?"
+    )))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+/// The patient's screen started within `since`, still open.
+pub async fn open_since(tx: &mut Tx, patient_id: i64, since: i64) -> Result<Option<Screen>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM crisis_screens
+         WHERE patient_id = ? AND completed_at IS NULL AND started_at >= ?
+         ORDER BY id DESC LIMIT 1"
+    )))
+    .bind(patient_id)
+    .bind(since)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+/// Records one answer; false if that question was answered already (a double tap).
+pub async fn answer(tx: &mut Tx, id: i64, q: Question, yes: bool) -> Result<bool> {
+    let col = q.column();
+    Ok(sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE crisis_screens SET {col} = ? WHERE id = ? AND {col} IS NULL AND completed_at IS NULL"
+    )))
+    .bind(yes)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        > 0)
+}
+
+pub async fn complete(tx: &mut Tx, id: i64, now: i64) -> Result<()> {
+    sqlx::query("UPDATE crisis_screens SET completed_at = ? WHERE id = ? AND completed_at IS NULL")
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_alert(tx: &mut Tx, id: i64, alert_id: i64) -> Result<()> {
+    sqlx::query("UPDATE crisis_screens SET alert_id = ? WHERE id = ?")
+        .bind(alert_id)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The four parts of a safety plan, in the order they are asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanPart {
+    WarningSigns,
+    Coping,
+    People,
+    SafePlace,
+}
+
+impl PlanPart {
+    pub const ALL: [PlanPart; 4] = [
+        PlanPart::WarningSigns,
+        PlanPart::Coping,
+        PlanPart::People,
+        PlanPart::SafePlace,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            PlanPart::WarningSigns => "warning_signs",
+            PlanPart::Coping => "coping",
+            PlanPart::People => "people",
+            PlanPart::SafePlace => "safe_place",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PlanPart> {
+        PlanPart::ALL.into_iter().find(|p| p.code() == s)
+    }
+
+    pub fn next(self) -> Option<PlanPart> {
+        let i = PlanPart::ALL.iter().position(|p| *p == self)?;
+        PlanPart::ALL.get(i + 1).copied()
+    }
+}
+
+pub type Plan = Vec<(PlanPart, Option<String>)>;
+
+pub async fn plan(db: &Db, patient_id: i64) -> Result<Option<Plan>> {
+    let row = sqlx::query(
+        "SELECT warning_signs, coping, people, safe_place FROM safety_plans WHERE patient_id = ?",
+    )
+    .bind(patient_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|r| {
+        PlanPart::ALL
+            .into_iter()
+            .map(|p| (p, r.get::<Option<String>, _>(p.code())))
+            .collect()
+    }))
+}
+
+/// Writes one part (None clears it), creating the plan if needed.
+pub async fn set_plan_part(
+    tx: &mut Tx,
+    patient_id: i64,
+    part: PlanPart,
+    text: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    let col = part.code();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO safety_plans (patient_id, {col}, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (patient_id) DO UPDATE SET {col} = excluded.{col}, updated_at = excluded.updated_at"
+    )))
+    .bind(patient_id)
+    .bind(text)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,325 @@
+//! Alerts: the risk engine's decision turned into messages to every active support contact
+//! (through the outbox, at alert priority), what the patient is told, the contacts' answers,
+//! and what happens when a contact cannot be reached.
+//!
+//! Evaluation runs inside the transaction that stored the new answer (or, for escalations and
+//! unanswered "are you OK?" checks, the scheduler's), and reads the last alert in it: two
+//! evaluations cannot both alert, and a crash cannot record an alert without its messages.
+
+use super::router::Tap;
+use super::{Ctx, Event, To, ALERT_PRIORITY};
+use crate::domain::callback::Callback;
+use crate::domain::risk::{self, Decision, Found, Signal};
+use crate::store::contacts::{self, Link};
+use crate::store::patients;
+use crate::store::{alerts, inbox, Tx};
+use anyhow::Result;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+/// Evaluates the alert rule for a patient now, and alerts if it says so.
+pub async fn evaluate(ctx: &Ctx, tx: &mut Tx, patient_id: i64) -> Result<Decision> {
+    let rules = &ctx.content.rules;
+    let now = ctx.now();
+    // Earlier check-ins too: a rise in craving is judged over consecutive check-ins.
+    let history = alerts::history(tx, patient_id, now - 2 * rules.window, now).await?;
+    let found = risk::signals(&history, rules, now);
+    let last = alerts::last_cluster_alert(tx, patient_id).await?;
+    let decision = risk::decide(found, last, rules, now);
+    match &decision {
+        Decision::Alert(found) => {
+            fire(ctx, tx, patient_id, "alert", found).await?;
+        }
+        Decision::Escalate(found) => {
+            fire(ctx, tx, patient_id, "escalation", found).await?;
+        }
+        Decision::Quiet | Decision::CoolingDown => {}
+    }
+    Ok(decision)
+}
+
+/// The crisis screen said so: every contact, now, whatever the cooldown. Returns the alert.
+pub async fn fire_crisis(ctx: &Ctx, tx: &mut Tx, patient_id: i64) -> Result<Option<i64>> {
+    let found = [Found {
+        signal: Signal::CrisisScreen,
+        at: ctx.now(),
+    }];
+    fire(ctx, tx, patient_id, "crisis", &found).await
+}
+
+/// The signals as words: "strong cravings, short sleep, missed check-ins".
+pub fn signal_words(ctx: &Ctx, lang: &str, signals: impl IntoIterator<Item = Signal>) -> String {
+    signals
+        .into_iter()
+        .map(|s| ctx.t(lang, &format!("signal-{}", s.code())))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn names(links: &[&Link]) -> String {
+    links
+        .iter()
+        .map(|l| l.contact_name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn alert_keyboard(ctx: &Ctx, lang: &str, alert_id: i64, link_id: i64) -> InlineKeyboardMarkup {
+    let answer = |reached| {
+        Callback::AlertAnswer {
+            alert_id,
+            link_id,
+            reached,
+        }
+        .encode()
+    };
+    InlineKeyboardMarkup::new([
+        vec![
+            InlineKeyboardButton::callback(ctx.t(lang, "button-reached"), answer(true)),
+            InlineKeyboardButton::callback(ctx.t(lang, "button-cant"), answer(false)),
+        ],
+        vec![ctx.crisis_button(lang)],
+    ])
+}
+
+/// Records the alert and queues it to every reachable contact, and the patient's notice.
+async fn fire(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    patient_id: i64,
+    kind: &str,
+    found: &[Found],
+) -> Result<Option<i64>> {
+    let Some(patient) = patients::find_by_id(tx, patient_id).await? else {
+        return Ok(None);
+    };
+    let links = contacts::links_of_patient_tx(tx, patient_id).await?;
+    let reachable: Vec<&Link> = links.iter().filter(|l| l.contact_active).collect();
+    let now = ctx.now();
+    let alert_id = alerts::insert(tx, patient_id, kind, found, reachable.len(), now).await?;
+    let signals: Vec<Signal> = found.iter().map(|f| f.signal).collect();
+    for link in &reachable {
+        let lang = &link.contact_language;
+        let name = link.patient_name.clone();
+        let text = match kind {
+            "crisis" => ctx.t_with(
+                lang,
+                "alert-crisis",
+                &[
+                    ("name", name.into()),
+                    (
+                        "emergency_number",
+                        ctx.crisis.emergency_number.clone().into(),
+                    ),
+                    ("crisis_action", ctx.crisis_action(lang).into()),
+                ],
+            ),
+            _ => ctx.t_with(
+                lang,
+                if kind == "escalation" {
+                    "alert-escalation"
+                } else {
+                    "alert-contact"
+                },
+                &[
+                    ("name", name.into()),
+                    ("signals", signal_words(ctx, lang, signals.clone()).into()),
+                    (
+                        "emergency_number",
+                        ctx.crisis.emergency_number.clone().into(),
+                    ),
+                ],
+            ),
+        };
+        ctx.queue(
+            tx,
+            To {
+                alert_id: Some(alert_id),
+                ..To::contact_of(link)
+            },
+            &format!("link:{}:alert:{alert_id}", link.id),
+            &text,
+            Some(&alert_keyboard(ctx, lang, alert_id, link.id)),
+            ALERT_PRIORITY,
+        )
+        .await?;
+    }
+    let lang = &patient.language;
+    let (text, keyboard) = if reachable.is_empty() {
+        let why = if links.is_empty() {
+            "none"
+        } else {
+            "unreachable"
+        };
+        let text = ctx.t_with(
+            lang,
+            "alert-no-contacts",
+            &[
+                ("signals", signal_words(ctx, lang, signals.clone()).into()),
+                ("why", why.into()),
+                ("crisis_action", ctx.crisis_action(lang).into()),
+            ],
+        );
+        let mut rows = ctx.crisis_link(lang).inline_keyboard;
+        rows.extend(ctx.sos_crisis_rows(lang));
+        (text, InlineKeyboardMarkup::new(rows))
+    } else if kind == "crisis" {
+        (
+            ctx.t_with(
+                lang,
+                "alert-patient-crisis",
+                &[("contacts", names(&reachable).into())],
+            ),
+            ctx.crisis_link(lang),
+        )
+    } else {
+        (
+            ctx.t_with(
+                lang,
+                "alert-patient-told",
+                &[
+                    ("signals", signal_words(ctx, lang, signals.clone()).into()),
+                    ("contacts", names(&reachable).into()),
+                ],
+            ),
+            InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang)),
+        )
+    };
+    // After the check-in's own replies (queued earlier in this transaction, same priority).
+    ctx.queue(
+        tx,
+        To::patient(&patient),
+        &format!("alert:{alert_id}:patient"),
+        &text,
+        Some(&keyboard),
+        super::coping::REPLY_PRIORITY,
+    )
+    .await?;
+    // Which signals is health data about the patient: kept in the database, not the log.
+    tracing::info!(
+        patient_id,
+        alert_id,
+        kind,
+        contacts = reachable.len(),
+        "alert queued"
+    );
+    Ok(Some(alert_id))
+}
+
+/// A contact's "I reached out" / "Can't right now".
+pub async fn answer(
+    ctx: &Ctx,
+    ev: &Event,
+    tap: &Tap,
+    alert_id: i64,
+    link_id: i64,
+    reached: bool,
+) -> Result<()> {
+    let link = contacts::link(&ctx.db, link_id).await?;
+    let contact = contacts::contact_by_user(&ctx.db, ev.user_id).await?;
+    let mut tx = ctx.db.write().await?;
+    let alert = alerts::get(&mut tx, alert_id).await?;
+    let valid = match (&link, &contact, &alert) {
+        (Some(l), Some(c), Some(a)) => {
+            l.contact_id == c.id && a.patient_id == l.patient_id && l.ended_at.is_none()
+        }
+        _ => false,
+    };
+    let (Some(link), true) = (link, valid) else {
+        drop(tx);
+        ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
+            .await;
+        return Ok(());
+    };
+    let lang = link.contact_language.clone();
+    let now = ctx.now();
+    if !alerts::answer(&mut tx, alert_id, link.id, reached, now).await? {
+        drop(tx);
+        ctx.ack(&tap.query_id, Some(ctx.t(&lang, "alert-answered")))
+            .await;
+        return Ok(());
+    }
+    ctx.ack(&tap.query_id, None).await;
+    if reached {
+        let text = ctx.t_with(
+            &link.patient_language,
+            "alert-acknowledged",
+            &[("contact", link.contact_name.clone().into())],
+        );
+        ctx.queue(
+            &mut tx,
+            To::patient_of(&link),
+            &format!("alert:{alert_id}:ack:{}", link.id),
+            &text,
+            Some(&InlineKeyboardMarkup::new(
+                ctx.sos_crisis_rows(&link.patient_language),
+            )),
+            ALERT_PRIORITY,
+        )
+        .await?;
+    }
+    inbox::mark_handled(&mut tx, ev.update_id, now).await?;
+    tx.commit().await?;
+    ctx.wake_sender.notify_one();
+    tracing::info!(alert_id, link_id = link.id, reached, "alert answered");
+    // The alert keeps its text; its answer buttons give way to the crisis button.
+    if let Some(m) = tap.message_id {
+        ctx.set_keyboard(
+            tap.chat_id,
+            m,
+            InlineKeyboardMarkup::new([[ctx.crisis_button(&lang)]]),
+        )
+        .await;
+    }
+    let text = if reached {
+        ctx.t_with(
+            &lang,
+            "alert-thanks-reached",
+            &[("name", link.patient_name.clone().into())],
+        )
+    } else {
+        ctx.t_with(
+            &lang,
+            "alert-thanks-cant",
+            &[(
+                "emergency_number",
+                ctx.crisis.emergency_number.clone().into(),
+            )],
+        )
+    };
+    ctx.say(tap.chat_id, text, None).await;
+    Ok(())
+}
+
+/// Telegram refused a message to a contact for good (they blocked the bot): the contact is
+/// marked unreachable and every patient they support is told, once.
+pub async fn contact_unreachable(ctx: &Ctx, tx: &mut Tx, contact_id: i64, row: i64) -> Result<()> {
+    if !contacts::set_contact_active(tx, contact_id, false).await? {
+        return Ok(());
+    }
+    let links = contacts::links_of_contact_tx(tx, contact_id).await?;
+    for link in links {
+        let lang = &link.patient_language;
+        let text = ctx.t_with(
+            lang,
+            "contact-unreachable",
+            &[
+                ("contact", link.contact_name.clone().into()),
+                ("crisis_action", ctx.crisis_action(lang).into()),
+            ],
+        );
+        ctx.queue(
+            tx,
+            To::patient_of(&link),
+            &format!("unreachable:{}:{row}", link.id),
+            &text,
+            Some(&ctx.crisis_link(lang)),
+            ALERT_PRIORITY,
+        )
+        .await?;
+    }
+    tracing::info!(
+        contact_id,
+        "a support contact blocked the bot; patients told"
+    );
+    Ok(())
+}

@@ -1,0 +1,804 @@
+//! Support contacts: `/contact` (the patient invites, changes, ends), the invitation deep link
+//! (`t.me/<bot>?start=<token>`, accepted or declined by the person invited), `/stop` and
+//! `/patients` for contacts, and the weekly summary.
+//!
+//! Consent on both sides: the patient chooses what is shared before the link exists, and the
+//! person invited sees exactly that before accepting. Messages to the other side go through the
+//! outbox (keys `link:<id>:…`, so ending a link drops what was still queued for it).
+
+use super::router::Tap;
+use super::{support, Ctx, Event, To};
+use crate::domain::callback::Callback;
+use crate::store::contacts::{self, Link, MAX_FAILURES};
+use crate::store::patients::{self, Patient};
+use crate::store::{inbox, Tx};
+use anyhow::Result;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+/// What a patient types as their name for a contact: the `awaiting` marker.
+pub const AWAITING_NAME: &str = "invite-name";
+/// After the name, until the patient taps what to share: `invite-share:<name>`.
+pub const AWAITING_SHARE: &str = "invite-share:";
+pub const NAME_MAX_CHARS: usize = 40;
+/// Outbox priority of pairing news: a reply someone is waiting for.
+const NEWS_PRIORITY: i64 = super::coping::REPLY_PRIORITY;
+
+fn button(label: String, cb: Callback) -> InlineKeyboardButton {
+    InlineKeyboardButton::callback(label, cb.encode())
+}
+
+/// A new invitation token: 24 random bytes as hex (48 characters, inside Telegram's 64-character
+/// `start` parameter and its alphabet).
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 24];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Only this is stored: the database alone gives no working link.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn looks_like_token(s: &str) -> bool {
+    s.len() == 48
+        && s.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+/// A name as the patient typed it, tidied; `None` if it is not usable.
+pub fn clean_name(text: &str) -> Option<String> {
+    let name = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars = name.chars().count();
+    let linky = name.contains('/') || name.contains('@') || name.to_lowercase().contains("t.me");
+    ((1..=NAME_MAX_CHARS).contains(&chars) && !linky && !name.chars().any(char::is_control))
+        .then_some(name)
+}
+
+/// The contact's first name on Telegram, as the patient will see it.
+fn contact_label(first_name: Option<&str>, fallback: String) -> String {
+    first_name
+        .map(|n| {
+            n.chars()
+                .filter(|c| !c.is_control())
+                .take(NAME_MAX_CHARS)
+                .collect::<String>()
+        })
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .unwrap_or(fallback)
+}
+
+// The patient's side.
+
+/// `/contact`: who supports me, what they get, invite or end.
+pub async fn command(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i64) -> Result<()> {
+    let Some(patient) = patient else {
+        return support::not_enrolled(ctx, ev, chat_id).await;
+    };
+    let (text, keyboard) = menu(ctx, &ev.lang, patient).await?;
+    ctx.say(chat_id, text, Some(keyboard)).await;
+    Ok(())
+}
+
+async fn menu(ctx: &Ctx, lang: &str, patient: &Patient) -> Result<(String, InlineKeyboardMarkup)> {
+    let links = contacts::links_of_patient(&ctx.db, patient.id).await?;
+    let mut text = ctx.t(lang, "contact-about");
+    text.push_str("\n\n");
+    let mut rows = Vec::new();
+    if links.is_empty() {
+        text.push_str(&ctx.t(lang, "contact-none"));
+    } else {
+        text.push_str(&ctx.t(lang, "contact-list"));
+        for l in &links {
+            text.push('\n');
+            text.push_str(&ctx.t_with(
+                lang,
+                "contact-line",
+                &[
+                    ("contact", l.contact_name.clone().into()),
+                    ("weekly", yes_no(l.weekly).into()),
+                ],
+            ));
+            let weekly_key = if l.weekly {
+                "button-link-weekly-off"
+            } else {
+                "button-link-weekly-on"
+            };
+            rows.push(vec![
+                button(
+                    ctx.t_with(
+                        lang,
+                        weekly_key,
+                        &[("contact", l.contact_name.clone().into())],
+                    ),
+                    Callback::LinkWeekly {
+                        link_id: l.id,
+                        weekly: !l.weekly,
+                    },
+                ),
+                button(
+                    ctx.t_with(
+                        lang,
+                        "button-link-end",
+                        &[("contact", l.contact_name.clone().into())],
+                    ),
+                    Callback::LinkEnd(l.id),
+                ),
+            ]);
+        }
+    }
+    let pending = contacts::open_invites(&ctx.db, patient.id, ctx.now()).await?;
+    if pending > 0 {
+        text.push_str("\n\n");
+        text.push_str(&ctx.t_with(lang, "contact-pending", &[("count", pending.into())]));
+    }
+    rows.insert(
+        0,
+        vec![button(ctx.t(lang, "button-invite"), Callback::InviteStart)],
+    );
+    rows.push(ctx.crisis_row(lang));
+    Ok((text, InlineKeyboardMarkup::new(rows)))
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+/// "Invite someone": ask for the name the contact will see.
+pub async fn invite_start(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    tap: &Tap,
+) -> Result<()> {
+    let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
+        return Ok(());
+    };
+    ctx.ack(&tap.query_id, None).await;
+    let mut tx = ctx.db.write().await?;
+    patients::set_awaiting(&mut tx, patient.id, Some(AWAITING_NAME)).await?;
+    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.commit().await?;
+    ctx.say(
+        tap.chat_id,
+        ctx.t(&ev.lang, "invite-ask-name"),
+        Some(ctx.crisis_only(&ev.lang)),
+    )
+    .await;
+    Ok(())
+}
+
+/// Typed text while the bot waits for the patient's name (or for the sharing choice).
+pub async fn name_text(ctx: &Ctx, ev: &Event, patient: &Patient, text: Option<&str>) -> Result<()> {
+    let Some(name) = text.and_then(clean_name) else {
+        ctx.say(
+            patient.chat_id,
+            ctx.t(&ev.lang, "invite-name-invalid"),
+            Some(ctx.crisis_only(&ev.lang)),
+        )
+        .await;
+        return Ok(());
+    };
+    let mut tx = ctx.db.write().await?;
+    patients::set_awaiting(
+        &mut tx,
+        patient.id,
+        Some(&format!("{AWAITING_SHARE}{name}")),
+    )
+    .await?;
+    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.commit().await?;
+    let lang = &ev.lang;
+    let keyboard = InlineKeyboardMarkup::new([
+        vec![button(
+            ctx.t(lang, "button-share-alerts"),
+            Callback::InviteShare { weekly: false },
+        )],
+        vec![button(
+            ctx.t(lang, "button-share-weekly"),
+            Callback::InviteShare { weekly: true },
+        )],
+        ctx.crisis_row(lang),
+    ]);
+    ctx.say(
+        patient.chat_id,
+        ctx.t_with(lang, "invite-ask-share", &[("name", name.into())]),
+        Some(keyboard),
+    )
+    .await;
+    Ok(())
+}
+
+/// The sharing choice: the invitation is made and its link shown.
+pub async fn invite_share(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    tap: &Tap,
+    weekly: bool,
+) -> Result<()> {
+    let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
+        return Ok(());
+    };
+    let Some(name) = patient
+        .awaiting
+        .as_deref()
+        .and_then(|a| a.strip_prefix(AWAITING_SHARE))
+        .map(str::to_string)
+    else {
+        ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
+            .await;
+        return Ok(());
+    };
+    ctx.ack(&tap.query_id, None).await;
+    let Some(username) = ctx.username().await else {
+        ctx.say(
+            tap.chat_id,
+            ctx.t(&ev.lang, "invite-link-unavailable"),
+            Some(ctx.crisis_only(&ev.lang)),
+        )
+        .await;
+        return Ok(());
+    };
+    let token = new_token();
+    let mut tx = ctx.db.write().await?;
+    contacts::create_invite(
+        &mut tx,
+        patient.id,
+        &token_hash(&token),
+        &name,
+        weekly,
+        ctx.now(),
+    )
+    .await?;
+    patients::set_awaiting(&mut tx, patient.id, None).await?;
+    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.commit().await?;
+    tracing::info!(patient_id = patient.id, weekly, "invitation created");
+    let link = format!("https://t.me/{username}?start={token}");
+    ctx.replace_or_send(
+        tap.chat_id,
+        tap.message_id,
+        ctx.t_with(&ev.lang, "invite-link", &[("link", link.into())]),
+        ctx.crisis_only(&ev.lang),
+    )
+    .await;
+    Ok(())
+}
+
+/// Changes what a contact receives; both sides are told.
+pub async fn link_weekly(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    tap: &Tap,
+    link_id: i64,
+    weekly: bool,
+) -> Result<()> {
+    let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
+        return Ok(());
+    };
+    let link = contacts::link(&ctx.db, link_id).await?;
+    let Some(link) = link.filter(|l| l.patient_id == patient.id && l.ended_at.is_none()) else {
+        ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
+            .await;
+        return Ok(());
+    };
+    ctx.ack(&tap.query_id, None).await;
+    let mut tx = ctx.db.write().await?;
+    if link.weekly != weekly {
+        contacts::set_weekly(&mut tx, link.id, weekly).await?;
+        let text = ctx.t_with(
+            &link.contact_language,
+            "link-weekly-for-contact",
+            &[
+                ("name", link.patient_name.clone().into()),
+                ("weekly", yes_no(weekly).into()),
+            ],
+        );
+        ctx.queue(
+            &mut tx,
+            To::contact_of(&link),
+            &format!("link:{}:weekly:{}", link.id, ev.update_id),
+            &text,
+            None,
+            NEWS_PRIORITY,
+        )
+        .await?;
+    }
+    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.commit().await?;
+    ctx.wake_sender.notify_one();
+    let patient = patients::find_by_user(&ctx.db, ev.user_id).await?;
+    let Some(patient) = patient else {
+        return Ok(());
+    };
+    let (menu_text, keyboard) = menu(ctx, &ev.lang, &patient).await?;
+    let text = format!(
+        "{}\n\n{menu_text}",
+        ctx.t_with(
+            &ev.lang,
+            "link-weekly-changed",
+            &[
+                ("contact", link.contact_name.clone().into()),
+                ("weekly", yes_no(weekly).into()),
+            ],
+        )
+    );
+    ctx.replace_or_send(tap.chat_id, tap.message_id, text, keyboard)
+        .await;
+    Ok(())
+}
+
+/// Either side ends a link; the other side is told.
+pub async fn link_end(ctx: &Ctx, ev: &Event, tap: &Tap, link_id: i64) -> Result<()> {
+    let link = contacts::link(&ctx.db, link_id).await?;
+    let patient = patients::find_by_user(&ctx.db, ev.user_id).await?;
+    let contact = contacts::contact_by_user(&ctx.db, ev.user_id).await?;
+    let by_patient = link
+        .as_ref()
+        .is_some_and(|l| patient.as_ref().is_some_and(|p| p.id == l.patient_id));
+    let by_contact = link
+        .as_ref()
+        .is_some_and(|l| contact.as_ref().is_some_and(|c| c.id == l.contact_id));
+    let Some(link) = link.filter(|l| l.ended_at.is_none() && (by_patient || by_contact)) else {
+        ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
+            .await;
+        return Ok(());
+    };
+    ctx.ack(&tap.query_id, None).await;
+    let mut tx = ctx.db.write().await?;
+    let ended = end(ctx, &mut tx, &link, by_patient).await?;
+    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.commit().await?;
+    ctx.wake_sender.notify_one();
+    if !ended {
+        return Ok(());
+    }
+    let text = if by_patient {
+        ctx.t_with(
+            &ev.lang,
+            "link-ended-patient",
+            &[("contact", link.contact_name.clone().into())],
+        )
+    } else {
+        ctx.t_with(
+            &link.contact_language,
+            "link-ended-contact",
+            &[("name", link.patient_name.clone().into())],
+        )
+    };
+    let lang = if by_patient {
+        ev.lang.clone()
+    } else {
+        link.contact_language.clone()
+    };
+    ctx.replace_or_send(tap.chat_id, tap.message_id, text, ctx.crisis_only(&lang))
+        .await;
+    Ok(())
+}
+
+/// Ends a link and tells the other side. False if it had ended already.
+async fn end(ctx: &Ctx, tx: &mut Tx, link: &Link, by_patient: bool) -> Result<bool> {
+    let by = if by_patient { "patient" } else { "contact" };
+    if !contacts::end_link(tx, link.id, by, ctx.now()).await? {
+        return Ok(false);
+    }
+    if by_patient {
+        let text = ctx.t_with(
+            &link.contact_language,
+            "link-ended-for-contact",
+            &[("name", link.patient_name.clone().into())],
+        );
+        // Not tied to the patient row: they may delete their data right after.
+        let to = To {
+            patient_id: None,
+            ..To::contact_of(link)
+        };
+        ctx.queue(
+            tx,
+            to,
+            &format!("ended:{}", link.id),
+            &text,
+            None,
+            NEWS_PRIORITY,
+        )
+        .await?;
+    } else {
+        let text = ctx.t_with(
+            &link.patient_language,
+            "link-ended-by-contact",
+            &[("contact", link.contact_name.clone().into())],
+        );
+        ctx.queue(
+            tx,
+            To::patient_of(link),
+            &format!("ended:{}", link.id),
+            &text,
+            Some(&ctx.crisis_only(&link.patient_language)),
+            NEWS_PRIORITY,
+        )
+        .await?;
+    }
+    tracing::info!(link_id = link.id, by, "support link ended");
+    Ok(true)
+}
+
+/// A patient deleting their data ends every link first, so their contacts are told.
+pub async fn end_all_for_patient(ctx: &Ctx, tx: &mut Tx, patient_id: i64) -> Result<()> {
+    for link in contacts::links_of_patient_tx(tx, patient_id).await? {
+        end(ctx, tx, &link, true).await?;
+    }
+    Ok(())
+}
+
+// The invited person's side.
+
+/// `/start <token>`: someone opened an invitation link.
+pub async fn open_invite(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    chat_id: i64,
+    token: &str,
+) -> Result<()> {
+    let now = ctx.now();
+    let mut tx = ctx.db.write().await?;
+    if contacts::recent_failures(&mut tx, ev.user_id, now).await? >= MAX_FAILURES {
+        inbox::mark_handled(&mut tx, ev.update_id, now).await?;
+        tx.commit().await?;
+        tracing::warn!("invitation guessing slowed down");
+        ctx.say(
+            chat_id,
+            ctx.t(&ev.lang, "invite-too-many"),
+            Some(ctx.crisis_only(&ev.lang)),
+        )
+        .await;
+        return Ok(());
+    }
+    let invite = if looks_like_token(token) {
+        contacts::invite_by_hash(&mut tx, &token_hash(token)).await?
+    } else {
+        None
+    };
+    let own = invite
+        .as_ref()
+        .is_some_and(|i| patient.is_some_and(|p| p.id == i.patient_id));
+    let usable = invite.filter(|i| {
+        i.status == "open" && i.expires_at > now && i.opened_by.is_none_or(|u| u == ev.user_id)
+    });
+    let Some(invite) = usable.filter(|_| !own) else {
+        if own {
+            inbox::mark_handled(&mut tx, ev.update_id, now).await?;
+            tx.commit().await?;
+            ctx.say(
+                chat_id,
+                ctx.t(&ev.lang, "invite-own"),
+                Some(ctx.crisis_only(&ev.lang)),
+            )
+            .await;
+            return Ok(());
+        }
+        contacts::record_failure(&mut tx, ev.user_id, now).await?;
+        inbox::mark_handled(&mut tx, ev.update_id, now).await?;
+        tx.commit().await?;
+        tracing::info!("an invitation link that does not work");
+        ctx.say(
+            chat_id,
+            ctx.t(&ev.lang, "invite-invalid"),
+            Some(ctx.crisis_only(&ev.lang)),
+        )
+        .await;
+        return Ok(());
+    };
+    if already_supports(ctx, ev.user_id, invite.patient_id).await? {
+        inbox::mark_handled(&mut tx, ev.update_id, now).await?;
+        tx.commit().await?;
+        ctx.say(
+            chat_id,
+            ctx.t_with(
+                &ev.lang,
+                "invite-already",
+                &[("name", invite.patient_name.clone().into())],
+            ),
+            Some(ctx.crisis_only(&ev.lang)),
+        )
+        .await;
+        return Ok(());
+    }
+    contacts::claim_invite(&mut tx, invite.id, ev.user_id).await?;
+    inbox::mark_handled(&mut tx, ev.update_id, now).await?;
+    tx.commit().await?;
+    let lang = &ev.lang;
+    let mut receive = ctx.t(lang, "invite-receive-alerts");
+    if invite.weekly {
+        receive.push('\n');
+        receive.push_str(&ctx.t(lang, "invite-receive-weekly"));
+    }
+    let keyboard = InlineKeyboardMarkup::new([
+        vec![
+            button(
+                ctx.t(lang, "button-accept"),
+                Callback::InviteAnswer {
+                    invite_id: invite.id,
+                    accept: true,
+                },
+            ),
+            button(
+                ctx.t(lang, "button-decline"),
+                Callback::InviteAnswer {
+                    invite_id: invite.id,
+                    accept: false,
+                },
+            ),
+        ],
+        ctx.crisis_row(lang),
+    ]);
+    ctx.say(
+        chat_id,
+        ctx.t_with(
+            lang,
+            "invite-show",
+            &[
+                ("name", invite.patient_name.clone().into()),
+                ("receive", receive.into()),
+            ],
+        ),
+        Some(keyboard),
+    )
+    .await;
+    Ok(())
+}
+
+async fn already_supports(ctx: &Ctx, user_id: i64, patient_id: i64) -> Result<bool> {
+    Ok(contacts::links_of_contact_user(&ctx.db, user_id)
+        .await?
+        .iter()
+        .any(|l| l.patient_id == patient_id))
+}
+
+/// Accept or decline, by the person who opened the link, while it is still open.
+pub async fn invite_answer(
+    ctx: &Ctx,
+    ev: &Event,
+    tap: &Tap,
+    first_name: Option<&str>,
+    invite_id: i64,
+    accept: bool,
+) -> Result<()> {
+    let now = ctx.now();
+    let mut tx = ctx.db.write().await?;
+    let invite = contacts::invite(&mut tx, invite_id).await?;
+    let Some(invite) = invite
+        .filter(|i| i.status == "open" && i.expires_at > now && i.opened_by == Some(ev.user_id))
+    else {
+        drop(tx);
+        ctx.ack(&tap.query_id, None).await;
+        ctx.replace_or_send(
+            tap.chat_id,
+            tap.message_id,
+            ctx.t(&ev.lang, "invite-invalid"),
+            ctx.crisis_only(&ev.lang),
+        )
+        .await;
+        return Ok(());
+    };
+    ctx.ack(&tap.query_id, None).await;
+    let Some(patient) = patients::find_by_id(&mut tx, invite.patient_id).await? else {
+        return Ok(());
+    };
+    let status = if accept { "accepted" } else { "declined" };
+    contacts::close_invite(&mut tx, invite.id, status, now).await?;
+    let text = if accept {
+        let contact_id =
+            contacts::upsert_contact(&mut tx, ev.user_id, tap.chat_id, &ev.lang, now).await?;
+        let fallback = ctx.t(&patient.language, "contact-unnamed");
+        let contact_name = contact_label(first_name, fallback);
+        if let Some(link_id) =
+            contacts::create_link(&mut tx, &invite, contact_id, &contact_name, now).await?
+        {
+            let news = ctx.t_with(
+                &patient.language,
+                "invite-accepted-patient",
+                &[
+                    ("contact", contact_name.into()),
+                    ("weekly", yes_no(invite.weekly).into()),
+                ],
+            );
+            ctx.queue(
+                &mut tx,
+                To::patient(&patient),
+                &format!("link:{link_id}:accepted"),
+                &news,
+                Some(&ctx.crisis_only(&patient.language)),
+                NEWS_PRIORITY,
+            )
+            .await?;
+            tracing::info!(link_id, "support link made");
+        }
+        ctx.t_with(
+            &ev.lang,
+            "invite-accepted-contact",
+            &[
+                ("name", invite.patient_name.clone().into()),
+                (
+                    "emergency_number",
+                    ctx.crisis.emergency_number.clone().into(),
+                ),
+            ],
+        )
+    } else {
+        let news = ctx.t(&patient.language, "invite-declined-patient");
+        ctx.queue(
+            &mut tx,
+            To::patient(&patient),
+            &format!("invite:{}:declined", invite.id),
+            &news,
+            Some(&ctx.crisis_only(&patient.language)),
+            NEWS_PRIORITY,
+        )
+        .await?;
+        tracing::info!("an invitation was declined");
+        ctx.t(&ev.lang, "invite-declined-contact")
+    };
+    inbox::mark_handled(&mut tx, ev.update_id, now).await?;
+    tx.commit().await?;
+    ctx.wake_sender.notify_one();
+    ctx.replace_or_send(tap.chat_id, tap.message_id, text, ctx.crisis_only(&ev.lang))
+        .await;
+    Ok(())
+}
+
+/// `/stop`: a contact ends one of their links (a button per patient when there are several).
+pub async fn stop_command(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()> {
+    let links = contacts::links_of_contact_user(&ctx.db, ev.user_id).await?;
+    if links.is_empty() {
+        ctx.say(
+            chat_id,
+            ctx.t(&ev.lang, "stop-none"),
+            Some(ctx.crisis_only(&ev.lang)),
+        )
+        .await;
+        return Ok(());
+    }
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = links
+        .iter()
+        .map(|l| {
+            vec![button(
+                ctx.t_with(
+                    &ev.lang,
+                    "button-stop-link",
+                    &[("name", l.patient_name.clone().into())],
+                ),
+                Callback::LinkEnd(l.id),
+            )]
+        })
+        .collect();
+    rows.push(ctx.crisis_row(&ev.lang));
+    ctx.say(
+        chat_id,
+        ctx.t(&ev.lang, "stop-choose"),
+        Some(InlineKeyboardMarkup::new(rows)),
+    )
+    .await;
+    Ok(())
+}
+
+/// `/patients`: each supported person's last check-in time and status, nothing more.
+pub async fn patients_command(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()> {
+    let links = contacts::links_of_contact_user(&ctx.db, ev.user_id).await?;
+    if links.is_empty() {
+        ctx.say(
+            chat_id,
+            ctx.t(&ev.lang, "patients-none"),
+            Some(ctx.crisis_only(&ev.lang)),
+        )
+        .await;
+        return Ok(());
+    }
+    let now = ctx.now();
+    let mut text = ctx.t(&ev.lang, "patients-list");
+    for l in &links {
+        let status = crate::store::alerts::patient_status(&ctx.db, l.patient_id).await?;
+        let last = match status.last_checkin {
+            Some(at) => ago(ctx, &ev.lang, now - at),
+            None => ctx.t(&ev.lang, "patients-never"),
+        };
+        let recent_alert = status
+            .last_alert
+            .filter(|at| now - at < ctx.content.rules.window);
+        let state = if !status.active {
+            ctx.t(&ev.lang, "status-inactive")
+        } else if let Some(at) = recent_alert {
+            ctx.t_with(
+                &ev.lang,
+                "status-alert",
+                &[("ago", ago(ctx, &ev.lang, now - at).into())],
+            )
+        } else if status.paused_until.is_some_and(|u| u > now) {
+            ctx.t(&ev.lang, "status-paused")
+        } else {
+            ctx.t(&ev.lang, "status-ok")
+        };
+        text.push('\n');
+        text.push_str(&ctx.t_with(
+            &ev.lang,
+            "patients-line",
+            &[
+                ("name", l.patient_name.clone().into()),
+                ("last", last.into()),
+                ("status", state.into()),
+            ],
+        ));
+    }
+    ctx.say(chat_id, text, Some(ctx.crisis_only(&ev.lang)))
+        .await;
+    Ok(())
+}
+
+/// "3 hours ago", "yesterday".
+pub fn ago(ctx: &Ctx, lang: &str, secs: i64) -> String {
+    let secs = secs.max(0);
+    let (key, n) = if secs < 3600 {
+        ("ago-minutes", (secs / 60).max(1))
+    } else if secs < 86_400 {
+        ("ago-hours", secs / 3600)
+    } else {
+        ("ago-days", secs / 86_400)
+    };
+    ctx.t_with(lang, key, &[("n", n.into())])
+}
+
+/// Queues the weekly summaries that are due. Called by the scheduler.
+pub async fn queue_weekly(ctx: &Ctx) -> Result<u64> {
+    let now = ctx.now();
+    let mut tx = ctx.db.write().await?;
+    let due = contacts::weekly_due(&mut tx, now, 500).await?;
+    let mut queued = 0;
+    for link in &due {
+        let since = now - 7 * 86_400;
+        let w = crate::store::alerts::week(&mut tx, link.patient_id, since, now).await?;
+        let lang = &link.contact_language;
+        let none = || ctx.t(lang, "weekly-none");
+        let avg = |v: Option<f64>, unit: &str| v.map_or_else(none, |v| format!("{:.1}{unit}", v));
+        let text = ctx.t_with(
+            lang,
+            "weekly-summary",
+            &[
+                ("name", link.patient_name.clone().into()),
+                ("checkins", w.checkins.into()),
+                ("mood", avg(w.mood, "/10").into()),
+                ("sleep", avg(w.sleep_hours, " h").into()),
+                ("craving", avg(w.craving, "/10").into()),
+            ],
+        );
+        // One summary per link per week, whatever happens to the clock.
+        let week = (now - link.created_at) / (7 * 86_400);
+        if ctx
+            .queue(
+                &mut tx,
+                To::contact_of(link),
+                &format!("link:{}:weekly-summary:{week}", link.id),
+                &text,
+                Some(&ctx.crisis_only(lang)),
+                0,
+            )
+            .await?
+        {
+            queued += 1;
+        }
+        contacts::weekly_sent(&mut tx, link.id, now).await?;
+    }
+    tx.commit().await?;
+    Ok(queued)
+}

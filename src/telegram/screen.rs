@@ -1,0 +1,502 @@
+//! "I'm not safe": the crisis screen (C-SSRS screener), the safety plan (`/safetyplan`), and the
+//! "are you OK?" check after missed check-ins.
+//!
+//! The screen opens from the button (on every check-in, suggestion and help message), a mood of
+//! 0, or an SOS urge of 10. Every question carries the one-tap crisis line. Any yes ends with
+//! the crisis line and the safety plan; a yes to thoughts of suicide or to preparatory
+//! behaviour alerts every support contact at once (no cooldown), and the patient is told.
+
+use super::router::Tap;
+use super::{alerts, support, Ctx, Event, To};
+use crate::domain::callback::Callback;
+use crate::domain::screen::Question;
+use crate::store::crisis::{self as store, PlanPart};
+use crate::store::patients::{self, Patient};
+use crate::store::{alerts as alert_store, inbox, Tx};
+use anyhow::Result;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+
+/// The `awaiting` prefix while the patient writes a part of their plan: `plan:<part>`.
+pub const AWAITING_PLAN: &str = "plan:";
+/// Longest part of a safety plan, in characters.
+pub const PLAN_PART_MAX: usize = 500;
+/// A screen started this recently and still open is continued rather than started again.
+const SCREEN_REUSE_SECS: i64 = 10 * 60;
+
+fn button(label: String, cb: Callback) -> InlineKeyboardButton {
+    InlineKeyboardButton::callback(label, cb.encode())
+}
+
+/// Where a screen was opened from (stored, so a clinician can see it).
+#[derive(Debug, Clone, Copy)]
+pub enum Origin {
+    Button,
+    Mood,
+    Sos,
+}
+
+impl Origin {
+    fn code(self) -> &'static str {
+        match self {
+            Origin::Button => "button",
+            Origin::Mood => "mood",
+            Origin::Sos => "sos",
+        }
+    }
+}
+
+/// A question with Yes / No, the one-tap crisis line and the crisis button.
+fn question(ctx: &Ctx, lang: &str, screen_id: i64, q: Question) -> (String, InlineKeyboardMarkup) {
+    let answer = |yes| Callback::Screen {
+        screen_id,
+        question: q.number(),
+        yes,
+    };
+    let mut rows = vec![vec![
+        button(ctx.t(lang, "button-yes"), answer(true)),
+        button(ctx.t(lang, "button-no"), answer(false)),
+    ]];
+    rows.extend(ctx.crisis_link(lang).inline_keyboard);
+    rows.push(vec![ctx.crisis_button(lang)]);
+    (
+        ctx.t(lang, &format!("screen-q{}", q.number())),
+        InlineKeyboardMarkup::new(rows),
+    )
+}
+
+/// Opens a screen (or continues one opened minutes ago) inside `tx`: the first message.
+pub async fn open(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    patient: &Patient,
+    lang: &str,
+    origin: Origin,
+) -> Result<(String, InlineKeyboardMarkup)> {
+    let now = ctx.now();
+    let screen = match store::open_since(tx, patient.id, now - SCREEN_REUSE_SECS).await? {
+        Some(s) => s,
+        None => {
+            let id = store::start(tx, patient.id, origin.code(), now).await?;
+            store::get(tx, id).await?.expect("just inserted")
+        }
+    };
+    let q = screen.answers.next().unwrap_or(Question::WishDead);
+    let (text, keyboard) = question(ctx, lang, screen.id, q);
+    tracing::info!(
+        patient_id = patient.id,
+        origin = origin.code(),
+        "crisis screen opened"
+    );
+    Ok((
+        format!("{}\n\n{text}", ctx.t(lang, "screen-intro")),
+        keyboard,
+    ))
+}
+
+/// The "I'm not safe" button. Someone not enrolled gets the crisis line (nothing is stored).
+pub async fn not_safe(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, tap: &Tap) -> Result<()> {
+    ctx.ack(&tap.query_id, None).await;
+    let Some(patient) = patient else {
+        return support::crisis(ctx, ev, tap.chat_id).await;
+    };
+    let mut tx = ctx.db.write().await?;
+    let (text, keyboard) = open(ctx, &mut tx, patient, &ev.lang, Origin::Button).await?;
+    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.commit().await?;
+    ctx.say(tap.chat_id, text, Some(keyboard)).await;
+    Ok(())
+}
+
+/// The screen from the SOS flow (an urge of 10), as a direct reply.
+pub async fn open_now(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: &Patient,
+    chat_id: i64,
+    origin: Origin,
+) -> Result<()> {
+    let mut tx = ctx.db.write().await?;
+    let (text, keyboard) = open(ctx, &mut tx, patient, &ev.lang, origin).await?;
+    tx.commit().await?;
+    ctx.say(chat_id, text, Some(keyboard)).await;
+    Ok(())
+}
+
+/// An answer to one question.
+pub async fn answer(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    tap: &Tap,
+    screen_id: i64,
+    number: u8,
+    yes: bool,
+) -> Result<()> {
+    let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
+        return Ok(());
+    };
+    let lang = &ev.lang;
+    let mut tx = ctx.db.write().await?;
+    let screen = store::get(&mut tx, screen_id).await?;
+    let q = Question::from_number(number);
+    let (Some(mut screen), Some(q)) = (screen.filter(|s| s.patient_id == patient.id), q) else {
+        drop(tx);
+        ctx.ack(&tap.query_id, Some(ctx.t(lang, "tap-not-valid")))
+            .await;
+        return Ok(());
+    };
+    if screen.completed || !screen.answers.expects(q) {
+        drop(tx);
+        ctx.ack(&tap.query_id, Some(ctx.t(lang, "screen-stale")))
+            .await;
+        return Ok(());
+    }
+    ctx.ack(&tap.query_id, None).await;
+    store::answer(&mut tx, screen.id, q, yes).await?;
+    screen.answers.set(q, yes);
+    let now = ctx.now();
+    // Thoughts of suicide or preparatory behaviour: every contact, now, once per screen.
+    let mut alerted = false;
+    if screen.answers.alerts_contacts() && screen.alert_id.is_none() {
+        if let Some(alert_id) = alerts::fire_crisis(ctx, &mut tx, patient.id).await? {
+            store::set_alert(&mut tx, screen.id, alert_id).await?;
+            screen.alert_id = Some(alert_id);
+            alerted = true;
+        }
+    }
+    let next = screen.answers.next();
+    if next.is_none() {
+        store::complete(&mut tx, screen.id, now).await?;
+        // A yes is a warning sign too; a crisis alert already told the contacts everything.
+        if screen.alert_id.is_none() && screen.answers.any_yes() {
+            alerts::evaluate(ctx, &mut tx, patient.id).await?;
+        }
+    }
+    inbox::mark_handled(&mut tx, ev.update_id, now).await?;
+    tx.commit().await?;
+    if alerted {
+        ctx.wake_sender.notify_one();
+        tracing::info!(patient_id = patient.id, "crisis screen: contacts alerted");
+    }
+    match next {
+        Some(q) => {
+            let (text, keyboard) = question(ctx, lang, screen.id, q);
+            ctx.replace_or_send(tap.chat_id, tap.message_id, text, keyboard)
+                .await;
+        }
+        None => {
+            // The last question keeps its text; its buttons go.
+            if let Some(m) = tap.message_id {
+                ctx.set_keyboard(tap.chat_id, m, InlineKeyboardMarkup::default())
+                    .await;
+            }
+            let (text, keyboard) = if screen.answers.any_yes() {
+                help_after_yes(ctx, lang, patient).await?
+            } else {
+                (
+                    ctx.t(lang, "screen-all-no"),
+                    InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang)),
+                )
+            };
+            ctx.say(tap.chat_id, text, Some(keyboard)).await;
+            tracing::info!(patient_id = patient.id, "crisis screen completed");
+        }
+    }
+    Ok(())
+}
+
+/// The crisis line, the emergency number, and the safety plan one tap away.
+async fn help_after_yes(
+    ctx: &Ctx,
+    lang: &str,
+    patient: &Patient,
+) -> Result<(String, InlineKeyboardMarkup)> {
+    let has_plan = store::plan(&ctx.db, patient.id).await?.is_some();
+    let text = ctx.t_with(
+        lang,
+        "screen-help",
+        &[
+            ("crisis_action", ctx.crisis_action(lang).into()),
+            (
+                "emergency_number",
+                ctx.crisis.emergency_number.clone().into(),
+            ),
+            ("has_plan", if has_plan { "yes" } else { "no" }.into()),
+        ],
+    );
+    let mut rows = ctx.crisis_link(lang).inline_keyboard;
+    rows.push(vec![if has_plan {
+        button(ctx.t(lang, "button-plan-show"), Callback::PlanShow)
+    } else {
+        button(ctx.t(lang, "button-plan-write"), Callback::PlanWrite)
+    }]);
+    Ok((text, InlineKeyboardMarkup::new(rows)))
+}
+
+// The safety plan.
+
+/// `/safetyplan` and the "My safety plan" button.
+pub async fn plan_show(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    chat_id: i64,
+) -> Result<()> {
+    let Some(patient) = patient else {
+        return support::not_enrolled(ctx, ev, chat_id).await;
+    };
+    let (text, keyboard) = plan_view(ctx, &ev.lang, patient).await?;
+    ctx.say(chat_id, text, Some(keyboard)).await;
+    Ok(())
+}
+
+async fn plan_view(
+    ctx: &Ctx,
+    lang: &str,
+    patient: &Patient,
+) -> Result<(String, InlineKeyboardMarkup)> {
+    let mut rows = Vec::new();
+    let text = match store::plan(&ctx.db, patient.id).await? {
+        Some(plan) => {
+            let part = |p: PlanPart| {
+                plan.iter()
+                    .find(|(q, _)| *q == p)
+                    .and_then(|(_, t)| t.clone())
+                    .unwrap_or_else(|| ctx.t(lang, "plan-empty-part"))
+            };
+            rows.push(vec![button(
+                ctx.t(lang, "button-plan-rewrite"),
+                Callback::PlanWrite,
+            )]);
+            ctx.t_with(
+                lang,
+                "plan-show",
+                &[
+                    ("signs", part(PlanPart::WarningSigns).into()),
+                    ("coping", part(PlanPart::Coping).into()),
+                    ("people", part(PlanPart::People).into()),
+                    ("safe", part(PlanPart::SafePlace).into()),
+                    ("crisis_action", ctx.crisis_action(lang).into()),
+                    (
+                        "emergency_number",
+                        ctx.crisis.emergency_number.clone().into(),
+                    ),
+                ],
+            )
+        }
+        None => {
+            rows.push(vec![button(
+                ctx.t(lang, "button-plan-write"),
+                Callback::PlanWrite,
+            )]);
+            ctx.t(lang, "plan-none")
+        }
+    };
+    rows.extend(ctx.crisis_link(lang).inline_keyboard);
+    rows.push(ctx.crisis_row(lang));
+    Ok((text, InlineKeyboardMarkup::new(rows)))
+}
+
+fn plan_question(ctx: &Ctx, lang: &str, part: PlanPart) -> (String, InlineKeyboardMarkup) {
+    (
+        ctx.t(lang, &format!("plan-ask-{}", part.code())),
+        InlineKeyboardMarkup::new([
+            vec![button(ctx.t(lang, "button-plan-skip"), Callback::PlanSkip)],
+            ctx.crisis_row(lang),
+        ]),
+    )
+}
+
+/// Plan buttons: show it, start writing it, skip the part being asked.
+pub async fn plan_tap(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    tap: &Tap,
+    action: &Callback,
+) -> Result<()> {
+    let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
+        return Ok(());
+    };
+    let lang = &ev.lang;
+    let current = patient
+        .awaiting
+        .as_deref()
+        .and_then(|a| a.strip_prefix(AWAITING_PLAN))
+        .and_then(PlanPart::parse);
+    let next = match action {
+        Callback::PlanShow => {
+            ctx.ack(&tap.query_id, None).await;
+            let (text, keyboard) = plan_view(ctx, lang, patient).await?;
+            ctx.say(tap.chat_id, text, Some(keyboard)).await;
+            return Ok(());
+        }
+        Callback::PlanWrite => Some(PlanPart::ALL[0]),
+        _ => match current {
+            Some(part) => part.next(),
+            None => {
+                ctx.ack(&tap.query_id, Some(ctx.t(lang, "tap-not-valid")))
+                    .await;
+                return Ok(());
+            }
+        },
+    };
+    ctx.ack(&tap.query_id, None).await;
+    advance(ctx, ev, patient, tap.chat_id, next).await
+}
+
+/// Asks `next`, or (when the plan is done) shows it.
+async fn advance(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: &Patient,
+    chat_id: i64,
+    next: Option<PlanPart>,
+) -> Result<()> {
+    let mut tx = ctx.db.write().await?;
+    let awaiting = next.map(|p| format!("{AWAITING_PLAN}{}", p.code()));
+    patients::set_awaiting(&mut tx, patient.id, awaiting.as_deref()).await?;
+    if next.is_none() && store::plan(&ctx.db, patient.id).await?.is_none() {
+        // Everything skipped: an empty plan still shows the crisis line when opened.
+        store::set_plan_part(&mut tx, patient.id, PlanPart::WarningSigns, None, ctx.now()).await?;
+    }
+    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.commit().await?;
+    match next {
+        Some(part) => {
+            let (text, keyboard) = plan_question(ctx, &ev.lang, part);
+            ctx.say(chat_id, text, Some(keyboard)).await;
+        }
+        None => {
+            let (text, keyboard) = plan_view(ctx, &ev.lang, patient).await?;
+            ctx.say(
+                chat_id,
+                format!("{}\n\n{text}", ctx.t(&ev.lang, "plan-saved")),
+                Some(keyboard),
+            )
+            .await;
+            tracing::info!(patient_id = patient.id, "safety plan saved");
+        }
+    }
+    Ok(())
+}
+
+/// Typed text while writing the plan.
+pub async fn plan_text(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: &Patient,
+    awaiting: &str,
+    text: Option<&str>,
+) -> Result<()> {
+    let Some(part) = awaiting
+        .strip_prefix(AWAITING_PLAN)
+        .and_then(PlanPart::parse)
+    else {
+        return Ok(());
+    };
+    let text = text.map(str::trim).unwrap_or("");
+    if text.is_empty() || text.chars().count() > PLAN_PART_MAX {
+        let (ask, keyboard) = plan_question(ctx, &ev.lang, part);
+        let problem = ctx.t_with(&ev.lang, "plan-too-long", &[("max", PLAN_PART_MAX.into())]);
+        ctx.say(
+            patient.chat_id,
+            format!("{problem}\n\n{ask}"),
+            Some(keyboard),
+        )
+        .await;
+        return Ok(());
+    }
+    {
+        let mut tx = ctx.db.write().await?;
+        store::set_plan_part(&mut tx, patient.id, part, Some(text), ctx.now()).await?;
+        tx.commit().await?;
+    }
+    advance(ctx, ev, patient, patient.chat_id, part.next()).await
+}
+
+// "Are you OK?"
+
+/// Queues "are you OK?" for patients whose last check-ins were all missed, and gives the
+/// unanswered ones to the risk engine. Called by the scheduler.
+pub async fn ok_checks(ctx: &Ctx) -> Result<(u64, u64)> {
+    let rules = &ctx.content.rules;
+    let now = ctx.now();
+    let mut tx = ctx.db.write().await?;
+    let mut asked = 0;
+    for (patient_id, last_prompt) in
+        alert_store::missed_runs(&mut tx, rules.missed_in_a_row, now, 500).await?
+    {
+        let Some(patient) = patients::find_by_id(&mut tx, patient_id).await? else {
+            continue;
+        };
+        let Some(id) = alert_store::insert_ok_check(&mut tx, patient_id, last_prompt, now).await?
+        else {
+            continue;
+        };
+        let lang = &patient.language;
+        let mut rows = vec![vec![
+            button(ctx.t(lang, "button-ok-fine"), Callback::Ok { fine: true }),
+            button(
+                ctx.t(lang, "button-ok-not-great"),
+                Callback::Ok { fine: false },
+            ),
+        ]];
+        rows.push(ctx.crisis_row(lang));
+        ctx.queue(
+            &mut tx,
+            To::patient(&patient),
+            &format!("ok:{id}"),
+            &ctx.t(lang, "ok-check"),
+            Some(&InlineKeyboardMarkup::new(rows)),
+            super::coping::REPLY_PRIORITY,
+        )
+        .await?;
+        asked += 1;
+    }
+    let mut counted = 0;
+    for patient_id in alert_store::count_unanswered(&mut tx, rules.ok_check_wait, now).await? {
+        alerts::evaluate(ctx, &mut tx, patient_id).await?;
+        counted += 1;
+    }
+    for patient_id in alert_store::escalation_candidates(&mut tx, rules.cooldown, now).await? {
+        alerts::evaluate(ctx, &mut tx, patient_id).await?;
+    }
+    tx.commit().await?;
+    Ok((asked, counted))
+}
+
+/// "I'm OK" / "Not great".
+pub async fn ok_answer(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    tap: &Tap,
+    fine: bool,
+) -> Result<()> {
+    let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
+        return Ok(());
+    };
+    ctx.ack(&tap.query_id, None).await;
+    let mut tx = ctx.db.write().await?;
+    alert_store::ok_answered(&mut tx, patient.id, ctx.now()).await?;
+    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.commit().await?;
+    let lang = &ev.lang;
+    if let Some(m) = tap.message_id {
+        ctx.set_keyboard(tap.chat_id, m, ctx.crisis_only(lang))
+            .await;
+    }
+    let (text, keyboard) = if fine {
+        (ctx.t(lang, "ok-fine"), ctx.home_keyboard(lang))
+    } else {
+        let mut rows = vec![vec![button(
+            ctx.t(lang, "button-checkin-now"),
+            Callback::StartCheckin,
+        )]];
+        rows.extend(ctx.sos_crisis_rows(lang));
+        (ctx.t(lang, "ok-not-great"), InlineKeyboardMarkup::new(rows))
+    };
+    ctx.say(tap.chat_id, text, Some(keyboard)).await;
+    Ok(())
+}
