@@ -229,7 +229,13 @@ pub async fn latest_for_patient(db: &Db, patient_id: i64) -> Result<Option<(Stri
 /// Patients whose last `n` decided prompts (by due time) were all sent and missed, with no
 /// check-in since the first of them, and no "are you OK?" yet for the last one:
 /// (patient, last missed prompt).
-pub async fn missed_runs(tx: &mut Tx, n: usize, now: i64, limit: i64) -> Result<Vec<(i64, i64)>> {
+pub async fn missed_runs(
+    tx: &mut Tx,
+    n: usize,
+    ask_again_after: i64,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<(i64, i64)>> {
     let rows = sqlx::query(
         "WITH recent AS (
              SELECT pr.patient_id, pr.id, pr.status, pr.due_at,
@@ -248,6 +254,9 @@ pub async fn missed_runs(tx: &mut Tx, n: usize, now: i64, limit: i64) -> Result<
          SELECT patient_id, last_id FROM runs
          WHERE n = ? AND missed = ?
            AND NOT EXISTS (SELECT 1 FROM ok_checks o WHERE o.last_prompt_id = runs.last_id)
+           -- Asked already and still unanswered: not again until the window has passed.
+           AND NOT EXISTS (SELECT 1 FROM ok_checks o WHERE o.patient_id = runs.patient_id
+                           AND o.answered_at IS NULL AND o.sent_at > ?)
            AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = runs.patient_id
                            AND c.started_at >= runs.first_due)
          LIMIT ?",
@@ -256,6 +265,7 @@ pub async fn missed_runs(tx: &mut Tx, n: usize, now: i64, limit: i64) -> Result<
     .bind(n as i64)
     .bind(n as i64)
     .bind(n as i64)
+    .bind(now - ask_again_after)
     .bind(limit)
     .fetch_all(&mut **tx)
     .await?;
@@ -372,7 +382,7 @@ pub async fn week(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Result<
     let r = sqlx::query(
         "SELECT COUNT(*) AS n, AVG(mood) AS mood, AVG(sleep_minutes) / 60.0 AS sleep,
                 AVG(craving) AS craving
-         FROM checkins WHERE patient_id = ? AND started_at > ? AND started_at <= ?
+         FROM checkins WHERE patient_id = ? AND started_at >= ? AND started_at <= ?
              AND COALESCE(mood, sleep_minutes, sleep_quality, craving) IS NOT NULL",
     )
     .bind(patient_id)

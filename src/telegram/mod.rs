@@ -78,6 +78,22 @@ impl Ctx {
         keyboard: Option<&teloxide::types::InlineKeyboardMarkup>,
         priority: i64,
     ) -> anyhow::Result<bool> {
+        self.queue_at(tx, to, key, text, keyboard, priority, self.now())
+            .await
+    }
+
+    /// `queue`, not before `not_before` (after the patient's quiet hours, say).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn queue_at(
+        &self,
+        tx: &mut crate::store::Tx,
+        to: To,
+        key: &str,
+        text: &str,
+        keyboard: Option<&teloxide::types::InlineKeyboardMarkup>,
+        priority: i64,
+        not_before: i64,
+    ) -> anyhow::Result<bool> {
         let keyboard = keyboard.map(serde_json::to_string).transpose()?;
         crate::store::outbox::enqueue(
             tx,
@@ -89,7 +105,7 @@ impl Ctx {
                 prompt_id: None,
                 text,
                 keyboard: keyboard.as_deref(),
-                not_before: self.now(),
+                not_before,
                 priority,
                 contact_id: to.contact_id,
                 alert_id: to.alert_id,

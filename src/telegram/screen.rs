@@ -425,12 +425,19 @@ pub async fn ok_checks(ctx: &Ctx) -> Result<(u64, u64)> {
     let mut tx = ctx.db.write().await?;
     let mut asked = 0;
     for (patient_id, last_prompt) in
-        alert_store::missed_runs(&mut tx, rules.missed_in_a_row, now, 500).await?
+        alert_store::missed_runs(&mut tx, rules.missed_in_a_row, rules.window, now, 500).await?
     {
         let Some(patient) = patients::find_by_id(&mut tx, patient_id).await? else {
             continue;
         };
-        let Some(id) = alert_store::insert_ok_check(&mut tx, patient_id, last_prompt, now).await?
+        // Not in the middle of the night: after the patient's quiet hours. The wait for an
+        // answer starts when it is sent.
+        let not_before = match (patient.zone, patient.quiet) {
+            (Some(zone), Some(quiet)) => quiet.postpone(zone, ctx.clock.now()).timestamp(),
+            _ => now,
+        };
+        let Some(id) =
+            alert_store::insert_ok_check(&mut tx, patient_id, last_prompt, not_before).await?
         else {
             continue;
         };
@@ -443,13 +450,14 @@ pub async fn ok_checks(ctx: &Ctx) -> Result<(u64, u64)> {
             ),
         ]];
         rows.push(ctx.crisis_row(lang));
-        ctx.queue(
+        ctx.queue_at(
             &mut tx,
             To::patient(&patient),
             &format!("ok:{id}"),
             &ctx.t(lang, "ok-check"),
             Some(&InlineKeyboardMarkup::new(rows)),
             super::coping::REPLY_PRIORITY,
+            not_before,
         )
         .await?;
         asked += 1;

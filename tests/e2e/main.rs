@@ -2,7 +2,9 @@
 //! HTTP to the fake Telegram server in src/fake_telegram.
 
 mod checkin;
+mod contacts;
 mod coping;
+mod crisis_screen;
 mod durability;
 mod fake_server;
 mod language;

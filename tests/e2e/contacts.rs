@@ -1,0 +1,567 @@
+//! Support contacts as two people use them: the patient invites with /contact, the contact
+//! opens the deep link and accepts; worsening answers alert every contact once; answers,
+//! cooldown, escalation; a contact who blocked the bot; the crisis screen's immediate alert.
+
+use crate::coping::checkin_with;
+use crate::support::*;
+use chrono::TimeDelta;
+use recovery_checkin_bot::fake_telegram::ChatMessage;
+
+const CAROL: i64 = 1003;
+const DAVE: i64 = 1004;
+const ALERT: &str = "warning signs have been building";
+
+/// The invitation token in the link the bot showed.
+fn token_in(text: &str) -> String {
+    let start = text.find("?start=").expect("a deep link") + "?start=".len();
+    text[start..]
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect()
+}
+
+/// The patient (enrolled) makes an invitation under `name`; returns the link message.
+async fn invite(h: &Harness, patient: i64, name: &str, share: &str) -> ChatMessage {
+    let menu = h.say(patient, "/contact").await;
+    let n = h.count(patient);
+    h.tap(patient, menu.message_id, "➕ Invite someone").await;
+    h.next_message_with(patient, n, "What name should they see")
+        .await;
+    let ask = h.say(patient, name).await;
+    assert!(
+        ask.text.contains("What should they receive"),
+        "{}",
+        ask.text
+    );
+    h.tap(patient, ask.message_id, share).await;
+    h.wait_text(
+        patient,
+        ask.message_id,
+        "t.me/recovery_checkin_test_bot?start=",
+    )
+    .await
+}
+
+/// `contact` opens the patient's invitation and accepts; both sides are told.
+async fn pair(h: &Harness, patient: i64, contact: i64, name: &str, share: &str) {
+    let link = invite(h, patient, name, share).await;
+    let shown = h
+        .say(contact, &format!("/start {}", token_in(&link.text)))
+        .await;
+    assert!(shown.text.contains(name), "{}", shown.text);
+    // By the button's data: the contact may read another language.
+    let accept = shown
+        .buttons()
+        .find_map(|b| {
+            b.callback_data
+                .clone()
+                .filter(|d| d.starts_with("ia:") && d.ends_with(":y"))
+        })
+        .expect("an accept button");
+    let n = h.count(patient);
+    h.tap_data(contact, shown.message_id, &accept).await;
+    h.fake
+        .wait_for("the invitation answered", |s| {
+            s.message(contact, shown.message_id)
+                .filter(|m| m.edits > 0)
+                .map(|_| ())
+        })
+        .await;
+    h.next_message_with(patient, n, "accepted your invitation")
+        .await;
+}
+
+fn alerts_to(h: &Harness, user: i64, needle: &str) -> Vec<ChatMessage> {
+    h.fake
+        .bot_messages(user)
+        .into_iter()
+        .filter(|m| m.text.contains(needle))
+        .collect()
+}
+
+/// Short sleep, then a rising craving, then low mood and a strong craving: a cluster on day 3.
+async fn three_worsening_days(h: &Harness, patient: i64) {
+    let day =
+        |d: u32| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, d, 14, 0, 0).unwrap();
+    h.clock.set(day(2));
+    checkin_with(h, patient, ["5", "4", "5", "3", "No"], "").await;
+    h.clock.set(day(3));
+    checkin_with(h, patient, ["5", "7", "6", "5", "No"], "").await;
+    h.clock.set(day(4));
+    // The third day's note must never reach a contact.
+    let m = h.say(patient, "/checkin").await;
+    for label in ["2", "7", "6", "8", "No"] {
+        h.answer(patient, m.message_id, label).await;
+    }
+    h.say(patient, "private words about my brother").await;
+}
+
+#[tokio::test]
+async fn pairing_shows_what_is_shared_and_needs_both_sides() {
+    let h = Harness::start().await;
+    h.enroll(ALICE).await;
+    let link = invite(&h, ALICE, "Sam", "Alerts only").await;
+    let token = token_in(&link.text);
+    assert_eq!(token.len(), 48, "{token}");
+    // Only a hash of the token is stored.
+    let db = h.db().await;
+    let stored: String = sqlx::query_scalar("SELECT token_hash FROM invites")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_ne!(stored, token);
+    db.close().await;
+
+    let shown = h.say(BOB, &format!("/start {token}")).await;
+    assert!(shown.text.contains("Sam has invited you"), "{}", shown.text);
+    assert!(shown.text.contains("An alert if warning signs build up"));
+    assert!(
+        !shown.text.contains("Once a week"),
+        "alerts only: no weekly summary promised"
+    );
+    assert!(shown.has_button("✅ Accept") && shown.has_button("No, thanks"));
+    // Nothing is set up by opening the link.
+    assert_eq!(
+        h.scalar_i64("SELECT COUNT(*) FROM links WHERE patient_id = ?", 1)
+            .await,
+        Some(0)
+    );
+    let n = h.count(ALICE);
+    h.tap(BOB, shown.message_id, "✅ Accept").await;
+    let done = h
+        .wait_text(
+            BOB,
+            shown.message_id,
+            "You're now a support contact for Sam",
+        )
+        .await;
+    assert!(
+        done.text.contains("911"),
+        "what to do in danger: {}",
+        done.text
+    );
+    let told = h
+        .next_message_with(ALICE, n, "Bob accepted your invitation")
+        .await;
+    assert!(told.text.contains("alerts as you chose"), "{}", told.text);
+
+    let menu = h.say(ALICE, "/contact").await;
+    assert!(menu.text.contains("• Bob: alerts only"), "{}", menu.text);
+    let patients = h.say(BOB, "/patients").await;
+    assert!(
+        patients
+            .text
+            .contains("Sam: last check-in none yet. Checking in."),
+        "{}",
+        patients.text
+    );
+    // Someone who is not a contact has no patients, and hears nothing of Alice.
+    h.fake.add_user(DAVE, "Dave", Some("en"));
+    let none = h.say(DAVE, "/patients").await;
+    assert!(none.text.contains("not a support contact"), "{}", none.text);
+}
+
+#[tokio::test]
+async fn declined_used_expired_forged_and_own_links_are_refused_politely() {
+    let h = Harness::start().await;
+    h.fake.add_user(CAROL, "Carol", Some("en"));
+    h.enroll(ALICE).await;
+
+    // Declined: the patient is told, nothing is set up, the link is spent.
+    let link = invite(&h, ALICE, "Sam", "Alerts only").await;
+    let token = token_in(&link.text);
+    let shown = h.say(BOB, &format!("/start {token}")).await;
+    let n = h.count(ALICE);
+    h.tap(BOB, shown.message_id, "No, thanks").await;
+    h.wait_text(BOB, shown.message_id, "nothing about you is stored")
+        .await;
+    h.next_message_with(ALICE, n, "The person you invited said no")
+        .await;
+    let again = h.say(BOB, &format!("/start {token}")).await;
+    assert!(again.text.contains("doesn't work"), "{}", again.text);
+
+    // Opened by one person, the link is theirs: another cannot use it, nor tap its buttons.
+    let link = invite(&h, ALICE, "Sam", "Alerts only").await;
+    let token = token_in(&link.text);
+    let shown = h.say(BOB, &format!("/start {token}")).await;
+    let other = h.say(CAROL, &format!("/start {token}")).await;
+    assert!(other.text.contains("doesn't work"), "{}", other.text);
+    let accept = shown
+        .button("✅ Accept")
+        .unwrap()
+        .callback_data
+        .clone()
+        .unwrap();
+    h.tap_data(CAROL, other.message_id, &accept).await;
+    assert_eq!(
+        h.scalar_i64("SELECT COUNT(*) FROM links WHERE patient_id = ?", 1)
+            .await,
+        Some(0)
+    );
+    h.tap(BOB, shown.message_id, "✅ Accept").await;
+    h.wait_text(BOB, shown.message_id, "You're now a support contact")
+        .await;
+    // Used: it does not work a second time.
+    let reused = h.say(CAROL, &format!("/start {token}")).await;
+    assert!(reused.text.contains("doesn't work"), "{}", reused.text);
+
+    // Expired after 24 hours.
+    let link = invite(&h, ALICE, "Sam", "Alerts only").await;
+    h.clock.advance(TimeDelta::hours(24));
+    let late = h
+        .say(CAROL, &format!("/start {}", token_in(&link.text)))
+        .await;
+    assert!(late.text.contains("expired"), "{}", late.text);
+
+    // The patient's own link.
+    let link = invite(&h, ALICE, "Sam", "Alerts only").await;
+    let own = h
+        .say(ALICE, &format!("/start {}", token_in(&link.text)))
+        .await;
+    assert!(own.text.contains("your own invitation"), "{}", own.text);
+
+    // Guessing: after five links that do not work, even a good one waits an hour.
+    h.fake.add_user(DAVE, "Dave", Some("en"));
+    for guess in ["abc", "0123456789abcdef0123456789abcdef0123456789abcdef"] {
+        let r = h.say(DAVE, &format!("/start {guess}")).await;
+        assert!(r.text.contains("doesn't work"), "{}", r.text);
+    }
+    for _ in 0..3 {
+        h.say(
+            DAVE,
+            "/start ffffffffffffffffffffffffffffffffffffffffffffffff",
+        )
+        .await;
+    }
+    let link = invite(&h, ALICE, "Sam", "Alerts only").await;
+    let slowed = h
+        .say(DAVE, &format!("/start {}", token_in(&link.text)))
+        .await;
+    assert!(slowed.text.contains("wait an hour"), "{}", slowed.text);
+    h.clock.advance(TimeDelta::minutes(61));
+    let ok = h
+        .say(DAVE, &format!("/start {}", token_in(&link.text)))
+        .await;
+    assert!(ok.text.contains("Sam has invited you"), "{}", ok.text);
+    assert_eq!(
+        h.scalar_i64("SELECT COUNT(*) FROM links WHERE patient_id = ?", 1)
+            .await,
+        Some(1),
+        "only Bob, who accepted"
+    );
+}
+
+#[tokio::test]
+async fn either_side_can_end_it_and_the_other_is_told() {
+    let h = Harness::start().await;
+    h.enroll(ALICE).await;
+    pair(&h, ALICE, BOB, "Sam", "Alerts only").await;
+    let menu = h.say(ALICE, "/contact").await;
+    let n = h.count(BOB);
+    h.tap(ALICE, menu.message_id, "End: Bob").await;
+    h.wait_text(
+        ALICE,
+        menu.message_id,
+        "Bob won't get alerts about you anymore",
+    )
+    .await;
+    h.next_message_with(BOB, n, "Sam has ended sharing with you")
+        .await;
+    let none = h.say(BOB, "/patients").await;
+    assert!(none.text.contains("not a support contact"), "{}", none.text);
+
+    pair(&h, ALICE, BOB, "Sam", "Alerts and weekly summary").await;
+    let stop = h.say(BOB, "/stop").await;
+    let n = h.count(ALICE);
+    h.tap(BOB, stop.message_id, "Stop: Sam").await;
+    h.wait_text(
+        BOB,
+        stop.message_id,
+        "you won't get alerts about Sam anymore",
+    )
+    .await;
+    h.next_message_with(ALICE, n, "Bob has stopped being your support contact")
+        .await;
+    let menu = h.say(ALICE, "/contact").await;
+    assert!(
+        menu.text.contains("no support contacts yet"),
+        "{}",
+        menu.text
+    );
+}
+
+#[tokio::test]
+async fn three_worsening_days_alert_each_contact_once_with_the_signs_and_no_notes() {
+    let h = Harness::start_driven().await;
+    h.fake.add_user(CAROL, "Carol", Some("es"));
+    h.fake.add_user(DAVE, "Dave", Some("en"));
+    h.enroll(ALICE).await;
+    pair(&h, ALICE, BOB, "Sam", "Alerts only").await;
+    pair(&h, ALICE, CAROL, "Sam", "Alerts only").await;
+    let n = h.count(ALICE);
+    three_worsening_days(&h, ALICE).await;
+    let bob = h.next_message_with(BOB, 0, ALERT).await;
+    for sign in [
+        "strong cravings",
+        "cravings rising",
+        "low mood",
+        "short sleep",
+    ] {
+        assert!(bob.text.contains(sign), "{sign} missing: {}", bob.text);
+    }
+    assert!(
+        bob.text.contains("Sam") && bob.text.contains("911"),
+        "{}",
+        bob.text
+    );
+    assert!(
+        !bob.text.contains("brother"),
+        "never the notes: {}",
+        bob.text
+    );
+    assert!(bob.has_button("✅ I reached out") && bob.has_button("Can't right now"));
+    // Carol reads it in her language.
+    let carol = h.next_message_with(CAROL, 0, "señales de alarma").await;
+    assert!(carol.text.contains("Sam"), "{}", carol.text);
+    let told = h
+        .next_message_with(ALICE, n, "so I've let Bob, Carol know")
+        .await;
+    assert!(told.text.contains("strong cravings"), "{}", told.text);
+
+    // Another bad check-in the same day: the cooldown holds.
+    checkin_with(&h, ALICE, ["1", "3", "2", "9", "No"], "").await;
+    h.drain_outbox().await;
+    assert_eq!(alerts_to(&h, BOB, ALERT).len(), 1);
+    assert_eq!(
+        h.scalar_i64("SELECT COUNT(*) FROM alerts WHERE patient_id = ?", 1)
+            .await,
+        Some(1)
+    );
+    // The alert is recorded with the signals that fired it.
+    let db = h.db().await;
+    let signals: String = sqlx::query_scalar("SELECT signals FROM alerts")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    db.close().await;
+    assert!(
+        signals.contains("craving-high") && signals.contains("sleep-short"),
+        "{signals}"
+    );
+    // Nobody else heard anything.
+    assert_eq!(h.count(DAVE), 0);
+
+    // Bob reached out: Sam is told; a second tap changes nothing.
+    let n = h.count(ALICE);
+    h.tap(BOB, bob.message_id, "✅ I reached out").await;
+    h.next_message_with(BOB, 0, "I've let Sam know you reached out")
+        .await;
+    h.next_message_with(ALICE, n, "Bob says they've reached out to you")
+        .await;
+    let data = format!(
+        "al:1:{}:r",
+        h.scalar_i64("SELECT id FROM links WHERE contact_id = ?", 1)
+            .await
+            .unwrap()
+    );
+    let toast = h.tap_data(BOB, bob.message_id, &data).await.unwrap();
+    assert!(toast.contains("already answered"), "{toast}");
+    // Carol cannot answer for Bob's link.
+    let toast = h.tap_data(CAROL, carol.message_id, &data).await.unwrap();
+    assert!(toast.contains("ya no funciona"), "in her language: {toast}");
+}
+
+#[tokio::test]
+async fn an_unanswered_alert_escalates_once_after_the_cooldown() {
+    let h = Harness::start_driven().await;
+    h.enroll(ALICE).await;
+    pair(&h, ALICE, BOB, "Sam", "Alerts only").await;
+    three_worsening_days(&h, ALICE).await;
+    h.next_message_with(BOB, 0, ALERT).await;
+    // 23 hours later: still cooling down.
+    h.clock.advance(TimeDelta::hours(23));
+    h.tick().await;
+    h.drain_outbox().await;
+    assert!(alerts_to(&h, BOB, "still there").is_empty());
+    // Past the cooldown, nobody acknowledged, the signs are still in the window: one more.
+    h.clock.advance(TimeDelta::hours(1));
+    h.tick().await;
+    let esc = h.next_message_with(BOB, 0, "still there").await;
+    assert!(
+        esc.text.contains("nobody has told me they reached out"),
+        "{}",
+        esc.text
+    );
+    h.clock.advance(TimeDelta::hours(30));
+    h.tick().await;
+    h.drain_outbox().await;
+    assert_eq!(
+        alerts_to(&h, BOB, "still there").len(),
+        1,
+        "one escalation only"
+    );
+    assert_eq!(alerts_to(&h, BOB, ALERT).len(), 1);
+}
+
+#[tokio::test]
+async fn an_acknowledged_alert_does_not_escalate() {
+    let h = Harness::start_driven().await;
+    h.enroll(ALICE).await;
+    pair(&h, ALICE, BOB, "Sam", "Alerts only").await;
+    three_worsening_days(&h, ALICE).await;
+    let alert = h.next_message_with(BOB, 0, ALERT).await;
+    h.tap(BOB, alert.message_id, "✅ I reached out").await;
+    h.clock.advance(TimeDelta::hours(25));
+    h.tick().await;
+    h.drain_outbox().await;
+    assert!(alerts_to(&h, BOB, "still there").is_empty());
+}
+
+#[tokio::test]
+async fn a_contact_who_blocked_the_bot_is_reported_to_the_patient() {
+    let h = Harness::start_driven().await;
+    h.fake.add_user(CAROL, "Carol", Some("en"));
+    h.enroll(ALICE).await;
+    pair(&h, ALICE, BOB, "Sam", "Alerts only").await;
+    pair(&h, ALICE, CAROL, "Sam", "Alerts only").await;
+    // Bob blocks the bot: Telegram tells us at once.
+    let n = h.count(ALICE);
+    h.fake.block_bot(BOB, true);
+    let told = h.next_message_with(ALICE, n, "I couldn't reach Bob").await;
+    assert!(told.text.contains("988"), "{}", told.text);
+    // Carol's account is deleted: only the alert's 403 says so.
+    h.fake.deactivate(CAROL);
+    let n = h.count(ALICE);
+    three_worsening_days(&h, ALICE).await;
+    let alerted = h
+        .next_message_with(ALICE, n, "so I've let Carol know")
+        .await;
+    assert!(
+        !alerted.text.contains("Bob"),
+        "Bob is unreachable: {}",
+        alerted.text
+    );
+    h.next_message_with(ALICE, n, "I couldn't reach Carol")
+        .await;
+    assert!(
+        h.fake
+            .bot_messages(BOB)
+            .iter()
+            .all(|m| !m.text.contains(ALERT)),
+        "nothing was sent to Bob while he blocks the bot"
+    );
+    // The patient is still active and checking in.
+    assert_eq!(
+        h.scalar_i64(
+            "SELECT active FROM patients WHERE telegram_user_id = ?",
+            ALICE
+        )
+        .await,
+        Some(1)
+    );
+}
+
+#[tokio::test]
+async fn with_no_contact_the_patient_gets_the_crisis_line_and_their_options() {
+    let h = Harness::start_driven().await;
+    h.enroll(ALICE).await;
+    let n = h.count(ALICE);
+    three_worsening_days(&h, ALICE).await;
+    let m = h
+        .next_message_with(ALICE, n, "You don't have a support contact to alert yet")
+        .await;
+    assert!(
+        m.text.contains("988") && m.text.contains("/contact"),
+        "{}",
+        m.text
+    );
+    assert!(m.buttons().any(|b| b.url.is_some()), "{m:#?}");
+    assert!(m.has_button("🌊 Urge SOS"), "{m:#?}");
+}
+
+#[tokio::test]
+async fn weekly_summary_only_when_chosen_and_without_notes_or_use() {
+    let h = Harness::start_driven().await;
+    h.fake.add_user(CAROL, "Carol", Some("en"));
+    h.enroll(ALICE).await;
+    pair(&h, ALICE, BOB, "Sam", "Alerts and weekly summary").await;
+    pair(&h, ALICE, CAROL, "Sam", "Alerts only").await;
+    let m = h.say(ALICE, "/checkin").await;
+    for label in ["6", "7", "7", "2", "Yes"] {
+        h.answer(ALICE, m.message_id, label).await;
+    }
+    h.say(ALICE, "my private note").await;
+    h.clock.advance(TimeDelta::days(7));
+    let report = h.tick().await;
+    assert_eq!(report.weekly_summaries, 1);
+    let w = h.next_message_with(BOB, 0, "Weekly summary for Sam").await;
+    assert!(w.text.contains("Check-ins: 1"), "{}", w.text);
+    assert!(w.text.contains("Average mood: 6.0/10"), "{}", w.text);
+    assert!(!w.text.contains("private"), "{}", w.text);
+    assert_eq!(h.tick().await.weekly_summaries, 0, "once a week");
+    h.drain_outbox().await;
+    assert!(alerts_to(&h, CAROL, "Weekly summary").is_empty());
+    // The patient can turn it off; Bob is told.
+    let menu = h.say(ALICE, "/contact").await;
+    let n = h.count(BOB);
+    h.tap(ALICE, menu.message_id, "Bob: alerts only").await;
+    h.next_message_with(BOB, n, "alerts only, no weekly summary")
+        .await;
+    h.clock.advance(TimeDelta::days(7));
+    assert_eq!(h.tick().await.weekly_summaries, 0);
+}
+
+#[tokio::test]
+async fn two_missed_check_ins_ask_are_you_ok_and_silence_becomes_a_sign() {
+    let h = Harness::start_driven().await;
+    h.enroll(ALICE).await;
+    pair(&h, ALICE, BOB, "Sam", "Alerts only").await;
+    let n = h.count(ALICE);
+    // Evening (20:00 New York = 01:00 UTC) and morning prompts go unanswered.
+    let mut asked = 0;
+    for hour in 0..18 {
+        let t = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 3, 0, 0, 0).unwrap()
+            + TimeDelta::hours(hour);
+        h.clock.set(t);
+        asked += h.tick().await.ok_checks;
+        h.drain_outbox().await;
+    }
+    assert_eq!(asked, 1, "one gentle question for the run");
+    let ok = h.next_message_with(ALICE, n, "are you OK?").await;
+    assert!(ok.has_button("I'm OK") && ok.has_button("Not great"));
+    let sent_at = h
+        .scalar_i64("SELECT sent_at FROM ok_checks WHERE patient_id = ?", 1)
+        .await
+        .unwrap();
+    // Twelve hours without an answer: a warning sign (not yet an alert by itself).
+    h.clock
+        .set(chrono::DateTime::from_timestamp(sent_at + 12 * 3600 - 60, 0).unwrap());
+    assert_eq!(h.tick().await.ok_unanswered, 0);
+    h.clock.advance(TimeDelta::minutes(1));
+    assert_eq!(h.tick().await.ok_unanswered, 1);
+    assert!(alerts_to(&h, BOB, ALERT).is_empty());
+    // With low mood and a strong craving on return, the cluster is complete.
+    checkin_with(&h, ALICE, ["2", "7", "6", "8", "No"], "").await;
+    let alert = h.next_message_with(BOB, 0, ALERT).await;
+    assert!(alert.text.contains("missed check-ins"), "{}", alert.text);
+}
+
+#[tokio::test]
+async fn i_am_okay_answers_the_question_and_counts_nothing() {
+    let h = Harness::start_driven().await;
+    h.enroll(ALICE).await;
+    let n = h.count(ALICE);
+    for hour in 0..30 {
+        let t = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 3, 0, 0, 0).unwrap()
+            + TimeDelta::hours(hour);
+        h.clock.set(t);
+        h.tick().await;
+        h.drain_outbox().await;
+    }
+    let ok = h.next_message_with(ALICE, n, "are you OK?").await;
+    h.tap(ALICE, ok.message_id, "I'm OK").await;
+    h.next_message_with(ALICE, n, "Thanks for letting me know")
+        .await;
+    h.clock.advance(TimeDelta::hours(13));
+    assert_eq!(h.tick().await.ok_unanswered, 0);
+}

@@ -1,0 +1,214 @@
+//! "I'm not safe": the C-SSRS screen, the crisis line, the safety plan, and the immediate alert
+//! to support contacts that bypasses the cooldown.
+
+use crate::support::*;
+
+const NOT_SAFE: &str = "🛑 I'm not safe";
+
+/// Alice pairs with Bob (as "Sam"), the way /contact does it.
+async fn paired(h: &Harness) {
+    h.enroll(ALICE).await;
+    let menu = h.say(ALICE, "/contact").await;
+    let n = h.count(ALICE);
+    h.tap(ALICE, menu.message_id, "➕ Invite someone").await;
+    h.next_message_with(ALICE, n, "What name").await;
+    let ask = h.say(ALICE, "Sam").await;
+    h.tap(ALICE, ask.message_id, "Alerts only").await;
+    let link = h.wait_text(ALICE, ask.message_id, "?start=").await;
+    let token: String = link.text[link.text.find("?start=").unwrap() + 7..]
+        .chars()
+        .take(48)
+        .collect();
+    let shown = h.say(BOB, &format!("/start {token}")).await;
+    let n = h.count(ALICE);
+    h.tap(BOB, shown.message_id, "✅ Accept").await;
+    h.next_message_with(ALICE, n, "accepted").await;
+}
+
+/// Taps "I'm not safe" under /help and returns the first question.
+async fn open_screen(h: &Harness) -> recovery_checkin_bot::fake_telegram::ChatMessage {
+    let help = h.say(ALICE, "/help").await;
+    assert!(help.has_button(NOT_SAFE) && help.has_button(CRISIS_BUTTON));
+    let n = h.count(ALICE);
+    h.tap(ALICE, help.message_id, NOT_SAFE).await;
+    let q = h.next_message_with(ALICE, n, "wished you were dead").await;
+    assert!(q.text.contains("I'm a bot"), "{}", q.text);
+    assert!(
+        q.buttons().any(|b| b.url.is_some()),
+        "the crisis line one tap away: {q:#?}"
+    );
+    q
+}
+
+async fn answer(
+    h: &Harness,
+    q: &recovery_checkin_bot::fake_telegram::ChatMessage,
+    label: &str,
+    next: &str,
+) {
+    h.tap(ALICE, q.message_id, label).await;
+    h.wait_text(ALICE, q.message_id, next).await;
+}
+
+#[tokio::test]
+async fn thoughts_of_suicide_alert_every_contact_at_once_and_show_the_crisis_line() {
+    let h = Harness::start().await;
+    paired(&h).await;
+    // A cluster alert just went out: the crisis alert ignores its cooldown.
+    let db = h.db().await;
+    sqlx::query(
+        "INSERT INTO alerts (patient_id, kind, signals, created_at, recipients)
+         VALUES (1, 'alert', '[]', ?, 1)",
+    )
+    .bind(recovery_checkin_bot::clock::Clock::unix(&h.clock))
+    .execute(db.pool())
+    .await
+    .unwrap();
+    db.close().await;
+    let q = open_screen(&h).await;
+    answer(&h, &q, "Yes", "actual thoughts of killing yourself").await;
+    let n = h.count(ALICE);
+    answer(&h, &q, "Yes", "thinking about how").await;
+    // At once, before the screen is finished.
+    let alert = h.next_message_with(BOB, 0, "may not be safe").await;
+    assert!(
+        alert.text.contains("Sam") && alert.text.contains("911"),
+        "{}",
+        alert.text
+    );
+    assert!(alert.text.contains("988"), "{}", alert.text);
+    let told = h
+        .next_message_with(ALICE, n, "I've let Bob know right now")
+        .await;
+    assert!(told.buttons().any(|b| b.url.is_some()), "{told:#?}");
+    answer(&h, &q, "No", "intention of acting").await;
+    answer(&h, &q, "No", "details of how").await;
+    answer(&h, &q, "No", "prepared to do anything").await;
+    let n = h.count(ALICE);
+    h.tap(ALICE, q.message_id, "No").await;
+    let help = h
+        .next_message_with(ALICE, n, "Thank you for telling me")
+        .await;
+    assert!(help.text.contains("call or text 988"), "{}", help.text);
+    assert!(help.text.contains("911"), "{}", help.text);
+    assert!(help.buttons().any(|b| b.url.is_some()));
+    assert!(help.has_button("✍️ Write my safety plan"), "{help:#?}");
+    assert_eq!(
+        h.scalar_i64(
+            "SELECT COUNT(*) FROM alerts WHERE kind = 'crisis' AND patient_id = ?",
+            1
+        )
+        .await,
+        Some(1),
+        "one crisis alert per screen"
+    );
+    // A stale tap on an answered question changes nothing.
+    let toast = h.tap_data(ALICE, q.message_id, "cs:1:1:n").await.unwrap();
+    assert!(toast.contains("already answered"), "{toast}");
+
+    // The safety plan: written step by step, any part skippable, seen again with /safetyplan.
+    let n = h.count(ALICE);
+    h.tap(ALICE, help.message_id, "✍️ Write my safety plan")
+        .await;
+    h.next_message_with(ALICE, n, "1 of 4").await;
+    let second = h.say(ALICE, "feeling trapped at night").await;
+    assert!(second.text.contains("2 of 4"), "{}", second.text);
+    let n = h.count(ALICE);
+    h.tap(ALICE, second.message_id, "Skip").await;
+    let third = h.next_message_with(ALICE, n, "3 of 4").await;
+    assert!(third.has_button(CRISIS_BUTTON));
+    h.say(ALICE, "call Bob 555-0100").await;
+    let saved = h.say(ALICE, "give my pills to Bob").await;
+    assert!(
+        saved.text.contains("Your safety plan is saved"),
+        "{}",
+        saved.text
+    );
+    let plan = h.say(ALICE, "/safetyplan").await;
+    for part in [
+        "feeling trapped at night",
+        "(not written yet)",
+        "call Bob 555-0100",
+        "give my pills to Bob",
+        "988",
+        "911",
+    ] {
+        assert!(plan.text.contains(part), "{part} missing: {}", plan.text);
+    }
+    // The plan is never shared.
+    assert!(h
+        .fake
+        .bot_messages(BOB)
+        .iter()
+        .all(|m| !m.text.contains("trapped")));
+}
+
+#[tokio::test]
+async fn a_wish_to_be_dead_shows_help_without_alerting_and_all_no_is_met_kindly() {
+    let h = Harness::start().await;
+    paired(&h).await;
+    let q = open_screen(&h).await;
+    answer(&h, &q, "Yes", "actual thoughts").await;
+    answer(&h, &q, "No", "prepared to do anything").await;
+    let n = h.count(ALICE);
+    h.tap(ALICE, q.message_id, "No").await;
+    h.next_message_with(ALICE, n, "Thank you for telling me")
+        .await;
+    assert!(
+        h.fake
+            .bot_messages(BOB)
+            .iter()
+            .all(|m| !m.text.contains("not be safe")),
+        "a wish to be dead alone shows the crisis line but alerts nobody"
+    );
+
+    let q = {
+        // A new screen later on.
+        h.clock.advance(chrono::TimeDelta::hours(1));
+        open_screen(&h).await
+    };
+    answer(&h, &q, "No", "actual thoughts").await;
+    answer(&h, &q, "No", "prepared to do anything").await;
+    let n = h.count(ALICE);
+    h.tap(ALICE, q.message_id, "No").await;
+    let m = h.next_message_with(ALICE, n, "glad you're safe").await;
+    assert!(
+        m.has_button(CRISIS_BUTTON) && m.has_button(NOT_SAFE),
+        "{m:#?}"
+    );
+    assert_eq!(
+        h.scalar_i64("SELECT COUNT(*) FROM alerts WHERE patient_id = ?", 1)
+            .await,
+        Some(0)
+    );
+}
+
+#[tokio::test]
+async fn preparatory_behaviour_alone_alerts() {
+    let h = Harness::start().await;
+    paired(&h).await;
+    let q = open_screen(&h).await;
+    answer(&h, &q, "No", "actual thoughts").await;
+    answer(&h, &q, "No", "prepared to do anything").await;
+    h.tap(ALICE, q.message_id, "Yes").await;
+    h.next_message_with(BOB, 0, "may not be safe").await;
+}
+
+#[tokio::test]
+async fn not_safe_from_someone_not_enrolled_shows_the_crisis_line_and_stores_nothing() {
+    let h = Harness::start().await;
+    let intro = h.say(ALICE, "/start").await;
+    assert!(intro.has_button(NOT_SAFE), "{intro:#?}");
+    let n = h.count(ALICE);
+    h.tap(ALICE, intro.message_id, NOT_SAFE).await;
+    let m = h.next_message_with(ALICE, n, "You matter").await;
+    assert!(m.text.contains("988"));
+    assert_eq!(
+        h.scalar_i64(
+            "SELECT COUNT(*) FROM crisis_screens WHERE patient_id >= ?",
+            0
+        )
+        .await,
+        Some(0)
+    );
+}
