@@ -62,6 +62,13 @@ async fn real_main(cli: Cli) -> Result<()> {
                 content.languages().join(", "),
                 content.library.len()
             );
+            let r = &content.rules;
+            println!(
+                "alert rules: {} distinct warning signs within {} h alert the support contacts; cooldown {} h",
+                r.min_signals,
+                r.window / 3600,
+                r.cooldown / 3600
+            );
             Ok(())
         }
     }

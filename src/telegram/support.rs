@@ -179,6 +179,7 @@ pub async fn delete_answer(ctx: &Ctx, ev: &Event, tap: &Tap, confirm: bool) -> R
         }
         patients::delete_everything(&mut tx, ev.user_id).await?;
         tx.commit().await?;
+        ctx.wake_sender.notify_one();
         tracing::info!("a patient deleted their data");
         ctx.t(&ev.lang, "delete-done")
     } else {

@@ -565,3 +565,33 @@ async fn i_am_okay_answers_the_question_and_counts_nothing() {
     h.clock.advance(TimeDelta::hours(13));
     assert_eq!(h.tick().await.ok_unanswered, 0);
 }
+
+#[tokio::test]
+async fn a_patient_who_deletes_their_data_ends_every_link_and_contacts_are_told() {
+    let h = Harness::start().await;
+    h.enroll(ALICE).await;
+    pair(&h, ALICE, BOB, "Sam", "Alerts and weekly summary").await;
+    let ask = h.say(ALICE, "/delete").await;
+    let n = h.count(BOB);
+    let label = ask
+        .buttons()
+        .find(|b| b.callback_data.as_deref() == Some("delete:yes"))
+        .unwrap()
+        .text
+        .clone();
+    h.tap(ALICE, ask.message_id, &label).await;
+    h.next_message_with(BOB, n, "Sam has ended sharing with you")
+        .await;
+    for table in ["links", "invites", "alerts"] {
+        let db = h.db().await;
+        let left: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        db.close().await;
+        assert_eq!(left, 0, "{table} still holds rows");
+    }
+    let none = h.say(BOB, "/patients").await;
+    assert!(none.text.contains("not a support contact"), "{}", none.text);
+}

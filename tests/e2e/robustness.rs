@@ -120,6 +120,36 @@ async fn a_broken_suggestion_library_stops_the_bot_naming_file_line_and_key() {
     assert_eq!(h.fake.read(|s| s.requests.len()), 0);
 }
 
+#[tokio::test]
+async fn a_broken_alert_rules_file_stops_the_bot_naming_file_line_and_setting() {
+    let mut h = Harness::without_bot().await;
+    let prompts = h.dir.path().join("prompts");
+    copy_prompts(&prompts);
+    let file = prompts.join("alert-rules.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let broken = text.replace("cooldown_hours = 24", "cooldown_hours = 0");
+    let line = broken
+        .lines()
+        .position(|l| l.starts_with("cooldown_hours"))
+        .unwrap()
+        + 1;
+    std::fs::write(&file, &broken).unwrap();
+    h.prompts_dir = prompts.clone();
+    let err = start_error(&h).await;
+    assert!(
+        err.contains(&format!(
+            "{}:{line}: setting `cooldown_hours`: is 0; it must be between 1 and 168",
+            file.display()
+        )),
+        "{err}"
+    );
+    // A missing file is named too.
+    std::fs::remove_file(&file).unwrap();
+    let err = start_error(&h).await;
+    assert!(err.contains("alert-rules.toml: cannot be read"), "{err}");
+    assert_eq!(h.fake.read(|s| s.requests.len()), 0);
+}
+
 #[test]
 fn check_content_passes_on_the_shipped_prompts_and_fails_on_broken_ones() {
     let ok = Command::new(env!("CARGO_BIN_EXE_recovery-bot"))
