@@ -91,6 +91,9 @@ CREATE TABLE ok_checks (
     id             INTEGER PRIMARY KEY AUTOINCREMENT,
     patient_id     INTEGER NOT NULL REFERENCES patients (id) ON DELETE CASCADE,
     last_prompt_id INTEGER NOT NULL UNIQUE,
+    -- When the run was noticed (a check-in after this answers it), and when the question goes
+    -- out (after quiet hours; the wait for an answer starts then).
+    created_at     INTEGER NOT NULL,
     sent_at        INTEGER NOT NULL,
     answered_at    INTEGER,
     -- Set once the unanswered check has been given to the risk engine.

@@ -28,7 +28,7 @@ invite-name-invalid = Please type a name of 1 to 40 characters, without links or
 invite-ask-share =
     What should they receive about you, { $name }?
 
-    • Alerts only: a short message when warning signs build up, or at once if you tell me you're not safe. It names the kinds of signs (like strong cravings, short sleep, missed check-ins or a reported use), never your answers or notes.
+    • Alerts only: a short message when warning signs build up, or at once if you tell me you're not safe. It names the kinds of signs (like strong cravings, short sleep, missed check-ins or a reported use), never your answers or notes. They can also see when you last checked in and whether check-ins are paused.
     • Alerts and a weekly summary: also, once a week, how many check-ins you did and your average mood, sleep and craving. Never your notes, never whether you used.
 
     By choosing, you agree that I share this with the person who accepts. You can end it at any time with /contact.
@@ -65,10 +65,11 @@ invite-show =
     { $receive }
     • Never their detailed answers or their notes.
 
-    What I'd store about you: your Telegram id and language, nothing else. You can stop at any time with /stop.
+    What I'd store about you: your Telegram id, your first name (shown to { $name }) and your language, nothing else. You can stop at any time with /stop.
 
     Do you accept?
 invite-receive-alerts = • An alert if warning signs build up in their check-ins (like strong cravings, low mood, poor sleep, missed check-ins or a reported use), or at once if they tell me they're not safe, with what helps.
+    • With /patients: when they last checked in, and whether check-ins are paused.
 invite-receive-weekly = • Once a week, a short summary: how many check-ins they did and their average mood, sleep and craving.
 button-accept = ✅ Accept
 button-decline = No, thanks

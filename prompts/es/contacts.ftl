@@ -28,7 +28,7 @@ invite-name-invalid = Escribe un nombre de 1 a 40 caracteres, sin enlaces ni bar
 invite-ask-share =
     ¿Qué quieres que reciba sobre ti, { $name }?
 
-    • Solo alertas: un mensaje corto cuando se acumulan señales de alarma, o enseguida si me dices que no estás a salvo. Indica el tipo de señales (como ganas fuertes de consumir, dormir poco, registros sin hacer o un consumo registrado), nunca tus respuestas ni tus notas.
+    • Solo alertas: un mensaje corto cuando se acumulan señales de alarma, o enseguida si me dices que no estás a salvo. Indica el tipo de señales (como ganas fuertes de consumir, dormir poco, registros sin hacer o un consumo registrado), nunca tus respuestas ni tus notas. También puede ver cuándo hiciste tu último registro y si tienes los registros en pausa.
     • Alertas y resumen semanal: además, una vez a la semana, cuántos registros hiciste y tu promedio de ánimo, sueño y ganas de consumir. Nunca tus notas, nunca si consumiste.
 
     Al elegir, aceptas que comparta esto con la persona que acepte. Puedes terminarlo cuando quieras con /contact.
@@ -65,10 +65,11 @@ invite-show =
     { $receive }
     • Nunca sus respuestas detalladas ni sus notas.
 
-    Lo que guardaría sobre ti: tu id de Telegram y tu idioma, nada más. Puedes dejarlo cuando quieras con /stop.
+    Lo que guardaría sobre ti: tu id de Telegram, tu nombre (lo verá { $name }) y tu idioma, nada más. Puedes dejarlo cuando quieras con /stop.
 
     ¿Aceptas?
 invite-receive-alerts = • Una alerta si se acumulan señales de alarma en sus registros (como ganas fuertes de consumir, ánimo bajo, dormir mal, registros sin hacer o un consumo registrado), o enseguida si me dice que no está a salvo, con lo que puede ayudar.
+    • Con /patients: cuándo hizo su último registro y si tiene los registros en pausa.
 invite-receive-weekly = • Una vez a la semana, un resumen corto: cuántos registros hizo y su promedio de ánimo, sueño y ganas de consumir.
 button-accept = ✅ Aceptar
 button-decline = No, gracias

@@ -232,6 +232,13 @@ pub enum Decision {
     Escalate(Vec<Found>),
 }
 
+impl Decision {
+    /// Whether this decision sends messages.
+    pub fn alerts(&self) -> bool {
+        matches!(self, Decision::Alert(_) | Decision::Escalate(_))
+    }
+}
+
 /// Whether the signals found now call for an alert, given the last one.
 pub fn decide(found: Vec<Found>, last: Option<LastAlert>, rules: &Rules, now: i64) -> Decision {
     if found.len() < rules.min_signals.max(1) {

@@ -153,6 +153,27 @@ pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Alert>> {
     }))
 }
 
+/// Whether this alert was queued to this link (a contact answers only alerts they got).
+pub async fn was_sent_to(tx: &mut Tx, alert_id: i64, link_id: i64) -> Result<bool> {
+    Ok(
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE key = ?")
+            .bind(format!("link:{link_id}:alert:{alert_id}"))
+            .fetch_one(&mut **tx)
+            .await?
+            > 0,
+    )
+}
+
+/// The latest alert actually sent to this link (for `/patients`).
+pub async fn last_sent_to(db: &Db, link_id: i64) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT MAX(sent_at) FROM outbox WHERE key LIKE ? AND status = 'sent'")
+            .bind(format!("link:{link_id}:alert:%"))
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
 /// A contact's answer to an alert. False if this contact had answered it already.
 pub async fn answer(
     tx: &mut Tx,
@@ -283,43 +304,61 @@ pub async fn insert_ok_check(
     patient_id: i64,
     last_prompt_id: i64,
     now: i64,
+    send_at: i64,
 ) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO ok_checks (patient_id, last_prompt_id, sent_at) VALUES (?, ?, ?)
+        "INSERT INTO ok_checks (patient_id, last_prompt_id, created_at, sent_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (last_prompt_id) DO NOTHING RETURNING id",
     )
     .bind(patient_id)
     .bind(last_prompt_id)
     .bind(now)
+    .bind(send_at)
     .fetch_optional(&mut **tx)
     .await?)
 }
 
-/// The patient answered (a tap on it, or any check-in since): every open check is answered.
+/// The patient answered (a tap on it): every open check is answered, even one already counted
+/// as a warning sign (the sign is withdrawn), and a question still queued is not sent.
 pub async fn ok_answered(tx: &mut Tx, patient_id: i64, now: i64) -> Result<u64> {
-    Ok(sqlx::query(
-        "UPDATE ok_checks SET answered_at = ? WHERE patient_id = ? AND answered_at IS NULL
-             AND counted_at IS NULL",
+    let n = sqlx::query(
+        "UPDATE ok_checks SET answered_at = ? WHERE patient_id = ? AND answered_at IS NULL",
     )
     .bind(now)
     .bind(patient_id)
     .execute(&mut **tx)
     .await?
-    .rows_affected())
+    .rows_affected();
+    expire_answered_questions(tx).await?;
+    Ok(n)
+}
+
+/// "Are you OK?" messages still queued for checks that were answered meanwhile.
+async fn expire_answered_questions(tx: &mut Tx) -> Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'expired', last_error = 'answered before it was sent'
+         WHERE status = 'pending' AND key LIKE 'ok:%'
+           AND CAST(substr(key, 4) AS INTEGER) IN
+               (SELECT id FROM ok_checks WHERE answered_at IS NOT NULL)",
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Checks unanswered for `wait` seconds: marked counted; returns their patients.
 pub async fn count_unanswered(tx: &mut Tx, wait: i64, now: i64) -> Result<Vec<i64>> {
-    // A check-in since the question is an answer too.
+    // A check-in since the run was noticed is an answer too (and withdraws a counted sign).
     sqlx::query(
         "UPDATE ok_checks SET answered_at = ?
-         WHERE answered_at IS NULL AND counted_at IS NULL
+         WHERE answered_at IS NULL
              AND EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = ok_checks.patient_id
-                         AND c.started_at >= ok_checks.sent_at)",
+                         AND c.started_at >= ok_checks.created_at)",
     )
     .bind(now)
     .execute(&mut **tx)
     .await?;
+    expire_answered_questions(tx).await?;
     Ok(sqlx::query_scalar(
         "UPDATE ok_checks SET counted_at = ?
          WHERE answered_at IS NULL AND counted_at IS NULL AND sent_at + ? <= ?
@@ -346,7 +385,6 @@ pub async fn next_ok_count(db: &Db, wait: i64) -> Result<Option<i64>> {
 #[derive(Debug, Clone)]
 pub struct PatientStatus {
     pub last_checkin: Option<i64>,
-    pub last_alert: Option<i64>,
     pub active: bool,
     pub paused_until: Option<i64>,
 }
@@ -354,8 +392,7 @@ pub struct PatientStatus {
 pub async fn patient_status(db: &Db, patient_id: i64) -> Result<PatientStatus> {
     let r = sqlx::query(
         "SELECT p.active, p.paused_until,
-                (SELECT MAX(started_at) FROM checkins c WHERE c.patient_id = p.id) AS last_checkin,
-                (SELECT MAX(created_at) FROM alerts a WHERE a.patient_id = p.id) AS last_alert
+                (SELECT MAX(started_at) FROM checkins c WHERE c.patient_id = p.id) AS last_checkin
          FROM patients p WHERE p.id = ?",
     )
     .bind(patient_id)
@@ -363,7 +400,6 @@ pub async fn patient_status(db: &Db, patient_id: i64) -> Result<PatientStatus> {
     .await?;
     Ok(PatientStatus {
         last_checkin: r.get("last_checkin"),
-        last_alert: r.get("last_alert"),
         active: r.get::<i64, _>("active") != 0,
         paused_until: r.get("paused_until"),
     })

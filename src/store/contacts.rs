@@ -97,10 +97,13 @@ pub async fn claim_invite(tx: &mut Tx, id: i64, telegram_user_id: i64) -> Result
 /// Closes an open invitation ('accepted', 'declined', 'cancelled'). False if it was not open.
 pub async fn close_invite(tx: &mut Tx, id: i64, status: &str, now: i64) -> Result<bool> {
     Ok(sqlx::query(
-        "UPDATE invites SET status = ?, answered_at = ? WHERE id = ? AND status = 'open'",
+        "UPDATE invites SET status = ?, answered_at = ?,
+             opened_by = CASE WHEN ? = 'declined' THEN NULL ELSE opened_by END
+         WHERE id = ? AND status = 'open'",
     )
     .bind(status)
     .bind(now)
+    .bind(status)
     .bind(id)
     .execute(&mut **tx)
     .await?
@@ -357,7 +360,7 @@ pub async fn end_link(tx: &mut Tx, id: i64, by: &str, now: i64) -> Result<bool> 
         // Nothing more about this patient reaches this contact: drop what is still queued.
         sqlx::query(
             "UPDATE outbox SET status = 'expired', last_error = 'the link ended'
-             WHERE status = 'pending' AND key LIKE ?",
+             WHERE status = 'pending' AND contact_id IS NOT NULL AND key LIKE ?",
         )
         .bind(format!("link:{id}:%"))
         .execute(&mut **tx)

@@ -195,13 +195,8 @@ async fn fire(
     )
     .await?;
     // Which signals is health data about the patient: kept in the database, not the log.
-    tracing::info!(
-        patient_id,
-        alert_id,
-        kind,
-        contacts = reachable.len(),
-        "alert queued"
-    );
+    // Not the kind: "crisis" would say what the patient answered.
+    tracing::info!(alert_id, contacts = reachable.len(), "alert queued");
     Ok(Some(alert_id))
 }
 
@@ -220,7 +215,10 @@ pub async fn answer(
     let alert = alerts::get(&mut tx, alert_id).await?;
     let valid = match (&link, &contact, &alert) {
         (Some(l), Some(c), Some(a)) => {
-            l.contact_id == c.id && a.patient_id == l.patient_id && l.ended_at.is_none()
+            l.contact_id == c.id
+                && a.patient_id == l.patient_id
+                && l.ended_at.is_none()
+                && alerts::was_sent_to(&mut tx, a.id, l.id).await?
         }
         _ => false,
     };

@@ -714,8 +714,9 @@ pub async fn patients_command(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()>
             Some(at) => ago(ctx, &ev.lang, now - at),
             None => ctx.t(&ev.lang, "patients-never"),
         };
-        let recent_alert = status
-            .last_alert
+        // Only alerts this contact received, recently.
+        let recent_alert = crate::store::alerts::last_sent_to(&ctx.db, l.id)
+            .await?
             .filter(|at| now - at < ctx.content.rules.window);
         let state = if !status.active {
             ctx.t(&ev.lang, "status-inactive")

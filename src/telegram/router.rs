@@ -96,6 +96,24 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 patients::set_awaiting(&mut tx, p.id, None).await?;
                 tx.commit().await?;
             }
+            // Writing the safety plan: the words are saved whatever they say (a plan's warning
+            // signs may well name suicide), and words of crisis also bring the crisis line.
+            if let (None, Some(p)) = (command, patient.as_ref()) {
+                if let Some(awaiting) = p
+                    .awaiting
+                    .as_deref()
+                    .filter(|a| a.starts_with(screen::AWAITING_PLAN))
+                {
+                    screen::plan_text(ctx, &ev, p, awaiting, text.as_deref()).await?;
+                    if text
+                        .as_deref()
+                        .is_some_and(crate::domain::crisis::mentions_crisis)
+                    {
+                        support::crisis(ctx, &ev, chat_id).await?;
+                    }
+                    return Ok(());
+                }
+            }
             // Words of crisis get the crisis line first, whatever else was going on.
             if command.is_none()
                 && text
@@ -170,16 +188,6 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                             || awaiting.starts_with(contacts::AWAITING_SHARE)
                         {
                             return contacts::name_text(ctx, &ev, &patient, text.as_deref()).await;
-                        }
-                        if awaiting.starts_with(screen::AWAITING_PLAN) {
-                            return screen::plan_text(
-                                ctx,
-                                &ev,
-                                &patient,
-                                awaiting,
-                                text.as_deref(),
-                            )
-                            .await;
                         }
                         return schedule::awaiting_text(
                             ctx,

@@ -107,21 +107,6 @@ pub async fn not_safe(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, tap: &Ta
     Ok(())
 }
 
-/// The screen from the SOS flow (an urge of 10), as a direct reply.
-pub async fn open_now(
-    ctx: &Ctx,
-    ev: &Event,
-    patient: &Patient,
-    chat_id: i64,
-    origin: Origin,
-) -> Result<()> {
-    let mut tx = ctx.db.write().await?;
-    let (text, keyboard) = open(ctx, &mut tx, patient, &ev.lang, origin).await?;
-    tx.commit().await?;
-    ctx.say(chat_id, text, Some(keyboard)).await;
-    Ok(())
-}
-
 /// An answer to one question.
 pub async fn answer(
     ctx: &Ctx,
@@ -174,9 +159,10 @@ pub async fn answer(
     }
     inbox::mark_handled(&mut tx, ev.update_id, now).await?;
     tx.commit().await?;
+    // Whatever was queued (a crisis alert, or a cluster alert the last answer completed).
+    ctx.wake_sender.notify_one();
     if alerted {
-        ctx.wake_sender.notify_one();
-        tracing::info!(patient_id = patient.id, "crisis screen: contacts alerted");
+        tracing::info!(screen_id = screen.id, "crisis screen: alert queued");
     }
     match next {
         Some(q) => {
@@ -199,7 +185,7 @@ pub async fn answer(
                 )
             };
             ctx.say(tap.chat_id, text, Some(keyboard)).await;
-            tracing::info!(patient_id = patient.id, "crisis screen completed");
+            tracing::info!(screen_id = screen.id, "crisis screen completed");
         }
     }
     Ok(())
@@ -437,7 +423,7 @@ pub async fn ok_checks(ctx: &Ctx) -> Result<(u64, u64)> {
             _ => now,
         };
         let Some(id) =
-            alert_store::insert_ok_check(&mut tx, patient_id, last_prompt, not_before).await?
+            alert_store::insert_ok_check(&mut tx, patient_id, last_prompt, now, not_before).await?
         else {
             continue;
         };
@@ -463,14 +449,18 @@ pub async fn ok_checks(ctx: &Ctx) -> Result<(u64, u64)> {
         asked += 1;
     }
     let mut counted = 0;
+    let mut fired = false;
     for patient_id in alert_store::count_unanswered(&mut tx, rules.ok_check_wait, now).await? {
-        alerts::evaluate(ctx, &mut tx, patient_id).await?;
+        fired |= alerts::evaluate(ctx, &mut tx, patient_id).await?.alerts();
         counted += 1;
     }
     for patient_id in alert_store::escalation_candidates(&mut tx, rules.cooldown, now).await? {
-        alerts::evaluate(ctx, &mut tx, patient_id).await?;
+        fired |= alerts::evaluate(ctx, &mut tx, patient_id).await?.alerts();
     }
     tx.commit().await?;
+    if fired || asked > 0 {
+        ctx.wake_sender.notify_one();
+    }
     Ok((asked, counted))
 }
 

@@ -229,9 +229,25 @@ pub async fn rate(
             follow_up = true;
         }
     }
+    // The top of the scale: the crisis screen, queued with the rating so it cannot be lost.
+    let crisis = urge >= CRISIS_URGE;
+    if crisis {
+        let (text, keyboard) =
+            super::screen::open(ctx, &mut tx, patient, lang, super::screen::Origin::Sos).await?;
+        super::Ctx::queue(
+            ctx,
+            &mut tx,
+            super::To::patient(patient),
+            &format!("screen:sos:{sos_id}:{round}"),
+            &text,
+            Some(&keyboard),
+            coping_ui::REPLY_PRIORITY,
+        )
+        .await?;
+    }
     inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
-    if follow_up {
+    if follow_up || crisis {
         ctx.wake_sender.notify_one();
     }
     tracing::info!(sos_id, round, "sos urge stored");
@@ -279,9 +295,6 @@ pub async fn rate(
     };
     ctx.replace_or_send(tap.chat_id, tap.message_id, text, keyboard)
         .await;
-    if urge >= CRISIS_URGE {
-        // The top of the scale: the crisis screen, with the crisis line one tap away.
-        super::screen::open_now(ctx, ev, patient, tap.chat_id, super::screen::Origin::Sos).await?;
-    }
+
     Ok(())
 }

@@ -595,3 +595,30 @@ async fn a_patient_who_deletes_their_data_ends_every_link_and_contacts_are_told(
     let none = h.say(BOB, "/patients").await;
     assert!(none.text.contains("not a support contact"), "{}", none.text);
 }
+
+#[tokio::test]
+async fn a_late_i_am_okay_withdraws_the_missed_check_ins_sign() {
+    let h = Harness::start_driven().await;
+    h.enroll(ALICE).await;
+    pair(&h, ALICE, BOB, "Sam", "Alerts only").await;
+    let n = h.count(ALICE);
+    for hour in 0..18 {
+        let t = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 3, 0, 0, 0).unwrap()
+            + TimeDelta::hours(hour);
+        h.clock.set(t);
+        h.tick().await;
+        h.drain_outbox().await;
+    }
+    let ok = h.next_message_with(ALICE, n, "are you OK?").await;
+    h.clock.advance(TimeDelta::hours(13));
+    assert_eq!(h.tick().await.ok_unanswered, 1, "counted as a sign");
+    // The answer comes late: the sign is withdrawn, so low mood and a strong craving (two
+    // signs) do not make a cluster.
+    let m = h.count(ALICE);
+    h.tap(ALICE, ok.message_id, "I'm OK").await;
+    h.next_message_with(ALICE, m, "Thanks for letting me know")
+        .await;
+    checkin_with(&h, ALICE, ["2", "7", "6", "8", "No"], "").await;
+    h.drain_outbox().await;
+    assert!(alerts_to(&h, BOB, ALERT).is_empty());
+}

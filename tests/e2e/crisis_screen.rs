@@ -111,8 +111,13 @@ async fn thoughts_of_suicide_alert_every_contact_at_once_and_show_the_crisis_lin
     h.tap(ALICE, help.message_id, "✍️ Write my safety plan")
         .await;
     h.next_message_with(ALICE, n, "1 of 4").await;
-    let second = h.say(ALICE, "feeling trapped at night").await;
-    assert!(second.text.contains("2 of 4"), "{}", second.text);
+    // Words of crisis in the plan are saved (a warning sign may well name them), and the
+    // crisis line comes too.
+    let n = h.count(ALICE);
+    h.fake
+        .user_sends(ALICE, "feeling trapped, thoughts of suicide");
+    let second = h.next_message_with(ALICE, n, "2 of 4").await;
+    h.next_message_with(ALICE, n, "You matter").await;
     let n = h.count(ALICE);
     h.tap(ALICE, second.message_id, "Skip").await;
     let third = h.next_message_with(ALICE, n, "3 of 4").await;
@@ -126,7 +131,7 @@ async fn thoughts_of_suicide_alert_every_contact_at_once_and_show_the_crisis_lin
     );
     let plan = h.say(ALICE, "/safetyplan").await;
     for part in [
-        "feeling trapped at night",
+        "feeling trapped, thoughts of suicide",
         "(not written yet)",
         "call Bob 555-0100",
         "give my pills to Bob",
