@@ -3,6 +3,7 @@
 
 use crate::content::ContentError;
 use crate::domain::risk::Rules;
+use crate::suggestions::line_of;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -31,14 +32,7 @@ struct RawRules {
 /// Loads `<dir>/alert-rules.toml`.
 pub fn load(dir: &Path) -> Result<Rules, Vec<ContentError>> {
     let file = dir.join(FILE_NAME);
-    let source = std::fs::read_to_string(&file).map_err(|e| {
-        vec![ContentError {
-            file: file.clone(),
-            line: None,
-            key: None,
-            problem: format!("cannot be read: {e}"),
-        }]
-    })?;
+    let source = crate::suggestions::read(&file)?;
     parse(&file, &source)
 }
 
@@ -49,14 +43,7 @@ pub fn parse(file: &Path, source: &str) -> Result<Rules, Vec<ContentError>> {
         key: key.map(|k| format!("setting {k}")),
         problem,
     };
-    let raw: RawRules = toml::from_str(source).map_err(|e| {
-        let line = e.span().map(|s| line_of(source, s.start));
-        vec![err(
-            line,
-            None,
-            format!("is not valid: {}", e.message().trim()),
-        )]
-    })?;
+    let raw: RawRules = crate::suggestions::parse_toml(file, source)?;
     let mut errors = Vec::new();
     let mut get = |name: &str, s: &Setting, lo: i64, hi: i64| -> i64 {
         let v = *s.get_ref();
@@ -101,10 +88,6 @@ pub fn parse(file: &Path, source: &str) -> Result<Rules, Vec<ContentError>> {
     } else {
         Err(errors)
     }
-}
-
-fn line_of(source: &str, byte: usize) -> usize {
-    source[..byte.min(source.len())].matches('\n').count() + 1
 }
 
 #[cfg(test)]

@@ -55,14 +55,7 @@ impl Library {
     /// Loads `<dir>/suggestions.toml`, requiring a text in each of `languages`.
     pub fn load(dir: &Path, languages: &[&str]) -> Result<Library, Vec<ContentError>> {
         let file = dir.join(FILE_NAME);
-        let source = std::fs::read_to_string(&file).map_err(|e| {
-            vec![ContentError {
-                file: file.clone(),
-                line: None,
-                key: None,
-                problem: format!("cannot be read: {e}"),
-            }]
-        })?;
+        let source = read(&file)?;
         Library::parse(&file, &source, languages)
     }
 
@@ -77,14 +70,7 @@ impl Library {
             key: key.map(|k| format!("suggestion {k}")),
             problem,
         };
-        let raw: RawFile = toml::from_str(source).map_err(|e| {
-            let line = e.span().map(|s| line_of(source, s.start));
-            vec![err(
-                line,
-                None,
-                format!("is not valid: {}", e.message().trim()),
-            )]
-        })?;
+        let raw: RawFile = parse_toml(file, source)?;
         let mut errors = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
         let mut suggestions = Vec::new();
@@ -226,8 +212,35 @@ fn known_needs() -> String {
         .join(", ")
 }
 
-fn line_of(source: &str, byte: usize) -> usize {
+pub(crate) fn line_of(source: &str, byte: usize) -> usize {
     source[..byte.min(source.len())].matches('\n').count() + 1
+}
+
+/// A file under `prompts/`, or the problem naming it.
+pub(crate) fn read(file: &Path) -> Result<String, Vec<ContentError>> {
+    std::fs::read_to_string(file).map_err(|e| {
+        vec![ContentError {
+            file: file.to_path_buf(),
+            line: None,
+            key: None,
+            problem: format!("cannot be read: {e}"),
+        }]
+    })
+}
+
+/// TOML into `T`; a syntax error or an unknown field names the file and line.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    source: &str,
+) -> Result<T, Vec<ContentError>> {
+    toml::from_str(source).map_err(|e| {
+        vec![ContentError {
+            file: file.to_path_buf(),
+            line: e.span().map(|s| line_of(source, s.start)),
+            key: None,
+            problem: format!("is not valid: {}", e.message().trim()),
+        }]
+    })
 }
 
 #[cfg(test)]

@@ -96,6 +96,21 @@ async fn three_worsening_days(h: &Harness, patient: i64) {
     h.say(patient, "private words about my brother").await;
 }
 
+/// The evening prompt (20:00 New York, 01:00 UTC) and the next morning's (08:00, 13:00 UTC) are
+/// sent and go unanswered: hour by hour, the scheduler driven and the outbox drained. Returns
+/// how many "are you OK?" were queued.
+async fn miss_two_check_ins(h: &Harness) -> u64 {
+    let mut asked = 0;
+    for hour in 0..18 {
+        let t = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 3, 0, 0, 0).unwrap()
+            + TimeDelta::hours(hour);
+        h.clock.set(t);
+        asked += h.tick().await.ok_checks;
+        h.drain_outbox().await;
+    }
+    asked
+}
+
 #[tokio::test]
 async fn pairing_shows_what_is_shared_and_needs_both_sides() {
     let h = Harness::start().await;
@@ -518,14 +533,7 @@ async fn two_missed_check_ins_ask_are_you_ok_and_silence_becomes_a_sign() {
     pair(&h, ALICE, BOB, "Sam", "Alerts only").await;
     let n = h.count(ALICE);
     // Evening (20:00 New York = 01:00 UTC) and morning prompts go unanswered.
-    let mut asked = 0;
-    for hour in 0..18 {
-        let t = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 3, 0, 0, 0).unwrap()
-            + TimeDelta::hours(hour);
-        h.clock.set(t);
-        asked += h.tick().await.ok_checks;
-        h.drain_outbox().await;
-    }
+    let asked = miss_two_check_ins(&h).await;
     assert_eq!(asked, 1, "one gentle question for the run");
     let ok = h.next_message_with(ALICE, n, "are you OK?").await;
     assert!(ok.has_button("I'm OK") && ok.has_button("Not great"));
@@ -551,13 +559,7 @@ async fn i_am_okay_answers_the_question_and_counts_nothing() {
     let h = Harness::start_driven().await;
     h.enroll(ALICE).await;
     let n = h.count(ALICE);
-    for hour in 0..30 {
-        let t = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 3, 0, 0, 0).unwrap()
-            + TimeDelta::hours(hour);
-        h.clock.set(t);
-        h.tick().await;
-        h.drain_outbox().await;
-    }
+    miss_two_check_ins(&h).await;
     let ok = h.next_message_with(ALICE, n, "are you OK?").await;
     h.tap(ALICE, ok.message_id, "I'm OK").await;
     h.next_message_with(ALICE, n, "Thanks for letting me know")
@@ -602,13 +604,7 @@ async fn a_late_i_am_okay_withdraws_the_missed_check_ins_sign() {
     h.enroll(ALICE).await;
     pair(&h, ALICE, BOB, "Sam", "Alerts only").await;
     let n = h.count(ALICE);
-    for hour in 0..18 {
-        let t = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 3, 0, 0, 0).unwrap()
-            + TimeDelta::hours(hour);
-        h.clock.set(t);
-        h.tick().await;
-        h.drain_outbox().await;
-    }
+    miss_two_check_ins(&h).await;
     let ok = h.next_message_with(ALICE, n, "are you OK?").await;
     h.clock.advance(TimeDelta::hours(13));
     assert_eq!(h.tick().await.ok_unanswered, 1, "counted as a sign");
