@@ -230,22 +230,13 @@ async fn store(
     if let Some(c) = completed {
         if summary_below {
             let keyboard = InlineKeyboardMarkup::new(ctx.sos_crisis_rows(&ev.lang));
-            crate::store::outbox::enqueue(
+            ctx.queue(
                 &mut tx,
-                &crate::store::outbox::NewMessage {
-                    key: &format!("summary:{}", c.id),
-                    kind: crate::store::outbox::Kind::Message,
-                    patient_id: Some(patient.id),
-                    chat_id: patient.chat_id,
-                    prompt_id: None,
-                    text: &summary(ctx, &ev.lang, c),
-                    keyboard: Some(&serde_json::to_string(&keyboard)?),
-                    not_before: ctx.now(),
-                    priority: super::coping::REPLY_PRIORITY,
-                    contact_id: None,
-                    alert_id: None,
-                },
-                ctx.now(),
+                super::To::patient(patient),
+                &format!("summary:{}", c.id),
+                &summary(ctx, &ev.lang, c),
+                Some(&keyboard),
+                super::coping::REPLY_PRIORITY,
             )
             .await?;
         }

@@ -11,7 +11,6 @@ use crate::domain::callback::SuggestionAction;
 use crate::domain::coping::{self as domain, Need, Reading};
 use crate::store::checkins::Checkin;
 use crate::store::coping::{self, Origin};
-use crate::store::outbox::{self, Kind, NewMessage};
 use crate::store::patients::Patient;
 use crate::store::{inbox, Tx};
 use anyhow::Result;
@@ -66,22 +65,13 @@ pub async fn after_checkin(
             ctx.suggestion_keyboard(lang, shown, true),
         )
     };
-    outbox::enqueue(
+    ctx.queue(
         tx,
-        &NewMessage {
-            key: &format!("coping:{}", c.id),
-            kind: Kind::Message,
-            patient_id: Some(patient.id),
-            chat_id: patient.chat_id,
-            prompt_id: None,
-            text: &text,
-            keyboard: Some(&serde_json::to_string(&keyboard)?),
-            not_before: ctx.now(),
-            priority: REPLY_PRIORITY,
-            contact_id: None,
-            alert_id: None,
-        },
-        ctx.now(),
+        super::To::patient(patient),
+        &format!("coping:{}", c.id),
+        &text,
+        Some(&keyboard),
+        REPLY_PRIORITY,
     )
     .await?;
     // No need in the log: "lapse" would say the patient used.

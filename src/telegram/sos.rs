@@ -10,10 +10,10 @@ use super::{coping as coping_ui, Ctx, Event};
 use crate::domain::callback::SOS_MAX_ROUND;
 use crate::domain::coping::{self as domain, threshold, History, Need};
 use crate::store::coping::{self, Origin};
-use crate::store::outbox::{self, Kind, NewMessage};
 use crate::store::patients::Patient;
 use crate::store::{inbox, sos, Tx};
 use anyhow::Result;
+use teloxide::types::InlineKeyboardMarkup;
 
 /// Minutes between a rating and the next "how strong is it now?".
 pub const FOLLOW_UP_MINUTES: i64 = 15;
@@ -68,7 +68,7 @@ pub async fn start(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i6
             ctx.now(),
         )
         .await?;
-        let keyboard = serde_json::to_string(&ctx.suggestion_keyboard(lang, shown, true))?;
+        let keyboard = ctx.suggestion_keyboard(lang, shown, true);
         queue(
             ctx,
             &mut tx,
@@ -80,7 +80,7 @@ pub async fn start(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i6
         )
         .await?;
     }
-    let keyboard = serde_json::to_string(&ctx.sos_rating_keyboard(lang, sos_id, 0))?;
+    let keyboard = ctx.sos_rating_keyboard(lang, sos_id, 0);
     queue(
         ctx,
         &mut tx,
@@ -108,25 +108,17 @@ async fn queue(
     patient: &Patient,
     key: &str,
     text: &str,
-    keyboard: &str,
+    keyboard: &InlineKeyboardMarkup,
     not_before: i64,
 ) -> Result<()> {
-    outbox::enqueue(
+    ctx.queue_at(
         tx,
-        &NewMessage {
-            key,
-            kind: Kind::Message,
-            patient_id: Some(patient.id),
-            chat_id: patient.chat_id,
-            prompt_id: None,
-            text,
-            keyboard: Some(keyboard),
-            not_before,
-            priority: coping_ui::REPLY_PRIORITY,
-            contact_id: None,
-            alert_id: None,
-        },
-        ctx.now(),
+        super::To::patient(patient),
+        key,
+        text,
+        Some(keyboard),
+        coping_ui::REPLY_PRIORITY,
+        not_before,
     )
     .await?;
     Ok(())
@@ -146,7 +138,7 @@ async fn queue_follow_up(
         "sos-followup",
         &[("minutes", FOLLOW_UP_MINUTES.into())],
     );
-    let keyboard = serde_json::to_string(&ctx.sos_rating_keyboard(lang, sos_id, round))?;
+    let keyboard = ctx.sos_rating_keyboard(lang, sos_id, round);
     queue(
         ctx,
         tx,
@@ -234,14 +226,14 @@ pub async fn rate(
     if crisis {
         let (text, keyboard) =
             super::screen::open(ctx, &mut tx, patient, lang, super::screen::Origin::Sos).await?;
-        super::Ctx::queue(
+        queue(
             ctx,
             &mut tx,
-            super::To::patient(patient),
+            patient,
             &format!("screen:sos:{sos_id}:{round}"),
             &text,
-            Some(&keyboard),
-            coping_ui::REPLY_PRIORITY,
+            &keyboard,
+            ctx.now(),
         )
         .await?;
     }
