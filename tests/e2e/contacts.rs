@@ -43,7 +43,7 @@ async fn invite(h: &Harness, patient: i64, name: &str, share: &str) -> ChatMessa
 }
 
 /// `contact` opens the patient's invitation and accepts; both sides are told.
-async fn pair(h: &Harness, patient: i64, contact: i64, name: &str, share: &str) {
+pub async fn pair(h: &Harness, patient: i64, contact: i64, name: &str, share: &str) {
     let link = invite(h, patient, name, share).await;
     let shown = h
         .say(contact, &format!("/start {}", token_in(&link.text)))

@@ -8,21 +8,7 @@ const NOT_SAFE: &str = "🛑 I'm not safe";
 /// Alice pairs with Bob (as "Sam"), the way /contact does it.
 async fn paired(h: &Harness) {
     h.enroll(ALICE).await;
-    let menu = h.say(ALICE, "/contact").await;
-    let n = h.count(ALICE);
-    h.tap(ALICE, menu.message_id, "➕ Invite someone").await;
-    h.next_message_with(ALICE, n, "What name").await;
-    let ask = h.say(ALICE, "Sam").await;
-    h.tap(ALICE, ask.message_id, "Alerts only").await;
-    let link = h.wait_text(ALICE, ask.message_id, "?start=").await;
-    let token: String = link.text[link.text.find("?start=").unwrap() + 7..]
-        .chars()
-        .take(48)
-        .collect();
-    let shown = h.say(BOB, &format!("/start {token}")).await;
-    let n = h.count(ALICE);
-    h.tap(BOB, shown.message_id, "✅ Accept").await;
-    h.next_message_with(ALICE, n, "accepted").await;
+    crate::contacts::pair(h, ALICE, BOB, "Sam", "Alerts only").await;
 }
 
 /// Taps "I'm not safe" under /help and returns the first question.
