@@ -166,7 +166,7 @@ impl RunningBot {
 
 /// Registers the command menu and makes sure no webhook blocks long polling.
 async fn announce(ctx: &Ctx) {
-    const COMMANDS: [(&str, &str); 15] = [
+    const COMMANDS: [(&str, &str); 16] = [
         ("checkin", "command-checkin"),
         ("sos", "command-sos"),
         ("crisis", "command-crisis"),
@@ -177,6 +177,7 @@ async fn announce(ctx: &Ctx) {
         ("resume", "command-resume"),
         ("quiet", "command-quiet"),
         ("language", "command-language"),
+        ("country", "command-country"),
         ("help", "command-help"),
         ("start", "command-start"),
         ("delete", "command-delete"),

@@ -18,6 +18,8 @@ pub struct CrisisLine {
     pub emergency_number: String,
     /// Whether the line takes text messages as well as calls (988 does; many lines don't).
     pub can_text: bool,
+    /// Whether someone answers day and night; if not, texts point to the emergency number too.
+    pub always_open: bool,
 }
 
 impl Default for CrisisLine {
@@ -28,7 +30,40 @@ impl Default for CrisisLine {
             url: "https://988lifeline.org".into(),
             emergency_number: "911".into(),
             can_text: true,
+            always_open: true,
         }
+    }
+}
+
+impl CrisisLine {
+    /// The operator's crisis line (`CRISIS_LINE_*`, `EMERGENCY_NUMBER`): shown to anyone whose
+    /// country is not in `prompts/crisis-lines.toml`.
+    pub fn from_env() -> Result<CrisisLine> {
+        let defaults = CrisisLine::default();
+        let crisis = CrisisLine {
+                name: non_empty("CRISIS_LINE_NAME").unwrap_or(defaults.name),
+                number: non_empty("CRISIS_LINE_NUMBER").unwrap_or(defaults.number),
+                url: non_empty("CRISIS_LINE_URL").unwrap_or(defaults.url),
+                emergency_number: non_empty("EMERGENCY_NUMBER").unwrap_or(defaults.emergency_number),
+                can_text: match non_empty("CRISIS_LINE_TEXT").as_deref() {
+                    None => defaults.can_text,
+                    Some("yes" | "true" | "1") => true,
+                    Some("no" | "false" | "0") => false,
+                    Some(_) => bail!("CRISIS_LINE_TEXT must be yes or no (whether the crisis line takes text messages)"),
+                },
+                always_open: match non_empty("CRISIS_LINE_24H").as_deref() {
+                    None => defaults.always_open,
+                    Some("yes" | "true" | "1") => true,
+                    Some("no" | "false" | "0") => false,
+                    Some(_) => bail!("CRISIS_LINE_24H must be yes or no (whether the crisis line answers day and night)"),
+                },
+            };
+        if !(crisis.url.starts_with("https://") || crisis.url.starts_with("http://")) {
+            bail!(
+                "CRISIS_LINE_URL must start with https:// (Telegram buttons open web links only)."
+            );
+        }
+        Ok(crisis)
     }
 }
 
@@ -132,24 +167,7 @@ impl Config {
             reqwest::Url::parse(url)
                 .with_context(|| format!("TELOXIDE_API_URL is not a valid URL: {url}"))?;
         }
-        let defaults = CrisisLine::default();
-        let crisis = CrisisLine {
-            name: non_empty("CRISIS_LINE_NAME").unwrap_or(defaults.name),
-            number: non_empty("CRISIS_LINE_NUMBER").unwrap_or(defaults.number),
-            url: non_empty("CRISIS_LINE_URL").unwrap_or(defaults.url),
-            emergency_number: non_empty("EMERGENCY_NUMBER").unwrap_or(defaults.emergency_number),
-            can_text: match non_empty("CRISIS_LINE_TEXT").as_deref() {
-                None => defaults.can_text,
-                Some("yes" | "true" | "1") => true,
-                Some("no" | "false" | "0") => false,
-                Some(_) => bail!("CRISIS_LINE_TEXT must be yes or no (whether the crisis line takes text messages)"),
-            },
-        };
-        if !(crisis.url.starts_with("https://") || crisis.url.starts_with("http://")) {
-            bail!(
-                "CRISIS_LINE_URL must start with https:// (Telegram buttons open web links only)."
-            );
-        }
+        let crisis = CrisisLine::from_env()?;
         let poll_timeout = match non_empty("POLL_TIMEOUT_SECS") {
             None => Duration::from_secs(10),
             Some(v) => {

@@ -78,7 +78,58 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ),
     (
         "crisis-action",
-        &["can_text", "crisis_number", "crisis_line"],
+        &["can_text", "crisis_number", "crisis_line", "hours"],
+    ),
+    ("crisis-hours-limited", &[]),
+    ("crisis-for-country", &["country"]),
+    ("crisis-elsewhere", &[]),
+    (
+        "crisis-summary",
+        &[
+            "country",
+            "crisis_number",
+            "crisis_line",
+            "emergency_number",
+        ],
+    ),
+    (
+        "crisis-summary-fallback",
+        &["crisis_number", "crisis_line", "emergency_number"],
+    ),
+    ("emergency-medical", &["emergency_number"]),
+    ("crisis-screen-offer", &[]),
+    ("button-screen-offer", &[]),
+    (
+        "alert-where",
+        &[
+            "name",
+            "country",
+            "emergency_number",
+            "crisis_number",
+            "crisis_line",
+        ],
+    ),
+    ("screen-bridge-mood", &[]),
+    ("screen-bridge-sos", &[]),
+    ("screen-urgent", &["crisis_action", "emergency_number"]),
+    ("command-country", &[]),
+    ("country-ask", &[]),
+    ("country-saved", &[]),
+    ("country-unknown", &[]),
+    ("country-not-listed", &["country"]),
+    ("country-change-hint", &[]),
+    ("country-which", &[]),
+    ("country-other-help", &[]),
+    ("button-country-change", &[]),
+    ("button-country-other", &[]),
+    ("checkin-paused-for-screen", &[]),
+    ("button-checkin-resume", &[]),
+    ("harm-reduction", &["emergency_number"]),
+    ("button-harm-reduction-off", &[]),
+    ("harm-reduction-off", &[]),
+    (
+        "alert-where-unknown",
+        &["name", "emergency_number", "crisis_number", "crisis_line"],
     ),
     ("button-crisis-link", &["crisis_line"]),
     ("unknown-text", &[]),
@@ -301,6 +352,8 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
             "coping",
             "people",
             "safe",
+            "professionals",
+            "reasons",
             "crisis_action",
             "emergency_number",
         ],
@@ -313,7 +366,9 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("plan-ask-warning_signs", &[]),
     ("plan-ask-coping", &[]),
     ("plan-ask-people", &[]),
+    ("plan-ask-professionals", &["crisis_summary"]),
     ("plan-ask-safe_place", &[]),
+    ("plan-ask-reasons", &[]),
     ("plan-too-long", &["max"]),
     ("plan-saved", &[]),
     (
@@ -342,15 +397,13 @@ impl fmt::Display for ContentError {
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
-        match self
-            .key
-            .as_deref()
-            .map(|k| (k, k.strip_prefix("suggestion "), k.strip_prefix("setting ")))
-        {
-            Some((_, Some(suggestion), _)) => write!(f, ": suggestion `{suggestion}`")?,
-            Some((_, None, Some(setting))) => write!(f, ": setting `{setting}`")?,
-            Some((key, None, None)) => write!(f, ": message `{key}`")?,
-            None => {}
+        if let Some(key) = self.key.as_deref() {
+            match key.split_once(' ') {
+                Some((kind @ ("suggestion" | "setting" | "country" | "pattern"), rest)) => {
+                    write!(f, ": {kind} `{rest}`")?
+                }
+                _ => write!(f, ": message `{key}`")?,
+            }
         }
         write!(f, ": {}", self.problem)
     }
@@ -384,6 +437,10 @@ pub struct Content {
     pub library: Library,
     /// When support contacts are alerted (`prompts/alert-rules.toml`).
     pub rules: crate::domain::risk::Rules,
+    /// Crisis lines by country (`prompts/crisis-lines.toml`).
+    pub crisis_lines: crate::crisis_lines::CrisisLines,
+    /// Words of crisis in every language (`prompts/<language>/crisis-words.toml`).
+    pub crisis_words: crate::domain::crisis::Lexicon,
 }
 
 impl fmt::Debug for Content {
@@ -488,11 +545,27 @@ impl Content {
                 crate::domain::risk::Rules::default()
             }
         };
+        let crisis_lines = match crate::crisis_lines::CrisisLines::load(dir, &language_refs) {
+            Ok(t) => t,
+            Err(mut e) => {
+                errors.append(&mut e);
+                Default::default()
+            }
+        };
+        let crisis_words = match crate::crisis_words::load(dir, &language_refs) {
+            Ok(l) => l,
+            Err(mut e) => {
+                errors.append(&mut e);
+                Default::default()
+            }
+        };
         if errors.is_empty() {
             Ok(Content {
                 bundles,
                 library,
                 rules,
+                crisis_lines,
+                crisis_words,
             })
         } else {
             Err(ContentErrors(errors))

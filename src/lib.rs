@@ -8,6 +8,8 @@ pub mod app;
 pub mod clock;
 pub mod config;
 pub mod content;
+pub mod crisis_lines;
+pub mod crisis_words;
 pub mod domain;
 pub mod fake_telegram;
 pub mod outbox;

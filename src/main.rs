@@ -18,7 +18,12 @@ enum Command {
     /// Create the database if needed and apply migrations, then exit.
     Migrate,
     /// Check every file under prompts/ and report problems with file, line and message.
-    CheckContent,
+    CheckContent {
+        /// Also show which words of crisis (prompts/<language>/crisis-words.toml) match this
+        /// text, and what the bot would do.
+        #[arg(long)]
+        words: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -53,7 +58,7 @@ async fn real_main(cli: Cli) -> Result<()> {
             db.close().await;
             Ok(())
         }
-        Command::CheckContent => {
+        Command::CheckContent { words } => {
             let dir = config::prompts_dir();
             let content = Content::load(&dir)?;
             println!(
@@ -69,6 +74,28 @@ async fn real_main(cli: Cli) -> Result<()> {
                 r.window / 3600,
                 r.cooldown / 3600
             );
+            let lines = &content.crisis_lines;
+            let codes: Vec<&str> = lines.all().map(|c| c.code.as_str()).collect();
+            println!(
+                "crisis lines: {} countries ({}), each with a number, an https link, the emergency number and a source; any other country gets CRISIS_LINE_* ({})",
+                lines.len(),
+                codes.join(" "),
+                config::CrisisLine::from_env()?.name
+            );
+            println!(
+                "words of crisis: {} patterns across {}",
+                content.crisis_words.len(),
+                content.languages().join(", ")
+            );
+            if let Some(text) = words {
+                let matched = content.crisis_words.explain(&text);
+                if matched.is_empty() {
+                    println!("no words of crisis match: the bot answers as usual");
+                }
+                for (concern, pattern) in matched {
+                    println!("matches {}: \"{pattern}\"", concern.code());
+                }
+            }
             Ok(())
         }
     }

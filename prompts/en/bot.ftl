@@ -106,7 +106,7 @@ help =
 crisis =
     You matter, and you don't have to handle this alone.
 
-    • Please { $crisis_action }, any time, day or night.
+    • Please { $crisis_action }.
     • In immediate danger, call { $emergency_number }.
 
     If you can, stay with someone you trust or go somewhere safe. Remove anything you could use to hurt yourself.
@@ -115,9 +115,26 @@ crisis =
 # How to reach the crisis line: texting is offered only where the line accepts texts.
 crisis-action =
     { $can_text ->
-        [yes] call or text { $crisis_number } ({ $crisis_line })
-       *[no] call { $crisis_number } ({ $crisis_line })
+        [yes] call or text { $crisis_number } ({ $crisis_line }{ $hours })
+       *[no] call { $crisis_number } ({ $crisis_line }{ $hours })
     }
+# Added inside the brackets above for a line that does not answer day and night.
+crisis-hours-limited = , not open at all hours: if no one answers, call the emergency number
+# Under the crisis resources: which country they are for, and how to change it.
+crisis-for-country = These are the numbers for { $country }. Somewhere else? Send /country.
+# Where the table has no line for the patient's country (the operator's line is shown).
+crisis-elsewhere = Not where you are? findahelpline.com lists free, confidential crisis lines by country. To tell me your country, send /country.
+crisis-summary = Crisis line for { $country }: { $crisis_number } ({ $crisis_line }). Emergency: { $emergency_number }.
+crisis-summary-fallback = Crisis line: { $crisis_number } ({ $crisis_line }). Emergency: { $emergency_number }.
+# Typed words that sound like a medical emergency (overdose, chest pain, can't breathe...).
+emergency-medical =
+    🚑 This may be a medical emergency. Call { $emergency_number } now, or ask someone near you to call. Say what was taken, if you know.
+
+    While you wait: don't stay alone, stop using, sit or lie down somewhere cool. If someone is unconscious but breathing, turn them on their side and stay with them.
+
+    I'm a bot: I can't call for you.
+crisis-screen-offer = If you can, answer a few short yes or no questions, so I can help you better. You can stop at any time.
+button-screen-offer = Answer a few questions
 button-crisis-link = Open { $crisis_line }
 unknown-text = I'm not sure what you mean. Send /checkin to check in, /help for everything I can do, or /crisis if you need help now.
 private-only = I only work in private chats. Open a chat with me directly to get started.
@@ -197,3 +214,34 @@ command-schedule = Check-in times
 command-pause = Take a break from check-ins
 command-resume = Turn check-ins back on
 command-quiet = Quiet hours
+
+## Country: which crisis line and emergency number to show (/country)
+
+command-country = Your country, for the crisis line
+country-ask = Which country are you in? Tap it below, or send /country and its name (for example /country Japan).
+country-saved = Saved. From now on I'll show you these numbers:
+country-unknown = I don't know that country.
+country-not-listed = I don't have a checked crisis line for { $country } yet. findahelpline.com lists free, confidential lines there. Until then I'll show this:
+country-change-hint = Not your country? Tap "Change country" or send /country.
+country-which = Which country are you in? Send /country so I can show its crisis line.
+country-other-help = Send /country and the name of your country, in English or Spanish (for example /country Japan).
+button-country-change = 🌍 Change country
+button-country-other = Another country
+
+## A check-in interrupted by the crisis screen (a mood of 0)
+
+checkin-paused-for-screen = Your check-in is paused. What you answered is saved. You can go on with it later, whenever you're ready.
+button-checkin-resume = Go on with my check-in
+
+## Harm reduction after a reported use
+# Sources: CDC, "Recognizing an opioid overdose" (https://www.cdc.gov/drugoverdose/prevention/index.html);
+# CDC Stop Overdose, fentanyl in other drugs and fentanyl test strips (https://www.cdc.gov/stop-overdose/).
+
+harm-reduction =
+    If you use again, a few things can keep you safer:
+    • Don't use alone. Have someone with you, or someone who knows to check on you.
+    • Cocaine is often mixed with fentanyl. Fentanyl test strips can find it, and a smaller amount is less risky.
+    • Call { $emergency_number } at once for chest pain, trouble breathing, a seizure, overheating, or someone who won't wake up, has tiny pupils, or slow breathing or gurgling. Stay with them and turn them on their side.
+    • If opioids may be involved, naloxone (Narcan) can reverse an overdose. A pharmacy or a harm-reduction service can tell you where to get it.
+button-harm-reduction-off = Don't show this again
+harm-reduction-off = Got it, I won't show this again.

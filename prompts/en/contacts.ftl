@@ -167,7 +167,7 @@ alert-no-contacts =
        *[unreachable] I couldn't reach your support contact.
     }
 
-    You don't have to get through this alone. Please { $crisis_action } any time, day or night. Right now, /sos helps with a craving, and a check-in helps me help you. You can add a support contact with /contact.
+    You don't have to get through this alone. Please { $crisis_action }. Right now, /sos helps with a craving, and a check-in helps me help you. You can add a support contact with /contact.
 alert-acknowledged = { $contact } says they've reached out to you. 💙
 contact-unreachable =
     I couldn't reach { $contact }: they may have blocked me. They won't get alerts until they open the chat with me again. You can invite someone else with /contact. If you need help now, { $crisis_action }.
@@ -183,6 +183,15 @@ ok-not-great = Thank you for telling me. What would help right now?
 ## The crisis screen (C-SSRS screener)
 
 button-not-safe = 🛑 I'm not safe
+# One sentence before the first question, when the screen follows a mood of 0 or an urge of 10.
+screen-bridge-mood = You rated your mood 0, the lowest there is. I'm sorry it's this hard right now. Before anything else, I want to check that you're safe.
+screen-bridge-sos = An urge of 10 is a lot to carry, and cravings this strong can come with very dark thoughts. Before we go on, I want to check that you're safe.
+# After a yes to intent, a plan, or having prepared: direct words first.
+screen-urgent =
+    Thank you for telling me. This is serious, and you deserve help right now.
+    Please { $crisis_action } now, while we talk. If you might act on these thoughts, call { $emergency_number }.
+    Are you somewhere safe for the next hour? If you can, move away from anything you could use to hurt yourself.
+    Is someone with you? If not, ask someone to come, or go to where people are.
 screen-intro =
     I'm a bot, not a person, and I want to make sure you get the right help. A few yes or no questions about the time since we last talked. You can stop at any time: the crisis line is in the buttons below.
 screen-q1 = Have you wished you were dead, or wished you could go to sleep and not wake up?
@@ -196,7 +205,7 @@ button-no = No
 screen-help =
     Thank you for telling me. That took courage, and you don't have to carry this alone.
 
-    Please { $crisis_action } now. Someone is there day and night. If you are in immediate danger, call { $emergency_number }.
+    Please { $crisis_action } now. If you are in immediate danger, call { $emergency_number }.
 
     A safety plan helps in moments like this: your warning signs, what calms you, who to call, and how to make your space safer. { $has_plan ->
         [yes] Tap below to see yours.
@@ -209,24 +218,28 @@ screen-stale = That question is already answered.
 ## Safety plan
 
 plan-none =
-    You don't have a safety plan yet. It's a short plan you write for hard moments: your warning signs, what calms you, who you can reach, and how to make your space safer. It's only for you; I never share it.
+    You don't have a safety plan yet. It's a short plan you write for hard moments: your warning signs, what calms you, who you can reach, the services you can call, how to make your space safer, and your reasons for living. It's only for you; I never share it.
 plan-show =
     Your safety plan (only you can see it):
 
     1. My warning signs: { $signs }
     2. What I can do on my own: { $coping }
     3. People I can reach: { $people }
-    4. Making my space safer: { $safe }
-    5. Crisis line: { $crisis_action }. In immediate danger: { $emergency_number }.
+    4. Professionals and services I can contact: { $professionals }
+    5. Making my space safer: { $safe }
+    6. My reasons for living: { $reasons }
+    Crisis line: { $crisis_action }. In immediate danger: { $emergency_number }.
 plan-empty-part = (not written yet)
 button-plan-write = ✍️ Write my safety plan
 button-plan-rewrite = ✍️ Rewrite it
 button-plan-show = 📋 My safety plan
 button-plan-skip = Skip
-plan-ask-warning_signs = 1 of 4. What are your warning signs that a crisis may be coming? Thoughts, feelings, situations. Type a few words, or tap Skip.
-plan-ask-coping = 2 of 4. What can you do on your own to take your mind off things or calm down? A walk, music, a shower…
-plan-ask-people = 3 of 4. Whom can you reach out to? Names and numbers of people you trust, or places with people around.
-plan-ask-safe_place = 4 of 4. How can you make your space safer? For example, asking someone to keep things you could hurt yourself with.
+plan-ask-warning_signs = 1 of 6. What are your warning signs that a crisis may be coming? Thoughts, feelings, situations. Type a few words, or tap Skip.
+plan-ask-coping = 2 of 6. What can you do on your own to take your mind off things or calm down? A walk, music, a shower…
+plan-ask-people = 3 of 6. Whom can you reach out to? Names and numbers of people you trust, or places with people around.
+plan-ask-professionals = 4 of 6. Which professionals or services can you contact? A counselor, a doctor, a clinic, a support group. The crisis line is already in your plan: { $crisis_summary }
+plan-ask-safe_place = 5 of 6. How can you make your space safer? For example, asking someone to keep things you could hurt yourself with.
+plan-ask-reasons = 6 of 6. What are your reasons for living? People, pets, hopes, things you still want to do. Even one is enough.
 plan-too-long = That's a bit long: please keep each part under { $max } characters.
 plan-saved = Your safety plan is saved. See it any time with /safetyplan.
 
@@ -248,3 +261,8 @@ command-contact = My support contacts
 command-safetyplan = My safety plan
 command-patients = People I support
 command-stop = Stop being a support contact
+
+## Where the patient is (under every alert)
+
+alert-where = { $name } is in { $country }: emergency { $emergency_number }, crisis line { $crisis_number } ({ $crisis_line }).
+alert-where-unknown = Emergency number where { $name } lives: { $emergency_number }; crisis line { $crisis_number } ({ $crisis_line }). If they are in another country, call that country's emergency number.

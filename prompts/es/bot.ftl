@@ -106,7 +106,7 @@ help =
 crisis =
     Tu vida importa, y no tienes que enfrentar esto sin ayuda.
 
-    • Por favor, { $crisis_action }, a cualquier hora, de día o de noche.
+    • Por favor, { $crisis_action }.
     • Si estás en peligro inmediato, llama al { $emergency_number }.
 
     Si puedes, quédate con alguien de confianza o ve a un lugar seguro. Aleja de ti cualquier cosa que pudieras usar para hacerte daño.
@@ -115,9 +115,26 @@ crisis =
 # Cómo contactar con la línea de crisis: la opción de escribir solo aparece donde la línea acepta mensajes.
 crisis-action =
     { $can_text ->
-        [yes] llama o escribe al { $crisis_number } ({ $crisis_line })
-       *[no] llama al { $crisis_number } ({ $crisis_line })
+        [yes] llama o escribe al { $crisis_number } ({ $crisis_line }{ $hours })
+       *[no] llama al { $crisis_number } ({ $crisis_line }{ $hours })
     }
+# Se añade dentro del paréntesis de arriba para una línea que no atiende día y noche.
+crisis-hours-limited = ; no atiende a todas horas: si nadie contesta, llama al número de emergencias
+# Debajo de los recursos de crisis: de qué país son y cómo cambiarlo.
+crisis-for-country = Estos son los números de { $country }. ¿Estás en otro lugar? Envía /pais.
+# Cuando la tabla no tiene línea para el país (se muestra la del operador).
+crisis-elsewhere = ¿No estás allí? findahelpline.com reúne líneas de crisis gratuitas y confidenciales por país. Para decirme tu país, envía /pais.
+crisis-summary = Línea de crisis en { $country }: { $crisis_number } ({ $crisis_line }). Emergencias: { $emergency_number }.
+crisis-summary-fallback = Línea de crisis: { $crisis_number } ({ $crisis_line }). Emergencias: { $emergency_number }.
+# Palabras que suenan a emergencia médica (sobredosis, dolor en el pecho, no poder respirar...).
+emergency-medical =
+    🚑 Esto puede ser una emergencia médica. Llama al { $emergency_number } ahora, o pide a alguien cerca que llame. Di qué se tomó, si lo sabes.
+
+    Mientras esperas: no te quedes a solas, deja de consumir, siéntate o túmbate en un lugar fresco. Si alguien está inconsciente pero respira, ponlo de lado y quédate a su lado.
+
+    Soy un bot: no puedo llamar por ti.
+crisis-screen-offer = Si puedes, responde unas pocas preguntas cortas de sí o no, para que pueda ayudarte mejor. Puedes parar cuando quieras.
+button-screen-offer = Responder unas preguntas
 button-crisis-link = Abrir { $crisis_line }
 unknown-text = No entendí bien lo que quieres decir. Envía /checkin para hacer tu registro, /help para ver todo lo que puedo hacer o /crisis si necesitas ayuda ahora.
 private-only = Solo funciono en chats privados. Abre un chat directo conmigo para empezar.
@@ -197,3 +214,34 @@ command-schedule = Horas de los registros
 command-pause = Tomar un descanso
 command-resume = Reactivar los registros
 command-quiet = Horas de silencio
+
+## País: qué línea de crisis y qué número de emergencias mostrar (/pais)
+
+command-country = Tu país, para la línea de crisis
+country-ask = ¿En qué país estás? Tócalo abajo o envía /pais y su nombre (por ejemplo /pais Japón).
+country-saved = Guardado. A partir de ahora te mostraré estos números:
+country-unknown = No conozco ese país.
+country-not-listed = Todavía no tengo una línea de crisis comprobada para { $country }. En findahelpline.com hay líneas gratuitas y confidenciales de allí. Mientras tanto te mostraré esta:
+country-change-hint = ¿No es tu país? Toca "Cambiar país" o envía /pais.
+country-which = ¿En qué país estás? Envía /pais para que pueda mostrarte su línea de crisis.
+country-other-help = Envía /pais y el nombre de tu país, en español o en inglés (por ejemplo /pais Japan).
+button-country-change = 🌍 Cambiar país
+button-country-other = Otro país
+
+## Un registro interrumpido por las preguntas de crisis (ánimo 0)
+
+checkin-paused-for-screen = Tu registro está en pausa. Lo que respondiste está guardado. Puedes seguir con él más tarde, cuando quieras.
+button-checkin-resume = Seguir con mi registro
+
+## Reducción de daños después de un consumo
+# Fuentes: CDC, "Recognizing an opioid overdose" (https://www.cdc.gov/drugoverdose/prevention/index.html);
+# CDC Stop Overdose, fentanilo en otras drogas y tiras reactivas de fentanilo (https://www.cdc.gov/stop-overdose/).
+
+harm-reduction =
+    Si vuelves a consumir, algunas cosas pueden ayudarte a estar más a salvo:
+    • No consumas a solas. Que haya alguien contigo, o alguien que sepa que debe ver cómo estás.
+    • La cocaína a menudo está mezclada con fentanilo. Las tiras reactivas de fentanilo pueden detectarlo, y una cantidad menor es menos arriesgada.
+    • Llama al { $emergency_number } enseguida si hay dolor en el pecho, dificultad para respirar, una convulsión, mucho calor en el cuerpo, o alguien que no despierta, tiene las pupilas muy pequeñas o respira lento o con ronquidos. Quédate con esa persona y ponla de lado.
+    • Si puede haber opioides, la naloxona (Narcan) puede revertir una sobredosis. En una farmacia o un servicio de reducción de daños te dirán dónde conseguirla.
+button-harm-reduction-off = No mostrar esto otra vez
+harm-reduction-off = Entendido, no volveré a mostrarlo.

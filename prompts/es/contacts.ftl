@@ -167,7 +167,7 @@ alert-no-contacts =
        *[unreachable] Mi mensaje no le llegó a tu contacto de apoyo.
     }
 
-    No tienes que pasar por esto sin ayuda. Por favor, { $crisis_action } a cualquier hora, de día o de noche. Ahora mismo, /sos te ayuda con las ganas de consumir, y hacer un registro me ayuda a ayudarte. Puedes añadir un contacto de apoyo con /contact.
+    No tienes que pasar por esto sin ayuda. Por favor, { $crisis_action }. Ahora mismo, /sos te ayuda con las ganas de consumir, y hacer un registro me ayuda a ayudarte. Puedes añadir un contacto de apoyo con /contact.
 alert-acknowledged = { $contact } dice que se puso en contacto contigo. 💙
 contact-unreachable =
     Mis mensajes no le llegan a { $contact }: puede que me haya bloqueado. No recibirá alertas hasta que vuelva a abrir el chat conmigo. Puedes invitar a otra persona con /contact. Si necesitas ayuda ahora, { $crisis_action }.
@@ -182,6 +182,15 @@ ok-not-great = Gracias por contármelo. ¿Qué te ayudaría ahora mismo?
 
 ## Las preguntas de crisis (cribado C-SSRS)
 
+# Una frase antes de la primera pregunta, cuando las preguntas siguen a un ánimo de 0 o a unas ganas de 10.
+screen-bridge-mood = Valoraste tu ánimo con un 0, lo más bajo posible. Siento que esté siendo tan difícil ahora. Antes de nada, quiero comprobar que estás a salvo.
+screen-bridge-sos = Unas ganas de 10 son mucho peso, y unas ganas tan fuertes pueden venir con pensamientos muy oscuros. Antes de seguir, quiero comprobar que estás a salvo.
+# Después de un sí a la intención, a un plan o a haberse preparado: palabras directas primero.
+screen-urgent =
+    Gracias por contármelo. Esto es serio, y mereces ayuda ahora mismo.
+    Por favor, { $crisis_action } ahora, mientras hablamos. Si crees que podrías actuar según estos pensamientos, llama al { $emergency_number }.
+    ¿Estás en un lugar seguro durante la próxima hora? Si puedes, aléjate de cualquier cosa que pudieras usar para hacerte daño.
+    ¿Hay alguien contigo? Si no, pide a alguien que venga, o ve a donde haya gente.
 button-not-safe = 🛑 No estoy a salvo
 screen-intro =
     Soy un bot, no una persona, y quiero asegurarme de que recibas la ayuda adecuada. Te haré unas preguntas de sí o no sobre el tiempo desde la última vez que hablamos. Puedes parar cuando quieras: la línea de crisis está en los botones de abajo.
@@ -196,7 +205,7 @@ button-no = No
 screen-help =
     Gracias por contármelo. Hace falta valor, y no tienes que cargar con esto sin ayuda.
 
-    Por favor, { $crisis_action } ahora. Hay alguien para atenderte de día y de noche. Si estás en peligro inmediato, llama al { $emergency_number }.
+    Por favor, { $crisis_action } ahora. Si estás en peligro inmediato, llama al { $emergency_number }.
 
     Un plan de seguridad ayuda en momentos así: tus señales de alarma, lo que te calma, a quién llamar y cómo hacer más seguro tu espacio. { $has_plan ->
         [yes] Toca abajo para ver el tuyo.
@@ -209,24 +218,28 @@ screen-stale = Esa pregunta ya está respondida.
 ## Plan de seguridad
 
 plan-none =
-    Todavía no tienes un plan de seguridad. Es un plan corto que escribes para los momentos difíciles: tus señales de alarma, lo que te calma, a quién puedes acudir y cómo hacer más seguro tu espacio. Es solo para ti; nunca lo comparto.
+    Todavía no tienes un plan de seguridad. Es un plan corto que escribes para los momentos difíciles: tus señales de alarma, lo que te calma, a quién puedes acudir, los servicios a los que puedes llamar, cómo hacer más seguro tu espacio y tus razones para vivir. Es solo para ti; nunca lo comparto.
 plan-show =
     Tu plan de seguridad (solo tú puedes verlo):
 
     1. Mis señales de alarma: { $signs }
     2. Lo que puedo hacer por mi cuenta: { $coping }
     3. Personas a las que puedo acudir: { $people }
-    4. Cómo hacer más seguro mi espacio: { $safe }
-    5. Línea de crisis: { $crisis_action }. En peligro inmediato: { $emergency_number }.
+    4. Profesionales y servicios a los que puedo llamar: { $professionals }
+    5. Cómo hacer más seguro mi espacio: { $safe }
+    6. Mis razones para vivir: { $reasons }
+    Línea de crisis: { $crisis_action }. En peligro inmediato: { $emergency_number }.
 plan-empty-part = (todavía sin escribir)
 button-plan-write = ✍️ Escribir mi plan de seguridad
 button-plan-rewrite = ✍️ Reescribirlo
 button-plan-show = 📋 Mi plan de seguridad
 button-plan-skip = Omitir
-plan-ask-warning_signs = 1 de 4. ¿Qué señales de alarma te indican que puede venir una crisis? Pensamientos, sentimientos, situaciones. Escribe unas palabras o toca Omitir.
-plan-ask-coping = 2 de 4. ¿Qué puedes hacer por tu cuenta para distraerte o calmarte? Salir a caminar, poner música, darte una ducha…
-plan-ask-people = 3 de 4. ¿A quién puedes acudir? Nombres y números de personas de confianza, o lugares donde haya gente.
-plan-ask-safe_place = 4 de 4. ¿Cómo puedes hacer más seguro tu espacio? Por ejemplo, pedirle a alguien que guarde las cosas con las que podrías hacerte daño.
+plan-ask-warning_signs = 1 de 6. ¿Qué señales de alarma te indican que puede venir una crisis? Pensamientos, sentimientos, situaciones. Escribe unas palabras o toca Omitir.
+plan-ask-coping = 2 de 6. ¿Qué puedes hacer por tu cuenta para distraerte o calmarte? Salir a caminar, poner música, darte una ducha…
+plan-ask-people = 3 de 6. ¿A quién puedes acudir? Nombres y números de personas de confianza, o lugares donde haya gente.
+plan-ask-professionals = 4 de 6. ¿A qué profesionales o servicios puedes acudir? Tu terapeuta, tu médico, un centro, un grupo de apoyo. La línea de crisis ya está en tu plan: { $crisis_summary }
+plan-ask-safe_place = 5 de 6. ¿Cómo puedes hacer más seguro tu espacio? Por ejemplo, pedirle a alguien que guarde las cosas con las que podrías hacerte daño.
+plan-ask-reasons = 6 de 6. ¿Cuáles son tus razones para vivir? Personas, mascotas, ilusiones, cosas que aún quieres hacer. Con una basta.
 plan-too-long = Es un poco largo: intenta que cada parte tenga menos de { $max } caracteres.
 plan-saved = Tu plan de seguridad está guardado. Puedes verlo cuando quieras con /safetyplan.
 
@@ -248,3 +261,8 @@ command-contact = Mis contactos de apoyo
 command-safetyplan = Mi plan de seguridad
 command-patients = Personas a las que apoyo
 command-stop = Dejar de ser contacto de apoyo
+
+## Where the patient is (under every alert)
+
+alert-where = { $name } está en { $country }: emergencias { $emergency_number }, línea de crisis { $crisis_number } ({ $crisis_line }).
+alert-where-unknown = Número de emergencias donde vive { $name }: { $emergency_number }; línea de crisis { $crisis_number } ({ $crisis_line }). Si está en otro país, llama al número de emergencias de ese país.

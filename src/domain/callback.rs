@@ -138,6 +138,14 @@ pub enum Callback {
     PlanWrite,
     /// Skip the part of the safety plan being asked.
     PlanSkip,
+    /// Go on with a check-in the crisis screen interrupted.
+    Resume(i64),
+    /// The list of countries for the crisis line.
+    CountryList,
+    /// The patient's country, for the crisis line (ISO 3166 code, upper case).
+    Country(String),
+    /// "Don't show this again" under the harm-reduction message.
+    HarmReductionOff,
 }
 
 impl Callback {
@@ -212,6 +220,10 @@ impl Callback {
             Callback::PlanShow => "plan".to_string(),
             Callback::PlanWrite => "plan:write".to_string(),
             Callback::PlanSkip => "plan:skip".to_string(),
+            Callback::Resume(id) => format!("resume:{id}"),
+            Callback::CountryList => "ctry".to_string(),
+            Callback::Country(code) => format!("ctry:{code}"),
+            Callback::HarmReductionOff => "hr:off".to_string(),
         };
         debug_assert!(s.len() <= CALLBACK_DATA_MAX_BYTES);
         s
@@ -238,7 +250,16 @@ impl Callback {
             "plan" => return Some(Callback::PlanShow),
             "plan:write" => return Some(Callback::PlanWrite),
             "plan:skip" => return Some(Callback::PlanSkip),
+            "ctry" => return Some(Callback::CountryList),
+            "hr:off" => return Some(Callback::HarmReductionOff),
             _ => {}
+        }
+        if let Some(id) = data.strip_prefix("resume:") {
+            return id_number(id).map(Callback::Resume);
+        }
+        if let Some(code) = data.strip_prefix("ctry:") {
+            return (code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()))
+                .then(|| Callback::Country(code.to_string()));
         }
         if let Some(rest) = data.strip_prefix("ia:") {
             let (id, answer) = rest.split_once(':')?;
@@ -473,6 +494,10 @@ mod tests {
             Callback::Crisis,
             Callback::Help,
             Callback::StartCheckin,
+            Callback::Resume(42),
+            Callback::CountryList,
+            Callback::Country("ES".into()),
+            Callback::HarmReductionOff,
             Callback::Delete { confirm: true },
             Callback::Delete { confirm: false },
             Callback::Prompt {
@@ -561,6 +586,12 @@ mod tests {
     fn forged_payloads_are_refused() {
         for bad in [
             "",
+            "ctry:es",
+            "ctry:ESP",
+            "ctry:",
+            "resume:",
+            "resume:-3",
+            "hr:on",
             "consent",
             "consent:maybe",
             "tz:",

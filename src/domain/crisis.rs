@@ -1,62 +1,433 @@
-//! Recognising words of crisis in free text, so the crisis line comes first.
+//! Recognising words of crisis in free text, so the crisis line (or, for a medical emergency,
+//! the emergency number) comes first.
 //!
-//! This is a safety net, not a screen: it errs towards showing help (a false alarm costs a
-//! message; a miss can cost more), and the crisis button is on every keyboard regardless.
+//! This is a safety net, not a detector: it errs towards showing help (a false alarm costs a
+//! message; a miss can cost more), and the crisis buttons are on every keyboard regardless.
+//!
+//! The words live in `prompts/<language>/crisis-words.toml`, so clinicians can extend them.
+//! Every text is checked against every language's lexicon: a patient set to English may well
+//! write in Spanish. Text is normalised first ([`tokens`]): lower case, accents off,
+//! apostrophes dropped ("can't" → "cant"), other punctuation and emoji are spaces, and repeated
+//! letters fold to one ("dieeee" → "die", "kill" → "kil"); patterns are normalised the same
+//! way, so they are written plainly.
+//!
+//! A pattern is words separated by spaces:
+//! - `word` matches that word; `word*` any word starting with it (`suicid*`);
+//! - `a|b|c` any of the alternatives (each may end in `*`);
+//! - `..` up to three words of anything in between (`want* .. die`).
+//!
+//! An `ignore` pattern ("muero de risa") hides the words it covers, so "me muero de risa" is
+//! not "me muero", while "me muero de risa pero quiero morirme" still is.
 
-/// Phrases (lower case) that suggest thoughts of suicide or self-harm.
-const PHRASES: &[&str] = &[
-    "suicide",
-    "suicidal",
-    "kill myself",
-    "killing myself",
-    "end my life",
-    "ending my life",
-    "end it all",
-    "want to die",
-    "wanna die",
-    "wish i was dead",
-    "wish i were dead",
-    "better off dead",
-    "hurt myself",
-    "hurting myself",
-    "self harm",
-    "self-harm",
-    "overdose on purpose",
-    "no reason to live",
-    "don't want to live",
-    "dont want to live",
-    "don't want to be alive",
-    "not want to wake up",
-    "never wake up",
-];
+use std::fmt;
 
-pub fn mentions_crisis(text: &str) -> bool {
-    let t = text.to_lowercase().replace('’', "'");
-    PHRASES.iter().any(|p| t.contains(p))
+/// What a text seems to be about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Concern {
+    /// Thoughts of suicide, or of not wanting to live.
+    Suicide,
+    /// Hurting oneself.
+    SelfHarm,
+    /// A medical emergency: overdose, chest pain, can't breathe, seizure, someone unconscious.
+    Medical,
+}
+
+impl Concern {
+    pub const ALL: [Concern; 3] = [Concern::Suicide, Concern::SelfHarm, Concern::Medical];
+
+    /// The section name in `crisis-words.toml`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Concern::Suicide => "suicide",
+            Concern::SelfHarm => "self_harm",
+            Concern::Medical => "medical",
+        }
+    }
+}
+
+/// What was found in one text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Found {
+    pub suicide: bool,
+    pub self_harm: bool,
+    pub medical: bool,
+}
+
+impl Found {
+    pub fn any(self) -> bool {
+        self.suicide || self.self_harm || self.medical
+    }
+
+    /// Suicide or self-harm: the crisis line and the crisis screen.
+    pub fn harm(self) -> bool {
+        self.suicide || self.self_harm
+    }
+
+    fn add(&mut self, c: Concern) {
+        match c {
+            Concern::Suicide => self.suicide = true,
+            Concern::SelfHarm => self.self_harm = true,
+            Concern::Medical => self.medical = true,
+        }
+    }
+}
+
+/// Accents and similar marks off Latin letters: "está" → "esta", "ñ" → "n", "ü" → "u".
+pub fn fold_accents(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ā' => 'a',
+            'é' | 'è' | 'ê' | 'ë' | 'ē' => 'e',
+            'í' | 'ì' | 'î' | 'ï' | 'ī' => 'i',
+            'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'ō' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' | 'ū' => 'u',
+            'ñ' => 'n',
+            'ç' => 'c',
+            'ý' | 'ÿ' => 'y',
+            other => other,
+        })
+        .collect()
+}
+
+/// The normalised words of a text (see the module documentation).
+pub fn tokens(text: &str) -> Vec<String> {
+    let lowered = fold_accents(&text.to_lowercase());
+    let mut words = Vec::new();
+    let mut word = String::new();
+    for c in lowered.chars() {
+        if c.is_alphanumeric() {
+            // Repeated letters fold to one: "noooo" → "no", "kill" → "kil".
+            if !(c.is_alphabetic() && word.ends_with(c)) {
+                word.push(c);
+            }
+        } else if matches!(c, '\'' | '’' | 'ʼ' | '`' | '´') {
+            // "can't" → "cant", "I'm" → "im".
+        } else if !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Alt {
+    Exact(String),
+    Prefix(String),
+}
+
+impl Alt {
+    fn matches(&self, word: &str) -> bool {
+        match self {
+            Alt::Exact(w) => w == word || near(w, word),
+            Alt::Prefix(p) => {
+                word.starts_with(p.as_str()) || {
+                    // A typo inside the stem: compare with the word's start, one letter either way.
+                    let chars: Vec<char> = word.chars().collect();
+                    let n = p.chars().count();
+                    (n.saturating_sub(1)..=n + 1)
+                        .filter(|k| *k <= chars.len() && *k > 0)
+                        .any(|k| near(p, &chars[..k].iter().collect::<String>()))
+                }
+            }
+        }
+    }
+}
+
+/// One typo apart, as people type on a phone: two neighbouring letters swapped ("wnat") in a
+/// word of four letters or more, or one letter missing or extra ("matr", "suicde") in a word of
+/// five or more. Never a letter changed for another: "matarte" is not "matarme".
+fn near(pattern: &str, word: &str) -> bool {
+    let a: Vec<char> = pattern.chars().collect();
+    let b: Vec<char> = word.chars().collect();
+    // The first letter is rarely the typo, and keeping it stops "doing" from being "oding".
+    if a == b || a.first() != b.first() || !a.iter().chain(&b).all(|c| c.is_alphabetic()) {
+        return false;
+    }
+    if a.len() == b.len() {
+        if a.len() < 4 {
+            return false;
+        }
+        let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+        return diff.len() == 2
+            && diff[1] == diff[0] + 1
+            && a[diff[0]] == b[diff[1]]
+            && a[diff[1]] == b[diff[0]];
+    }
+    let (long, short) = if a.len() > b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if long.len() != short.len() + 1 || a.len() < 5 {
+        return false;
+    }
+    let i = (0..short.len())
+        .find(|&i| long[i] != short[i])
+        .unwrap_or(short.len());
+    long[i + 1..] == short[i..]
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Word(Vec<Alt>),
+    /// Up to this many words of anything.
+    Gap(usize),
+}
+
+/// How many words `..` may skip.
+pub const GAP_WORDS: usize = 3;
+
+/// One pattern, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    parts: Vec<Part>,
+    /// As written in the file.
+    source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternError(pub String);
+
+impl fmt::Display for PatternError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Pattern {
+    pub fn parse(source: &str) -> Result<Pattern, PatternError> {
+        let mut parts = Vec::new();
+        for raw in source.split_whitespace() {
+            if raw == ".." {
+                if parts.is_empty() || matches!(parts.last(), Some(Part::Gap(_))) {
+                    return Err(PatternError(
+                        "`..` must stand between two words".to_string(),
+                    ));
+                }
+                parts.push(Part::Gap(GAP_WORDS));
+                continue;
+            }
+            let mut alts = Vec::new();
+            for alt in raw.split('|') {
+                let (stem, prefix) = match alt.strip_suffix('*') {
+                    Some(s) => (s, true),
+                    None => (alt, false),
+                };
+                let normalised = tokens(stem);
+                let [word] = normalised.as_slice() else {
+                    return Err(PatternError(format!(
+                        "`{alt}` is not one word (write words separated by spaces; `*` only at the end of a word)"
+                    )));
+                };
+                if prefix && word.chars().count() < 3 {
+                    return Err(PatternError(format!(
+                        "`{alt}` is too short for `*` (at least three letters before it)"
+                    )));
+                }
+                alts.push(if prefix {
+                    Alt::Prefix(word.clone())
+                } else {
+                    Alt::Exact(word.clone())
+                });
+            }
+            parts.push(Part::Word(alts));
+        }
+        match parts.last() {
+            None => Err(PatternError("is empty".to_string())),
+            Some(Part::Gap(_)) => Err(PatternError(
+                "`..` must stand between two words".to_string(),
+            )),
+            Some(_) => Ok(Pattern {
+                parts,
+                source: source.trim().to_string(),
+            }),
+        }
+    }
+
+    /// Every match as (first word, one past the last word), skipping hidden words.
+    fn matches(&self, words: &[String], hidden: &[bool]) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for start in 0..words.len() {
+            if let Some(end) = self.match_at(0, start, words, hidden) {
+                out.push((start, end));
+            }
+        }
+        out
+    }
+
+    fn match_at(&self, part: usize, at: usize, words: &[String], hidden: &[bool]) -> Option<usize> {
+        let Some(p) = self.parts.get(part) else {
+            return Some(at);
+        };
+        match p {
+            Part::Word(alts) => {
+                let w = words.get(at)?;
+                if hidden[at] || !alts.iter().any(|a| a.matches(w)) {
+                    return None;
+                }
+                self.match_at(part + 1, at + 1, words, hidden)
+            }
+            Part::Gap(n) => (0..=*n)
+                .filter(|skip| at + skip <= words.len())
+                .find_map(|skip| self.match_at(part + 1, at + skip, words, hidden)),
+        }
+    }
+}
+
+/// The patterns of every language, by concern, and the ones to ignore.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    patterns: Vec<(Concern, Pattern)>,
+    ignore: Vec<Pattern>,
+}
+
+impl Lexicon {
+    pub fn add(&mut self, concern: Concern, pattern: Pattern) {
+        self.patterns.push((concern, pattern));
+    }
+
+    pub fn add_ignore(&mut self, pattern: Pattern) {
+        self.ignore.push(pattern);
+    }
+
+    pub fn len(&self) -> usize {
+        self.patterns.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// What `text` seems to be about.
+    pub fn detect(&self, text: &str) -> Found {
+        let mut found = Found::default();
+        for (concern, _) in self.explain(text) {
+            found.add(concern);
+        }
+        found
+    }
+
+    /// Every pattern that matches `text`, as written: for clinicians tuning the files
+    /// (`check-content --words "..."`).
+    pub fn explain(&self, text: &str) -> Vec<(Concern, &str)> {
+        let words = tokens(text);
+        let mut hidden = vec![false; words.len()];
+        for p in &self.ignore {
+            for (a, b) in p.matches(&words, &vec![false; words.len()]) {
+                hidden[a..b].iter_mut().for_each(|h| *h = true);
+            }
+        }
+        self.patterns
+            .iter()
+            .filter(|(_, p)| !p.matches(&words, &hidden).is_empty())
+            .map(|(c, p)| (*c, p.source.as_str()))
+            .collect()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn lexicon(entries: &[(Concern, &str)], ignore: &[&str]) -> Lexicon {
+        let mut l = Lexicon::default();
+        for (c, p) in entries {
+            l.add(*c, Pattern::parse(p).unwrap());
+        }
+        for p in ignore {
+            l.add_ignore(Pattern::parse(p).unwrap());
+        }
+        l
+    }
+
     #[test]
-    fn recognises_common_phrasings() {
-        for t in [
-            "I want to die",
-            "honestly I'd be better off dead",
-            "thinking about SUICIDE",
-            "I don’t want to live anymore",
-            "might hurt myself tonight",
+    fn normalises_case_accents_punctuation_and_repeats() {
+        assert_eq!(
+            tokens("¡¡Quiero MORIRMEEE!! ya… no puedo más 😭"),
+            ["quiero", "morirme", "ya", "no", "puedo", "mas"]
+        );
+        assert_eq!(tokens("I can’t go on"), ["i", "cant", "go", "on"]);
+        assert_eq!(tokens("kill myself"), ["kil", "myself"]);
+        assert_eq!(tokens("24/7 ok"), ["24", "7", "ok"]);
+    }
+
+    #[test]
+    fn words_prefixes_alternatives_and_gaps() {
+        let l = lexicon(
+            &[
+                (Concern::Suicide, "want*|wanna .. die"),
+                (Concern::Suicide, "suicid*"),
+                (Concern::Medical, "chest .. hurt*|pain"),
+            ],
+            &[],
+        );
+        assert!(l.detect("I really want to die").suicide);
+        assert!(l.detect("i wanna dieee").suicide);
+        assert!(l.detect("having SUICIDAL thoughts").suicide);
+        assert!(l.detect("my chest really hurts").medical);
+        assert!(
+            !l.detect("I want to go to the shop and then die laughing")
+                .suicide
+        );
+        assert!(!l.detect("die").any());
+        assert!(!l.detect("").any());
+    }
+
+    #[test]
+    fn one_typo_is_forgiven_but_not_a_changed_letter() {
+        assert!(near("want", "wnat"));
+        assert!(near("matar", "matr"));
+        assert!(near("suicid", "suicd"));
+        assert!(near("breath", "breth"));
+        assert!(
+            !near("matarme", "matarte"),
+            "a changed letter is another word"
+        );
+        assert!(!near("want", "went"));
+        assert!(!near("dead", "dad"), "short words must be exact");
+        assert!(!near("want", "want"));
+        assert!(!near("oding", "doing"), "the first letter must match");
+        let l = lexicon(
+            &[
+                (Concern::Suicide, "want* to die"),
+                (Concern::Suicide, "suicid*"),
+            ],
+            &[],
+        );
+        assert!(l.detect("i wnat to die").suicide);
+        assert!(l.detect("feeling suicdal").suicide);
+        assert!(!l.detect("I went to dinner").any());
+    }
+
+    #[test]
+    fn ignored_phrases_hide_only_their_own_words() {
+        let l = lexicon(&[(Concern::Suicide, "me muero")], &["muero de risa|sueno"]);
+        assert!(!l.detect("jajaja me muero de risa").any());
+        assert!(!l.detect("me muero de sueño").any());
+        assert!(l.detect("me muero, no aguanto").suicide);
+        assert!(
+            l.detect("me muero de risa, bueno no, me muero de verdad")
+                .suicide
+        );
+    }
+
+    #[test]
+    fn bad_patterns_are_explained() {
+        for bad in [
+            "",
+            "..",
+            ".. die",
+            "die ..",
+            "want .. .. die",
+            "k*",
+            "self-harm*",
         ] {
-            assert!(mentions_crisis(t), "{t}");
+            assert!(Pattern::parse(bad).is_err(), "{bad:?}");
         }
-        for t in [
-            "7",
-            "tired but ok",
-            "I died laughing at the meeting",
-            "dying for a coffee",
-        ] {
-            assert!(!mentions_crisis(t), "{t}");
-        }
+        // A hyphenated word is two words: written with a space it works.
+        assert!(Pattern::parse("self harm*").is_ok());
     }
 }

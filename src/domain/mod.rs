@@ -4,6 +4,7 @@
 pub mod callback;
 pub mod checkin;
 pub mod coping;
+pub mod country;
 pub mod crisis;
 pub mod risk;
 pub mod schedule;

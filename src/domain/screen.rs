@@ -86,6 +86,15 @@ impl Answers {
         self.0.contains(&Some(true))
     }
 
+    /// A yes to intent, a plan, or preparatory behaviour: the highest risk in the screener,
+    /// which gets direct, urgent words (call now; are you safe for the next hour; is someone
+    /// with you).
+    pub fn urgent(&self) -> bool {
+        [Question::Intent, Question::Plan, Question::Behaviour]
+            .iter()
+            .any(|q| self.get(*q) == Some(true))
+    }
+
     /// A yes to actual thoughts, method, intent, plan or preparatory behaviour.
     pub fn alerts_contacts(&self) -> bool {
         Question::ALL[1..]
@@ -138,6 +147,17 @@ mod tests {
         let none = answer(&[false, false, false]);
         assert!(!none.any_yes());
         assert!(!none.alerts_contacts());
+    }
+
+    #[test]
+    fn intent_plan_or_preparation_is_urgent() {
+        assert!(
+            !answer(&[true, true, true]).urgent(),
+            "thoughts and method alone"
+        );
+        assert!(answer(&[true, true, false, true]).urgent(), "intent");
+        assert!(answer(&[false, true, false, false, true]).urgent(), "plan");
+        assert!(answer(&[false, false, true]).urgent(), "preparation");
     }
 
     #[test]

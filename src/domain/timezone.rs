@@ -80,6 +80,14 @@ pub enum ZoneError {
 }
 
 impl PatientZone {
+    /// The country this zone lies in, per the tz database; none for a fixed offset.
+    pub fn country(&self) -> Option<&'static str> {
+        match self {
+            PatientZone::Iana(tz) => super::country::of_zone(tz.name()),
+            PatientZone::Fixed(_) => None,
+        }
+    }
+
     /// Parses what a patient types. Also parses the stored form (`Display`).
     pub fn parse(input: &str) -> Result<PatientZone, ZoneError> {
         let t = input.trim();

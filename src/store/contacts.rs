@@ -241,13 +241,16 @@ pub struct Link {
     pub contact_active: bool,
     pub patient_chat_id: i64,
     pub patient_language: String,
+    /// The patient's country (for the crisis line and emergency number in alerts).
+    pub patient_country: Option<String>,
 }
 
 const LINK_SELECT: &str =
     "SELECT l.id, l.patient_id, l.contact_id, l.patient_name, l.contact_name, l.weekly,
         l.created_at, l.weekly_sent_at, l.ended_at,
         c.chat_id AS contact_chat_id, c.language AS contact_language, c.active AS contact_active,
-        p.chat_id AS patient_chat_id, p.language AS patient_language
+        p.chat_id AS patient_chat_id, p.language AS patient_language,
+        p.country AS patient_country, p.time_zone AS patient_zone
     FROM links l JOIN contacts c ON c.id = l.contact_id JOIN patients p ON p.id = l.patient_id";
 
 fn link_from(r: &sqlx::sqlite::SqliteRow) -> Link {
@@ -266,6 +269,11 @@ fn link_from(r: &sqlx::sqlite::SqliteRow) -> Link {
         contact_active: r.get::<i64, _>("contact_active") != 0,
         patient_chat_id: r.get("patient_chat_id"),
         patient_language: r.get("patient_language"),
+        patient_country: r.get::<Option<String>, _>("patient_country").or_else(|| {
+            r.get::<Option<String>, _>("patient_zone")
+                .and_then(|z| crate::domain::timezone::PatientZone::parse(&z).ok())
+                .and_then(|z| z.country().map(str::to_string))
+        }),
     }
 }
 

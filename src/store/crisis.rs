@@ -105,15 +105,22 @@ pub enum PlanPart {
     WarningSigns,
     Coping,
     People,
+    /// Professionals or services to contact (the crisis line is always shown with them).
+    Professionals,
     SafePlace,
+    /// Reasons for living.
+    Reasons,
 }
 
 impl PlanPart {
-    pub const ALL: [PlanPart; 4] = [
+    /// In the order Stanley & Brown's plan asks them, with reasons for living last.
+    pub const ALL: [PlanPart; 6] = [
         PlanPart::WarningSigns,
         PlanPart::Coping,
         PlanPart::People,
+        PlanPart::Professionals,
         PlanPart::SafePlace,
+        PlanPart::Reasons,
     ];
 
     pub fn code(self) -> &'static str {
@@ -121,7 +128,9 @@ impl PlanPart {
             PlanPart::WarningSigns => "warning_signs",
             PlanPart::Coping => "coping",
             PlanPart::People => "people",
+            PlanPart::Professionals => "professionals",
             PlanPart::SafePlace => "safe_place",
+            PlanPart::Reasons => "reasons",
         }
     }
 
@@ -139,7 +148,8 @@ pub type Plan = Vec<(PlanPart, Option<String>)>;
 
 pub async fn plan(db: &Db, patient_id: i64) -> Result<Option<Plan>> {
     let row = sqlx::query(
-        "SELECT warning_signs, coping, people, safe_place FROM safety_plans WHERE patient_id = ?",
+        "SELECT warning_signs, coping, people, professionals, safe_place, reasons
+         FROM safety_plans WHERE patient_id = ?",
     )
     .bind(patient_id)
     .fetch_optional(db.pool())

@@ -25,6 +25,12 @@ pub struct Patient {
     pub quiet: Option<QuietHours>,
     /// What typed text means right now (e.g. `slot-time:12`).
     pub awaiting: Option<String>,
+    /// ISO 3166 code of the country whose crisis line is shown (from the zone, or chosen).
+    pub country: Option<String>,
+    /// The patient chose the country themselves: a new time zone does not change it.
+    pub country_chosen: bool,
+    /// "Don't show this again" under the harm-reduction message.
+    pub harm_reduction_off: bool,
 }
 
 impl Patient {
@@ -38,6 +44,10 @@ pub const PAUSED_INDEFINITELY: i64 = i64::MAX / 2;
 
 fn from_row(r: sqlx::sqlite::SqliteRow) -> Patient {
     let zone: Option<String> = r.get("time_zone");
+    let zone_country = zone
+        .as_deref()
+        .and_then(|z| PatientZone::parse(z).ok())
+        .and_then(|z| z.country());
     Patient {
         id: r.get("id"),
         telegram_user_id: r.get("telegram_user_id"),
@@ -49,11 +59,18 @@ fn from_row(r: sqlx::sqlite::SqliteRow) -> Patient {
         paused_until: r.get("paused_until"),
         quiet: super::slots::quiet_from(r.get("quiet_start"), r.get("quiet_end")),
         awaiting: r.get("awaiting"),
+        // Patients enrolled before countries were stored get their zone's.
+        country: r
+            .get::<Option<String>, _>("country")
+            .or_else(|| zone_country.map(str::to_string)),
+        country_chosen: r.get::<i64, _>("country_chosen") != 0,
+        harm_reduction_off: r.get::<i64, _>("harm_reduction_off") != 0,
     }
 }
 
 const COLUMNS: &str = "id, telegram_user_id, chat_id, language, time_zone, active, paused_until, \
-                       quiet_start, quiet_end, awaiting";
+                       quiet_start, quiet_end, awaiting, country, country_chosen, \
+                       harm_reduction_off";
 
 pub async fn find_by_user(db: &Db, telegram_user_id: i64) -> Result<Option<Patient>> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -124,9 +141,34 @@ pub async fn record_declined(tx: &mut Tx, telegram_user_id: i64, now: i64) -> Re
     Ok(())
 }
 
+/// Saves the zone, and the country it lies in unless the patient chose one themselves.
 pub async fn set_zone(tx: &mut Tx, patient_id: i64, zone: PatientZone) -> Result<()> {
-    sqlx::query("UPDATE patients SET time_zone = ? WHERE id = ?")
-        .bind(zone.to_string())
+    sqlx::query(
+        "UPDATE patients SET time_zone = ?,
+                country = CASE WHEN country_chosen = 1 THEN country ELSE ? END
+         WHERE id = ?",
+    )
+    .bind(zone.to_string())
+    .bind(zone.country())
+    .bind(patient_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The country the patient chose (`/country`): kept when the time zone changes.
+pub async fn set_country(tx: &mut Tx, patient_id: i64, country: &str) -> Result<()> {
+    sqlx::query("UPDATE patients SET country = ?, country_chosen = 1 WHERE id = ?")
+        .bind(country)
+        .bind(patient_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// "Don't show this again" under the harm-reduction message.
+pub async fn set_harm_reduction_off(tx: &mut Tx, patient_id: i64) -> Result<()> {
+    sqlx::query("UPDATE patients SET harm_reduction_off = 1 WHERE id = ?")
         .bind(patient_id)
         .execute(&mut **tx)
         .await?;

@@ -37,8 +37,10 @@ pub async fn evaluate(ctx: &Ctx, tx: &mut Tx, patient_id: i64) -> Result<Decisio
     Ok(decision)
 }
 
-/// The crisis screen said so: every contact, now, whatever the cooldown. Returns the alert.
-pub async fn fire_crisis(ctx: &Ctx, tx: &mut Tx, patient_id: i64) -> Result<Option<i64>> {
+/// The crisis screen said so: every contact, now, whatever the cooldown. Returns the alert
+/// and what to tell the patient: the screen shows it in its own message, so the notice does not
+/// split the questions.
+pub async fn fire_crisis(ctx: &Ctx, tx: &mut Tx, patient_id: i64) -> Result<Option<(i64, String)>> {
     let found = [Found {
         signal: Signal::CrisisScreen,
         at: ctx.now(),
@@ -88,7 +90,7 @@ async fn fire(
     patient_id: i64,
     kind: &str,
     found: &[Found],
-) -> Result<Option<i64>> {
+) -> Result<Option<(i64, String)>> {
     let Some(patient) = patients::find_by_id(tx, patient_id).await? else {
         return Ok(None);
     };
@@ -100,17 +102,15 @@ async fn fire(
     for link in &reachable {
         let lang = &link.contact_language;
         let name = link.patient_name.clone();
+        let country = patient.country.as_deref();
         let text = match kind {
             "crisis" => ctx.t_with(
                 lang,
                 "alert-crisis",
                 &[
-                    ("name", name.into()),
-                    (
-                        "emergency_number",
-                        ctx.crisis.emergency_number.clone().into(),
-                    ),
-                    ("crisis_action", ctx.crisis_action(lang).into()),
+                    ("name", name.clone().into()),
+                    ("emergency_number", ctx.emergency(country).into()),
+                    ("crisis_action", ctx.crisis_action(lang, country).into()),
                 ],
             ),
             _ => ctx.t_with(
@@ -121,15 +121,13 @@ async fn fire(
                     "alert-contact"
                 },
                 &[
-                    ("name", name.into()),
+                    ("name", name.clone().into()),
                     ("signals", signal_words(ctx, lang, signals.clone()).into()),
-                    (
-                        "emergency_number",
-                        ctx.crisis.emergency_number.clone().into(),
-                    ),
+                    ("emergency_number", ctx.emergency(country).into()),
                 ],
             ),
         };
+        let text = format!("{text}\n\n{}", where_patient_is(ctx, lang, &name, country));
         ctx.queue(
             tx,
             To {
@@ -156,10 +154,15 @@ async fn fire(
             &[
                 ("signals", signal_words(ctx, lang, signals.clone()).into()),
                 ("why", why.into()),
-                ("crisis_action", ctx.crisis_action(lang).into()),
+                (
+                    "crisis_action",
+                    ctx.crisis_action(lang, patient.country.as_deref()).into(),
+                ),
             ],
         );
-        let mut rows = ctx.crisis_link(lang).inline_keyboard;
+        let mut rows = ctx
+            .crisis_link(lang, patient.country.as_deref())
+            .inline_keyboard;
         rows.extend(ctx.sos_crisis_rows(lang));
         (text, InlineKeyboardMarkup::new(rows))
     } else if kind == "crisis" {
@@ -169,7 +172,7 @@ async fn fire(
                 "alert-patient-crisis",
                 &[("contacts", names(&reachable).into())],
             ),
-            ctx.crisis_link(lang),
+            ctx.crisis_link(lang, patient.country.as_deref()),
         )
     } else {
         (
@@ -185,19 +188,44 @@ async fn fire(
         )
     };
     // After the check-in's own replies (queued earlier in this transaction, same priority).
-    ctx.queue(
-        tx,
-        To::patient(&patient),
-        &format!("alert:{alert_id}:patient"),
-        &text,
-        Some(&keyboard),
-        super::coping::REPLY_PRIORITY,
-    )
-    .await?;
+    // A crisis screen shows its notice itself, in the screen's own message.
+    if kind != "crisis" {
+        ctx.queue(
+            tx,
+            To::patient(&patient),
+            &format!("alert:{alert_id}:patient"),
+            &text,
+            Some(&keyboard),
+            super::coping::REPLY_PRIORITY,
+        )
+        .await?;
+    }
     // Which signals is health data about the patient: kept in the database, not the log.
     // Not the kind: "crisis" would say what the patient answered.
     tracing::info!(alert_id, contacts = reachable.len(), "alert queued");
-    Ok(Some(alert_id))
+    Ok(Some((alert_id, text)))
+}
+
+/// For a contact: "Ana is in Spain: emergency 112, crisis line 024 (Línea 024)", so they know
+/// whom to call for someone who may be far away.
+pub fn where_patient_is(ctx: &Ctx, lang: &str, name: &str, country: Option<&str>) -> String {
+    let line = ctx.line(country);
+    let args = |with_country: Option<&str>| {
+        let mut a: Vec<(&str, fluent_bundle::FluentValue)> = vec![
+            ("name", name.to_string().into()),
+            ("emergency_number", line.emergency_number.clone().into()),
+            ("crisis_number", line.number.clone().into()),
+            ("crisis_line", line.name.clone().into()),
+        ];
+        if let Some(c) = with_country {
+            a.push(("country", ctx.country_name(c, lang).into()));
+        }
+        a
+    };
+    match country.filter(|c| ctx.line_known(Some(c))) {
+        Some(c) => ctx.t_with(lang, "alert-where", &args(Some(c))),
+        None => ctx.t_with(lang, "alert-where-unknown", &args(None)),
+    }
 }
 
 /// A contact's "I reached out" / "Can't right now".
@@ -280,7 +308,7 @@ pub async fn answer(
             "alert-thanks-cant",
             &[(
                 "emergency_number",
-                ctx.crisis.emergency_number.clone().into(),
+                ctx.emergency(link.patient_country.as_deref()).into(),
             )],
         )
     };
@@ -297,12 +325,13 @@ pub async fn contact_unreachable(ctx: &Ctx, tx: &mut Tx, contact_id: i64, row: i
     let links = contacts::links_of_contact_tx(tx, contact_id).await?;
     for link in links {
         let lang = &link.patient_language;
+        let country = link.patient_country.as_deref();
         let text = ctx.t_with(
             lang,
             "contact-unreachable",
             &[
                 ("contact", link.contact_name.clone().into()),
-                ("crisis_action", ctx.crisis_action(lang).into()),
+                ("crisis_action", ctx.crisis_action(lang, country).into()),
             ],
         );
         ctx.queue(
@@ -310,7 +339,7 @@ pub async fn contact_unreachable(ctx: &Ctx, tx: &mut Tx, contact_id: i64, row: i
             To::patient_of(&link),
             &format!("unreachable:{}:{row}", link.id),
             &text,
-            Some(&ctx.crisis_link(lang)),
+            Some(&ctx.crisis_link(lang, country)),
             ALERT_PRIORITY,
         )
         .await?;

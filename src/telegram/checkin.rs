@@ -209,6 +209,53 @@ fn summary(ctx: &Ctx, lang: &str, c: &Checkin) -> String {
     lines.join("\n")
 }
 
+/// Whether this answer stops the check-in for the crisis screen.
+fn interrupts(answer: &Answer) -> bool {
+    matches!(answer, Answer::Mood(s) if s.value() == 0)
+}
+
+/// A check-in the crisis screen interrupted: what was answered, and a button to go on.
+fn paused_view(ctx: &Ctx, lang: &str, checkin: &Checkin) -> (String, InlineKeyboardMarkup) {
+    let mut rows = vec![vec![InlineKeyboardButton::callback(
+        ctx.t(lang, "button-checkin-resume"),
+        crate::domain::callback::Callback::Resume(checkin.id).encode(),
+    )]];
+    rows.push(ctx.crisis_row(lang));
+    (
+        ctx.t(lang, "checkin-paused-for-screen"),
+        InlineKeyboardMarkup::new(rows),
+    )
+}
+
+/// "Go on with my check-in" after the crisis screen: the open question again, below.
+pub async fn resume(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    tap: &Tap,
+    checkin_id: i64,
+) -> Result<()> {
+    let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
+        return Ok(());
+    };
+    match checkins::get(&ctx.db, checkin_id).await? {
+        Some(c) if c.patient_id == patient.id && c.status == Status::Open => {
+            ctx.ack(&tap.query_id, None).await;
+            move_down(ctx, &ev.lang, patient.chat_id, &c, None).await
+        }
+        Some(c) if c.patient_id == patient.id => {
+            ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-finished")))
+                .await;
+            Ok(())
+        }
+        _ => {
+            ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
+                .await;
+            Ok(())
+        }
+    }
+}
+
 /// Stores an answer if it still applies. `None` means it does not (double tap, old keyboard,
 /// someone else's check-in).
 ///
@@ -226,6 +273,26 @@ async fn store(
     let mut tx = ctx.db.write().await?;
     let updated =
         checkins::record_answer(&mut tx, checkin_id, patient.id, answer, ctx.now()).await?;
+    // The very bottom of the mood scale interrupts the check-in at once: the crisis screen comes
+    // now, queued with the answer so it cannot be lost; the rest can be finished afterwards.
+    // (When mood is the last question, the end of the check-in opens the screen instead.)
+    let interrupted = updated
+        .as_ref()
+        .is_some_and(|c| c.step.is_some() && interrupts(answer));
+    if let Some(c) = updated.as_ref().filter(|_| interrupted) {
+        let (text, keyboard) =
+            super::screen::open(ctx, &mut tx, patient, &ev.lang, super::screen::Origin::Mood)
+                .await?;
+        ctx.queue(
+            &mut tx,
+            super::To::patient(patient),
+            &format!("screen:mood:{}", c.id),
+            &text,
+            Some(&keyboard),
+            super::coping::REPLY_PRIORITY,
+        )
+        .await?;
+    }
     let completed = updated.as_ref().filter(|c| c.status == Status::Completed);
     if let Some(c) = completed {
         if summary_below {
@@ -249,7 +316,7 @@ async fn store(
         inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     }
     tx.commit().await?;
-    if completed.is_some() {
+    if completed.is_some() || interrupted {
         ctx.wake_sender.notify_one();
     }
     if let Some(c) = &updated {
@@ -289,7 +356,10 @@ pub async fn button_answer(
             ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-saved")))
                 .await;
             let target = tap.message_id.or(updated.message_id);
-            if let Some(m) = target {
+            if let (Some(m), true) = (target, updated.step.is_some() && interrupts(&answer)) {
+                let (text, keyboard) = paused_view(ctx, &ev.lang, &updated);
+                ctx.edit(tap.chat_id, m, text, Some(keyboard)).await;
+            } else if let Some(m) = target {
                 show_in(ctx, &ev.lang, tap.chat_id, m, &updated).await;
                 if updated.message_id != Some(m) {
                     remember_message(ctx, updated.id, m).await;
@@ -359,6 +429,14 @@ pub async fn text_answer(
             // message only loses its buttons.
             if let Some(m) = updated.message_id {
                 ctx.set_keyboard(patient.chat_id, m, no_keyboard()).await;
+            }
+            Ok(())
+        }
+        Some(updated) if interrupts(&answer) => {
+            // The screen is on its way; the check-in waits, with a button to go on.
+            if let Some(m) = updated.message_id {
+                let (text, keyboard) = paused_view(ctx, &ev.lang, &updated);
+                ctx.edit(patient.chat_id, m, text, Some(keyboard)).await;
             }
             Ok(())
         }

@@ -633,7 +633,7 @@ pub async fn invite_answer(
                 ("name", invite.patient_name.clone().into()),
                 (
                     "emergency_number",
-                    ctx.crisis.emergency_number.clone().into(),
+                    ctx.emergency(patient.country.as_deref()).into(),
                 ),
             ],
         )

@@ -42,7 +42,17 @@ pub async fn after_checkin(
         },
         previous_craving: coping::previous_craving(tx, patient.id, c.id).await?,
     };
-    let need = domain::primary(&reading);
+    let mut need = domain::primary(&reading);
+    // A mood of 0 before the last question already opened the crisis screen, at once; the end
+    // of the check-in answers the rest (a very low mood, and whatever else was said).
+    if need == Need::Crisis
+        && c.questions.steps().last() != Some(&crate::domain::checkin::Step::Mood)
+    {
+        need = domain::primary(&Reading {
+            mood: Some(1),
+            ..reading
+        });
+    }
     let (text, keyboard) = if need == Need::Crisis {
         // The very bottom of the scale: the crisis screen, with the crisis line one tap away.
         super::screen::open(ctx, tx, patient, lang, super::screen::Origin::Mood).await?
@@ -61,7 +71,7 @@ pub async fn after_checkin(
             coping::record_shown(tx, patient.id, Origin::Checkin(c.id), need, key, ctx.now())
                 .await?;
         (
-            compose(ctx, lang, need, key, streak),
+            compose(ctx, lang, patient.country.as_deref(), need, key, streak),
             ctx.suggestion_keyboard(lang, shown, true),
         )
     };
@@ -74,8 +84,68 @@ pub async fn after_checkin(
         REPLY_PRIORITY,
     )
     .await?;
+    // After a reported use, a short, separate harm-reduction message (unless turned off).
+    if c.used.as_deref() == Some("yes") && !patient.harm_reduction_off {
+        let (text, keyboard) = harm_reduction(ctx, lang, patient.country.as_deref());
+        ctx.queue(
+            tx,
+            super::To::patient(patient),
+            &format!("harm:{}", c.id),
+            &text,
+            Some(&keyboard),
+            REPLY_PRIORITY,
+        )
+        .await?;
+    }
     // No need in the log: "lapse" would say the patient used.
     tracing::info!(checkin_id = c.id, "coping suggestion queued");
+    Ok(())
+}
+
+/// Staying safer after a use: never alone, fentanyl in the supply, the signs of an overdose and
+/// the emergency number, naloxone. With "don't show this again".
+pub fn harm_reduction(
+    ctx: &Ctx,
+    lang: &str,
+    country: Option<&str>,
+) -> (String, teloxide::types::InlineKeyboardMarkup) {
+    use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+    let text = ctx.t_with(
+        lang,
+        "harm-reduction",
+        &[("emergency_number", ctx.emergency(country).into())],
+    );
+    let keyboard = InlineKeyboardMarkup::new([
+        vec![InlineKeyboardButton::callback(
+            ctx.t(lang, "button-harm-reduction-off"),
+            crate::domain::callback::Callback::HarmReductionOff.encode(),
+        )],
+        ctx.crisis_row(lang),
+    ]);
+    (text, keyboard)
+}
+
+/// "Don't show this again" under the harm-reduction message.
+pub async fn harm_reduction_off(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    tap: &Tap,
+) -> Result<()> {
+    let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
+        return Ok(());
+    };
+    let mut tx = ctx.db.write().await?;
+    crate::store::patients::set_harm_reduction_off(&mut tx, patient.id).await?;
+    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.commit().await?;
+    ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "harm-reduction-off")))
+        .await;
+    // The message keeps its text; its button gives way to the crisis row.
+    if let Some(m) = tap.message_id {
+        ctx.set_keyboard(tap.chat_id, m, ctx.crisis_only(&ev.lang))
+            .await;
+    }
     Ok(())
 }
 
@@ -95,7 +165,14 @@ async fn streak(ctx: &Ctx, tx: &mut Tx, patient: &Patient) -> Result<u32> {
 }
 
 /// The words around a suggestion, fitting the need, and the suggestion itself.
-pub fn compose(ctx: &Ctx, lang: &str, need: Need, key: &str, streak: u32) -> String {
+pub fn compose(
+    ctx: &Ctx,
+    lang: &str,
+    country: Option<&str>,
+    need: Need,
+    key: &str,
+    streak: u32,
+) -> String {
     let idea = ctx.content.library.text(key, lang).unwrap_or_default();
     match need {
         Need::Lapse => format!(
@@ -105,10 +182,7 @@ pub fn compose(ctx: &Ctx, lang: &str, need: Need, key: &str, streak: u32) -> Str
             ctx.t_with(
                 lang,
                 "coping-lapse-tell",
-                &[(
-                    "emergency_number",
-                    ctx.crisis.emergency_number.clone().into()
-                )]
+                &[("emergency_number", ctx.emergency(country).into())]
             )
         ),
         Need::Reinforce => format!(

@@ -30,14 +30,15 @@ impl Ctx {
         InlineKeyboardMarkup::new([self.crisis_row(lang)])
     }
 
-    /// The one-tap link to the crisis line's page.
-    pub fn crisis_link(&self, lang: &str) -> InlineKeyboardMarkup {
+    /// The one-tap link to the crisis line's page, for the person's country.
+    pub fn crisis_link(&self, lang: &str, country: Option<&str>) -> InlineKeyboardMarkup {
+        let line = self.line(country);
         let label = self.t_with(
             lang,
             "button-crisis-link",
-            &[("crisis_line", self.crisis.name.clone().into())],
+            &[("crisis_line", line.name.clone().into())],
         );
-        match reqwest::Url::parse(&self.crisis.url) {
+        match reqwest::Url::parse(&line.url) {
             Ok(url) => InlineKeyboardMarkup::new([[InlineKeyboardButton::url(label, url)]]),
             // Config validation makes this unreachable; never fail the crisis path over it.
             Err(_) => InlineKeyboardMarkup::new(Vec::<Vec<InlineKeyboardButton>>::new()),

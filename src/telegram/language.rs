@@ -105,7 +105,7 @@ async fn set(
         None => {
             // Not enrolled: nothing to store. Show the introduction in that language; its
             // consent buttons carry the language, so agreeing keeps it.
-            let text = super::onboarding::intro_text(ctx, code);
+            let text = super::onboarding::intro_text(ctx, code, ev.country());
             ctx.replace_or_send(chat_id, message_id, text, ctx.consent_keyboard(code))
                 .await;
         }

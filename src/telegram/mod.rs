@@ -10,6 +10,7 @@ pub mod alerts;
 pub mod checkin;
 pub mod contacts;
 pub mod coping;
+pub mod country;
 pub mod incoming;
 pub mod intake;
 pub mod keyboards;
@@ -123,20 +124,74 @@ impl Ctx {
         self.content.text_with(lang, key, args)
     }
 
-    /// "call or text 988 (988 Suicide & Crisis Lifeline)", per the deployment's settings.
-    pub fn crisis_action(&self, lang: &str) -> String {
+    /// The crisis line for a country: the table's (`prompts/crisis-lines.toml`), else the
+    /// operator's `CRISIS_*` settings.
+    pub fn line(&self, country: Option<&str>) -> &CrisisLine {
+        country
+            .and_then(|c| self.content.crisis_lines.get(c))
+            .map_or(&*self.crisis, |c| &c.line)
+    }
+
+    /// Whether the table has this country's own line.
+    pub fn line_known(&self, country: Option<&str>) -> bool {
+        country.is_some_and(|c| self.content.crisis_lines.get(c).is_some())
+    }
+
+    /// The emergency number for a country.
+    pub fn emergency(&self, country: Option<&str>) -> String {
+        self.line(country).emergency_number.clone()
+    }
+
+    /// A country's name in `lang` ("España").
+    pub fn country_name(&self, code: &str, lang: &str) -> String {
+        self.content.crisis_lines.name(code, lang)
+    }
+
+    /// "call or text 988 (988 Suicide & Crisis Lifeline)", for the person's country.
+    pub fn crisis_action(&self, lang: &str, country: Option<&str>) -> String {
+        let line = self.line(country);
+        let hours = if line.always_open {
+            String::new()
+        } else {
+            self.t(lang, "crisis-hours-limited")
+        };
         self.t_with(
             lang,
             "crisis-action",
             &[
-                (
-                    "can_text",
-                    if self.crisis.can_text { "yes" } else { "no" }.into(),
-                ),
-                ("crisis_number", self.crisis.number.clone().into()),
-                ("crisis_line", self.crisis.name.clone().into()),
+                ("can_text", if line.can_text { "yes" } else { "no" }.into()),
+                ("crisis_number", line.number.clone().into()),
+                ("crisis_line", line.name.clone().into()),
+                ("hours", hours.into()),
             ],
         )
+    }
+
+    /// "Spain: crisis line 024, emergency 112", or the operator's line where the country's
+    /// own is not known.
+    pub fn crisis_summary(&self, lang: &str, country: Option<&str>) -> String {
+        let line = self.line(country);
+        match country.filter(|c| self.line_known(Some(c))) {
+            Some(c) => self.t_with(
+                lang,
+                "crisis-summary",
+                &[
+                    ("country", self.country_name(c, lang).into()),
+                    ("crisis_number", line.number.clone().into()),
+                    ("crisis_line", line.name.clone().into()),
+                    ("emergency_number", line.emergency_number.clone().into()),
+                ],
+            ),
+            None => self.t_with(
+                lang,
+                "crisis-summary-fallback",
+                &[
+                    ("crisis_number", line.number.clone().into()),
+                    ("crisis_line", line.name.clone().into()),
+                    ("emergency_number", line.emergency_number.clone().into()),
+                ],
+            ),
+        }
     }
 }
 
@@ -189,4 +244,26 @@ pub struct Event {
     pub user_id: i64,
     /// The language to answer in: the patient's stored one, else their Telegram language.
     pub lang: String,
+    /// The country whose crisis line to show: the patient's, else the region of their
+    /// Telegram language ("es-MX"), else none (the operator's line).
+    pub country: Option<String>,
+}
+
+impl Event {
+    pub fn country(&self) -> Option<&str> {
+        self.country.as_deref()
+    }
+}
+
+/// The country for someone: the patient's, else the region in their Telegram language code.
+pub fn country_of(
+    patient: Option<&crate::store::patients::Patient>,
+    telegram_language: Option<&str>,
+) -> Option<String> {
+    patient.and_then(|p| p.country.clone()).or_else(|| {
+        telegram_language
+            .and_then(|l| l.split(['-', '_']).nth(1))
+            .map(str::to_ascii_uppercase)
+            .filter(|c| crate::domain::country::is_code(c))
+    })
 }

@@ -21,7 +21,7 @@ pub async fn start(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i6
         None => {
             ctx.say(
                 chat_id,
-                intro_text(ctx, &ev.lang),
+                intro_text(ctx, &ev.lang, ev.country()),
                 Some(ctx.consent_keyboard(&ev.lang)),
             )
             .await;
@@ -31,11 +31,11 @@ pub async fn start(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i6
 }
 
 /// What the bot does, what it stores, and that it is not an emergency service.
-pub fn intro_text(ctx: &Ctx, lang: &str) -> String {
+pub fn intro_text(ctx: &Ctx, lang: &str, country: Option<&str>) -> String {
     ctx.t_with(
         lang,
         "intro",
-        &[("crisis_action", ctx.crisis_action(lang).into())],
+        &[("crisis_action", ctx.crisis_action(lang, country).into())],
     )
 }
 
@@ -121,12 +121,12 @@ pub async fn zone_button(
     ctx.ack(&tap.query_id, None).await;
     let zone = PatientZone::Iana(*tz);
     let defaults = save_zone(ctx, ev, patient, zone).await?;
-    let text = saved_text(ctx, &ev.lang, zone, defaults);
+    let text = saved_text(ctx, &ev.lang, patient, zone, defaults);
     ctx.replace_or_send(
         tap.chat_id,
         tap.message_id,
         text,
-        ctx.welcome_keyboard(&ev.lang),
+        welcome_keyboard(ctx, &ev.lang),
     )
     .await;
     Ok(())
@@ -140,8 +140,8 @@ pub async fn zone_text(ctx: &Ctx, ev: &Event, patient: &Patient, text: Option<&s
             let defaults = save_zone(ctx, ev, patient, zone).await?;
             ctx.say(
                 patient.chat_id,
-                saved_text(ctx, &ev.lang, zone, defaults),
-                Some(ctx.welcome_keyboard(&ev.lang)),
+                saved_text(ctx, &ev.lang, patient, zone, defaults),
+                Some(welcome_keyboard(ctx, &ev.lang)),
             )
             .await;
         }
@@ -177,7 +177,28 @@ async fn save_zone(ctx: &Ctx, ev: &Event, patient: &Patient, zone: PatientZone) 
     Ok(created)
 }
 
-fn saved_text(ctx: &Ctx, lang: &str, zone: PatientZone, defaults: bool) -> String {
+/// The welcome buttons, and "change country" for the crisis line.
+fn welcome_keyboard(ctx: &Ctx, lang: &str) -> teloxide::types::InlineKeyboardMarkup {
+    let mut k = ctx.welcome_keyboard(lang);
+    k.inline_keyboard
+        .insert(1, vec![super::country::change_button(ctx, lang)]);
+    k
+}
+
+fn saved_text(
+    ctx: &Ctx,
+    lang: &str,
+    patient: &Patient,
+    zone: PatientZone,
+    defaults: bool,
+) -> String {
+    // The country whose crisis line is shown from now on: the zone's, unless they chose one.
+    let country = if patient.country_chosen {
+        patient.country.as_deref()
+    } else {
+        zone.country()
+    };
+    let crisis = super::country::onboarding_line(ctx, lang, country);
     let saved = ctx.t_with(
         lang,
         "timezone-saved",
@@ -187,8 +208,11 @@ fn saved_text(ctx: &Ctx, lang: &str, zone: PatientZone, defaults: bool) -> Strin
         ],
     );
     if defaults {
-        format!("{saved}\n\n{}", super::schedule::defaults_text(ctx, lang))
+        format!(
+            "{saved}\n\n{}\n\n{crisis}",
+            super::schedule::defaults_text(ctx, lang)
+        )
     } else {
-        saved
+        format!("{saved}\n\n{crisis}")
     }
 }

@@ -2,8 +2,8 @@
 
 use super::incoming::Incoming;
 use super::{
-    alerts, checkin, contacts, coping, language, onboarding, schedule, screen, sos, support, Ctx,
-    Event,
+    alerts, checkin, contacts, coping, country, language, onboarding, schedule, screen, sos,
+    support, Ctx, Event,
 };
 use crate::domain::callback::Callback;
 use crate::store::{checkins, patients};
@@ -26,6 +26,7 @@ pub enum Command {
     SafetyPlan,
     Patients,
     Stop,
+    Country,
     Unknown,
 }
 
@@ -50,6 +51,7 @@ pub fn parse_command(text: &str) -> Option<Command> {
         "safetyplan" | "plan" => Command::SafetyPlan,
         "patients" => Command::Patients,
         "stop" => Command::Stop,
+        "country" | "pais" | "país" => Command::Country,
         _ => Command::Unknown,
     })
 }
@@ -82,6 +84,7 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 update_id,
                 user_id,
                 lang,
+                country: super::country_of(patient.as_ref(), language.as_deref()),
             };
             // Someone who blocked the bot and writes again is back.
             if let Some(p) = patient.as_ref().filter(|p| !p.active) {
@@ -96,6 +99,12 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 patients::set_awaiting(&mut tx, p.id, None).await?;
                 tx.commit().await?;
             }
+            // What typed words seem to be about: thoughts of suicide, self-harm, a medical
+            // emergency (every language's words, whatever the patient's language).
+            let found = match (command, text.as_deref()) {
+                (None, Some(t)) => ctx.content.crisis_words.detect(t),
+                _ => Default::default(),
+            };
             // Writing the safety plan: the words are saved whatever they say (a plan's warning
             // signs may well name suicide), and words of crisis also bring the crisis line.
             if let (None, Some(p)) = (command, patient.as_ref()) {
@@ -105,22 +114,16 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                     .filter(|a| a.starts_with(screen::AWAITING_PLAN))
                 {
                     screen::plan_text(ctx, &ev, p, awaiting, text.as_deref()).await?;
-                    if text
-                        .as_deref()
-                        .is_some_and(crate::domain::crisis::mentions_crisis)
-                    {
-                        support::crisis(ctx, &ev, chat_id).await?;
+                    if found.any() {
+                        support::typed_crisis(ctx, &ev, patient.as_ref(), chat_id, found).await?;
                     }
                     return Ok(());
                 }
             }
-            // Words of crisis get the crisis line first, whatever else was going on.
-            if command.is_none()
-                && text
-                    .as_deref()
-                    .is_some_and(crate::domain::crisis::mentions_crisis)
-            {
-                return support::crisis(ctx, &ev, chat_id).await;
+            // Words of crisis get the crisis line (or the emergency number) first, whatever
+            // else was going on: a check-in, pairing, onboarding, or not being enrolled at all.
+            if found.any() {
+                return support::typed_crisis(ctx, &ev, patient.as_ref(), chat_id, found).await;
             }
             match command {
                 Some(Command::Start) => match start_payload(text.as_deref().unwrap_or("")) {
@@ -137,6 +140,16 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 }
                 Some(Command::Patients) => contacts::patients_command(ctx, &ev, chat_id).await,
                 Some(Command::Stop) => contacts::stop_command(ctx, &ev, chat_id).await,
+                Some(Command::Country) => {
+                    country::command(
+                        ctx,
+                        &ev,
+                        patient.as_ref(),
+                        chat_id,
+                        text.as_deref().unwrap_or(""),
+                    )
+                    .await
+                }
                 Some(Command::Checkin) => checkin::begin(ctx, &ev, patient.as_ref(), chat_id).await,
                 Some(Command::Help) => support::help(ctx, &ev, patient.as_ref(), chat_id).await,
                 Some(Command::Crisis) => support::crisis(ctx, &ev, chat_id).await,
@@ -233,6 +246,7 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 update_id,
                 user_id,
                 lang,
+                country: super::country_of(patient.as_ref(), language.as_deref()),
             };
             // Our buttons only live in the private chat with the person who tapped. A tap in any
             // other chat (a forged payload on a group message) is refused, so nothing can be
@@ -344,6 +358,16 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 Callback::StartCheckin => {
                     ctx.ack(&tap.query_id, None).await;
                     checkin::begin(ctx, &ev, patient.as_ref(), chat_id).await
+                }
+                Callback::Resume(checkin_id) => {
+                    checkin::resume(ctx, &ev, patient.as_ref(), &tap, checkin_id).await
+                }
+                Callback::CountryList => country::list_tap(ctx, &ev, patient.as_ref(), &tap).await,
+                Callback::Country(code) => {
+                    country::tap(ctx, &ev, patient.as_ref(), &tap, &code).await
+                }
+                Callback::HarmReductionOff => {
+                    coping::harm_reduction_off(ctx, &ev, patient.as_ref(), &tap).await
                 }
                 Callback::Answer {
                     checkin_id,

@@ -46,7 +46,13 @@ impl Origin {
 }
 
 /// A question with Yes / No, the one-tap crisis line and the crisis button.
-fn question(ctx: &Ctx, lang: &str, screen_id: i64, q: Question) -> (String, InlineKeyboardMarkup) {
+fn question(
+    ctx: &Ctx,
+    lang: &str,
+    country: Option<&str>,
+    screen_id: i64,
+    q: Question,
+) -> (String, InlineKeyboardMarkup) {
     let answer = |yes| Callback::Screen {
         screen_id,
         question: q.number(),
@@ -56,7 +62,7 @@ fn question(ctx: &Ctx, lang: &str, screen_id: i64, q: Question) -> (String, Inli
         button(ctx.t(lang, "button-yes"), answer(true)),
         button(ctx.t(lang, "button-no"), answer(false)),
     ]];
-    rows.extend(ctx.crisis_link(lang).inline_keyboard);
+    rows.extend(ctx.crisis_link(lang, country).inline_keyboard);
     rows.push(vec![ctx.crisis_button(lang)]);
     (
         ctx.t(lang, &format!("screen-q{}", q.number())),
@@ -81,14 +87,24 @@ pub async fn open(
         }
     };
     let q = screen.answers.next().unwrap_or(Question::WishDead);
-    let (text, keyboard) = question(ctx, lang, screen.id, q);
+    let (text, keyboard) = question(ctx, lang, patient.country.as_deref(), screen.id, q);
     tracing::info!(
         patient_id = patient.id,
         origin = origin.code(),
         "crisis screen opened"
     );
+    // One sentence that bridges from what the patient just did to these questions.
+    let bridge = match origin {
+        Origin::Button => None,
+        Origin::Mood => Some(ctx.t(lang, "screen-bridge-mood")),
+        Origin::Sos => Some(ctx.t(lang, "screen-bridge-sos")),
+    };
+    let intro = ctx.t(lang, "screen-intro");
     Ok((
-        format!("{}\n\n{text}", ctx.t(lang, "screen-intro")),
+        match bridge {
+            Some(b) => format!("{b}\n\n{intro}\n\n{text}"),
+            None => format!("{intro}\n\n{text}"),
+        },
         keyboard,
     ))
 }
@@ -140,15 +156,19 @@ pub async fn answer(
     store::answer(&mut tx, screen.id, q, yes).await?;
     screen.answers.set(q, yes);
     let now = ctx.now();
-    // Thoughts of suicide or preparatory behaviour: every contact, now, once per screen.
-    let mut alerted = false;
+    // Thoughts of suicide or preparatory behaviour: every contact, now, once per screen. What
+    // the patient is told goes into the screen's own message, so the questions stay together.
+    let mut notice = None;
     if screen.answers.alerts_contacts() && screen.alert_id.is_none() {
-        if let Some(alert_id) = alerts::fire_crisis(ctx, &mut tx, patient.id).await? {
+        if let Some((alert_id, told)) = alerts::fire_crisis(ctx, &mut tx, patient.id).await? {
             store::set_alert(&mut tx, screen.id, alert_id).await?;
             screen.alert_id = Some(alert_id);
-            alerted = true;
+            notice = Some(told);
         }
     }
+    let alerted = notice.is_some();
+    // A yes to intent, a plan or preparation: direct words now, before anything else.
+    let urgent_now = yes && matches!(q, Question::Intent | Question::Plan | Question::Behaviour);
     let next = screen.answers.next();
     if next.is_none() {
         store::complete(&mut tx, screen.id, now).await?;
@@ -164,10 +184,20 @@ pub async fn answer(
     if alerted {
         tracing::info!(screen_id = screen.id, "crisis screen: alert queued");
     }
+    let country = patient.country.as_deref();
+    // What comes before the next question, in the same message.
+    let mut preface = Vec::new();
+    if urgent_now {
+        preface.push(urgent_words(ctx, lang, country));
+    }
+    if let Some(n) = &notice {
+        preface.push(n.clone());
+    }
     match next {
         Some(q) => {
-            let (text, keyboard) = question(ctx, lang, screen.id, q);
-            ctx.replace_or_send(tap.chat_id, tap.message_id, text, keyboard)
+            let (text, keyboard) = question(ctx, lang, country, screen.id, q);
+            preface.push(text);
+            ctx.replace_or_send(tap.chat_id, tap.message_id, preface.join("\n\n"), keyboard)
                 .await;
         }
         None => {
@@ -176,14 +206,29 @@ pub async fn answer(
                 ctx.set_keyboard(tap.chat_id, m, InlineKeyboardMarkup::default())
                     .await;
             }
-            let (text, keyboard) = if screen.answers.any_yes() {
-                help_after_yes(ctx, lang, patient).await?
+            let open_checkin = crate::store::checkins::open_for(&ctx.db, patient.id).await?;
+            let (text, mut keyboard) = if screen.answers.any_yes() {
+                let (text, keyboard) =
+                    help_after_yes(ctx, lang, patient, screen.answers.urgent() && !urgent_now)
+                        .await?;
+                preface.push(text);
+                (preface.join("\n\n"), keyboard)
             } else {
                 (
                     ctx.t(lang, "screen-all-no"),
                     InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang)),
                 )
             };
+            // A check-in the screen interrupted can be finished now.
+            if let Some(c) = open_checkin {
+                keyboard.inline_keyboard.insert(
+                    0,
+                    vec![button(
+                        ctx.t(lang, "button-checkin-resume"),
+                        Callback::Resume(c.id),
+                    )],
+                );
+            }
             ctx.say(tap.chat_id, text, Some(keyboard)).await;
             tracing::info!(screen_id = screen.id, "crisis screen completed");
         }
@@ -191,26 +236,44 @@ pub async fn answer(
     Ok(())
 }
 
-/// The crisis line, the emergency number, and the safety plan one tap away.
+/// After a yes to intent, a plan or preparation: call now, are you safe for the next hour, is
+/// someone with you.
+fn urgent_words(ctx: &Ctx, lang: &str, country: Option<&str>) -> String {
+    ctx.t_with(
+        lang,
+        "screen-urgent",
+        &[
+            ("crisis_action", ctx.crisis_action(lang, country).into()),
+            ("emergency_number", ctx.emergency(country).into()),
+        ],
+    )
+}
+
+/// The crisis line, the emergency number, and the safety plan one tap away; with `urgent`
+/// (intent, plan or preparation, not yet told), the direct words first.
 async fn help_after_yes(
     ctx: &Ctx,
     lang: &str,
     patient: &Patient,
+    urgent: bool,
 ) -> Result<(String, InlineKeyboardMarkup)> {
+    let country = patient.country.as_deref();
     let has_plan = store::plan(&ctx.db, patient.id).await?.is_some();
     let text = ctx.t_with(
         lang,
         "screen-help",
         &[
-            ("crisis_action", ctx.crisis_action(lang).into()),
-            (
-                "emergency_number",
-                ctx.crisis.emergency_number.clone().into(),
-            ),
+            ("crisis_action", ctx.crisis_action(lang, country).into()),
+            ("emergency_number", ctx.emergency(country).into()),
             ("has_plan", if has_plan { "yes" } else { "no" }.into()),
         ],
     );
-    let mut rows = ctx.crisis_link(lang).inline_keyboard;
+    let text = if urgent {
+        format!("{}\n\n{text}", urgent_words(ctx, lang, country))
+    } else {
+        text
+    };
+    let mut rows = ctx.crisis_link(lang, country).inline_keyboard;
     rows.push(vec![if has_plan {
         button(ctx.t(lang, "button-plan-show"), Callback::PlanShow)
     } else {
@@ -241,6 +304,17 @@ async fn plan_view(
     lang: &str,
     patient: &Patient,
 ) -> Result<(String, InlineKeyboardMarkup)> {
+    let country = patient.country.as_deref();
+    // The crisis line is always among the services to contact, whatever was written.
+    let typed_none = ctx.t(lang, "plan-empty-part");
+    let professionals = |typed: String| {
+        let line = ctx.crisis_summary(lang, country);
+        if typed == typed_none {
+            line
+        } else {
+            format!("{typed}. {line}")
+        }
+    };
     let mut rows = Vec::new();
     let text = match store::plan(&ctx.db, patient.id).await? {
         Some(plan) => {
@@ -262,11 +336,13 @@ async fn plan_view(
                     ("coping", part(PlanPart::Coping).into()),
                     ("people", part(PlanPart::People).into()),
                     ("safe", part(PlanPart::SafePlace).into()),
-                    ("crisis_action", ctx.crisis_action(lang).into()),
+                    ("reasons", part(PlanPart::Reasons).into()),
                     (
-                        "emergency_number",
-                        ctx.crisis.emergency_number.clone().into(),
+                        "professionals",
+                        professionals(part(PlanPart::Professionals)).into(),
                     ),
+                    ("crisis_action", ctx.crisis_action(lang, country).into()),
+                    ("emergency_number", ctx.emergency(country).into()),
                 ],
             )
         }
@@ -278,14 +354,23 @@ async fn plan_view(
             ctx.t(lang, "plan-none")
         }
     };
-    rows.extend(ctx.crisis_link(lang).inline_keyboard);
+    rows.extend(ctx.crisis_link(lang, country).inline_keyboard);
     rows.push(ctx.crisis_row(lang));
     Ok((text, InlineKeyboardMarkup::new(rows)))
 }
 
-fn plan_question(ctx: &Ctx, lang: &str, part: PlanPart) -> (String, InlineKeyboardMarkup) {
+fn plan_question(
+    ctx: &Ctx,
+    lang: &str,
+    country: Option<&str>,
+    part: PlanPart,
+) -> (String, InlineKeyboardMarkup) {
     (
-        ctx.t(lang, &format!("plan-ask-{}", part.code())),
+        ctx.t_with(
+            lang,
+            &format!("plan-ask-{}", part.code()),
+            &[("crisis_summary", ctx.crisis_summary(lang, country).into())],
+        ),
         InlineKeyboardMarkup::new([
             vec![button(ctx.t(lang, "button-plan-skip"), Callback::PlanSkip)],
             ctx.crisis_row(lang),
@@ -350,7 +435,7 @@ async fn advance(
     tx.commit().await?;
     match next {
         Some(part) => {
-            let (text, keyboard) = plan_question(ctx, &ev.lang, part);
+            let (text, keyboard) = plan_question(ctx, &ev.lang, patient.country.as_deref(), part);
             ctx.say(chat_id, text, Some(keyboard)).await;
         }
         None => {
@@ -383,7 +468,7 @@ pub async fn plan_text(
     };
     let text = text.map(str::trim).unwrap_or("");
     if text.is_empty() || text.chars().count() > PLAN_PART_MAX {
-        let (ask, keyboard) = plan_question(ctx, &ev.lang, part);
+        let (ask, keyboard) = plan_question(ctx, &ev.lang, patient.country.as_deref(), part);
         let problem = ctx.t_with(&ev.lang, "plan-too-long", &[("max", PLAN_PART_MAX.into())]);
         ctx.say(
             patient.chat_id,

@@ -74,7 +74,7 @@ pub async fn start(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i6
             &mut tx,
             patient,
             &format!("sos:{sos_id}:step"),
-            &coping_ui::compose(ctx, lang, Need::Sos, key, 0),
+            &coping_ui::compose(ctx, lang, patient.country.as_deref(), Need::Sos, key, 0),
             &keyboard,
             ctx.now(),
         )

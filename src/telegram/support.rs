@@ -25,28 +25,90 @@ pub async fn help(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i64
 pub async fn crisis(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()> {
     ctx.say(
         chat_id,
-        crisis_text(ctx, &ev.lang),
-        Some(ctx.crisis_link(&ev.lang)),
+        crisis_text(ctx, &ev.lang, ev.country()),
+        Some(ctx.crisis_link(&ev.lang, ev.country())),
     )
     .await;
     tracing::info!("crisis resources shown");
     Ok(())
 }
 
-/// The crisis line, the emergency number and what to do now.
-pub fn crisis_text(ctx: &Ctx, lang: &str) -> String {
-    ctx.t_with(
+/// Typed words of crisis. A medical emergency gets the emergency number first; thoughts of
+/// suicide or self-harm get the crisis line and, for a patient, the offer of the crisis screen.
+/// Nothing is stored: the words are not kept, and whatever was going on (a check-in) stays
+/// open.
+pub async fn typed_crisis(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    chat_id: i64,
+    found: crate::domain::crisis::Found,
+) -> Result<()> {
+    let lang = &ev.lang;
+    let country = ev.country();
+    let mut parts = Vec::new();
+    if found.medical {
+        parts.push(ctx.t_with(
+            lang,
+            "emergency-medical",
+            &[("emergency_number", ctx.emergency(country).into())],
+        ));
+    }
+    if found.harm() || !found.medical {
+        parts.push(crisis_text(ctx, lang, country));
+    } else {
+        parts.push(format!(
+            "{}\n\n{}",
+            ctx.crisis_summary(lang, country),
+            where_line(ctx, lang, country)
+        ));
+    }
+    let mut rows = ctx.crisis_link(lang, country).inline_keyboard;
+    if found.harm() && patient.is_some_and(|p| p.zone.is_some()) {
+        parts.push(ctx.t(lang, "crisis-screen-offer"));
+        rows.push(vec![InlineKeyboardButton::callback(
+            ctx.t(lang, "button-screen-offer"),
+            Callback::NotSafe.encode(),
+        )]);
+    }
+    ctx.say(
+        chat_id,
+        parts.join("\n\n"),
+        Some(InlineKeyboardMarkup::new(rows)),
+    )
+    .await;
+    // Which kind is not logged: it says what the person wrote.
+    tracing::info!("crisis resources shown for typed words");
+    Ok(())
+}
+
+/// The crisis line, the emergency number and what to do now, for the person's country; where
+/// the table has no line for it, also where to find one.
+pub fn crisis_text(ctx: &Ctx, lang: &str, country: Option<&str>) -> String {
+    let line = ctx.line(country);
+    let body = ctx.t_with(
         lang,
         "crisis",
         &[
-            ("crisis_action", ctx.crisis_action(lang).into()),
-            ("crisis_line", ctx.crisis.name.clone().into()),
-            (
-                "emergency_number",
-                ctx.crisis.emergency_number.clone().into(),
-            ),
+            ("crisis_action", ctx.crisis_action(lang, country).into()),
+            ("crisis_line", line.name.clone().into()),
+            ("emergency_number", line.emergency_number.clone().into()),
         ],
-    )
+    );
+    format!("{body}\n\n{}", where_line(ctx, lang, country))
+}
+
+/// "These are the numbers for Spain. Somewhere else? /country" or, where the table has no line
+/// for the country, where to find one.
+pub fn where_line(ctx: &Ctx, lang: &str, country: Option<&str>) -> String {
+    match country.filter(|c| ctx.line_known(Some(c))) {
+        Some(c) => ctx.t_with(
+            lang,
+            "crisis-for-country",
+            &[("country", ctx.country_name(c, lang).into())],
+        ),
+        None => ctx.t(lang, "crisis-elsewhere"),
+    }
 }
 
 /// Whether the person is someone's support contact now.

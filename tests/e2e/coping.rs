@@ -210,21 +210,66 @@ async fn a_reported_use_gets_support_a_plan_and_no_shame() {
 }
 
 #[tokio::test]
-async fn mood_at_zero_opens_the_crisis_screen_with_the_line_one_tap_away() {
+async fn mood_at_zero_opens_the_crisis_screen_at_once_and_the_checkin_can_be_finished_after() {
     let h = Harness::start().await;
     h.enroll(ALICE).await;
-    let s = checkin_with(
-        &h,
-        ALICE,
-        ["0", "7", "7", "2", "No"],
-        "wished you were dead",
-    )
-    .await;
+    let m = h.say(ALICE, "/checkin").await;
+    let before = h.count(ALICE);
+    h.tap(ALICE, m.message_id, "0").await;
+    // The screen comes at once, not after five more questions.
+    let s = h
+        .next_message_with(ALICE, before, "wished you were dead")
+        .await;
     assert!(s.text.contains("I'm a bot"), "{}", s.text);
     assert!(s.has_button("Yes") && s.has_button("No"), "{s:#?}");
     assert!(
         s.buttons().any(|b| b.url.is_some()),
         "one tap to the crisis line: {s:#?}"
+    );
+    // The check-in waits, with what was answered kept and a way to go on.
+    let paused = h.wait_text(ALICE, m.message_id, "paused").await;
+    assert!(
+        !paused.text.contains("hours"),
+        "no next question yet: {}",
+        paused.text
+    );
+    for next in ["actual thoughts", "prepared to do anything"] {
+        h.tap(ALICE, s.message_id, "No").await;
+        h.wait_text(ALICE, s.message_id, next).await;
+    }
+    h.tap(ALICE, s.message_id, "No").await;
+    let done = h
+        .next_message_with(ALICE, before + 1, "glad you're safe")
+        .await;
+    assert!(done.has_button("Go on with my check-in"), "{done:#?}");
+    let n = h.count(ALICE);
+    h.tap(ALICE, done.message_id, "Go on with my check-in")
+        .await;
+    let next = h.next_message_with(ALICE, n, "hours").await;
+    for label in ["7", "7", "2", "No"] {
+        h.answer(ALICE, next.message_id, label).await;
+    }
+    let n = h.count(ALICE);
+    h.tap(ALICE, next.message_id, "Skip").await;
+    // The end of the check-in answers a very low mood; the screen is not asked again.
+    let after = h.next_message_with(ALICE, n, "").await;
+    assert!(
+        !after.text.contains("wished you were dead"),
+        "{}",
+        after.text
+    );
+    assert_eq!(
+        h.scalar_i64(
+            "SELECT COUNT(*) FROM crisis_screens WHERE patient_id = ?",
+            1
+        )
+        .await,
+        Some(1)
+    );
+    assert_eq!(
+        h.scalar_i64("SELECT mood FROM checkins WHERE patient_id = ?", 1)
+            .await,
+        Some(0)
     );
 }
 

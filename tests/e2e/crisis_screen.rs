@@ -53,7 +53,6 @@ async fn thoughts_of_suicide_alert_every_contact_at_once_and_show_the_crisis_lin
     db.close().await;
     let q = open_screen(&h).await;
     answer(&h, &q, "Yes", "actual thoughts of killing yourself").await;
-    let n = h.count(ALICE);
     answer(&h, &q, "Yes", "thinking about how").await;
     // At once, before the screen is finished.
     let alert = h.next_message_with(BOB, 0, "may not be safe").await;
@@ -63,10 +62,19 @@ async fn thoughts_of_suicide_alert_every_contact_at_once_and_show_the_crisis_lin
         alert.text
     );
     assert!(alert.text.contains("988"), "{}", alert.text);
+    // Alice is told in the screen's own message, above the next question: one flow, and the
+    // newest message still has Yes / No and the crisis line.
     let told = h
-        .next_message_with(ALICE, n, "I've let Bob know right now")
+        .wait_text(ALICE, q.message_id, "I've let Bob know right now")
         .await;
+    assert!(told.text.contains("thinking about how"), "{}", told.text);
+    assert!(told.has_button("Yes") && told.has_button("No"), "{told:#?}");
     assert!(told.buttons().any(|b| b.url.is_some()), "{told:#?}");
+    assert_eq!(
+        h.fake.bot_messages(ALICE).last().unwrap().message_id,
+        q.message_id,
+        "no separate notice splits the questions"
+    );
     answer(&h, &q, "No", "intention of acting").await;
     answer(&h, &q, "No", "details of how").await;
     answer(&h, &q, "No", "prepared to do anything").await;
@@ -96,20 +104,30 @@ async fn thoughts_of_suicide_alert_every_contact_at_once_and_show_the_crisis_lin
     let n = h.count(ALICE);
     h.tap(ALICE, help.message_id, "✍️ Write my safety plan")
         .await;
-    h.next_message_with(ALICE, n, "1 of 4").await;
+    h.next_message_with(ALICE, n, "1 of 6").await;
     // Words of crisis in the plan are saved (a warning sign may well name them), and the
     // crisis line comes too.
     let n = h.count(ALICE);
     h.fake
         .user_sends(ALICE, "feeling trapped, thoughts of suicide");
-    let second = h.next_message_with(ALICE, n, "2 of 4").await;
+    let second = h.next_message_with(ALICE, n, "2 of 6").await;
     h.next_message_with(ALICE, n, "You matter").await;
     let n = h.count(ALICE);
     h.tap(ALICE, second.message_id, "Skip").await;
-    let third = h.next_message_with(ALICE, n, "3 of 4").await;
+    let third = h.next_message_with(ALICE, n, "3 of 6").await;
     assert!(third.has_button(CRISIS_BUTTON));
-    h.say(ALICE, "call Bob 555-0100").await;
-    let saved = h.say(ALICE, "give my pills to Bob").await;
+    let fourth = h.say(ALICE, "call Bob 555-0100").await;
+    // Professionals and services: the crisis line is already there.
+    assert!(
+        fourth.text.contains("4 of 6") && fourth.text.contains("988"),
+        "{}",
+        fourth.text
+    );
+    let fifth = h.say(ALICE, "Dr Lee at the clinic").await;
+    assert!(fifth.text.contains("5 of 6"), "{}", fifth.text);
+    let sixth = h.say(ALICE, "give my pills to Bob").await;
+    assert!(sixth.text.contains("reasons for living"), "{}", sixth.text);
+    let saved = h.say(ALICE, "my daughter Mia").await;
     assert!(
         saved.text.contains("Your safety plan is saved"),
         "{}",
@@ -121,6 +139,8 @@ async fn thoughts_of_suicide_alert_every_contact_at_once_and_show_the_crisis_lin
         "(not written yet)",
         "call Bob 555-0100",
         "give my pills to Bob",
+        "Dr Lee at the clinic",
+        "my daughter Mia",
         "988",
         "911",
     ] {

@@ -5,6 +5,7 @@ mod checkin;
 mod contacts;
 mod coping;
 mod crisis_screen;
+mod crisis_words;
 mod durability;
 mod fake_server;
 mod language;
