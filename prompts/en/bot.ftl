@@ -240,7 +240,7 @@ button-checkin-resume = Go on with my check-in
 harm-reduction =
     If you use again, a few things can keep you safer:
     • Don't use alone. Have someone with you, or someone who knows to check on you.
-    • Cocaine is often mixed with fentanyl. Fentanyl test strips can find it, and a smaller amount is less risky.
+    • Cocaine can contain fentanyl, and you can't see, taste or smell it. Fentanyl test strips can find it; a smaller amount, taken slowly, is less risky.
     • Call { $emergency_number } at once for chest pain, trouble breathing, a seizure, overheating, or someone who won't wake up, has tiny pupils, or slow breathing or gurgling. Stay with them and turn them on their side.
     • If opioids may be involved, naloxone (Narcan) can reverse an overdose. A pharmacy or a harm-reduction service can tell you where to get it.
 button-harm-reduction-off = Don't show this again

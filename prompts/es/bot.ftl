@@ -240,7 +240,7 @@ button-checkin-resume = Seguir con mi registro
 harm-reduction =
     Si vuelves a consumir, algunas cosas pueden ayudarte a estar más a salvo:
     • No consumas a solas. Que haya alguien contigo, o alguien que sepa que debe ver cómo estás.
-    • La cocaína a menudo está mezclada con fentanilo. Las tiras reactivas de fentanilo pueden detectarlo, y una cantidad menor es menos arriesgada.
+    • La cocaína puede contener fentanilo, y no se ve, no sabe ni huele. Las tiras reactivas de fentanilo pueden detectarlo; una cantidad menor, y poco a poco, es menos arriesgada.
     • Llama al { $emergency_number } enseguida si hay dolor en el pecho, dificultad para respirar, una convulsión, mucho calor en el cuerpo, o alguien que no despierta, tiene las pupilas muy pequeñas o respira lento o con ronquidos. Quédate con esa persona y ponla de lado.
     • Si puede haber opioides, la naloxona (Narcan) puede revertir una sobredosis. En una farmacia o un servicio de reducción de daños te dirán dónde conseguirla.
 button-harm-reduction-off = No mostrar esto otra vez

@@ -4,6 +4,7 @@
 mod checkin;
 mod contacts;
 mod coping;
+mod crisis_country;
 mod crisis_screen;
 mod crisis_words;
 mod durability;
