@@ -123,6 +123,16 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
             // Words of crisis get the crisis line (or the emergency number) first, whatever
             // else was going on: a check-in, pairing, onboarding, or not being enrolled at all.
             if found.any() {
+                // A note is the patient's own words: kept (like a safety plan), then the help.
+                if let Some(p) = patient.as_ref().filter(|p| p.awaiting.is_none()) {
+                    if let Some(open) = checkins::open_for(&ctx.db, p.id)
+                        .await?
+                        .filter(|c| c.step == Some(crate::domain::checkin::Step::Note))
+                    {
+                        checkin::text_answer(ctx, &ev, p, &open, message_id, text.as_deref())
+                            .await?;
+                    }
+                }
                 return support::typed_crisis(ctx, &ev, patient.as_ref(), chat_id, found).await;
             }
             match command {

@@ -267,3 +267,24 @@ async fn harm_reduction_follows_a_reported_use_until_turned_off() {
         "turned off"
     );
 }
+
+#[tokio::test]
+async fn crisis_words_in_a_checkin_note_are_kept_and_bring_the_crisis_line() {
+    let h = Harness::start().await;
+    h.enroll(ALICE).await;
+    let m = h.say(ALICE, "/checkin").await;
+    for label in ["3", "6", "5", "4", "No"] {
+        h.answer(ALICE, m.message_id, label).await;
+    }
+    let n = h.count(ALICE);
+    h.fake.user_sends(ALICE, "honestly i dont want to live anymore");
+    let help = h.next_message_with(ALICE, n, "You matter").await;
+    assert!(help.text.contains("988"), "{}", help.text);
+    assert!(help.has_button("Answer a few questions"), "{help:#?}");
+    h.wait_db(
+        "SELECT COUNT(*) FROM checkins WHERE status = 'completed' AND note IS NOT NULL AND patient_id = ?",
+        1,
+        Some(1),
+    )
+    .await;
+}

@@ -145,6 +145,12 @@ async fn an_urge_of_ten_opens_the_crisis_screen() {
         screen.buttons().any(|b| b.url.is_some()),
         "the crisis line is one tap away: {screen:#?}"
     );
+    // One bridging sentence first, not a jump straight to the question.
+    assert!(
+        screen.text.starts_with("An urge of 10 is a lot to carry"),
+        "{}",
+        screen.text
+    );
 }
 
 #[tokio::test]
