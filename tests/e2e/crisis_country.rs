@@ -71,7 +71,10 @@ async fn a_spanish_patient_in_madrid_sees_only_spains_numbers_and_her_contact_is
 
     let crisis = h.say(ANA, "/crisis").await;
     assert_only(&crisis, &["024", "112", "España"], &["988", "911"]);
-    let link = crisis.buttons().find_map(|b| b.url.clone()).expect("one tap");
+    let link = crisis
+        .buttons()
+        .find_map(|b| b.url.clone())
+        .expect("one tap");
     assert!(link.contains("sanidad.gob.es"), "{link}");
 
     // Typed in her own words, outside a check-in.
@@ -83,8 +86,12 @@ async fn a_spanish_patient_in_madrid_sees_only_spains_numbers_and_her_contact_is
     pair(&h, ANA, BOB, "Ana").await;
     let n = h.count(ANA);
     h.tap_data(ANA, typed.message_id, "unsafe").await;
-    let q = h.next_message_with(ANA, n, "¿Has deseado estar muerto").await;
-    assert!(q.buttons().any(|b| b.url.as_deref().is_some_and(|u| u.contains("sanidad"))));
+    let q = h
+        .next_message_with(ANA, n, "¿Has deseado estar muerto")
+        .await;
+    assert!(q
+        .buttons()
+        .any(|b| b.url.as_deref().is_some_and(|u| u.contains("sanidad"))));
     h.tap(ANA, q.message_id, "Sí").await;
     h.wait_text(ANA, q.message_id, "realmente la idea").await;
     h.tap(ANA, q.message_id, "Sí").await;
@@ -98,7 +105,9 @@ async fn a_spanish_patient_in_madrid_sees_only_spains_numbers_and_her_contact_is
         h.tap(ANA, q.message_id, "No").await;
         h.fake
             .wait_for("the next question", |s| {
-                s.message(ANA, q.message_id).filter(|m| m.edits > before).map(|_| ())
+                s.message(ANA, q.message_id)
+                    .filter(|m| m.edits > before)
+                    .map(|_| ())
             })
             .await;
     }
@@ -109,7 +118,8 @@ async fn a_spanish_patient_in_madrid_sees_only_spains_numbers_and_her_contact_is
 
     // The safety plan, skipped through, still carries Spain's line.
     let n = h.count(ANA);
-    h.tap(ANA, help.message_id, "✍️ Escribir mi plan de seguridad").await;
+    h.tap(ANA, help.message_id, "✍️ Escribir mi plan de seguridad")
+        .await;
     let mut ask = h.next_message_with(ANA, n, "1 de 6").await;
     for step in 2..=6 {
         let n = h.count(ANA);
@@ -122,7 +132,11 @@ async fn a_spanish_patient_in_madrid_sees_only_spains_numbers_and_her_contact_is
     let n = h.count(ANA);
     h.tap_data(ANA, ask.message_id, "plan:skip").await;
     let plan = h.next_message_with(ANA, n, "Tu plan de seguridad").await;
-    assert_only(&plan, &["024", "112", "razones para vivir"], &["988", "911"]);
+    assert_only(
+        &plan,
+        &["024", "112", "razones para vivir"],
+        &["988", "911"],
+    );
 
     // A reported use: the lapse reply and the harm-reduction message name 112.
     let m = h.say(ANA, "/checkin").await;
@@ -143,21 +157,34 @@ async fn a_patient_in_mexico_city_gets_mexicos_line_and_a_medical_emergency_insi
     let h = Harness::start().await;
     h.fake.add_user(LUIS, "Luis", Some("es"));
     let welcome = enroll_in(&h, LUIS, "America/Mexico_City").await;
-    assert_only(&welcome, &["México", "800 911 2000"], &["988", "112", "024"]);
+    assert_only(
+        &welcome,
+        &["México", "800 911 2000"],
+        &["988", "112", "024"],
+    );
     let crisis = h.say(LUIS, "/crisis").await;
-    assert_only(&crisis, &["800 911 2000", "Línea de la Vida"], &["988", "112", "024"]);
+    assert_only(
+        &crisis,
+        &["800 911 2000", "Línea de la Vida"],
+        &["988", "112", "024"],
+    );
 
     // In the middle of a check-in, before any "type a number".
     let m = h.say(LUIS, "/checkin").await;
     let sos = h.say(LUIS, "me meti demasiado y me duele el pecho").await;
-    assert!(sos.text.starts_with("🚑"), "the emergency number first: {}", sos.text);
+    assert!(
+        sos.text.starts_with("🚑"),
+        "the emergency number first: {}",
+        sos.text
+    );
     assert!(sos.text.contains("Llama al 911"), "{}", sos.text);
     assert!(!sos.text.contains("número entre"), "{}", sos.text);
     // The check-in is still open: a number typed next answers it.
     let next = h.say(LUIS, "3").await;
     assert!(next.text.contains("horas"), "{}", next.text);
     assert_eq!(
-        h.scalar_i64("SELECT mood FROM checkins WHERE patient_id = ?", 1).await,
+        h.scalar_i64("SELECT mood FROM checkins WHERE patient_id = ?", 1)
+            .await,
         Some(3)
     );
     let _ = m;
@@ -168,18 +195,31 @@ async fn an_english_patient_in_london_sees_samaritans_and_999() {
     let h = Harness::start().await;
     h.fake.add_user(EMMA, "Emma", Some("en-GB"));
     let welcome = enroll_in(&h, EMMA, "London").await;
-    assert_only(&welcome, &["United Kingdom", "116 123", "999"], &["988", "911"]);
+    assert_only(
+        &welcome,
+        &["United Kingdom", "116 123", "999"],
+        &["988", "911"],
+    );
     let crisis = h.say(EMMA, "/crisis").await;
     assert_only(&crisis, &["Samaritans", "116 123", "999"], &["988", "911"]);
     // Samaritans takes calls, not texts: the bot must not say "text".
     assert!(crisis.text.contains("call 116 123"), "{}", crisis.text);
     assert!(!crisis.text.contains("call or text"), "{}", crisis.text);
-    for words in ["kms", "I can't go on anymore", "thinking of ending it", "i wnat to die"] {
+    for words in [
+        "kms",
+        "I can't go on anymore",
+        "thinking of ending it",
+        "i wnat to die",
+    ] {
         let m = h.say(EMMA, words).await;
         assert_only(&m, &["116 123"], &["988"]);
     }
     let medical = h.say(EMMA, "i might overdose, my heart is racing").await;
-    assert!(medical.text.starts_with("🚑") && medical.text.contains("Call 999"), "{}", medical.text);
+    assert!(
+        medical.text.starts_with("🚑") && medical.text.contains("Call 999"),
+        "{}",
+        medical.text
+    );
 }
 
 #[tokio::test]
@@ -195,7 +235,11 @@ async fn a_country_not_in_the_table_gets_the_operators_line_and_where_to_find_on
 
     // /country with a typed name; a wrong one is explained.
     let wrong = h.say(KENJI, "/country Narnia").await;
-    assert!(wrong.text.contains("I don't know that country"), "{}", wrong.text);
+    assert!(
+        wrong.text.contains("I don't know that country"),
+        "{}",
+        wrong.text
+    );
     let set = h.say(KENJI, "/country Spain").await;
     assert_only(&set, &["024", "112"], &["988"]);
     let crisis = h.say(KENJI, "/crisis").await;
@@ -225,12 +269,19 @@ async fn typed_crisis_reaches_people_not_enrolled_with_their_telegram_regions_nu
     // stored about them.
     assert!(!m.has_button("Responder unas preguntas"), "{m:#?}");
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM patients WHERE id >= ?", 0).await,
+        h.scalar_i64("SELECT COUNT(*) FROM patients WHERE id >= ?", 0)
+            .await,
         Some(0)
     );
     // A medical emergency from someone not enrolled, in English.
-    let bob = h.say(BOB, "my friend is not breathing and his lips are blue").await;
-    assert!(bob.text.starts_with("🚑") && bob.text.contains("911"), "{}", bob.text);
+    let bob = h
+        .say(BOB, "my friend is not breathing and his lips are blue")
+        .await;
+    assert!(
+        bob.text.starts_with("🚑") && bob.text.contains("911"),
+        "{}",
+        bob.text
+    );
 }
 
 #[tokio::test]
@@ -258,7 +309,8 @@ async fn harm_reduction_follows_a_reported_use_until_turned_off() {
     }
     let n = h.count(ALICE);
     h.tap(ALICE, m.message_id, "Skip").await;
-    h.next_message_with(ALICE, n, "Thank you for telling me").await;
+    h.next_message_with(ALICE, n, "Thank you for telling me")
+        .await;
     h.drain_outbox().await;
     assert!(
         h.fake.bot_messages(ALICE)[n..]
@@ -277,7 +329,8 @@ async fn crisis_words_in_a_checkin_note_are_kept_and_bring_the_crisis_line() {
         h.answer(ALICE, m.message_id, label).await;
     }
     let n = h.count(ALICE);
-    h.fake.user_sends(ALICE, "honestly i dont want to live anymore");
+    h.fake
+        .user_sends(ALICE, "honestly i dont want to live anymore");
     let help = h.next_message_with(ALICE, n, "You matter").await;
     assert!(help.text.contains("988"), "{}", help.text);
     assert!(help.has_button("Answer a few questions"), "{help:#?}");

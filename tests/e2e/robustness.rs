@@ -150,6 +150,50 @@ async fn a_broken_alert_rules_file_stops_the_bot_naming_file_line_and_setting() 
     assert_eq!(h.fake.read(|s| s.requests.len()), 0);
 }
 
+#[tokio::test]
+async fn a_broken_crisis_table_or_crisis_words_stop_the_bot_naming_file_line_and_entry() {
+    let mut h = Harness::without_bot().await;
+    let prompts = h.dir.path().join("prompts");
+    copy_prompts(&prompts);
+    let file = prompts.join("crisis-lines.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // A guessed "number" for Spain.
+    let broken = text.replacen("number = \"024\"", "number = \"ask a nurse\"", 1);
+    assert_ne!(broken, text);
+    let line = broken.lines().position(|l| l == "code = \"ES\"").unwrap();
+    std::fs::write(&file, &broken).unwrap();
+    h.prompts_dir = prompts.clone();
+    let err = start_error(&h).await;
+    assert!(
+        err.contains(&format!(
+            "{}:{line}: country `ES`: `number`",
+            file.display()
+        )),
+        "{err}"
+    );
+    std::fs::write(&file, &text).unwrap();
+    // A pattern a clinician mistyped in the Spanish words.
+    let words = prompts.join("es/crisis-words.toml");
+    let text = std::fs::read_to_string(&words).unwrap();
+    let broken = text.replacen("    \"matarme\",\n", "    \"matarme ..\",\n", 1);
+    assert_ne!(broken, text);
+    let line = broken
+        .lines()
+        .position(|l| l.contains("\"matarme ..\""))
+        .unwrap()
+        + 1;
+    std::fs::write(&words, &broken).unwrap();
+    let err = start_error(&h).await;
+    assert!(
+        err.contains(&format!(
+            "{}:{line}: pattern `suicide: matarme ..`",
+            words.display()
+        )),
+        "{err}"
+    );
+    assert_eq!(h.fake.read(|s| s.requests.len()), 0);
+}
+
 #[test]
 fn check_content_passes_on_the_shipped_prompts_and_fails_on_broken_ones() {
     let ok = Command::new(env!("CARGO_BIN_EXE_recovery-bot"))
