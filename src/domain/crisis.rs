@@ -175,10 +175,74 @@ enum Part {
     Word(Vec<Alt>),
     /// Up to this many words of anything.
     Gap(usize),
+    /// `(a b|c)`: one of several phrases, each of one or more words.
+    Phrases(Vec<Vec<Vec<Alt>>>),
 }
 
 /// How many words `..` may skip.
 pub const GAP_WORDS: usize = 3;
+
+/// Splits a pattern into words, `..`, and whole `( … )` groups.
+fn split_groups(source: &str) -> Result<Vec<String>, PatternError> {
+    let mut out = Vec::new();
+    let mut rest = source.trim();
+    while !rest.is_empty() {
+        if rest.starts_with('(') {
+            let end = rest
+                .find(')')
+                .ok_or_else(|| PatternError("a `(` is not closed: write `(a b|c)`".to_string()))?;
+            if rest[1..end].contains('(') {
+                return Err(PatternError("groups cannot be nested".to_string()));
+            }
+            out.push(rest[..=end].to_string());
+            rest = rest[end + 1..].trim_start();
+        } else {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let word = &rest[..end];
+            if word.contains(['(', ')']) {
+                return Err(PatternError(format!(
+                    "`{word}`: put a space before `(` and after `)`"
+                )));
+            }
+            out.push(word.to_string());
+            rest = rest[end..].trim_start();
+        }
+    }
+    Ok(out)
+}
+
+/// One word slot: `word`, `word*` or `a|b*` (with `alternatives` false, a single word).
+fn word_alts(raw: &str, alternatives: bool) -> Result<Vec<Alt>, PatternError> {
+    let mut alts = Vec::new();
+    for alt in raw.split('|') {
+        if !alternatives && raw.contains('|') {
+            return Err(PatternError(format!(
+                "`{raw}`: inside `( )`, `|` separates phrases"
+            )));
+        }
+        let (stem, prefix) = match alt.strip_suffix('*') {
+            Some(s) => (s, true),
+            None => (alt, false),
+        };
+        let normalised = tokens(stem);
+        let [word] = normalised.as_slice() else {
+            return Err(PatternError(format!(
+                "`{alt}` is not one word (write words separated by spaces; `*` only at the end of a word; `(a b|c)` for a choice of phrases)"
+            )));
+        };
+        if prefix && word.chars().count() < 3 {
+            return Err(PatternError(format!(
+                "`{alt}` is too short for `*` (at least three letters before it)"
+            )));
+        }
+        alts.push(if prefix {
+            Alt::Prefix(word.clone())
+        } else {
+            Alt::Exact(word.clone())
+        });
+    }
+    Ok(alts)
+}
 
 /// One pattern, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,7 +264,7 @@ impl fmt::Display for PatternError {
 impl Pattern {
     pub fn parse(source: &str) -> Result<Pattern, PatternError> {
         let mut parts = Vec::new();
-        for raw in source.split_whitespace() {
+        for raw in split_groups(source)? {
             if raw == ".." {
                 if parts.is_empty() || matches!(parts.last(), Some(Part::Gap(_))) {
                     return Err(PatternError(
@@ -210,30 +274,24 @@ impl Pattern {
                 parts.push(Part::Gap(GAP_WORDS));
                 continue;
             }
-            let mut alts = Vec::new();
-            for alt in raw.split('|') {
-                let (stem, prefix) = match alt.strip_suffix('*') {
-                    Some(s) => (s, true),
-                    None => (alt, false),
-                };
-                let normalised = tokens(stem);
-                let [word] = normalised.as_slice() else {
-                    return Err(PatternError(format!(
-                        "`{alt}` is not one word (write words separated by spaces; `*` only at the end of a word)"
-                    )));
-                };
-                if prefix && word.chars().count() < 3 {
-                    return Err(PatternError(format!(
-                        "`{alt}` is too short for `*` (at least three letters before it)"
-                    )));
+            if let Some(inner) = raw.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+                let mut phrases = Vec::new();
+                for phrase in inner.split('|') {
+                    let words = phrase
+                        .split_whitespace()
+                        .map(|w| word_alts(w, false))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    if words.is_empty() {
+                        return Err(PatternError(format!(
+                            "`{raw}` has an empty choice (write `(a b|c)`)"
+                        )));
+                    }
+                    phrases.push(words);
                 }
-                alts.push(if prefix {
-                    Alt::Prefix(word.clone())
-                } else {
-                    Alt::Exact(word.clone())
-                });
+                parts.push(Part::Phrases(phrases));
+                continue;
             }
-            parts.push(Part::Word(alts));
+            parts.push(Part::Word(word_alts(&raw, true)?));
         }
         match parts.last() {
             None => Err(PatternError("is empty".to_string())),
@@ -273,6 +331,15 @@ impl Pattern {
             Part::Gap(n) => (0..=*n)
                 .filter(|skip| at + skip <= words.len())
                 .find_map(|skip| self.match_at(part + 1, at + skip, words, hidden)),
+            Part::Phrases(phrases) => phrases.iter().find_map(|phrase| {
+                let fits = phrase.iter().enumerate().all(|(i, alts)| {
+                    words
+                        .get(at + i)
+                        .is_some_and(|w| !hidden[at + i] && alts.iter().any(|a| a.matches(w)))
+                });
+                fits.then(|| self.match_at(part + 1, at + phrase.len(), words, hidden))
+                    .flatten()
+            }),
         }
     }
 }
@@ -400,6 +467,21 @@ mod tests {
         assert!(l.detect("i wnat to die").suicide);
         assert!(l.detect("feeling suicdal").suicide);
         assert!(!l.detect("I went to dinner").any());
+    }
+
+    #[test]
+    fn a_choice_of_phrases() {
+        let l = lexicon(
+            &[(Concern::Suicide, "estrell* .. (coche|carro|a proposito)")],
+            &[],
+        );
+        assert!(l.detect("voy a estrellar el carro").suicide);
+        assert!(l.detect("me voy a estrellar a propósito").suicide);
+        assert!(!l.detect("me voy a estrellar a las 5").suicide);
+        for bad in ["(a b", "a(b)", "(a|)", "((a))", "(a|b c*d)"] {
+            assert!(Pattern::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(Pattern::parse("(a b|c) d").is_ok());
     }
 
     #[test]

@@ -341,3 +341,33 @@ async fn crisis_words_in_a_checkin_note_are_kept_and_bring_the_crisis_line() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_utc_offset_names_no_country_so_the_patient_is_asked() {
+    let h = Harness::start().await;
+    let welcome = enroll_in(&h, ALICE, "UTC+2").await;
+    assert!(
+        welcome.text.contains("Which country are you in?"),
+        "{}",
+        welcome.text
+    );
+    assert!(welcome.has_button("🌍 Change country"), "{welcome:#?}");
+    let n = h.count(ALICE);
+    h.tap(ALICE, welcome.message_id, "🌍 Change country").await;
+    let list = h
+        .next_message_with(ALICE, n, "Which country are you in?")
+        .await;
+    assert!(
+        list.has_button("Spain") && list.has_button("Another country"),
+        "{list:#?}"
+    );
+    h.tap(ALICE, list.message_id, "Another country").await;
+    let how = h.next_message_with(ALICE, n + 1, "/country").await;
+    assert!(how.text.contains("Japan"), "{}", how.text);
+    let set = h.say(ALICE, "/country de").await;
+    assert_only(
+        &set,
+        &["TelefonSeelsorge", "0800 111 0 111", "112"],
+        &["988"],
+    );
+}
