@@ -109,6 +109,8 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
             "crisis_line",
         ],
     ),
+    ("alert-no-contacts-crisis", &["why"]),
+    ("screen-use-buttons", &[]),
     ("screen-bridge-mood", &[]),
     ("screen-bridge-sos", &[]),
     ("screen-urgent", &["crisis_action", "emergency_number"]),

@@ -262,6 +262,13 @@ command-safetyplan = My safety plan
 command-patients = People I support
 command-stop = Stop being a support contact
 
+## Inside the crisis screen, when no support contact could be told
+alert-no-contacts-crisis = { $why ->
+        [unreachable] I couldn't reach your support contacts right now, so no one has been told.
+       *[none] You have no support contact yet, so no one has been told.
+    } If you can, call or message someone you trust now. Later, /contact lets you invite someone.
+screen-use-buttons = Please answer the question above with Yes or No. If you need help now, the crisis line is one tap away there.
+
 ## Where the patient is (under every alert)
 
 alert-where = { $name } is in { $country }: emergency { $emergency_number }, crisis line { $crisis_number } ({ $crisis_line }).

@@ -262,6 +262,13 @@ command-safetyplan = Mi plan de seguridad
 command-patients = Personas a las que apoyo
 command-stop = Dejar de ser contacto de apoyo
 
+## Dentro de las preguntas de crisis, cuando no se pudo avisar a ningún contacto
+alert-no-contacts-crisis = { $why ->
+        [unreachable] Ahora no pude contactar a tus contactos de apoyo, así que nadie ha recibido aviso.
+       *[none] Todavía no tienes un contacto de apoyo, así que nadie ha recibido aviso.
+    } Si puedes, llama o escribe ahora a alguien de confianza. Más adelante, /contact te permite invitar a alguien.
+screen-use-buttons = Por favor, responde a la pregunta de arriba con Sí o No. Si necesitas ayuda ahora, la línea de crisis está a un toque ahí.
+
 ## Where the patient is (under every alert)
 
 alert-where = { $name } está en { $country }: emergencias { $emergency_number }, línea de crisis { $crisis_number } ({ $crisis_line }).

@@ -2,8 +2,8 @@
 //! (`zone.tab`, `zone1970.tab`, `iso3166.tab`, embedded from Debian's tzdata 2025b; public
 //! domain). Telegram gives no location, and the crisis line must be the patient's country's.
 //!
-//! `backward` (from chrono-tz's copy of the tz source) maps old names (Asia/Calcutta,
-//! Europe/Belfast) to current ones.
+//! `backward` (from chrono-tz's copy of the tz source) maps old names (Asia/Calcutta) to
+//! current ones.
 //!
 //! `zone.tab` names one country per zone (Europe/Madrid → ES, America/Puerto_Rico → PR);
 //! `zone1970.tab` covers zones shared by several countries, where the first one listed is the
@@ -20,9 +20,8 @@ const BACKWARD: &str = include_str!("tzdata/backward");
 struct Tables {
     /// Zone name → ISO 3166 alpha-2 code.
     zone: HashMap<&'static str, &'static str>,
-    /// Last part of a zone name ("Buenos_Aires") → code, for old names such as
-    /// America/Buenos_Aires that chrono-tz still accepts.
-    city: HashMap<&'static str, &'static str>,
+    /// Zone name → every country `zone1970.tab` lists for it.
+    shared: HashMap<&'static str, usize>,
     /// Code → English name.
     names: HashMap<&'static str, &'static str>,
     /// Old zone name → current one.
@@ -39,20 +38,18 @@ fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {
         let mut zone = HashMap::new();
-        let mut city = HashMap::new();
+        let mut shared = HashMap::new();
         // zone1970 first, so that zone.tab's one-country answer wins where both name a zone.
         for cols in data_lines(ZONE1970_TAB) {
             if let (Some(codes), Some(name)) = (cols.first(), cols.get(2)) {
                 let code = codes.split(',').next().unwrap_or(codes);
                 zone.insert(*name, code);
+                shared.insert(*name, codes.split(',').count());
             }
         }
         for cols in data_lines(ZONE_TAB) {
             if let (Some(code), Some(name)) = (cols.first(), cols.get(2)) {
                 zone.insert(*name, *code);
-                if let Some(last) = name.rsplit('/').next() {
-                    city.entry(last).or_insert(*code);
-                }
             }
         }
         let names = data_lines(ISO3166_TAB)
@@ -69,34 +66,43 @@ fn tables() -> &'static Tables {
             .collect();
         Tables {
             zone,
-            city,
+            shared,
             names,
             links,
         }
     })
 }
 
-/// The country of an IANA zone name, if the tz database names one.
+/// The country of an IANA zone name, if the tz database names one. An old name (a `backward`
+/// link) counts only when its current zone belongs to one country: Europe/Berlin also serves
+/// Svalbard, so Atlantic/Jan_Mayen names none, and neither do EST, CET or WET. Where no country
+/// is certain, none is given and the patient is asked, rather than shown a wrong crisis line.
 pub fn of_zone(name: &str) -> Option<&'static str> {
     let t = tables();
     if let Some(code) = t.zone.get(name) {
         return Some(code);
     }
-    if let Some(code) = t.links.get(name).and_then(|target| t.zone.get(target)) {
-        return Some(code);
+    // A zone that is also a country's name: Japan, Iceland, Portugal, Singapore...
+    if !name.contains('/') {
+        let wanted = fold(name);
+        if let Some((code, _)) = t.names.iter().find(|(_, n)| fold(n) == wanted) {
+            return Some(code);
+        }
+        return match name {
+            "GB" | "GB-Eire" => Some("GB"),
+            "Eire" => Some("IE"),
+            "NZ" => Some("NZ"),
+            "PRC" => Some("CN"),
+            "ROC" => Some("TW"),
+            "ROK" => Some("KR"),
+            _ => None,
+        };
     }
-    // Old names kept as links: US/Eastern, Canada/Pacific, Mexico/General, Brazil/East...
-    let (area, last) = name.split_once('/').unwrap_or((name, name));
-    match area {
-        "US" => return Some("US"),
-        "Canada" => return Some("CA"),
-        "Mexico" => return Some("MX"),
-        "Brazil" => return Some("BR"),
-        "Chile" => return Some("CL"),
-        _ => {}
+    let target = t.links.get(name)?;
+    match t.shared.get(target) {
+        Some(1) | None => t.zone.get(target).copied(),
+        Some(_) => None,
     }
-    let last = last.rsplit('/').next().unwrap_or(last);
-    t.city.get(last).copied()
 }
 
 /// Whether `code` is an ISO 3166 alpha-2 code the tz database knows.
@@ -174,20 +180,37 @@ mod tests {
             ("US/Eastern", "US"),
             ("Mexico/General", "MX"),
             ("Asia/Calcutta", "IN"),
-            ("Europe/Belfast", "GB"),
             ("Europe/Kiev", "UA"),
+            ("Iceland", "IS"),
+            ("Japan", "JP"),
+            ("Eire", "IE"),
         ] {
             assert_eq!(of_zone(zone), Some(code), "{zone}");
         }
         assert_eq!(of_zone("Etc/UTC"), None);
+        // Old names whose current zone serves several countries name none: the patient is
+        // asked instead of shown another country's line.
+        for zone in [
+            "EST",
+            "CET",
+            "MET",
+            "WET",
+            "EET",
+            "Atlantic/Jan_Mayen",
+            "America/Coral_Harbour",
+        ] {
+            assert_eq!(of_zone(zone), None, "{zone}");
+        }
         assert_eq!(of_zone("UTC"), None);
     }
 
     #[test]
-    fn every_zone_chrono_tz_knows_under_a_region_has_a_country() {
+    fn every_current_zone_chrono_tz_knows_under_a_region_has_a_country() {
+        let t = tables();
         let missing: Vec<&str> = chrono_tz::TZ_VARIANTS
             .iter()
             .map(|tz| tz.name())
+            .filter(|n| !t.links.contains_key(n))
             .filter(|n| {
                 ["Europe/", "America/", "Asia/", "Africa/", "Australia/"]
                     .iter()

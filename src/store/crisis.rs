@@ -54,6 +54,19 @@ pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Screen>> {
 }
 
 /// The patient's screen started within `since`, still open.
+/// Whether a screen started since `since` is still waiting for answers (outside a transaction).
+pub async fn is_open_since(db: &Db, patient_id: i64, since: i64) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM crisis_screens
+         WHERE patient_id = ? AND completed_at IS NULL AND started_at >= ?",
+    )
+    .bind(patient_id)
+    .bind(since)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(n > 0)
+}
+
 pub async fn open_since(tx: &mut Tx, patient_id: i64, since: i64) -> Result<Option<Screen>> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM crisis_screens

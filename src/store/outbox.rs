@@ -175,6 +175,19 @@ pub async fn defer(tx: &mut Tx, id: i64, not_before: i64) -> Result<()> {
     Ok(())
 }
 
+/// Withdraws a message still waiting (its content was delivered another way). False if it was
+/// already sent or is not queued.
+pub async fn withdraw(tx: &mut Tx, key: &str) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'expired', last_error = 'delivered in another message'
+         WHERE key = ? AND status = 'pending'",
+    )
+    .bind(key)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
 /// A final outcome other than sent: 'undeliverable' (blocked), 'failed' (refused by Telegram),
 /// 'expired' (too late to be useful).
 pub async fn close(tx: &mut Tx, id: i64, status: &str, error: &str) -> Result<()> {

@@ -65,7 +65,14 @@ fn names(links: &[&Link]) -> String {
         .join(", ")
 }
 
-fn alert_keyboard(ctx: &Ctx, lang: &str, alert_id: i64, link_id: i64) -> InlineKeyboardMarkup {
+/// The answers, and the crisis line of the *patient's* country, one tap away.
+fn alert_keyboard(
+    ctx: &Ctx,
+    lang: &str,
+    alert_id: i64,
+    link_id: i64,
+    patient_country: Option<&str>,
+) -> InlineKeyboardMarkup {
     let answer = |reached| {
         Callback::AlertAnswer {
             alert_id,
@@ -74,13 +81,15 @@ fn alert_keyboard(ctx: &Ctx, lang: &str, alert_id: i64, link_id: i64) -> InlineK
         }
         .encode()
     };
-    InlineKeyboardMarkup::new([
-        vec![
+    InlineKeyboardMarkup::new(
+        [vec![
             InlineKeyboardButton::callback(ctx.t(lang, "button-reached"), answer(true)),
             InlineKeyboardButton::callback(ctx.t(lang, "button-cant"), answer(false)),
-        ],
-        vec![ctx.crisis_button(lang)],
-    ])
+        ]]
+        .into_iter()
+        .chain(ctx.crisis_link(lang, patient_country).inline_keyboard)
+        .collect::<Vec<_>>(),
+    )
 }
 
 /// Records the alert and queues it to every reachable contact, and the patient's notice.
@@ -136,13 +145,31 @@ async fn fire(
             },
             &format!("link:{}:alert:{alert_id}", link.id),
             &text,
-            Some(&alert_keyboard(ctx, lang, alert_id, link.id)),
+            Some(&alert_keyboard(ctx, lang, alert_id, link.id, country)),
             ALERT_PRIORITY,
         )
         .await?;
     }
     let lang = &patient.language;
-    let (text, keyboard) = if reachable.is_empty() {
+    let (text, keyboard) = if reachable.is_empty() && kind == "crisis" {
+        // Inside the crisis screen: no one could be told, plainly, and how to add someone.
+        (
+            ctx.t_with(
+                lang,
+                "alert-no-contacts-crisis",
+                &[(
+                    "why",
+                    if links.is_empty() {
+                        "none"
+                    } else {
+                        "unreachable"
+                    }
+                    .into(),
+                )],
+            ),
+            ctx.crisis_link(lang, patient.country.as_deref()),
+        )
+    } else if reachable.is_empty() {
         let why = if links.is_empty() {
             "none"
         } else {
@@ -188,22 +215,36 @@ async fn fire(
         )
     };
     // After the check-in's own replies (queued earlier in this transaction, same priority).
-    // A crisis screen shows its notice itself, in the screen's own message.
-    if kind != "crisis" {
-        ctx.queue(
-            tx,
-            To::patient(&patient),
-            &format!("alert:{alert_id}:patient"),
-            &text,
-            Some(&keyboard),
-            super::coping::REPLY_PRIORITY,
-        )
-        .await?;
-    }
+    // A crisis screen shows its notice itself, in the screen's own message; the queued copy waits
+    // a little and is withdrawn once that message is on screen, so a failed edit or a crash
+    // still tells the patient.
+    let not_before = if kind == "crisis" {
+        ctx.now() + CRISIS_NOTICE_GRACE_SECS
+    } else {
+        ctx.now()
+    };
+    ctx.queue_at(
+        tx,
+        To::patient(&patient),
+        &notice_key(alert_id),
+        &text,
+        Some(&keyboard),
+        super::coping::REPLY_PRIORITY,
+        not_before,
+    )
+    .await?;
     // Which signals is health data about the patient: kept in the database, not the log.
     // Not the kind: "crisis" would say what the patient answered.
     tracing::info!(alert_id, contacts = reachable.len(), "alert queued");
     Ok(Some((alert_id, text)))
+}
+
+/// How long the queued copy of a crisis notice waits for the screen's own message.
+const CRISIS_NOTICE_GRACE_SECS: i64 = 90;
+
+/// The outbox key of what the patient is told about an alert.
+pub fn notice_key(alert_id: i64) -> String {
+    format!("alert:{alert_id}:patient")
 }
 
 /// For a contact: "Ana is in Spain: emergency 112, crisis line 024 (Línea 024)", so they know

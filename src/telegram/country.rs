@@ -22,7 +22,11 @@ pub fn keyboard(ctx: &Ctx, lang: &str) -> InlineKeyboardMarkup {
         .all()
         .map(|c| (ctx.country_name(&c.code, lang), c.code.clone()))
         .collect();
-    countries.sort_by_key(|(name, _)| crate::domain::country::fold(name));
+    // "the United Kingdom" sorts under U.
+    countries.sort_by_key(|(name, _)| {
+        let name = name.strip_prefix("the ").unwrap_or(name);
+        crate::domain::country::fold(name)
+    });
     let mut rows: Vec<Vec<InlineKeyboardButton>> = countries
         .chunks(3)
         .map(|chunk| {
@@ -57,13 +61,26 @@ pub async fn command(
     chat_id: i64,
     text: &str,
 ) -> Result<()> {
-    let Some(patient) = patient else {
-        return support::not_enrolled(ctx, ev, chat_id).await;
-    };
     let lang = &ev.lang;
     let typed = text
         .split_once(char::is_whitespace)
         .map(|(_, rest)| rest.trim());
+    let Some(patient) = patient else {
+        // Someone not enrolled (or a support contact): the numbers for the country they name,
+        // and nothing is stored.
+        let code = typed.and_then(|t| ctx.content.crisis_lines.parse_typed(t));
+        let text = match code.as_deref() {
+            Some(c) => format!(
+                "{}\n\n{}",
+                ctx.crisis_summary(lang, Some(c)),
+                support::where_line(ctx, lang, Some(c))
+            ),
+            None => ctx.t(lang, "country-other-help"),
+        };
+        ctx.say(chat_id, text, Some(ctx.crisis_link(lang, code.as_deref())))
+            .await;
+        return Ok(());
+    };
     match typed.filter(|t| !t.is_empty()) {
         None => {
             ctx.say(

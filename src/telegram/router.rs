@@ -84,7 +84,7 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 update_id,
                 user_id,
                 lang,
-                country: super::country_of(patient.as_ref(), language.as_deref()),
+                country: event_country(ctx, patient.as_ref(), user_id, language.as_deref()).await?,
             };
             // Someone who blocked the bot and writes again is back.
             if let Some(p) = patient.as_ref().filter(|p| !p.active) {
@@ -221,6 +221,23 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                         )
                         .await;
                     }
+                    // A crisis screen waiting for answers (one a mood of 0 opened, say): typed
+                    // text must not land in the paused check-in.
+                    if crate::store::crisis::is_open_since(
+                        &ctx.db,
+                        patient.id,
+                        ctx.now() - screen::SCREEN_REUSE_SECS,
+                    )
+                    .await?
+                    {
+                        ctx.say(
+                            chat_id,
+                            ctx.t(&ev.lang, "screen-use-buttons"),
+                            Some(ctx.crisis_link(&ev.lang, ev.country())),
+                        )
+                        .await;
+                        return Ok(());
+                    }
                     match checkins::open_for(&ctx.db, patient.id).await? {
                         Some(open) => {
                             checkin::text_answer(
@@ -256,7 +273,7 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 update_id,
                 user_id,
                 lang,
-                country: super::country_of(patient.as_ref(), language.as_deref()),
+                country: event_country(ctx, patient.as_ref(), user_id, language.as_deref()).await?,
             };
             // Our buttons only live in the private chat with the person who tapped. A tap in any
             // other chat (a forged payload on a group message) is refused, so nothing can be
@@ -402,6 +419,24 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
         } => support::membership(ctx, update_id, user_id, blocked).await,
         Incoming::Other => Ok(()),
     }
+}
+
+/// The country whose crisis numbers a person is shown: a patient's own; for a support contact,
+/// the country of the (first) patient they support, whose emergency number their alerts name;
+/// else the region of their Telegram language.
+async fn event_country(
+    ctx: &Ctx,
+    patient: Option<&patients::Patient>,
+    user_id: i64,
+    language: Option<&str>,
+) -> Result<Option<String>> {
+    if patient.is_none() {
+        let links = crate::store::contacts::links_of_contact_user(&ctx.db, user_id).await?;
+        if let Some(c) = links.iter().find_map(|l| l.patient_country.clone()) {
+            return Ok(Some(c));
+        }
+    }
+    Ok(super::country_of(patient, language))
 }
 
 /// The deep-link payload of `/start <payload>`, if any.

@@ -21,7 +21,7 @@ pub const AWAITING_PLAN: &str = "plan:";
 /// Longest part of a safety plan, in characters.
 pub const PLAN_PART_MAX: usize = 500;
 /// A screen started this recently and still open is continued rather than started again.
-const SCREEN_REUSE_SECS: i64 = 10 * 60;
+pub const SCREEN_REUSE_SECS: i64 = 10 * 60;
 
 fn button(label: String, cb: Callback) -> InlineKeyboardButton {
     InlineKeyboardButton::callback(label, cb.encode())
@@ -88,11 +88,8 @@ pub async fn open(
     };
     let q = screen.answers.next().unwrap_or(Question::WishDead);
     let (text, keyboard) = question(ctx, lang, patient.country.as_deref(), screen.id, q);
-    tracing::info!(
-        patient_id = patient.id,
-        origin = origin.code(),
-        "crisis screen opened"
-    );
+    // Not the origin: "mood" or "sos" would say the patient rated 0 or 10.
+    tracing::info!(patient_id = patient.id, "crisis screen opened");
     // One sentence that bridges from what the patient just did to these questions.
     let bridge = match origin {
         Origin::Button => None,
@@ -181,9 +178,7 @@ pub async fn answer(
     tx.commit().await?;
     // Whatever was queued (a crisis alert, or a cluster alert the last answer completed).
     ctx.wake_sender.notify_one();
-    if alerted {
-        tracing::info!(screen_id = screen.id, "crisis screen: alert queued");
-    }
+
     let country = patient.country.as_deref();
     // What comes before the next question, in the same message.
     let mut preface = Vec::new();
@@ -197,8 +192,14 @@ pub async fn answer(
         Some(q) => {
             let (text, keyboard) = question(ctx, lang, country, screen.id, q);
             preface.push(text);
-            ctx.replace_or_send(tap.chat_id, tap.message_id, preface.join("\n\n"), keyboard)
-                .await;
+            let text = preface.join("\n\n");
+            let shown = match tap.message_id {
+                Some(m) => ctx.edit(tap.chat_id, m, text, Some(keyboard)).await,
+                None => ctx.say(tap.chat_id, text, Some(keyboard)).await.is_some(),
+            };
+            if shown && alerted {
+                withdraw_notice(ctx, screen.alert_id).await;
+            }
         }
         None => {
             // The last question keeps its text; its buttons go.
@@ -208,9 +209,8 @@ pub async fn answer(
             }
             let open_checkin = crate::store::checkins::open_for(&ctx.db, patient.id).await?;
             let (text, mut keyboard) = if screen.answers.any_yes() {
-                let (text, keyboard) =
-                    help_after_yes(ctx, lang, patient, screen.answers.urgent() && !urgent_now)
-                        .await?;
+                // The urgent words, if called for, were shown at the question after that yes.
+                let (text, keyboard) = help_after_yes(ctx, lang, patient).await?;
                 preface.push(text);
                 (preface.join("\n\n"), keyboard)
             } else {
@@ -229,7 +229,10 @@ pub async fn answer(
                     )],
                 );
             }
-            ctx.say(tap.chat_id, text, Some(keyboard)).await;
+            let shown = ctx.say(tap.chat_id, text, Some(keyboard)).await.is_some();
+            if shown && alerted {
+                withdraw_notice(ctx, screen.alert_id).await;
+            }
             tracing::info!(screen_id = screen.id, "crisis screen completed");
         }
     }
@@ -249,13 +252,28 @@ fn urgent_words(ctx: &Ctx, lang: &str, country: Option<&str>) -> String {
     )
 }
 
-/// The crisis line, the emergency number, and the safety plan one tap away; with `urgent`
-/// (intent, plan or preparation, not yet told), the direct words first.
+/// The patient saw the contacts' notice in the screen's own message: its queued copy (the
+/// fallback if that message had failed) is withdrawn. A failure here only means it arrives too.
+async fn withdraw_notice(ctx: &Ctx, alert_id: Option<i64>) {
+    let Some(id) = alert_id else { return };
+    let key = alerts::notice_key(id);
+    let done = async {
+        let mut tx = ctx.db.write().await?;
+        crate::store::outbox::withdraw(&mut tx, &key).await?;
+        tx.commit().await?;
+        anyhow::Ok(())
+    }
+    .await;
+    if let Err(e) = done {
+        tracing::warn!(error = %e, "could not withdraw a queued notice");
+    }
+}
+
+/// The crisis line, the emergency number, and the safety plan one tap away.
 async fn help_after_yes(
     ctx: &Ctx,
     lang: &str,
     patient: &Patient,
-    urgent: bool,
 ) -> Result<(String, InlineKeyboardMarkup)> {
     let country = patient.country.as_deref();
     let has_plan = store::plan(&ctx.db, patient.id).await?.is_some();
@@ -268,11 +286,7 @@ async fn help_after_yes(
             ("has_plan", if has_plan { "yes" } else { "no" }.into()),
         ],
     );
-    let text = if urgent {
-        format!("{}\n\n{text}", urgent_words(ctx, lang, country))
-    } else {
-        text
-    };
+
     let mut rows = ctx.crisis_link(lang, country).inline_keyboard;
     rows.push(vec![if has_plan {
         button(ctx.t(lang, "button-plan-show"), Callback::PlanShow)

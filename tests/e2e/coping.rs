@@ -233,6 +233,14 @@ async fn mood_at_zero_opens_the_crisis_screen_at_once_and_the_checkin_can_be_fin
         "no next question yet: {}",
         paused.text
     );
+    // A number typed while the screen waits is not taken as hours of sleep.
+    let hint = h.say(ALICE, "7").await;
+    assert!(hint.text.contains("Yes or No"), "{}", hint.text);
+    assert_eq!(
+        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE patient_id = ?", 1)
+            .await,
+        None
+    );
     for next in ["actual thoughts", "prepared to do anything"] {
         h.tap(ALICE, s.message_id, "No").await;
         h.wait_text(ALICE, s.message_id, next).await;

@@ -97,6 +97,15 @@ async fn a_spanish_patient_in_madrid_sees_only_spains_numbers_and_her_contact_is
     h.tap(ANA, q.message_id, "Sí").await;
     let alert = h.next_message_with(BOB, 0, "may not be safe").await;
     assert_only(&alert, &["Ana is in Spain", "112", "024"], &["988", "911"]);
+    // The crisis line under the alert, and Bob's own /crisis, are Spain's too.
+    assert!(
+        alert
+            .buttons()
+            .any(|b| b.url.as_deref().is_some_and(|u| u.contains("sanidad"))),
+        "{alert:#?}"
+    );
+    let bobs = h.say(BOB, "/crisis").await;
+    assert_only(&bobs, &["024", "112"], &["988", "911"]);
     // The screen goes on in one message, with Spain's numbers.
     let screen = h.wait_text(ANA, q.message_id, "Bob").await;
     assert!(screen.has_button("Sí"), "{screen:#?}");
@@ -273,6 +282,9 @@ async fn typed_crisis_reaches_people_not_enrolled_with_their_telegram_regions_nu
             .await,
         Some(0)
     );
+    // /pais with a country name shows that country's numbers, and stores nothing.
+    let es = h.say(SOFIA, "/pais España").await;
+    assert_only(&es, &["024", "112"], &["988"]);
     // A medical emergency from someone not enrolled, in English.
     let bob = h
         .say(BOB, "my friend is not breathing and his lips are blue")

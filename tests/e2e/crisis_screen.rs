@@ -223,3 +223,39 @@ async fn not_safe_from_someone_not_enrolled_shows_the_crisis_line_and_stores_not
         Some(0)
     );
 }
+
+#[tokio::test]
+async fn with_no_contact_the_screen_says_so_in_its_own_message_and_the_fallback_notice_is_withdrawn(
+) {
+    let h = Harness::start().await;
+    h.enroll(ALICE).await;
+    let q = open_screen(&h).await;
+    answer(&h, &q, "Yes", "actual thoughts").await;
+    answer(&h, &q, "Yes", "thinking about how").await;
+    let m = h
+        .wait_text(ALICE, q.message_id, "no support contact yet")
+        .await;
+    assert!(m.has_button("Yes") && m.has_button("No"), "{m:#?}");
+    assert!(
+        !m.text.contains("/sos"),
+        "not the cluster-alert wording: {}",
+        m.text
+    );
+    // The queued copy (for a failed edit or a crash) is withdrawn, not sent later.
+    h.wait_db(
+        "SELECT COUNT(*) FROM outbox WHERE key LIKE 'alert:%:patient' AND status = 'expired' AND id > ?",
+        0,
+        Some(1),
+    )
+    .await;
+    h.clock.advance(chrono::TimeDelta::minutes(5));
+    h.drain_outbox().await;
+    assert_eq!(
+        h.fake
+            .bot_messages(ALICE)
+            .iter()
+            .filter(|m| m.text.contains("no support contact yet"))
+            .count(),
+        1
+    );
+}
