@@ -96,6 +96,7 @@ help =
     /quiet - hours when I send nothing
     /crisis - crisis line and emergency number, any time
     /language - change the language
+    /country - your country, for the crisis line and emergency number
     /contact - a support contact: someone I alert when warning signs build up
     /safetyplan - your safety plan for hard moments
     /help - this list

@@ -96,6 +96,7 @@ help =
     /quiet - horas de silencio, en las que no te envío nada
     /crisis - línea de crisis y número de emergencias, a cualquier hora
     /language - cambiar el idioma
+    /pais - tu país, para la línea de crisis y el número de emergencias
     /contact - un contacto de apoyo: alguien a quien aviso si se acumulan señales de alarma
     /safetyplan - tu plan de seguridad para los momentos difíciles
     /help - esta lista
