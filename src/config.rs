@@ -78,6 +78,9 @@ pub struct ScheduleSettings {
     pub snooze: chrono::Duration,
     /// An unanswered prompt counts as missed this long after it was sent.
     pub open_for: chrono::Duration,
+    /// A check-in left open this long is closed as abandoned (answers kept), so text typed
+    /// later is not taken as an answer to it.
+    pub checkin_open_for: chrono::Duration,
 }
 
 impl Default for ScheduleSettings {
@@ -87,6 +90,7 @@ impl Default for ScheduleSettings {
             reminder_after: chrono::Duration::minutes(60),
             snooze: chrono::Duration::minutes(30),
             open_for: chrono::Duration::hours(3),
+            checkin_open_for: chrono::Duration::hours(6),
         }
     }
 }
@@ -198,6 +202,7 @@ impl Config {
             reminder_after: minutes("REMINDER_AFTER_MINUTES", d.reminder_after, 24 * 60)?,
             snooze: d.snooze,
             open_for: minutes("PROMPT_OPEN_MINUTES", d.open_for, 24 * 60)?,
+            checkin_open_for: minutes("CHECKIN_OPEN_MINUTES", d.checkin_open_for, 48 * 60)?,
         };
         let mut send = SendLimits::default();
         if let Some(v) = non_empty("SEND_PER_SECOND") {

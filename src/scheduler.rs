@@ -9,7 +9,7 @@ use crate::domain::schedule::{day_seed, decide, instance, Due, QuietHours};
 use crate::domain::timezone::PatientZone;
 use crate::store::outbox::{self, Kind, NewMessage};
 use crate::store::slots;
-use crate::store::{prompts, Db};
+use crate::store::{checkins, prompts, Db};
 use crate::telegram::Ctx;
 use anyhow::Result;
 use std::time::Duration;
@@ -32,6 +32,8 @@ pub struct TickReport {
     pub ok_checks: u64,
     pub ok_unanswered: u64,
     pub weekly_summaries: u64,
+    /// Check-ins left open too long, closed as abandoned.
+    pub abandoned: u64,
 }
 
 pub async fn run(ctx: Ctx, mut stop: watch::Receiver<bool>) -> Result<()> {
@@ -92,6 +94,18 @@ pub async fn tick(ctx: &Ctx) -> Result<TickReport> {
     send_reminders(ctx, &mut report).await?;
     let (_, missed) = prompts::close_expired(&ctx.db, ctx.now()).await?;
     report.closed_missed = missed;
+    report.abandoned = {
+        let mut tx = ctx.db.write().await?;
+        let n = checkins::abandon(
+            &mut tx,
+            None,
+            ctx.now() - ctx.schedule.checkin_open_for.num_seconds(),
+            ctx.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        n
+    };
     let (asked, counted) = crate::telegram::screen::ok_checks(ctx).await?;
     report.ok_checks = asked;
     report.ok_unanswered = counted;
@@ -142,6 +156,16 @@ async fn enqueue_due_slots(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
             if let Some(prompt_id) = prompt_id {
                 match decision {
                     Due::Send => {
+                        // The next scheduled check-in starts: one still open from before is
+                        // closed (answers kept), so typed text is not bound to it. One begun in
+                        // the last half hour is being answered now and is left alone.
+                        checkins::abandon(
+                            &mut tx,
+                            Some(slot.patient_id),
+                            now.timestamp() - 30 * 60,
+                            now.timestamp(),
+                        )
+                        .await?;
                         let text =
                             prompt_text(ctx, &d.language, slot.kind.code(), slot.questions.len());
                         let keyboard = keyboard_json(ctx, &d.language, prompt_id);

@@ -82,6 +82,27 @@ pub async fn open_for(db: &Db, patient_id: i64) -> Result<Option<Checkin>> {
     Ok(row.map(from_row))
 }
 
+/// Closes as abandoned, keeping their answers, the open check-ins started before
+/// `started_before` (of one patient, or of everyone). Returns how many were closed.
+pub async fn abandon(
+    tx: &mut Tx,
+    patient_id: Option<i64>,
+    started_before: i64,
+    now: i64,
+) -> Result<u64> {
+    let done = sqlx::query(
+        "UPDATE checkins SET status = 'abandoned', step = NULL, updated_at = ?
+         WHERE status = 'open' AND started_at <= ? AND (patient_id = ? OR ? IS NULL)",
+    )
+    .bind(now)
+    .bind(started_before)
+    .bind(patient_id)
+    .bind(patient_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// Starts a new check-in. An open one is closed as abandoned, keeping its answers; it is
 /// returned so its message can be tidied.
 pub async fn start(

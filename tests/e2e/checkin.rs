@@ -365,3 +365,27 @@ async fn starting_twice_before_answering_keeps_one_check_in() {
         Some(5)
     );
 }
+
+#[tokio::test]
+async fn a_checkin_left_open_expires_keeping_its_answers_and_later_text_is_not_bound_to_it() {
+    let h = Harness::start_driven().await;
+    h.enroll(ALICE).await;
+    let m = h.say(ALICE, "/checkin").await;
+    h.answer(ALICE, m.message_id, "4").await;
+    // Seven hours later (past the 6 h default), a number typed is not hours of sleep.
+    h.at(2026, 3, 2, 20, 5).await;
+    let reply = h.say(ALICE, "5").await;
+    assert!(!reply.text.contains("hours"), "{}", reply.text);
+    assert_eq!(
+        h.scalar_i64(
+            "SELECT COUNT(*) FROM checkins WHERE status = 'abandoned' AND mood = 4 AND sleep_minutes IS NULL AND patient_id = ?",
+            1
+        )
+        .await,
+        Some(1),
+        "closed as abandoned, the mood kept"
+    );
+    // A tap on its old keyboard changes nothing.
+    let toast = h.tap(ALICE, m.message_id, "7").await;
+    assert!(toast.is_some_and(|t| t.contains("finished") || t.contains("already")));
+}
