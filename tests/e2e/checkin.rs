@@ -389,3 +389,37 @@ async fn a_checkin_left_open_expires_keeping_its_answers_and_later_text_is_not_b
     let toast = h.tap(ALICE, m.message_id, "7").await;
     assert!(toast.is_some_and(|t| t.contains("finished") || t.contains("already")));
 }
+
+#[tokio::test]
+async fn the_next_scheduled_checkin_closes_one_left_open_but_not_one_being_answered() {
+    let h = Harness::start_driven().await;
+    h.enroll(ALICE).await;
+    // 19:00 in New York: a check-in started and left after one answer.
+    h.at(2026, 3, 3, 0, 0).await;
+    let m = h.say(ALICE, "/checkin").await;
+    h.answer(ALICE, m.message_id, "4").await;
+    // 20:00: the evening prompt goes out and the old check-in is closed, answers kept.
+    let report = h.at(2026, 3, 3, 1, 0).await;
+    assert_eq!(report.queued, 1);
+    assert_eq!(
+        h.scalar_i64(
+            "SELECT COUNT(*) FROM checkins WHERE status = 'abandoned' AND mood = 4 AND patient_id = ?",
+            1
+        )
+        .await,
+        Some(1)
+    );
+    // The next morning: a check-in begun ten minutes before the prompt is left alone.
+    h.at(2026, 3, 3, 12, 50).await;
+    let m = h.say(ALICE, "/checkin").await;
+    h.answer(ALICE, m.message_id, "6").await;
+    h.at(2026, 3, 3, 13, 0).await;
+    assert_eq!(
+        h.scalar_i64(
+            "SELECT COUNT(*) FROM checkins WHERE status = 'open' AND mood = 6 AND patient_id = ?",
+            1
+        )
+        .await,
+        Some(1)
+    );
+}
