@@ -110,6 +110,7 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
         ],
     ),
     ("alert-no-contacts-crisis", &["why"]),
+    ("list-and", &["rest", "last"]),
     ("screen-use-buttons", &[]),
     ("screen-bridge-mood", &[]),
     ("screen-bridge-sos", &[]),

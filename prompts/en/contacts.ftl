@@ -273,3 +273,6 @@ screen-use-buttons = Please answer the question above with Yes or No. If you nee
 
 alert-where = { $name } is in { $country }: emergency { $emergency_number }, crisis line { $crisis_number } ({ $crisis_line }).
 alert-where-unknown = Emergency number where { $name } lives: { $emergency_number }; crisis line { $crisis_number } ({ $crisis_line }). If they are in another country, call that country's emergency number.
+
+## Lists of names ("Sam and Carlos")
+list-and = { $rest } and { $last }

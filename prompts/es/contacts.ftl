@@ -273,3 +273,6 @@ screen-use-buttons = Por favor, responde a la pregunta de arriba con Sí o No. S
 
 alert-where = { $name } está en { $country }: emergencias { $emergency_number }, línea de crisis { $crisis_number } ({ $crisis_line }).
 alert-where-unknown = Número de emergencias donde vive { $name }: { $emergency_number }; línea de crisis { $crisis_number } ({ $crisis_line }). Si está en otro país, llama al número de emergencias de ese país.
+
+## Lists of names ("Sam and Carlos")
+list-and = { $rest } y { $last }

@@ -57,12 +57,9 @@ pub fn signal_words(ctx: &Ctx, lang: &str, signals: impl IntoIterator<Item = Sig
         .join(", ")
 }
 
-fn names(links: &[&Link]) -> String {
-    links
-        .iter()
-        .map(|l| l.contact_name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+/// "Sam and Carlos", "Sam y Carlos": the contacts' names joined as the language joins them.
+fn names(ctx: &Ctx, lang: &str, links: &[&Link]) -> String {
+    ctx.join_list(lang, links.iter().map(|l| l.contact_name.clone()).collect())
 }
 
 /// The answers, and the crisis line of the *patient's* country, one tap away.
@@ -197,7 +194,7 @@ async fn fire(
             ctx.t_with(
                 lang,
                 "alert-patient-crisis",
-                &[("contacts", names(&reachable).into())],
+                &[("contacts", names(ctx, lang, &reachable).into())],
             ),
             ctx.crisis_link(lang, patient.country.as_deref()),
         )
@@ -208,7 +205,7 @@ async fn fire(
                 "alert-patient-told",
                 &[
                     ("signals", signal_words(ctx, lang, signals.clone()).into()),
-                    ("contacts", names(&reachable).into()),
+                    ("contacts", names(ctx, lang, &reachable).into()),
                 ],
             ),
             InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang)),

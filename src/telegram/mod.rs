@@ -142,6 +142,22 @@ impl Ctx {
         self.line(country).emergency_number.clone()
     }
 
+    /// "a, b and c" / "a, b y c", as `lang` joins a list.
+    pub fn join_list(&self, lang: &str, mut items: Vec<String>) -> String {
+        match items.len() {
+            0 => String::new(),
+            1 => items.remove(0),
+            _ => {
+                let last = items.pop().unwrap_or_default();
+                self.t_with(
+                    lang,
+                    "list-and",
+                    &[("rest", items.join(", ").into()), ("last", last.into())],
+                )
+            }
+        }
+    }
+
     /// A country's name in `lang` ("España").
     pub fn country_name(&self, code: &str, lang: &str) -> String {
         self.content.crisis_lines.name(code, lang)

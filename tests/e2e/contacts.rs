@@ -339,7 +339,7 @@ async fn three_worsening_days_alert_each_contact_once_with_the_signs_and_no_note
     let carol = h.next_message_with(CAROL, 0, "señales de alarma").await;
     assert!(carol.text.contains("Sam"), "{}", carol.text);
     let told = h
-        .next_message_with(ALICE, n, "so I've let Bob, Carol know")
+        .next_message_with(ALICE, n, "so I've let Bob and Carol know")
         .await;
     assert!(told.text.contains("strong cravings"), "{}", told.text);
 
