@@ -260,7 +260,7 @@ pub fn where_patient_is(ctx: &Ctx, lang: &str, name: &str, country: Option<&str>
         }
         a
     };
-    match country.filter(|c| ctx.line_known(Some(c))) {
+    match ctx.listed(country) {
         Some(c) => ctx.t_with(lang, "alert-where", &args(Some(c))),
         None => ctx.t_with(lang, "alert-where-unknown", &args(None)),
     }

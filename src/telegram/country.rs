@@ -166,14 +166,20 @@ async fn save(ctx: &Ctx, ev: &Event, patient: &Patient, code: &str) -> Result<St
     tx.commit().await?;
     tracing::info!(patient_id = patient.id, "country chosen");
     let lang = &ev.lang;
-    let summary = ctx.crisis_summary(lang, Some(code));
-    Ok(if ctx.line_known(Some(code)) {
-        format!("{}\n\n{summary}", ctx.t(lang, "country-saved"))
-    } else {
-        let name = ctx.country_name(code, lang);
-        format!(
-            "{}\n\n{summary}",
-            ctx.t_with(lang, "country-not-listed", &[("country", name.into())])
+    let heading = not_listed(ctx, lang, code).unwrap_or_else(|| ctx.t(lang, "country-saved"));
+    Ok(format!(
+        "{heading}\n\n{}",
+        ctx.crisis_summary(lang, Some(code))
+    ))
+}
+
+/// For a country not in the table: that it has no checked line yet, and where to look.
+fn not_listed(ctx: &Ctx, lang: &str, code: &str) -> Option<String> {
+    ctx.listed(Some(code)).is_none().then(|| {
+        ctx.t_with(
+            lang,
+            "country-not-listed",
+            &[("country", ctx.country_name(code, lang).into())],
         )
     })
 }
@@ -181,28 +187,14 @@ async fn save(ctx: &Ctx, ev: &Event, patient: &Patient, code: &str) -> Result<St
 /// For onboarding: the crisis line of the zone's country and a button to change it, or the
 /// question when the zone names no country (a UTC offset).
 pub fn onboarding_line(ctx: &Ctx, lang: &str, country: Option<&str>) -> String {
-    match country {
-        Some(c) if ctx.line_known(Some(c)) => format!(
-            "{}\n{}",
-            ctx.crisis_summary(lang, Some(c)),
-            ctx.t(lang, "country-change-hint")
-        ),
-        Some(c) => {
-            ctx.t_with(
-                lang,
-                "country-not-listed",
-                &[("country", ctx.country_name(c, lang).into())],
-            ) + "\n"
-                + &ctx.crisis_summary(lang, Some(c))
-                + "\n"
-                + &ctx.t(lang, "country-change-hint")
-        }
-        None => format!(
-            "{}\n{}",
-            ctx.crisis_summary(lang, None),
-            ctx.t(lang, "country-which")
-        ),
-    }
+    let (note, next) = match country {
+        Some(c) => (not_listed(ctx, lang, c), "country-change-hint"),
+        None => (None, "country-which"),
+    };
+    note.into_iter()
+        .chain([ctx.crisis_summary(lang, country), ctx.t(lang, next)])
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The button under the onboarding message.

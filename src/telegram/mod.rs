@@ -132,9 +132,9 @@ impl Ctx {
             .map_or(&*self.crisis, |c| &c.line)
     }
 
-    /// Whether the table has this country's own line.
-    pub fn line_known(&self, country: Option<&str>) -> bool {
-        country.is_some_and(|c| self.content.crisis_lines.get(c).is_some())
+    /// The country, if the table has its own line (else the operator's line is shown).
+    pub fn listed<'a>(&self, country: Option<&'a str>) -> Option<&'a str> {
+        country.filter(|c| self.content.crisis_lines.get(c).is_some())
     }
 
     /// The emergency number for a country.
@@ -187,27 +187,19 @@ impl Ctx {
     /// own is not known.
     pub fn crisis_summary(&self, lang: &str, country: Option<&str>) -> String {
         let line = self.line(country);
-        match country.filter(|c| self.line_known(Some(c))) {
-            Some(c) => self.t_with(
-                lang,
-                "crisis-summary",
-                &[
-                    ("country", self.country_name(c, lang).into()),
-                    ("crisis_number", line.number.clone().into()),
-                    ("crisis_line", line.name.clone().into()),
-                    ("emergency_number", line.emergency_number.clone().into()),
-                ],
-            ),
-            None => self.t_with(
-                lang,
-                "crisis-summary-fallback",
-                &[
-                    ("crisis_number", line.number.clone().into()),
-                    ("crisis_line", line.name.clone().into()),
-                    ("emergency_number", line.emergency_number.clone().into()),
-                ],
-            ),
-        }
+        let mut args: Vec<(&str, fluent_bundle::FluentValue)> = vec![
+            ("crisis_number", line.number.clone().into()),
+            ("crisis_line", line.name.clone().into()),
+            ("emergency_number", line.emergency_number.clone().into()),
+        ];
+        let key = match self.listed(country) {
+            Some(c) => {
+                args.push(("country", self.country_name(c, lang).into()));
+                "crisis-summary"
+            }
+            None => "crisis-summary-fallback",
+        };
+        self.t_with(lang, key, &args)
     }
 }
 
@@ -269,17 +261,4 @@ impl Event {
     pub fn country(&self) -> Option<&str> {
         self.country.as_deref()
     }
-}
-
-/// The country for someone: the patient's, else the region in their Telegram language code.
-pub fn country_of(
-    patient: Option<&crate::store::patients::Patient>,
-    telegram_language: Option<&str>,
-) -> Option<String> {
-    patient.and_then(|p| p.country.clone()).or_else(|| {
-        telegram_language
-            .and_then(|l| l.split(['-', '_']).nth(1))
-            .map(str::to_ascii_uppercase)
-            .filter(|c| crate::domain::country::is_code(c))
-    })
 }

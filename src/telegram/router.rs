@@ -430,13 +430,17 @@ async fn event_country(
     user_id: i64,
     language: Option<&str>,
 ) -> Result<Option<String>> {
-    if patient.is_none() {
-        let links = crate::store::contacts::links_of_contact_user(&ctx.db, user_id).await?;
-        if let Some(c) = links.iter().find_map(|l| l.patient_country.clone()) {
-            return Ok(Some(c));
-        }
+    if let Some(p) = patient {
+        return Ok(p.country.clone());
     }
-    Ok(super::country_of(patient, language))
+    let links = crate::store::contacts::links_of_contact_user(&ctx.db, user_id).await?;
+    if let Some(c) = links.iter().find_map(|l| l.patient_country.clone()) {
+        return Ok(Some(c));
+    }
+    Ok(language
+        .and_then(|l| l.split(['-', '_']).nth(1))
+        .map(str::to_ascii_uppercase)
+        .filter(|c| crate::domain::country::is_code(c)))
 }
 
 /// The deep-link payload of `/start <payload>`, if any.

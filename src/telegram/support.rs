@@ -101,7 +101,7 @@ pub fn crisis_text(ctx: &Ctx, lang: &str, country: Option<&str>) -> String {
 /// "These are the numbers for Spain. Somewhere else? /country" or, where the table has no line
 /// for the country, where to find one.
 pub fn where_line(ctx: &Ctx, lang: &str, country: Option<&str>) -> String {
-    match country.filter(|c| ctx.line_known(Some(c))) {
+    match ctx.listed(country) {
         Some(c) => ctx.t_with(
             lang,
             "crisis-for-country",
