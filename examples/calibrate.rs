@@ -10,7 +10,8 @@
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use recovery_checkin_bot::domain::risk::{self, Answers, Decision, History, LastAlert, Rules};
+use recovery_checkin_bot::domain::risk::{self, Answers, Decision, History, LastAlert, Rules, Sos};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 const H: i64 = 3600;
@@ -26,7 +27,6 @@ enum Ev {
         answer: Option<(i64, OkAnswer)>,
     },
     /// An SOS and the urge at its start and at each follow-up.
-    #[allow(dead_code)] // The current rule does not read the urges.
     Sos {
         at: i64,
         urges: Vec<u8>,
@@ -57,8 +57,12 @@ enum Group {
     /// As `Crash`, plus /sos about twice a week, ridden out (the urge falls at the follow-ups).
     HelpSeeking,
     /// Stable, then 2–4 days of build-up (craving rising, mood falling, sleep worsening,
-    /// check-ins missed) ending in a lapse.
+    /// check-ins missed) at its worst the day before the lapse.
     BuildUp,
+    /// The same, but rising more slowly: at its worst only on the day of the lapse (so the
+    /// worst answers come too late to alert 12 h ahead). Shows how the rule does when a
+    /// build-up is faint.
+    BuildUpLate,
     /// Stable, then silent: prompts and "are you OK?" unanswered.
     Disengaged,
 }
@@ -98,7 +102,7 @@ fn simulate(group: Group, rng: &mut StdRng) -> Patient {
     // Expect ~75% of prompts answered (Jones 2019).
     let answer_rate = rng.random_range(0.65..0.9);
     let (buildup_start, lapse_day, silent_from) = match group {
-        Group::BuildUp => {
+        Group::BuildUp | Group::BuildUpLate => {
             let lapse_day = rng.random_range(14..28);
             let length = rng.random_range(2..=4);
             (Some(lapse_day - length), Some(lapse_day), None)
@@ -113,18 +117,28 @@ fn simulate(group: Group, rng: &mut StdRng) -> Patient {
         // The crash: bad nights and low mood, most often in the first days, fading over weeks.
         let crash_p = 0.45 * (-(day as f64) / 14.0).exp() + 0.15;
         let crash = rng.random_bool(crash_p);
-        // 0 → 1 across the build-up days.
+        // 0 → 1 across the build-up days. `BuildUp`: over a 2-day build-up 1/2, 1, and 1 on
+        // the day of the lapse; `BuildUpLate`: 1/3, 2/3, then 1.
         let build = match (buildup_start, lapse_day) {
-            (Some(s), Some(l)) if day >= s && day <= l => {
-                Some((day - s) as f64 / ((l - s) as f64).max(1.0))
-            }
+            (Some(s), Some(l)) if day >= s && day <= l => Some(if group == Group::BuildUp {
+                ((day - s + 1) as f64 / (l - s) as f64).min(1.0)
+            } else {
+                (day - s + 1) as f64 / (l - s + 1) as f64
+            }),
             _ => None,
         };
         if lapse_day.is_some_and(|l| day > l) {
             break; // The simulation ends at the lapse.
         }
         let silent = silent_from.is_some_and(|s| day >= s);
-        for (slot, hour) in [(0, 8.5), (1, 20.5)] {
+        // CALIBRATE_AFTERNOON=1: the optional random afternoon prompt (craving, mood) is on too.
+        let afternoon = std::env::var("CALIBRATE_AFTERNOON").is_ok();
+        let slots: &[(u8, f64)] = if afternoon {
+            &[(0, 8.5), (2, 15.0), (1, 20.5)]
+        } else {
+            &[(0, 8.5), (1, 20.5)]
+        };
+        for &(slot, hour) in slots {
             let at = t0 + day * DAY + (hour * H as f64) as i64 + rng.random_range(0..40) * 60;
             if build.is_some() && lapse_day == Some(day) && slot == 1 {
                 lapse = Some((at, t0 + buildup_start.unwrap_or(0) * DAY));
@@ -207,6 +221,9 @@ fn simulate(group: Group, rng: &mut StdRng) -> Patient {
                 answers.sleep_minutes = Some((clamp(hours, 0.0, 24.0) * 60.0) as u16);
                 answers.sleep_quality = Some(score(quality));
                 answers.mood = Some(score(mood));
+            } else if slot == 2 {
+                answers.craving = Some(score(craving));
+                answers.mood = Some(score(mood));
             } else {
                 answers.mood = Some(score(mood));
                 answers.craving = Some(score(craving));
@@ -253,9 +270,19 @@ fn history(events: &[Ev], rules: &Rules, now: i64) -> History {
                 if !answered && *sent + rules.ok_check_wait <= now {
                     h.unanswered_ok_checks.push(*sent);
                 }
+                if let Some((t, OkAnswer::NotGreat)) = answer {
+                    if *t <= now {
+                        h.not_great.push(*t);
+                    }
+                }
             }
-            // The current rule counts an SOS as a sign whatever the urge did.
-            Ev::Sos { at, urges: _ } if *at <= now => h.sos.push(*at),
+            // The urge at the last follow-up, once the follow-ups are done.
+            Ev::Sos { at, urges } if *at <= now => h.sos.push(Sos {
+                at: *at,
+                last_followup_urge: (*at + 30 * 60 <= now && urges.len() > 1)
+                    .then(|| urges.last().copied())
+                    .flatten(),
+            }),
             _ => {}
         }
     }
@@ -279,8 +306,9 @@ fn moments(events: &[Ev], rules: &Rules) -> Vec<i64> {
     m
 }
 
-/// Runs the engine over one patient: when it alerted (alerts and escalations).
-fn run(p: &Patient, rules: &Rules) -> Vec<i64> {
+/// Runs the engine over one patient: when it alerted (alerts and escalations), and the signs
+/// each alert named (for CALIBRATE_DEBUG).
+fn run(p: &Patient, rules: &Rules, why: &mut BTreeMap<String, usize>) -> Vec<i64> {
     let mut alerts = Vec::new();
     let mut last: Option<LastAlert> = None;
     let mut times = moments(&p.events, rules);
@@ -291,7 +319,10 @@ fn run(p: &Patient, rules: &Rules) -> Vec<i64> {
         let h = history(&p.events, rules, now);
         let found = risk::signals(&h, rules, now);
         let decision = risk::decide(found, last, rules, now);
-        if let Decision::Alert(_) | Decision::Escalate(_) = decision {
+        if let Decision::Alert(found) | Decision::Escalate(found) = &decision {
+            let mut codes: Vec<&str> = found.iter().map(|f| f.signal.code()).collect();
+            codes.dedup();
+            *why.entry(codes.join(" ")).or_default() += 1;
             alerts.push(now);
             last = Some(LastAlert {
                 at: now,
@@ -331,9 +362,37 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(2000);
     let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(2);
-    let rules =
+    let mut rules =
         recovery_checkin_bot::rules::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts"))
             .unwrap_or_else(|e| panic!("alert rules: {e:?}"));
+    // To try other values without editing the file: CALIBRATE_RULES="min_kinds=4,window_hours=48".
+    if let Ok(overrides) = std::env::var("CALIBRATE_RULES") {
+        for kv in overrides.split(',').filter(|s| !s.is_empty()) {
+            let (k, v) = kv.split_once('=').expect("name=value");
+            let v: i64 = v.parse().expect("a number");
+            match k {
+                "min_kinds" => rules.min_kinds = v as usize,
+                "min_span_hours" => rules.min_span = v * H,
+                "min_checkins_or_events" => rules.min_moments = v as usize,
+                "min_repeated_kinds" => rules.min_repeated_kinds = v as usize,
+                "window_hours" => rules.window = v * H,
+                "cooldown_hours" => rules.cooldown = v * H,
+                "baseline_days" => rules.baseline_days = v,
+                "baseline_min_answers" => rules.baseline_min = v as usize,
+                "baseline_margin" => rules.baseline_margin = v as u8,
+                "craving_high" => rules.craving_high = v as u8,
+                "mood_low" => rules.mood_low = v as u8,
+                "craving_rising_by" => rules.craving_rising_by = v as u8,
+                "craving_above_usual" => rules.craving_above_usual = v as u8,
+                _ => panic!("unknown rule {k}"),
+            }
+        }
+        println!("overrides: {overrides}");
+    }
+    if std::env::var("CALIBRATE_TRACE").is_ok() {
+        debug_buildups(&rules);
+        return;
+    }
     let mut rng = StdRng::seed_from_u64(seed);
     println!("calibration: {n} simulated patients per group, seed {seed}");
     println!("rules: prompts/alert-rules.toml\n");
@@ -342,6 +401,7 @@ fn main() {
         Group::Crash,
         Group::HelpSeeking,
         Group::BuildUp,
+        Group::BuildUpLate,
         Group::Disengaged,
     ] {
         let mut alerts = 0usize;
@@ -352,16 +412,28 @@ fn main() {
         let mut leads: Vec<f64> = Vec::new();
         let mut before_buildup = 0usize;
         let mut before_days = 0.0;
+        let mut why: BTreeMap<String, usize> = BTreeMap::new();
+        let mut by_chance = 0usize;
         for _ in 0..n {
             let p = simulate(group, &mut rng);
             let s = single_checkin_alerts(&p, &rules);
             singles.0 += s.0;
             singles.1 += s.1;
-            let times = run(&p, &rules);
+            let times = run(&p, &rules, &mut why);
             months += p.days as f64 / 30.0;
             alerts += times.len();
             if !times.is_empty() {
                 patients_alerted += 1;
+            }
+            if group == Group::Crash {
+                // Chance: a stable patient's alert falling, ≥ 12 h ahead, into a window shaped
+                // like a build-up (2–4 days ending on an evening in weeks 3–4). A build-up
+                // "caught" at this rate was caught by luck.
+                let end = 100 * DAY + rng.random_range(14..28) * DAY + 20 * H + 30 * 60;
+                let start = end - rng.random_range(2..=4) * DAY - 20 * H;
+                if times.iter().any(|t| *t >= start && *t <= end - 12 * H) {
+                    by_chance += 1;
+                }
             }
             if let Some((lapse, start)) = p.lapse {
                 // An alert during the build-up counts for it.
@@ -382,20 +454,35 @@ fn main() {
                 before_days += (start - 100 * DAY) as f64 / DAY as f64;
             }
         }
+        if std::env::var("CALIBRATE_DEBUG").is_ok() {
+            let mut top: Vec<(usize, String)> = why.into_iter().map(|(k, v)| (v, k)).collect();
+            top.sort_by(|a, b| b.cmp(a));
+            for (count, signs) in top.iter().take(6) {
+                println!("    {count:>6}  {signs}");
+            }
+        }
         match group {
-            Group::Crash | Group::HelpSeeking => println!(
+            Group::Crash => println!(
+                "{:<13} alerts per patient-month {:>5.2}   patients ever alerted {:>5.1}%   \
+                 a build-up-shaped window alerted ≥12 h ahead by chance {:>5.1}%",
+                "Crash",
+                alerts as f64 / months,
+                100.0 * patients_alerted as f64 / n as f64,
+                100.0 * by_chance as f64 / n as f64
+            ),
+            Group::HelpSeeking => println!(
                 "{:<13} alerts per patient-month {:>5.2}   patients ever alerted {:>5.1}%",
-                format!("{group:?}"),
+                "HelpSeeking",
                 alerts as f64 / months,
                 100.0 * patients_alerted as f64 / n as f64
             ),
-            Group::BuildUp => {
+            Group::BuildUp | Group::BuildUpLate => {
                 leads.sort_by(|a, b| a.total_cmp(b));
                 let median = leads.get(leads.len() / 2).copied().unwrap_or(0.0);
                 println!(
                     "{:<13} alerted before the lapse {:>5.1}%   ≥12 h before {:>5.1}%   median lead {:>4.0} h   \
                      alerts per patient-month in the stable weeks before {:>5.2}",
-                    "BuildUp",
+                    format!("{group:?}"),
                     100.0 * any_before as f64 / n as f64,
                     100.0 * early as f64 / n as f64,
                     median,
@@ -416,4 +503,31 @@ fn main() {
         singles.1,
         100.0 * singles.0 as f64 / singles.1.max(1) as f64
     );
+}
+
+#[allow(dead_code)]
+fn debug_buildups(rules: &Rules) {
+    let mut rng = StdRng::seed_from_u64(9);
+    for _ in 0..6 {
+        let p = simulate(Group::BuildUp, &mut rng);
+        let (lapse, start) = p.lapse.unwrap();
+        println!("--- lapse at +{}h from build-up start", (lapse - start) / H);
+        for e in &p.events {
+            if e.at() >= start - DAY && e.at() < lapse {
+                println!("  {:>4}h {:?}", (e.at() - start) / H, e);
+            }
+        }
+        let now = lapse - 12 * H;
+        let h = history(&p.events, rules, now);
+        let found = risk::signals(&h, rules, now);
+        println!(
+            "  at lapse-12h: {:?}",
+            found
+                .iter()
+                .map(|f| (f.signal.code(), f.count))
+                .collect::<Vec<_>>()
+        );
+        println!("  baseline {:?}", risk::baseline(&h, rules, now));
+        println!("  cluster {}", risk::is_cluster(&found, rules));
+    }
 }

@@ -69,8 +69,9 @@ async fn real_main(cli: Cli) -> Result<()> {
             );
             let r = &content.rules;
             println!(
-                "alert rules: {} distinct warning signs within {} h alert the support contacts; cooldown {} h",
-                r.min_signals,
+                "alert rules: {} kinds of warning sign, seen at least {} h apart within {} h, alert the support contacts; cooldown {} h",
+                r.min_kinds,
+                r.min_span / 3600,
                 r.window / 3600,
                 r.cooldown / 3600
             );

@@ -14,19 +14,26 @@ type Setting = toml::Spanned<i64>;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRules {
-    min_signals: Setting,
+    min_kinds: Setting,
+    min_checkins_or_events: Setting,
+    min_repeated_kinds: Setting,
+    min_span_hours: Setting,
     window_hours: Setting,
     cooldown_hours: Setting,
+    baseline_days: Setting,
+    baseline_min_answers: Setting,
+    baseline_margin: Setting,
     craving_high: Setting,
     craving_rising_checkins: Setting,
     craving_rising_min: Setting,
+    craving_rising_by: Setting,
+    craving_above_usual: Setting,
     mood_low: Setting,
     sleep_short_hours: Setting,
     sleep_long_hours: Setting,
     sleep_quality_poor: Setting,
     missed_in_a_row: Setting,
     ok_check_wait_hours: Setting,
-    sos_uses: Setting,
 }
 
 /// Loads `<dir>/alert-rules.toml`.
@@ -57,9 +64,15 @@ pub fn parse(file: &Path, source: &str) -> Result<Rules, Vec<ContentError>> {
         v.clamp(lo, hi)
     };
     let rules = Rules {
-        min_signals: get("min_signals", &raw.min_signals, 1, 10) as usize,
+        min_kinds: get("min_kinds", &raw.min_kinds, 1, 5) as usize,
+        min_moments: get("min_checkins_or_events", &raw.min_checkins_or_events, 2, 20) as usize,
+        min_repeated_kinds: get("min_repeated_kinds", &raw.min_repeated_kinds, 0, 5) as usize,
+        min_span: get("min_span_hours", &raw.min_span_hours, 1, 168) * 3600,
         window: get("window_hours", &raw.window_hours, 1, 336) * 3600,
         cooldown: get("cooldown_hours", &raw.cooldown_hours, 1, 168) * 3600,
+        baseline_days: get("baseline_days", &raw.baseline_days, 1, 90),
+        baseline_min: get("baseline_min_answers", &raw.baseline_min_answers, 1, 100) as usize,
+        baseline_margin: get("baseline_margin", &raw.baseline_margin, 0, 5) as u8,
         craving_high: get("craving_high", &raw.craving_high, 1, 10) as u8,
         craving_rising_checkins: get(
             "craving_rising_checkins",
@@ -68,14 +81,22 @@ pub fn parse(file: &Path, source: &str) -> Result<Rules, Vec<ContentError>> {
             10,
         ) as usize,
         craving_rising_min: get("craving_rising_min", &raw.craving_rising_min, 1, 10) as u8,
+        craving_rising_by: get("craving_rising_by", &raw.craving_rising_by, 1, 10) as u8,
+        craving_above_usual: get("craving_above_usual", &raw.craving_above_usual, 0, 10) as u8,
         mood_low: get("mood_low", &raw.mood_low, 0, 9) as u8,
         sleep_short_minutes: (get("sleep_short_hours", &raw.sleep_short_hours, 1, 12) * 60) as u16,
         sleep_long_minutes: (get("sleep_long_hours", &raw.sleep_long_hours, 6, 23) * 60) as u16,
         sleep_quality_poor: get("sleep_quality_poor", &raw.sleep_quality_poor, 0, 9) as u8,
         missed_in_a_row: get("missed_in_a_row", &raw.missed_in_a_row, 1, 10) as usize,
         ok_check_wait: get("ok_check_wait_hours", &raw.ok_check_wait_hours, 1, 72) * 3600,
-        sos_uses: get("sos_uses", &raw.sos_uses, 0, 20) as usize,
     };
+    if rules.min_span >= rules.window {
+        errors.push(err(
+            Some(line_of(source, raw.min_span_hours.span().start)),
+            Some("min_span_hours"),
+            "must be less than `window_hours`".into(),
+        ));
+    }
     if rules.sleep_short_minutes >= rules.sleep_long_minutes {
         errors.push(err(
             Some(line_of(source, raw.sleep_long_hours.span().start)),
@@ -111,10 +132,10 @@ mod tests {
 
     #[test]
     fn a_value_out_of_range_names_the_file_line_and_setting() {
-        let source = shipped_source().replace("min_signals = 3", "min_signals = 0");
+        let source = shipped_source().replace("min_kinds = 3", "min_kinds = 0");
         let line = source
             .lines()
-            .position(|l| l.starts_with("min_signals"))
+            .position(|l| l.starts_with("min_kinds"))
             .unwrap()
             + 1;
         let errors = parse(Path::new("prompts/alert-rules.toml"), &source).unwrap_err();
@@ -122,7 +143,7 @@ mod tests {
         assert_eq!(
             errors[0].to_string(),
             format!(
-                "prompts/alert-rules.toml:{line}: setting `min_signals`: is 0; it must be between 1 and 10"
+                "prompts/alert-rules.toml:{line}: setting `min_kinds`: is 0; it must be between 1 and 5"
             )
         );
     }
@@ -133,10 +154,10 @@ mod tests {
         let typo = shipped_source().replace("mood_low = 3", "mood_lo = 3");
         let e = parse(file, &typo).unwrap_err();
         assert!(e[0].to_string().contains("mood_lo"), "{}", e[0]);
-        let missing = shipped_source().replace("sos_uses = 1", "");
+        let missing = shipped_source().replace("min_span_hours = 12", "");
         let e = parse(file, &missing).unwrap_err();
-        assert!(e[0].to_string().contains("sos_uses"), "{}", e[0]);
-        let broken = shipped_source().replace("window_hours = 72", "window_hours = = 72");
+        assert!(e[0].to_string().contains("min_span_hours"), "{}", e[0]);
+        let broken = shipped_source().replace("window_hours = 48", "window_hours = = 48");
         let e = parse(file, &broken).unwrap_err();
         assert!(e[0].line.is_some(), "{}", e[0]);
         let crossed = shipped_source()
@@ -144,5 +165,8 @@ mod tests {
             .replace("sleep_short_hours = 5", "sleep_short_hours = 7");
         let e = parse(file, &crossed).unwrap_err();
         assert!(e[0].to_string().contains("sleep_short_hours"), "{}", e[0]);
+        let span = shipped_source().replace("min_span_hours = 12", "min_span_hours = 48");
+        let e = parse(file, &span).unwrap_err();
+        assert!(e[0].to_string().contains("min_span_hours"), "{}", e[0]);
     }
 }

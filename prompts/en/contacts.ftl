@@ -35,11 +35,26 @@ invite-ask-share =
 button-share-alerts = Alerts only
 button-share-weekly = Alerts and weekly summary
 invite-link =
-    Here's your invitation. Forward this message, or copy the link, to the person you choose:
+    Here's your invitation. Tap “Share invitation” and choose the person: they'll get a short note from you with the link. Or copy the link and send it yourself:
 
     { $link }
 
     The link works once, for 24 hours. I'll tell you when they answer.
+# What the invited person receives with the link, in the patient's name.
+invite-share-text = { $name } would like you as their support contact in a bot that helps with daily check-ins in recovery. Open the link to see what you'd receive; nothing is set up unless you accept.
+button-share-invite = 📤 Share invitation
+button-use-name = Use “{ $name }”
+invite-ask-name-again =
+    What name should they see for you? Tap to use the same as last time, or type another (up to 40 characters).
+invite-ask-use =
+    One more choice. If you tell me in a check-in that you used, should I tell them that day?
+
+    • Yes: they get a short message asking them to reach out, without blame and without your answers.
+    • No: a use counts as one warning sign, and they hear about it only if signs build up.
+
+    Either way, telling me is safe, and you can change your mind by inviting them again.
+button-use-tell = Yes, tell them that day
+button-use-sign = No, only with other signs
 invite-link-unavailable = Sorry, I couldn't make the link just now. Please try /contact again in a minute.
 invite-accepted-patient =
     { $contact } accepted your invitation. From now on they'll get { $weekly ->
@@ -127,7 +142,7 @@ contact-help =
 ## Alerts to contacts
 
 alert-contact =
-    ⚠️ { $name }: warning signs have been building up in their check-ins: { $signals }.
+    ⚠️ { $name }: warning signs have been building up in their check-ins { $over }: { $signals }.
 
     What helps: reach out today, with a call or a message. Ask how they're doing and listen. No lecture, no blame. If you think they may be in danger, call { $emergency_number }.
 
@@ -136,6 +151,16 @@ alert-escalation =
     ⚠️ { $name }: the warning signs I told you about are still there ({ $signals }), and nobody has told me they reached out yet.
 
     If you can, reach out today, even a short message. If you can't, maybe ask someone else close to them. If you think they may be in danger, call { $emergency_number }.
+alert-use =
+    { $name } told me in a check-in that they used. A lapse is common in recovery, and it isn't the end of it: what helps most now is support without blame.
+
+    Reach out today, with a call or a message. Ask how they are and listen; no lecture. If they used a lot, or have chest pain, trouble breathing or seem confused, call { $emergency_number }.
+
+    They chose, when they invited you, to have you told about this.
+alert-request =
+    💬 { $name } asked me to let you know that they'd like you to reach out to them.
+
+    A call or a short message today is enough. You don't need to mention this bot or ask about their check-ins. If you think they may be in danger, call { $emergency_number }.
 alert-crisis =
     🆘 { $name } just told me they may not be safe right now.
 
@@ -145,21 +170,65 @@ button-cant = Can't right now
 alert-thanks-reached = Thank you. I've let { $name } know you reached out.
 alert-thanks-cant = Thanks for telling me. If you can, ask someone else close to them to check in. If you think they may be in danger, call { $emergency_number }.
 alert-answered = You've already answered this alert.
-signal-craving-high = strong cravings
-signal-craving-rising = cravings rising
-signal-mood-low = low mood
-signal-sleep-short = short sleep
-signal-sleep-long = very long sleep
-signal-sleep-poor = poor sleep
-signal-use = a reported use
-signal-missed = missed check-ins
-signal-sos = SOS for a craving
-signal-crisis-screen = crisis questions answered yes
+# A sign and how often it was seen ($count), for "over the last 2 days: strong cravings at 2
+# check-ins, short sleep 2 nights".
+signal-craving-high = { $count ->
+    [one] a strong craving at one check-in
+   *[other] strong cravings at { $count } check-ins
+}
+signal-craving-rising = { $count ->
+   *[other] cravings rising from one check-in to the next
+}
+signal-sos-urge-high = { $count ->
+    [one] a craving that stayed strong even after the bot's SOS steps
+   *[other] cravings that stayed strong even after the bot's SOS steps ({ $count } times)
+}
+signal-mood-low = { $count ->
+    [one] low mood at one check-in
+   *[other] low mood at { $count } check-ins
+}
+signal-sleep-short = { $count ->
+    [one] short sleep one night
+   *[other] short sleep { $count } nights
+}
+signal-sleep-long = { $count ->
+    [one] very long sleep one night
+   *[other] very long sleep { $count } nights
+}
+signal-sleep-poor = { $count ->
+    [one] poor sleep one night
+   *[other] poor sleep { $count } nights
+}
+signal-use = { $count ->
+    [one] a reported use
+   *[other] { $count } reported uses
+}
+signal-missed = { $count ->
+    [one] no answer when I checked on them after missed check-ins
+   *[other] no answer, { $count } times, when I checked on them after missed check-ins
+}
+signal-not-great = { $count ->
+    [one] "not great" when I asked if they were OK
+   *[other] "not great", { $count } times, when I asked if they were OK
+}
+signal-crisis-screen = { $count ->
+   *[other] crisis questions answered yes
+}
+# "over the last 2 days"
+signal-days = { $days ->
+    [one] over the last day
+   *[other] over the last { $days } days
+}
 
 ## What the patient is told
 
 alert-patient-told =
-    I noticed warning signs building up ({ $signals }), so I've let { $contacts } know, as you agreed when you invited them. They may reach out today. You don't have to explain anything.
+    I noticed warning signs building up { $over } ({ $signals }), so I've let { $contacts } know, as you agreed when you invited them. They may reach out today. You don't have to explain anything.
+alert-patient-use-told = As you chose when you invited them, I've let { $contacts } know, so they can reach out. You don't have to explain anything.
+button-ask-reach-out = 💬 Ask { $contacts } to reach out
+reach-out-sent = I've asked { $contacts } to reach out to you. 💙 They'll see a short message from me, without your answers.
+reach-out-already = I've already asked { $contacts } to reach out. They'll see it.
+reach-out-none = There's no support contact I can message for you right now. You can invite someone with /contact.
 alert-patient-crisis = Because of your answers, I've let { $contacts } know right now that you may not be safe, so they can reach out. That's what you agreed to when you invited them.
 alert-no-contacts =
     I noticed warning signs building up ({ $signals }). { $why ->

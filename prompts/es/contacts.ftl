@@ -35,11 +35,26 @@ invite-ask-share =
 button-share-alerts = Solo alertas
 button-share-weekly = Alertas y resumen semanal
 invite-link =
-    Aquí tienes tu invitación. Reenvía este mensaje, o copia el enlace, a la persona que elijas:
+    Aquí tienes tu invitación. Toca «Compartir invitación» y elige a la persona: le llegará una nota breve de tu parte con el enlace. O copia el enlace y envíalo tú:
 
     { $link }
 
     El enlace funciona una sola vez, durante 24 horas. Te avisaré cuando responda.
+# Lo que recibe la persona invitada junto al enlace, en nombre del paciente.
+invite-share-text = { $name } quiere que seas su contacto de apoyo en un bot que ayuda con registros diarios en la recuperación. Abre el enlace para ver qué recibirías; no se activa nada a menos que aceptes.
+button-share-invite = 📤 Compartir invitación
+button-use-name = Usar «{ $name }»
+invite-ask-name-again =
+    ¿Qué nombre quieres que vea? Toca para usar el de la última vez, o escribe otro (hasta 40 caracteres).
+invite-ask-use =
+    Una última elección. Si en un registro me dices que consumiste, ¿se lo digo ese mismo día?
+
+    • Sí: recibe un mensaje breve pidiéndole que se ponga en contacto contigo, sin reproches y sin tus respuestas.
+    • No: un consumo cuenta como una señal de alarma, y solo se entera si se acumulan señales.
+
+    En cualquier caso, contármelo es seguro, y puedes cambiar de idea invitándole de nuevo.
+button-use-tell = Sí, díselo ese día
+button-use-sign = No, solo con otras señales
 invite-link-unavailable = Lo siento, no pude crear el enlace ahora mismo. Vuelve a probar /contact en un minuto.
 invite-accepted-patient =
     { $contact } aceptó tu invitación. A partir de ahora recibirá { $weekly ->
@@ -127,7 +142,7 @@ contact-help =
 ## Alertas a los contactos
 
 alert-contact =
-    ⚠️ { $name }: en sus registros se han ido acumulando señales de alarma: { $signals }.
+    ⚠️ { $name }: en sus registros se han ido acumulando señales de alarma { $over }: { $signals }.
 
     Lo que ayuda: ponte en contacto hoy, con una llamada o un mensaje. Pregúntale cómo está y escucha. Sin sermones ni reproches. Si crees que puede estar en peligro, llama al { $emergency_number }.
 
@@ -136,6 +151,16 @@ alert-escalation =
     ⚠️ { $name }: las señales de alarma de las que te hablé siguen ahí ({ $signals }), y todavía nadie me ha confirmado que se haya puesto en contacto.
 
     Si puedes, ponte en contacto hoy, aunque sea con un mensaje corto. Si no puedes, quizá puedas pedírselo a otra persona cercana. Si crees que puede estar en peligro, llama al { $emergency_number }.
+alert-use =
+    { $name } me dijo en un registro que consumió. Una recaída puntual es frecuente en la recuperación y no lo echa todo a perder: lo que más ayuda ahora es apoyo sin reproches.
+
+    Ponte en contacto hoy, con una llamada o un mensaje. Pregúntale cómo está y escucha, sin sermones. Si consumió mucho, o tiene dolor en el pecho, dificultad para respirar o parece confundido(a), llama al { $emergency_number }.
+
+    Al invitarte, eligió que te avisara de esto.
+alert-request =
+    💬 { $name } me pidió que te dijera que le gustaría que te pusieras en contacto.
+
+    Basta con una llamada o un mensaje corto hoy. No hace falta que menciones este bot ni que preguntes por sus registros. Si crees que puede estar en peligro, llama al { $emergency_number }.
 alert-crisis =
     🆘 { $name } acaba de decirme que quizá no esté a salvo ahora mismo.
 
@@ -145,21 +170,65 @@ button-cant = Ahora no puedo
 alert-thanks-reached = Gracias. Ya le conté a { $name } que te pusiste en contacto.
 alert-thanks-cant = Gracias por decírmelo. Si puedes, pide a otra persona cercana que le pregunte cómo está. Si crees que puede estar en peligro, llama al { $emergency_number }.
 alert-answered = Ya respondiste a esta alerta.
-signal-craving-high = ganas fuertes de consumir
-signal-craving-rising = ganas de consumir en aumento
-signal-mood-low = ánimo bajo
-signal-sleep-short = dormir poco
-signal-sleep-long = dormir demasiado
-signal-sleep-poor = dormir mal
-signal-use = un consumo registrado
-signal-missed = registros sin hacer
-signal-sos = un SOS por ganas de consumir
-signal-crisis-screen = respuestas afirmativas en las preguntas de crisis
+# Una señal y cuántas veces se vio ($count), para "en los últimos 2 días: ganas fuertes en 2
+# registros, dormir poco 2 noches".
+signal-craving-high = { $count ->
+    [one] ganas fuertes de consumir en un registro
+   *[other] ganas fuertes de consumir en { $count } registros
+}
+signal-craving-rising = { $count ->
+   *[other] ganas de consumir que aumentan de un registro al siguiente
+}
+signal-sos-urge-high = { $count ->
+    [one] unas ganas que siguieron fuertes incluso después de los pasos de SOS del bot
+   *[other] ganas que siguieron fuertes incluso después de los pasos de SOS del bot ({ $count } veces)
+}
+signal-mood-low = { $count ->
+    [one] ánimo bajo en un registro
+   *[other] ánimo bajo en { $count } registros
+}
+signal-sleep-short = { $count ->
+    [one] dormir poco una noche
+   *[other] dormir poco { $count } noches
+}
+signal-sleep-long = { $count ->
+    [one] dormir demasiado una noche
+   *[other] dormir demasiado { $count } noches
+}
+signal-sleep-poor = { $count ->
+    [one] dormir mal una noche
+   *[other] dormir mal { $count } noches
+}
+signal-use = { $count ->
+    [one] un consumo registrado
+   *[other] { $count } consumos registrados
+}
+signal-missed = { $count ->
+    [one] sin respuesta cuando pregunté por su estado tras registros sin hacer
+   *[other] sin respuesta, { $count } veces, cuando pregunté por su estado tras registros sin hacer
+}
+signal-not-great = { $count ->
+    [one] «no muy bien» cuando le pregunté si estaba bien
+   *[other] «no muy bien», { $count } veces, cuando le pregunté si estaba bien
+}
+signal-crisis-screen = { $count ->
+   *[other] respuestas afirmativas en las preguntas de crisis
+}
+# "en los últimos 2 días"
+signal-days = { $days ->
+    [one] en el último día
+   *[other] en los últimos { $days } días
+}
 
 ## Lo que se le dice al paciente
 
 alert-patient-told =
-    Noté que se estaban acumulando señales de alarma ({ $signals }), así que avisé a { $contacts }, como aceptaste al hacer la invitación. Quizá hoy recibas un mensaje o una llamada. No tienes que dar explicaciones.
+    Noté que se estaban acumulando señales de alarma { $over } ({ $signals }), así que avisé a { $contacts }, como aceptaste al hacer la invitación. Quizá hoy recibas un mensaje o una llamada. No tienes que dar explicaciones.
+alert-patient-use-told = Como elegiste al invitarle, avisé a { $contacts } para que pueda ponerse en contacto contigo. No tienes que dar explicaciones.
+button-ask-reach-out = 💬 Pedir a { $contacts } que me escriba
+reach-out-sent = Le pedí a { $contacts } que se ponga en contacto contigo. 💙 Verá un mensaje breve mío, sin tus respuestas.
+reach-out-already = Ya le pedí a { $contacts } que se ponga en contacto contigo. Lo verá.
+reach-out-none = Ahora mismo no hay ningún contacto de apoyo al que pueda escribir por ti. Puedes invitar a alguien con /contact.
 alert-patient-crisis = Por tus respuestas, acabo de avisar a { $contacts } de que quizá no estés a salvo, para que puedas recibir apoyo ahora. Es lo que aceptaste al hacer la invitación.
 alert-no-contacts =
     Noté que se estaban acumulando señales de alarma ({ $signals }). { $why ->

@@ -102,6 +102,14 @@ pub enum Callback {
     InviteShare {
         weekly: bool,
     },
+    /// Use the name from the last invitation.
+    InviteLastName,
+    /// Whether a reported use alone tells this contact.
+    InviteUse {
+        tell: bool,
+    },
+    /// "Ask <contact> to reach out", with the patient's tap as consent; what it was offered in.
+    ReachOut(ReachFrom),
     /// The invited person accepts or declines.
     InviteAnswer {
         invite_id: i64,
@@ -146,6 +154,28 @@ pub enum Callback {
     Country(String),
     /// "Don't show this again" under the harm-reduction message.
     HarmReductionOff,
+}
+
+/// Where "Ask <contact> to reach out" was offered: one request per place, never doubled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReachFrom {
+    /// "Not great" in answer to "are you OK?".
+    OkCheck(i64),
+    /// An SOS whose urge stayed strong.
+    Sos(i64),
+    /// A check-in that reported a use.
+    Checkin(i64),
+}
+
+impl ReachFrom {
+    /// The alert's `origin`: one request per place.
+    pub fn origin(self) -> String {
+        match self {
+            ReachFrom::OkCheck(id) => format!("request:ok:{id}"),
+            ReachFrom::Sos(id) => format!("request:sos:{id}"),
+            ReachFrom::Checkin(id) => format!("request:checkin:{id}"),
+        }
+    }
 }
 
 impl Callback {
@@ -198,6 +228,13 @@ impl Callback {
             Callback::InviteAnswer { invite_id, accept } => {
                 format!("ia:{invite_id}:{}", if *accept { "y" } else { "n" })
             }
+            Callback::InviteLastName => "inv:last".to_string(),
+            Callback::InviteUse { tell } => format!("inv:u:{}", if *tell { "y" } else { "n" }),
+            Callback::ReachOut(from) => match from {
+                ReachFrom::OkCheck(id) => format!("ro:o:{id}"),
+                ReachFrom::Sos(id) => format!("ro:s:{id}"),
+                ReachFrom::Checkin(id) => format!("ro:c:{id}"),
+            },
             Callback::LinkEnd(id) => format!("lk:{id}:end"),
             Callback::LinkWeekly { link_id, weekly } => {
                 format!("lk:{link_id}:{}", if *weekly { "w1" } else { "w0" })
@@ -244,6 +281,9 @@ impl Callback {
             "inv" => return Some(Callback::InviteStart),
             "inv:a" => return Some(Callback::InviteShare { weekly: false }),
             "inv:w" => return Some(Callback::InviteShare { weekly: true }),
+            "inv:last" => return Some(Callback::InviteLastName),
+            "inv:u:y" => return Some(Callback::InviteUse { tell: true }),
+            "inv:u:n" => return Some(Callback::InviteUse { tell: false }),
             "unsafe" => return Some(Callback::NotSafe),
             "ok:y" => return Some(Callback::Ok { fine: true }),
             "ok:n" => return Some(Callback::Ok { fine: false }),
@@ -253,6 +293,16 @@ impl Callback {
             "ctry" => return Some(Callback::CountryList),
             "hr:off" => return Some(Callback::HarmReductionOff),
             _ => {}
+        }
+        if let Some(rest) = data.strip_prefix("ro:") {
+            let (what, id) = rest.split_once(':')?;
+            let id = id_number(id)?;
+            return match what {
+                "o" => Some(Callback::ReachOut(ReachFrom::OkCheck(id))),
+                "s" => Some(Callback::ReachOut(ReachFrom::Sos(id))),
+                "c" => Some(Callback::ReachOut(ReachFrom::Checkin(id))),
+                _ => None,
+            };
         }
         if let Some(id) = data.strip_prefix("resume:") {
             return id_number(id).map(Callback::Resume);
@@ -531,6 +581,12 @@ mod tests {
             Callback::InviteStart,
             Callback::InviteShare { weekly: true },
             Callback::InviteShare { weekly: false },
+            Callback::InviteLastName,
+            Callback::InviteUse { tell: true },
+            Callback::InviteUse { tell: false },
+            Callback::ReachOut(ReachFrom::OkCheck(i64::MAX)),
+            Callback::ReachOut(ReachFrom::Sos(1)),
+            Callback::ReachOut(ReachFrom::Checkin(7)),
             Callback::InviteAnswer {
                 invite_id: i64::MAX,
                 accept: true,

@@ -1,40 +1,82 @@
 //! The risk engine: a patient's recent answers → warning signs → whether to alert their
 //! support contacts. Pure: the caller reads the history and records the outcome.
 //!
-//! The signals are the ones relapse research names (domain.md: Melemis 2015, Gorski's warning
-//! signs, HALT): strong or rising craving, low mood, short, long or poor sleep, a reported use,
-//! missed check-ins (after an unanswered "are you OK?"), SOS uses and crisis-screen answers.
-//! One bad answer is not an alert; a rule fires when enough *distinct* signals fall inside a
-//! rolling window. Every threshold is a deployment setting (`prompts/alert-rules.toml`).
+//! The signs are the ones relapse research names (domain.md: Melemis 2015, Gorski's warning
+//! signs, HALT), grouped in five kinds: craving (strong, rising, or an SOS whose urge stayed
+//! strong), mood, sleep (short, long or poor: one kind), a reported use, and disengagement
+//! (an "are you OK?" left unanswered, or answered "not great"). Asking for help (/sos) is not a
+//! sign. A crisis-screen yes is not part of the rule: it alerts at once on its own path.
+//!
+//! **A cluster is a pattern over time, not one bad night.** An alert needs `min_kinds` kinds of
+//! sign inside the window, seen at `min_moments` or more separate check-ins or events (never
+//! fewer than two), the first and last at least `min_span` apart, and at least
+//! `min_repeated_kinds` of the kinds seen again at a separate moment (a sign that persists).
+//! One check-in is never a cluster, whatever it says. After an alert, only signs seen since it
+//! can make another (or the escalation): the same answers are not news.
+//!
+//! **Against the person's own usual.** In early abstinence bad nights and low mood are common
+//! (the "crash"), and what predicts use in the EMA studies is change within the person (Moore
+//! 2014: a rise in craving at one prompt; Preston 2009: craving rising over hours). So once a
+//! patient has `baseline_min` answers to a question in the `baseline_days` before the window, an
+//! answer past the fixed threshold counts only if it is also worse than their median by
+//! `baseline_margin` points (sleep hours: by that many hours), and a craving
+//! `craving_above_usual` points over their median counts even under the fixed threshold.
+//! Someone who always sleeps 4 h and rates their mood 3 is not flagged for it every day; a
+//! night worse than their usual is. Before there is a baseline (the first days), the fixed
+//! thresholds alone apply.
+//!
+//! A craving reported at a check-in after an SOS that was ridden out (the urge fell below
+//! `craving_high` at its follow-ups) is that same craving, already met by asking for help: not
+//! a sign. Every threshold is a deployment setting (`prompts/alert-rules.toml`); the values
+//! shipped were chosen with the calibration benchmark (BENCHMARKS.md).
 
 use std::collections::BTreeMap;
 
 /// A kind of warning sign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Craving,
+    Mood,
+    Sleep,
+    Use,
+    Disengagement,
+}
+
+/// A warning sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Signal {
     HighCraving,
     RisingCraving,
+    /// A craving well above the patient's own usual, even under the fixed threshold.
+    CravingAboveUsual,
+    /// An SOS whose urge was still strong at its last follow-up.
+    SosUrgeStayedHigh,
     LowMood,
     ShortSleep,
     LongSleep,
     PoorSleep,
     ReportedUse,
+    /// An "are you OK?" after missed check-ins, unanswered for the whole wait.
     MissedCheckins,
-    SosUse,
+    /// "Not great" in answer to "are you OK?".
+    NotGreat,
+    /// A yes on the crisis screen (its own immediate alert, not part of the rule).
     CrisisScreen,
 }
 
 impl Signal {
-    pub const ALL: [Signal; 10] = [
+    pub const ALL: [Signal; 12] = [
         Signal::HighCraving,
         Signal::RisingCraving,
+        Signal::CravingAboveUsual,
+        Signal::SosUrgeStayedHigh,
         Signal::LowMood,
         Signal::ShortSleep,
         Signal::LongSleep,
         Signal::PoorSleep,
         Signal::ReportedUse,
         Signal::MissedCheckins,
-        Signal::SosUse,
+        Signal::NotGreat,
         Signal::CrisisScreen,
     ];
 
@@ -43,13 +85,15 @@ impl Signal {
         match self {
             Signal::HighCraving => "craving-high",
             Signal::RisingCraving => "craving-rising",
+            Signal::CravingAboveUsual => "craving-above-usual",
+            Signal::SosUrgeStayedHigh => "sos-urge-high",
             Signal::LowMood => "mood-low",
             Signal::ShortSleep => "sleep-short",
             Signal::LongSleep => "sleep-long",
             Signal::PoorSleep => "sleep-poor",
             Signal::ReportedUse => "use",
             Signal::MissedCheckins => "missed",
-            Signal::SosUse => "sos",
+            Signal::NotGreat => "not-great",
             Signal::CrisisScreen => "crisis-screen",
         }
     }
@@ -57,23 +101,55 @@ impl Signal {
     pub fn parse(code: &str) -> Option<Signal> {
         Signal::ALL.into_iter().find(|s| s.code() == code)
     }
+
+    /// The kind the rule counts it as (`None`: the crisis screen, which has its own path).
+    pub fn kind(self) -> Option<Kind> {
+        Some(match self {
+            Signal::HighCraving
+            | Signal::RisingCraving
+            | Signal::CravingAboveUsual
+            | Signal::SosUrgeStayedHigh => Kind::Craving,
+            Signal::LowMood => Kind::Mood,
+            Signal::ShortSleep | Signal::LongSleep | Signal::PoorSleep => Kind::Sleep,
+            Signal::ReportedUse => Kind::Use,
+            Signal::MissedCheckins | Signal::NotGreat => Kind::Disengagement,
+            Signal::CrisisScreen => return None,
+        })
+    }
 }
 
-/// The alert rule and the signal thresholds: deployment settings.
+/// The alert rule and the sign thresholds: deployment settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rules {
-    /// Distinct signals needed inside the window to alert.
-    pub min_signals: usize,
+    /// Kinds of sign needed inside the window to alert.
+    pub min_kinds: usize,
+    /// The signs must come from at least this many separate check-ins or events (2 or more)…
+    pub min_moments: usize,
+    /// …the first and last at least this far apart, seconds…
+    pub min_span: i64,
+    /// …and at least this many of the kinds seen again at a separate moment (persisting,
+    /// not one bad day).
+    pub min_repeated_kinds: usize,
     /// The rolling window, seconds.
     pub window: i64,
     /// After an alert, no other (except a crisis alert) for this long, seconds.
     pub cooldown: i64,
-    /// Craving at or above this is a signal.
+    /// The patient's usual is their median over this many days before the window…
+    pub baseline_days: i64,
+    /// …once they have given at least this many answers to the question there…
+    pub baseline_min: usize,
+    /// …and an answer counts only if worse than it by this many points (sleep: hours).
+    pub baseline_margin: u8,
+    /// Craving at or above this is a sign.
     pub craving_high: u8,
     /// Craving rising at every one of this many consecutive check-ins…
     pub craving_rising_checkins: usize,
-    /// …ending at or above this.
+    /// …ending at or above this, and this many points above where it started.
     pub craving_rising_min: u8,
+    pub craving_rising_by: u8,
+    /// Once there is a baseline, a craving this many points above the patient's usual is a
+    /// sign even under `craving_high` (0: never).
+    pub craving_above_usual: u8,
     /// Mood at or below this.
     pub mood_low: u8,
     /// Sleep under this many minutes…
@@ -84,30 +160,35 @@ pub struct Rules {
     pub sleep_quality_poor: u8,
     /// Missed check-ins in a row before the bot asks "are you OK?".
     pub missed_in_a_row: usize,
-    /// How long "are you OK?" may go unanswered before it counts as a signal, seconds.
+    /// How long "are you OK?" may go unanswered before it counts as a sign, seconds.
     pub ok_check_wait: i64,
-    /// SOS sessions inside the window that make a signal.
-    pub sos_uses: usize,
 }
 
 impl Default for Rules {
-    /// The values domain.md gives (3 signals in 72 h, 24 h cooldown, craving ≥ 7, mood ≤ 3,
-    /// sleep < 5 h or > 12 h).
+    /// The shipped values (`prompts/alert-rules.toml`; why in BENCHMARKS.md): 3 kinds over at
+    /// least 12 h inside 72 h, 24 h cooldown, craving ≥ 7, mood ≤ 3, sleep < 5 h or > 12 h.
     fn default() -> Self {
         Rules {
-            min_signals: 3,
-            window: 72 * 3600,
+            min_kinds: 3,
+            min_moments: 2,
+            min_span: 12 * 3600,
+            min_repeated_kinds: 1,
+            window: 48 * 3600,
             cooldown: 24 * 3600,
+            baseline_days: 14,
+            baseline_min: 4,
+            baseline_margin: 2,
             craving_high: 7,
             craving_rising_checkins: 3,
             craving_rising_min: 4,
+            craving_rising_by: 3,
+            craving_above_usual: 3,
             mood_low: 3,
             sleep_short_minutes: 5 * 60,
             sleep_long_minutes: 12 * 60,
             sleep_quality_poor: 3,
             missed_in_a_row: 2,
             ok_check_wait: 12 * 3600,
-            sos_uses: 1,
         }
     }
 }
@@ -124,62 +205,150 @@ pub struct Answers {
     pub used: Option<bool>,
 }
 
+/// One /sos: when it started, and the urge at its last follow-up rating (if any was given).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sos {
+    pub at: i64,
+    pub last_followup_urge: Option<u8>,
+}
+
 /// What the engine looks at, oldest first in each list. Check-ins from before the window are
-/// welcome (a rising craving is judged over consecutive check-ins); only signals inside the
+/// welcome (the baseline and a rising craving are judged over them); only signs inside the
 /// window count.
 #[derive(Debug, Clone, Default)]
 pub struct History {
     pub checkins: Vec<Answers>,
     /// When an "are you OK?" after missed check-ins was sent and not answered.
     pub unanswered_ok_checks: Vec<i64>,
-    /// When SOS sessions started.
-    pub sos: Vec<i64>,
+    /// When "are you OK?" was answered "not great".
+    pub not_great: Vec<i64>,
+    pub sos: Vec<Sos>,
     /// When a crisis screen got a yes.
     pub crisis_yes: Vec<i64>,
 }
 
-/// A signal and the latest moment it occurred inside the window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A sign seen inside the window: how often, and when first and last.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
     pub signal: Signal,
+    /// The latest time it was seen.
     pub at: i64,
+    pub first: i64,
+    pub count: usize,
+    /// Every moment (check-in or event time) it was seen at.
+    pub moments: Vec<i64>,
 }
 
-/// The distinct signals inside the window `(now - window, now]`, in `Signal` order.
-pub fn signals(history: &History, rules: &Rules, now: i64) -> Vec<Found> {
-    let inside = |at: i64| at > now - rules.window && at <= now;
-    let mut latest: BTreeMap<Signal, i64> = BTreeMap::new();
-    let mut note = |signal: Signal, at: i64| {
-        if inside(at) {
-            let e = latest.entry(signal).or_insert(at);
-            *e = (*e).max(at);
-        }
-    };
-    for c in &history.checkins {
-        if c.craving.is_some_and(|v| v >= rules.craving_high) {
-            note(Signal::HighCraving, c.at);
-        }
-        if c.mood.is_some_and(|v| v <= rules.mood_low) {
-            note(Signal::LowMood, c.at);
-        }
-        if let Some(m) = c.sleep_minutes {
-            if m < rules.sleep_short_minutes {
-                note(Signal::ShortSleep, c.at);
-            }
-            if m > rules.sleep_long_minutes {
-                note(Signal::LongSleep, c.at);
-            }
-        }
-        if c.sleep_quality
-            .is_some_and(|v| v <= rules.sleep_quality_poor)
-        {
-            note(Signal::PoorSleep, c.at);
-        }
-        if c.used == Some(true) {
-            note(Signal::ReportedUse, c.at);
+impl Found {
+    /// A sign seen once, at `at` (a crisis-screen yes).
+    pub fn once(signal: Signal, at: i64) -> Found {
+        Found {
+            signal,
+            at,
+            first: at,
+            count: 1,
+            moments: vec![at],
         }
     }
-    // Rising: each of the last `n` consecutive craving answers higher than the one before.
+}
+
+/// The median of the patient's answers before the window, if they gave enough.
+fn median(values: impl Iterator<Item = i64>, min: usize) -> Option<i64> {
+    let mut v: Vec<i64> = values.collect();
+    if v.len() < min.max(1) {
+        return None;
+    }
+    v.sort_unstable();
+    Some(v[(v.len() - 1) / 2])
+}
+
+/// The patient's usual answers: their medians in the `baseline_days` before the window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Baseline {
+    pub mood: Option<i64>,
+    pub craving: Option<i64>,
+    pub sleep_minutes: Option<i64>,
+    pub sleep_quality: Option<i64>,
+}
+
+pub fn baseline(history: &History, rules: &Rules, now: i64) -> Baseline {
+    let to = now - rules.window;
+    let from = to - rules.baseline_days * 24 * 3600;
+    let before = || {
+        history
+            .checkins
+            .iter()
+            .filter(move |c| c.at > from && c.at <= to)
+    };
+    let n = rules.baseline_min;
+    Baseline {
+        mood: median(before().filter_map(|c| c.mood.map(i64::from)), n),
+        craving: median(before().filter_map(|c| c.craving.map(i64::from)), n),
+        sleep_minutes: median(before().filter_map(|c| c.sleep_minutes.map(i64::from)), n),
+        sleep_quality: median(before().filter_map(|c| c.sleep_quality.map(i64::from)), n),
+    }
+}
+
+/// Every sign inside the window `(now - window, now]`, one entry per occurrence, in time order.
+pub fn occurrences(history: &History, rules: &Rules, now: i64) -> Vec<(Signal, i64)> {
+    let inside = |at: i64| at > now - rules.window && at <= now;
+    let base = baseline(history, rules, now);
+    let m = i64::from(rules.baseline_margin);
+    // Past the threshold, and (once there is a baseline) worse than usual by the margin.
+    let above = |v: i64, usual: Option<i64>, margin: i64| usual.is_none_or(|u| v >= u + margin);
+    let below = |v: i64, usual: Option<i64>, margin: i64| usual.is_none_or(|u| v <= u - margin);
+    let mut out = Vec::new();
+    let mut previous_at = i64::MIN;
+    for c in &history.checkins {
+        let since_previous = previous_at;
+        previous_at = c.at;
+        if !inside(c.at) {
+            continue;
+        }
+        let mut note = |s| out.push((s, c.at));
+        // "Strongest urge since the last check-in" after an SOS ridden out in between is that
+        // same craving, already met by asking for help: not a sign.
+        let ridden_out = history.sos.iter().any(|s| {
+            s.at > since_previous
+                && s.at <= c.at
+                && s.last_followup_urge.is_some_and(|u| u < rules.craving_high)
+        });
+        if let Some(v) = c.craving.map(i64::from) {
+            if v >= i64::from(rules.craving_high) && above(v, base.craving, m) && !ridden_out {
+                note(Signal::HighCraving);
+            } else if rules.craving_above_usual > 0
+                && !ridden_out
+                && base
+                    .craving
+                    .is_some_and(|u| v >= u + i64::from(rules.craving_above_usual))
+            {
+                note(Signal::CravingAboveUsual);
+            }
+        }
+        if let Some(v) = c.mood.map(i64::from) {
+            if v <= i64::from(rules.mood_low) && below(v, base.mood, m) {
+                note(Signal::LowMood);
+            }
+        }
+        if let Some(v) = c.sleep_minutes.map(i64::from) {
+            if v < i64::from(rules.sleep_short_minutes) && below(v, base.sleep_minutes, 60 * m) {
+                note(Signal::ShortSleep);
+            }
+            if v > i64::from(rules.sleep_long_minutes) && above(v, base.sleep_minutes, 60 * m) {
+                note(Signal::LongSleep);
+            }
+        }
+        if let Some(v) = c.sleep_quality.map(i64::from) {
+            if v <= i64::from(rules.sleep_quality_poor) && below(v, base.sleep_quality, m) {
+                note(Signal::PoorSleep);
+            }
+        }
+        if c.used == Some(true) {
+            note(Signal::ReportedUse);
+        }
+    }
+    // Rising: each of the last `n` consecutive craving answers higher than the one before
+    // (within the person by construction, so no baseline).
     let cravings: Vec<(i64, u8)> = history
         .checkins
         .iter()
@@ -189,25 +358,97 @@ pub fn signals(history: &History, rules: &Rules, now: i64) -> Vec<Found> {
     for run in cravings.windows(n) {
         let rising = run.windows(2).all(|w| w[1].1 > w[0].1);
         let (at, last) = run[n - 1];
-        if rising && last >= rules.craving_rising_min {
-            note(Signal::RisingCraving, at);
+        let by = last.saturating_sub(run[0].1);
+        if rising && last >= rules.craving_rising_min && by >= rules.craving_rising_by && inside(at)
+        {
+            out.push((Signal::RisingCraving, at));
         }
     }
     for &at in &history.unanswered_ok_checks {
         // It counts once it has gone unanswered for the whole wait.
-        note(Signal::MissedCheckins, at + rules.ok_check_wait);
+        let at = at + rules.ok_check_wait;
+        if inside(at) {
+            out.push((Signal::MissedCheckins, at));
+        }
     }
-    let sos_inside: Vec<i64> = history.sos.iter().copied().filter(|t| inside(*t)).collect();
-    if rules.sos_uses > 0 && sos_inside.len() >= rules.sos_uses {
-        note(Signal::SosUse, *sos_inside.iter().max().expect("not empty"));
+    for &at in history.not_great.iter().filter(|t| inside(**t)) {
+        out.push((Signal::NotGreat, at));
     }
-    for &at in &history.crisis_yes {
-        note(Signal::CrisisScreen, at);
+    // Asking for help is not a sign; an urge still strong after the SOS's follow-ups is.
+    for s in history.sos.iter().filter(|s| inside(s.at)) {
+        if s.last_followup_urge
+            .is_some_and(|u| u >= rules.craving_high)
+        {
+            out.push((Signal::SosUrgeStayedHigh, s.at));
+        }
     }
-    latest
-        .into_iter()
-        .map(|(signal, at)| Found { signal, at })
-        .collect()
+    for &at in history.crisis_yes.iter().filter(|t| inside(**t)) {
+        out.push((Signal::CrisisScreen, at));
+    }
+    out.sort_by_key(|(s, at)| (*at, *s));
+    out
+}
+
+/// The signs inside the window, one entry per sign with its count, in `Signal` order.
+pub fn signals(history: &History, rules: &Rules, now: i64) -> Vec<Found> {
+    let mut by: BTreeMap<Signal, Found> = BTreeMap::new();
+    for (signal, at) in occurrences(history, rules, now) {
+        by.entry(signal)
+            .and_modify(|f| {
+                f.count += 1;
+                f.at = f.at.max(at);
+                f.first = f.first.min(at);
+                f.moments.push(at);
+            })
+            .or_insert(Found::once(signal, at));
+    }
+    by.into_values().collect()
+}
+
+/// Whether the signs make a cluster: enough kinds, from separate moments far enough apart.
+pub fn is_cluster(found: &[Found], rules: &Rules) -> bool {
+    let counted: Vec<&Found> = found.iter().filter(|f| f.signal.kind().is_some()).collect();
+    let mut kinds: Vec<Kind> = counted.iter().filter_map(|f| f.signal.kind()).collect();
+    kinds.sort();
+    kinds.dedup();
+    let (Some(first), Some(last)) = (
+        counted.iter().map(|f| f.first).min(),
+        counted.iter().map(|f| f.at).max(),
+    ) else {
+        return false;
+    };
+    // A kind is repeated when seen at two or more separate moments (by any of its signs).
+    let is_repeated = |k: Kind| {
+        let mut at: Vec<i64> = counted
+            .iter()
+            .filter(|f| f.signal.kind() == Some(k))
+            .flat_map(|f| f.moments.iter().copied())
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        at.len() >= 2
+    };
+    let repeated = kinds.iter().filter(|k| is_repeated(**k)).count();
+    if repeated < rules.min_repeated_kinds {
+        return false;
+    }
+    let mut moments: Vec<i64> = counted
+        .iter()
+        .flat_map(|f| f.moments.iter().copied())
+        .collect();
+    moments.sort_unstable();
+    moments.dedup();
+    // Separate moments, far enough apart (never fewer than two: one check-in is not a cluster).
+    kinds.len() >= rules.min_kinds.max(1)
+        && moments.len() >= rules.min_moments.max(2)
+        && last - first >= rules.min_span.max(1)
+}
+
+/// How many days the signs span, for "over the last 2 days": from the first sign to now,
+/// rounded up to whole days.
+pub fn days_spanned(found: &[Found], now: i64) -> i64 {
+    let first = found.iter().map(|f| f.first).min().unwrap_or(now);
+    ((now - first + 24 * 3600 - 1) / (24 * 3600)).max(1)
 }
 
 /// The patient's latest cluster alert (crisis alerts do not count: they bypass the rule).
@@ -221,7 +462,7 @@ pub struct LastAlert {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
-    /// Not enough signals.
+    /// Not a cluster.
     Quiet,
     /// Enough signals, but an alert went out within the cooldown (or the escalation already
     /// did).
@@ -241,7 +482,7 @@ impl Decision {
 
 /// Whether the signals found now call for an alert, given the last one.
 pub fn decide(found: Vec<Found>, last: Option<LastAlert>, rules: &Rules, now: i64) -> Decision {
-    if found.len() < rules.min_signals.max(1) {
+    if !is_cluster(&found, rules) {
         return Decision::Quiet;
     }
     let Some(last) = last else {
@@ -249,6 +490,15 @@ pub fn decide(found: Vec<Found>, last: Option<LastAlert>, rules: &Rules, now: i6
     };
     if now - last.at < rules.cooldown {
         return Decision::CoolingDown;
+    }
+    // Past the cooldown, only what was seen since the last alert can make another: the same
+    // answers are not news, and a contact already heard about them.
+    let fresh = found
+        .iter()
+        .filter(|f| f.signal.kind().is_some())
+        .any(|f| f.moments.iter().any(|m| *m > last.at));
+    if !fresh {
+        return Decision::Quiet;
     }
     // Past the cooldown. A first alert nobody acknowledged, recent enough that the cluster
     // firing now is the same one (within cooldown + window of it), gets one escalation.
@@ -388,8 +638,9 @@ mod tests {
         );
         assert!(found_now(&h(&[2, 5, 5])).is_empty(), "flat is not rising");
         assert!(found_now(&h(&[1, 2, 3])).is_empty(), "ends below 4");
+        assert!(found_now(&h(&[3, 4, 5])).is_empty(), "rose by only 2");
         assert_eq!(
-            found_now(&h(&[3, 4, 5, 1])),
+            found_now(&h(&[2, 4, 6, 1])),
             [Signal::RisingCraving],
             "a run earlier in the window still counts"
         );
@@ -443,44 +694,279 @@ mod tests {
     }
 
     #[test]
-    fn sos_uses_and_crisis_answers() {
+    fn asking_for_help_is_not_a_sign_an_urge_that_stays_strong_is() {
+        let r = Rules::default();
+        let h = |urge: Option<u8>| History {
+            sos: vec![Sos {
+                at: NOW - 2 * H,
+                last_followup_urge: urge,
+            }],
+            ..History::default()
+        };
+        assert!(found_now(&h(None)).is_empty(), "an SOS alone");
+        assert!(found_now(&h(Some(3))).is_empty(), "an SOS ridden out");
+        assert_eq!(
+            found_now(&h(Some(r.craving_high))),
+            [Signal::SosUrgeStayedHigh]
+        );
+        assert_eq!(Signal::SosUrgeStayedHigh.kind(), Some(Kind::Craving));
+    }
+
+    #[test]
+    fn not_great_and_unanswered_are_one_kind_and_crisis_is_none() {
+        let r = Rules::default();
         let h = History {
-            sos: vec![NOW - 80 * H, NOW - 2 * H],
+            not_great: vec![NOW - 30 * H],
+            unanswered_ok_checks: vec![NOW - 20 * H],
             crisis_yes: vec![NOW - H],
             ..History::default()
         };
-        let found = signals(&h, &Rules::default(), NOW);
-        assert_eq!(kinds(&found), [Signal::SosUse, Signal::CrisisScreen]);
-        assert_eq!(found[0].at, NOW - 2 * H, "the latest SOS inside the window");
-        let two = Rules {
-            sos_uses: 2,
-            ..Rules::default()
-        };
+        let found = signals(&h, &r, NOW);
+        assert_eq!(
+            kinds(&found),
+            [
+                Signal::MissedCheckins,
+                Signal::NotGreat,
+                Signal::CrisisScreen
+            ]
+        );
         assert!(
-            kinds(&signals(&h, &two, NOW)) == [Signal::CrisisScreen],
-            "the older SOS is outside the window"
+            !is_cluster(&found, &r),
+            "one kind, and the crisis path is separate"
+        );
+    }
+
+    fn bad_night(hours_ago: i64) -> Answers {
+        Answers {
+            mood: Some(3),
+            sleep_minutes: Some(4 * 60),
+            sleep_quality: Some(3),
+            craving: Some(8),
+            used: Some(true),
+            ..checkin(hours_ago)
+        }
+    }
+
+    #[test]
+    fn one_check_in_is_never_a_cluster_whatever_it_says() {
+        let r = Rules::default();
+        let h = History {
+            checkins: vec![bad_night(1)],
+            ..History::default()
+        };
+        let found = signals(&h, &r, NOW);
+        assert_eq!(found.len(), 5, "every sign is seen: {found:?}");
+        assert_eq!(decide(found, None, &r, NOW), Decision::Quiet);
+        // The new user's very first check-in.
+        let first = History {
+            checkins: vec![Answers {
+                mood: Some(3),
+                sleep_minutes: Some(4 * 60),
+                sleep_quality: Some(3),
+                craving: Some(0),
+                used: Some(false),
+                ..checkin(0)
+            }],
+            ..History::default()
+        };
+        assert_eq!(
+            decide(signals(&first, &r, NOW), None, &r, NOW),
+            Decision::Quiet
         );
     }
 
     #[test]
-    fn signals_are_distinct_kinds_not_counts() {
-        let h = History {
-            checkins: (1..=5)
-                .map(|i| Answers {
-                    craving: Some(9),
-                    ..checkin(i * 5)
-                })
-                .collect(),
+    fn kinds_from_check_ins_far_enough_apart_make_a_cluster() {
+        let r = Rules::default();
+        let three = |gap: i64| History {
+            checkins: vec![
+                Answers {
+                    sleep_minutes: Some(4 * 60),
+                    sleep_quality: Some(2),
+                    mood: Some(3),
+                    ..checkin(gap)
+                },
+                Answers {
+                    mood: Some(3),
+                    ..checkin(gap / 2)
+                },
+                Answers {
+                    mood: Some(2),
+                    craving: Some(8),
+                    ..checkin(0)
+                },
+            ],
             ..History::default()
         };
-        let found = signals(&h, &Rules::default(), NOW);
-        assert_eq!(kinds(&found), [Signal::HighCraving]);
-        assert_eq!(found[0].at, NOW - 5 * H, "the latest occurrence");
+        // Short and poor sleep are one kind: sleep, mood, craving make three, low mood seen
+        // three times.
+        assert!(matches!(
+            decide(signals(&three(12), &r, NOW), None, &r, NOW),
+            Decision::Alert(_)
+        ));
         assert_eq!(
-            decide(found, None, &Rules::default(), NOW),
+            decide(signals(&three(11), &r, NOW), None, &r, NOW),
             Decision::Quiet,
-            "five strong cravings are one kind of sign"
+            "11 h from first to last is under the span"
         );
+        let mut two = three(20);
+        two.checkins.remove(1);
+        assert!(
+            matches!(
+                decide(signals(&two, &r, NOW), None, &r, NOW),
+                Decision::Alert(_)
+            ),
+            "two check-ins 20 h apart, low mood at both, can be a cluster"
+        );
+        let stricter = Rules {
+            min_moments: 3,
+            ..Rules::default()
+        };
+        assert_eq!(
+            decide(signals(&two, &stricter, NOW), None, &stricter, NOW),
+            Decision::Quiet,
+            "unless three moments are asked for"
+        );
+        let nothing_twice = History {
+            checkins: vec![
+                Answers {
+                    sleep_minutes: Some(4 * 60),
+                    ..checkin(30)
+                },
+                Answers {
+                    mood: Some(2),
+                    ..checkin(20)
+                },
+                Answers {
+                    craving: Some(8),
+                    ..checkin(0)
+                },
+            ],
+            ..History::default()
+        };
+        assert_eq!(
+            decide(signals(&nothing_twice, &r, NOW), None, &r, NOW),
+            Decision::Quiet,
+            "three kinds, each seen once: nothing persists"
+        );
+        let two_kinds = History {
+            checkins: vec![
+                Answers {
+                    sleep_minutes: Some(4 * 60),
+                    ..checkin(40)
+                },
+                Answers {
+                    sleep_quality: Some(1),
+                    mood: Some(2),
+                    ..checkin(0)
+                },
+            ],
+            ..History::default()
+        };
+        assert_eq!(
+            decide(signals(&two_kinds, &r, NOW), None, &r, NOW),
+            Decision::Quiet,
+            "bad nights and low mood are two kinds"
+        );
+    }
+
+    #[test]
+    fn against_the_persons_usual_once_there_is_one() {
+        let r = Rules::default();
+        // Two weeks before the window: this person usually sleeps 4 h, poorly, mood 3.
+        let mut usual: Vec<Answers> = (4..18)
+            .map(|d| Answers {
+                mood: Some(3),
+                sleep_minutes: Some(4 * 60),
+                sleep_quality: Some(3),
+                craving: Some(2),
+                ..checkin(d * 24)
+            })
+            .collect();
+        usual.reverse();
+        let with = |a: Answers| {
+            let mut checkins = usual.clone();
+            checkins.push(a);
+            found_now(&History {
+                checkins,
+                ..History::default()
+            })
+        };
+        assert!(
+            with(Answers {
+                mood: Some(3),
+                sleep_minutes: Some(4 * 60),
+                sleep_quality: Some(3),
+                ..checkin(1)
+            })
+            .is_empty(),
+            "their ordinary night is no sign"
+        );
+        assert!(
+            with(Answers {
+                mood: Some(2),
+                sleep_minutes: Some(3 * 60),
+                sleep_quality: Some(2),
+                ..checkin(1)
+            })
+            .is_empty(),
+            "one point (one hour) under their usual is within the margin of 2"
+        );
+        assert_eq!(
+            with(Answers {
+                mood: Some(1),
+                sleep_minutes: Some(2 * 60),
+                sleep_quality: Some(1),
+                craving: Some(5),
+                ..checkin(1)
+            }),
+            [
+                Signal::CravingAboveUsual,
+                Signal::LowMood,
+                Signal::ShortSleep,
+                Signal::PoorSleep
+            ],
+            "worse than their usual by the margin is; a craving 3 over their usual 2 too"
+        );
+        assert_eq!(
+            baseline(
+                &History {
+                    checkins: usual.clone(),
+                    ..History::default()
+                },
+                &r,
+                NOW
+            ),
+            Baseline {
+                mood: Some(3),
+                craving: Some(2),
+                sleep_minutes: Some(240),
+                sleep_quality: Some(3)
+            }
+        );
+        // Too few answers before the window: no baseline, the fixed thresholds alone.
+        let few = History {
+            checkins: usual[..r.baseline_min - 1].to_vec(),
+            ..History::default()
+        };
+        assert_eq!(baseline(&few, &r, NOW), Baseline::default());
+    }
+
+    #[test]
+    fn the_days_the_signs_span() {
+        let f = |first_hours_ago: i64| {
+            [Found {
+                signal: Signal::LowMood,
+                at: NOW,
+                first: NOW - first_hours_ago * H,
+                count: 2,
+                moments: vec![NOW - first_hours_ago * H, NOW],
+            }]
+        };
+        assert_eq!(days_spanned(&f(12), NOW), 1);
+        assert_eq!(days_spanned(&f(24), NOW), 1);
+        assert_eq!(days_spanned(&f(25), NOW), 2);
+        assert_eq!(days_spanned(&f(71), NOW), 3);
     }
 
     fn three() -> Vec<Found> {
@@ -490,7 +976,13 @@ mod tests {
             Signal::MissedCheckins,
         ]
         .into_iter()
-        .map(|signal| Found { signal, at: NOW })
+        .map(|signal| Found {
+            signal,
+            at: NOW,
+            first: NOW - 20 * H,
+            count: 2,
+            moments: vec![NOW - 20 * H, NOW - 10 * H, NOW],
+        })
         .collect()
     }
 
@@ -501,6 +993,12 @@ mod tests {
         two.pop();
         assert_eq!(decide(two, None, &r, NOW), Decision::Quiet);
         assert_eq!(decide(three(), None, &r, NOW), Decision::Alert(three()));
+        let mut same_moment = three();
+        for f in &mut same_moment {
+            f.first = NOW;
+            f.moments = vec![NOW];
+        }
+        assert_eq!(decide(same_moment, None, &r, NOW), Decision::Quiet);
     }
 
     #[test]
@@ -554,25 +1052,22 @@ mod tests {
     }
 
     #[test]
-    fn three_days_of_worsening_answers() {
-        // Day 1 fine, day 2 short sleep, day 3 high craving and low mood.
+    fn two_days_of_worsening_answers() {
+        // A bad night and low mood, a strong craving that afternoon, then worse.
         let h = History {
             checkins: vec![
                 Answers {
-                    mood: Some(6),
-                    sleep_minutes: Some(7 * 60),
-                    craving: Some(3),
-                    ..checkin(48)
+                    mood: Some(3),
+                    sleep_minutes: Some(4 * 60),
+                    ..checkin(36)
                 },
                 Answers {
-                    mood: Some(5),
-                    sleep_minutes: Some(4 * 60),
-                    craving: Some(5),
-                    ..checkin(24)
+                    mood: Some(4),
+                    craving: Some(7),
+                    ..checkin(20)
                 },
                 Answers {
                     mood: Some(2),
-                    sleep_minutes: Some(6 * 60),
                     craving: Some(8),
                     ..checkin(0)
                 },
@@ -583,17 +1078,59 @@ mod tests {
         let found = signals(&h, &r, NOW);
         assert_eq!(
             kinds(&found),
-            [
-                Signal::HighCraving,
-                Signal::RisingCraving,
-                Signal::LowMood,
-                Signal::ShortSleep
-            ]
+            [Signal::HighCraving, Signal::LowMood, Signal::ShortSleep]
         );
+        assert_eq!(days_spanned(&found, NOW), 2);
         assert!(matches!(decide(found, None, &r, NOW), Decision::Alert(_)));
-        // The day before, only short sleep and a rise that had not yet reached the run.
+        // The day before, only the bad night: quiet.
         let before = signals(&h, &r, NOW - 24 * H);
-        assert_eq!(kinds(&before), [Signal::ShortSleep]);
+        assert_eq!(decide(before, None, &r, NOW - 24 * H), Decision::Quiet);
+    }
+
+    #[test]
+    fn after_an_alert_only_new_signs_make_another() {
+        let r = Rules::default();
+        let last = Some(LastAlert {
+            at: NOW - 30 * H,
+            escalation: false,
+            acknowledged: false,
+        });
+        let mut old = three();
+        for f in &mut old {
+            f.moments = vec![NOW - 40 * H, NOW - 35 * H, NOW - 31 * H];
+            f.first = NOW - 40 * H;
+            f.at = NOW - 31 * H;
+        }
+        assert_eq!(decide(old, last, &r, NOW), Decision::Quiet);
+        assert_eq!(decide(three(), last, &r, NOW), Decision::Escalate(three()));
+    }
+
+    #[test]
+    fn a_craving_after_an_sos_ridden_out_is_not_counted_again() {
+        let r = Rules::default();
+        let h = |urge| History {
+            checkins: vec![
+                Answers {
+                    craving: Some(1),
+                    ..checkin(10)
+                },
+                Answers {
+                    craving: Some(8),
+                    ..checkin(0)
+                },
+            ],
+            sos: vec![Sos {
+                at: NOW - 5 * H,
+                last_followup_urge: Some(urge),
+            }],
+            ..History::default()
+        };
+        assert!(found_now(&h(3)).is_empty(), "ridden out");
+        assert_eq!(
+            found_now(&h(r.craving_high)),
+            [Signal::HighCraving, Signal::SosUrgeStayedHigh],
+            "still strong"
+        );
     }
 
     #[test]

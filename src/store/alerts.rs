@@ -2,7 +2,7 @@
 //! "are you OK?" checks after missed check-ins.
 
 use super::{Db, Tx};
-use crate::domain::risk::{Answers, Found, History, LastAlert, Signal};
+use crate::domain::risk::{Answers, Found, History, LastAlert, Signal, Sos};
 use anyhow::Result;
 use sqlx::Row;
 
@@ -46,9 +46,29 @@ pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Resu
     .bind(since)
     .fetch_all(&mut **tx)
     .await?;
-    let sos = sqlx::query_scalar(
-        "SELECT started_at FROM sos WHERE patient_id = ? AND started_at > ? AND started_at <= ?
-         ORDER BY started_at",
+    // Each SOS with the urge at its latest follow-up rating (round 1 or 2), if any.
+    let sos = sqlx::query(
+        "SELECT s.started_at,
+                (SELECT r.urge FROM sos_ratings r WHERE r.sos_id = s.id AND r.round > 0
+                  AND r.rated_at <= ? ORDER BY r.round DESC LIMIT 1) AS urge
+         FROM sos s WHERE s.patient_id = ? AND s.started_at > ? AND s.started_at <= ?
+         ORDER BY s.started_at",
+    )
+    .bind(now)
+    .bind(patient_id)
+    .bind(since)
+    .bind(now)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| Sos {
+        at: r.get("started_at"),
+        last_followup_urge: small(r.get("urge")),
+    })
+    .collect();
+    let not_great = sqlx::query_scalar(
+        "SELECT answered_at FROM ok_checks WHERE patient_id = ? AND answer = 'not-great'
+             AND answered_at > ? AND answered_at <= ? ORDER BY answered_at",
     )
     .bind(patient_id)
     .bind(since)
@@ -66,6 +86,7 @@ pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Resu
     Ok(History {
         checkins,
         unanswered_ok_checks,
+        not_great,
         sos,
         crisis_yes,
     })
@@ -91,7 +112,14 @@ pub fn signals_json(found: &[Found]) -> String {
     serde_json::Value::Array(
         found
             .iter()
-            .map(|f| serde_json::json!({"signal": f.signal.code(), "at": f.at}))
+            .map(|f| {
+                serde_json::json!({
+                    "signal": f.signal.code(),
+                    "at": f.at,
+                    "first": f.first,
+                    "count": f.count,
+                })
+            })
             .collect(),
     )
     .to_string()
@@ -111,18 +139,22 @@ pub async fn insert(
     kind: &str,
     found: &[Found],
     recipients: usize,
+    origin: Option<&str>,
     now: i64,
-) -> Result<i64> {
+) -> Result<Option<i64>> {
+    // One alert per origin (a use per check-in, a request per source): a repeat is nothing.
     Ok(sqlx::query_scalar(
-        "INSERT INTO alerts (patient_id, kind, signals, created_at, recipients)
-         VALUES (?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO alerts (patient_id, kind, signals, created_at, recipients, origin)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (patient_id, origin) WHERE origin IS NOT NULL DO NOTHING RETURNING id",
     )
     .bind(patient_id)
     .bind(kind)
     .bind(signals_json(found))
     .bind(now)
     .bind(recipients as i64)
-    .fetch_one(&mut **tx)
+    .bind(origin)
+    .fetch_optional(&mut **tx)
     .await?)
 }
 
@@ -320,11 +352,12 @@ pub async fn insert_ok_check(
 
 /// The patient answered (a tap on it): every open check is answered, even one already counted
 /// as a warning sign (the sign is withdrawn), and a question still queued is not sent.
-pub async fn ok_answered(tx: &mut Tx, patient_id: i64, now: i64) -> Result<u64> {
+pub async fn ok_answered(tx: &mut Tx, patient_id: i64, fine: bool, now: i64) -> Result<u64> {
     let n = sqlx::query(
-        "UPDATE ok_checks SET answered_at = ? WHERE patient_id = ? AND answered_at IS NULL",
+        "UPDATE ok_checks SET answered_at = ?, answer = ? WHERE patient_id = ? AND answered_at IS NULL",
     )
     .bind(now)
+    .bind(if fine { "fine" } else { "not-great" })
     .bind(patient_id)
     .execute(&mut **tx)
     .await?
@@ -432,4 +465,33 @@ pub async fn week(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Result<
         sleep_hours: r.get("sleep"),
         craving: r.get("craving"),
     })
+}
+
+/// The patient's latest "are you OK?" (answered or not).
+pub async fn latest_ok_check(tx: &mut Tx, patient_id: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM ok_checks WHERE patient_id = ? ORDER BY sent_at DESC, id DESC LIMIT 1",
+    )
+    .bind(patient_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// Whether the place a "reach out" request names is the patient's own (forged data is not).
+pub async fn reach_source_is_patients(
+    tx: &mut Tx,
+    patient_id: i64,
+    from: crate::domain::callback::ReachFrom,
+) -> Result<bool> {
+    use crate::domain::callback::ReachFrom;
+    let (sql, id) = match from {
+        ReachFrom::OkCheck(id) => ("SELECT patient_id FROM ok_checks WHERE id = ?", id),
+        ReachFrom::Sos(id) => ("SELECT patient_id FROM sos WHERE id = ?", id),
+        ReachFrom::Checkin(id) => ("SELECT patient_id FROM checkins WHERE id = ?", id),
+    };
+    let owner: Option<i64> = sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(owner == Some(patient_id))
 }

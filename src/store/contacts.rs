@@ -17,12 +17,15 @@ pub struct Invite {
     pub patient_id: i64,
     pub patient_name: String,
     pub weekly: bool,
+    /// A reported use alone tells this contact (the patient's choice when inviting).
+    pub use_alerts: bool,
     pub status: String,
     pub opened_by: Option<i64>,
     pub expires_at: i64,
 }
 
-const INVITE_COLUMNS: &str = "id, patient_id, patient_name, weekly, status, opened_by, expires_at";
+const INVITE_COLUMNS: &str =
+    "id, patient_id, patient_name, weekly, use_alerts, status, opened_by, expires_at";
 
 fn invite_from(r: &sqlx::sqlite::SqliteRow) -> Invite {
     Invite {
@@ -30,6 +33,7 @@ fn invite_from(r: &sqlx::sqlite::SqliteRow) -> Invite {
         patient_id: r.get("patient_id"),
         patient_name: r.get("patient_name"),
         weekly: r.get::<i64, _>("weekly") != 0,
+        use_alerts: r.get::<i64, _>("use_alerts") != 0,
         status: r.get("status"),
         opened_by: r.get("opened_by"),
         expires_at: r.get("expires_at"),
@@ -42,16 +46,19 @@ pub async fn create_invite(
     token_hash: &str,
     patient_name: &str,
     weekly: bool,
+    use_alerts: bool,
     now: i64,
 ) -> Result<i64> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO invites (patient_id, token_hash, patient_name, weekly, status, created_at, expires_at)
-         VALUES (?, ?, ?, ?, 'open', ?, ?) RETURNING id",
+        "INSERT INTO invites (patient_id, token_hash, patient_name, weekly, use_alerts, status,
+                              created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id",
     )
     .bind(patient_id)
     .bind(token_hash)
     .bind(patient_name)
     .bind(weekly)
+    .bind(use_alerts)
     .bind(now)
     .bind(now + INVITE_LIFETIME_SECS)
     .fetch_one(&mut **tx)
@@ -233,6 +240,8 @@ pub struct Link {
     pub patient_name: String,
     pub contact_name: String,
     pub weekly: bool,
+    /// A reported use alone tells this contact.
+    pub use_alerts: bool,
     pub created_at: i64,
     pub weekly_sent_at: Option<i64>,
     pub ended_at: Option<i64>,
@@ -247,7 +256,7 @@ pub struct Link {
 
 const LINK_SELECT: &str =
     "SELECT l.id, l.patient_id, l.contact_id, l.patient_name, l.contact_name, l.weekly,
-        l.created_at, l.weekly_sent_at, l.ended_at,
+        l.use_alerts, l.created_at, l.weekly_sent_at, l.ended_at,
         c.chat_id AS contact_chat_id, c.language AS contact_language, c.active AS contact_active,
         p.chat_id AS patient_chat_id, p.language AS patient_language,
         p.country AS patient_country, p.time_zone AS patient_zone
@@ -261,6 +270,7 @@ fn link_from(r: &sqlx::sqlite::SqliteRow) -> Link {
         patient_name: r.get("patient_name"),
         contact_name: r.get("contact_name"),
         weekly: r.get::<i64, _>("weekly") != 0,
+        use_alerts: r.get::<i64, _>("use_alerts") != 0,
         created_at: r.get("created_at"),
         weekly_sent_at: r.get("weekly_sent_at"),
         ended_at: r.get("ended_at"),
@@ -277,6 +287,16 @@ fn link_from(r: &sqlx::sqlite::SqliteRow) -> Link {
     }
 }
 
+/// The name the patient gave in their latest invitation, offered for the next one.
+pub async fn last_patient_name(tx: &mut Tx, patient_id: i64) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT patient_name FROM invites WHERE patient_id = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(patient_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
 /// Pairs a patient and a contact. `None` if they are already paired.
 pub async fn create_link(
     tx: &mut Tx,
@@ -286,8 +306,9 @@ pub async fn create_link(
     now: i64,
 ) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO links (patient_id, contact_id, patient_name, contact_name, weekly, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)
+        "INSERT INTO links (patient_id, contact_id, patient_name, contact_name, weekly, use_alerts,
+                            created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (patient_id, contact_id) WHERE ended_at IS NULL DO NOTHING RETURNING id",
     )
     .bind(invite.patient_id)
@@ -295,6 +316,7 @@ pub async fn create_link(
     .bind(&invite.patient_name)
     .bind(contact_name)
     .bind(invite.weekly)
+    .bind(invite.use_alerts)
     .bind(now)
     .fetch_optional(&mut **tx)
     .await?)

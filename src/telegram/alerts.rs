@@ -8,7 +8,7 @@
 
 use super::router::Tap;
 use super::{Ctx, Event, To, ALERT_PRIORITY};
-use crate::domain::callback::Callback;
+use crate::domain::callback::{Callback, ReachFrom};
 use crate::domain::risk::{self, Decision, Found, Signal};
 use crate::store::contacts::{self, Link};
 use crate::store::patients;
@@ -24,13 +24,29 @@ pub async fn evaluate(ctx: &Ctx, tx: &mut Tx, patient_id: i64) -> Result<Decisio
     let history = alerts::history(tx, patient_id, now - 2 * rules.window, now).await?;
     let found = risk::signals(&history, rules, now);
     let last = alerts::last_cluster_alert(tx, patient_id).await?;
+    // A reported use in the check-in just stored tells, on its own, the contacts the patient
+    // chose for that when inviting them (once per check-in).
+    if let Some(use_found) = found
+        .iter()
+        .find(|f| f.signal == Signal::ReportedUse && now - f.at < 6 * 3600)
+    {
+        let origin = format!("use:{}", use_found.at);
+        fire(
+            ctx,
+            tx,
+            patient_id,
+            Fire::Use(&origin),
+            std::slice::from_ref(use_found),
+        )
+        .await?;
+    }
     let decision = risk::decide(found, last, rules, now);
     match &decision {
         Decision::Alert(found) => {
-            fire(ctx, tx, patient_id, "alert", found).await?;
+            fire(ctx, tx, patient_id, Fire::Cluster, found).await?;
         }
         Decision::Escalate(found) => {
-            fire(ctx, tx, patient_id, "escalation", found).await?;
+            fire(ctx, tx, patient_id, Fire::Escalation, found).await?;
         }
         Decision::Quiet | Decision::CoolingDown => {}
     }
@@ -41,20 +57,70 @@ pub async fn evaluate(ctx: &Ctx, tx: &mut Tx, patient_id: i64) -> Result<Decisio
 /// and what to tell the patient: the screen shows it in its own message, so the notice does not
 /// split the questions.
 pub async fn fire_crisis(ctx: &Ctx, tx: &mut Tx, patient_id: i64) -> Result<Option<(i64, String)>> {
-    let found = [Found {
-        signal: Signal::CrisisScreen,
-        at: ctx.now(),
-    }];
-    fire(ctx, tx, patient_id, "crisis", &found).await
+    let found = [Found::once(Signal::CrisisScreen, ctx.now())];
+    fire(ctx, tx, patient_id, Fire::Crisis, &found).await
 }
 
-/// The signals as words: "strong cravings, short sleep, missed check-ins".
-pub fn signal_words(ctx: &Ctx, lang: &str, signals: impl IntoIterator<Item = Signal>) -> String {
-    signals
-        .into_iter()
-        .map(|s| ctx.t(lang, &format!("signal-{}", s.code())))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Why an alert goes out, which decides who gets it and what it says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fire<'a> {
+    /// The cluster rule.
+    Cluster,
+    /// The cluster persisted past the cooldown, unacknowledged.
+    Escalation,
+    /// Crisis-screen answers.
+    Crisis,
+    /// A reported use, to the contacts chosen for it; `origin` makes it once per check-in.
+    Use(&'a str),
+    /// The patient tapped "Ask <contact> to reach out"; once per `origin`.
+    Request(&'a str),
+}
+
+impl<'a> Fire<'a> {
+    fn kind(self) -> &'static str {
+        match self {
+            Fire::Cluster => "alert",
+            Fire::Escalation => "escalation",
+            Fire::Crisis => "crisis",
+            Fire::Use(_) => "use",
+            Fire::Request(_) => "request",
+        }
+    }
+
+    /// What makes it once only (a use per check-in, a request per tap's source).
+    fn origin(self) -> Option<&'a str> {
+        match self {
+            Fire::Use(o) | Fire::Request(o) => Some(o),
+            _ => None,
+        }
+    }
+}
+
+/// The signs as words, with how often each was seen: "strong cravings at 2 check-ins, short
+/// sleep 2 nights and low mood at 3 check-ins".
+pub fn signal_words(ctx: &Ctx, lang: &str, found: &[Found]) -> String {
+    ctx.join_list(
+        lang,
+        found
+            .iter()
+            .map(|f| {
+                ctx.t_with(
+                    lang,
+                    &format!("signal-{}", f.signal.code()),
+                    &[("count", (f.count as i64).into())],
+                )
+            })
+            .collect(),
+    )
+}
+
+/// "over the last 2 days": from the first sign seen to now.
+pub fn over_days(ctx: &Ctx, lang: &str, found: &[Found], now: i64) -> String {
+    ctx.t_with(
+        lang,
+        "signal-days",
+        &[("days", risk::days_spanned(found, now).into())],
+    )
 }
 
 /// "Sam and Carlos", "Sam y Carlos": the contacts' names joined as the language joins them.
@@ -90,47 +156,84 @@ fn alert_keyboard(
 }
 
 /// Records the alert and queues it to every reachable contact, and the patient's notice.
+/// Returns the alert and the notice; `None` when there was no one to send it to for a use
+/// alert, or the same use or request was already sent (once per origin).
 async fn fire(
     ctx: &Ctx,
     tx: &mut Tx,
     patient_id: i64,
-    kind: &str,
+    why: Fire<'_>,
     found: &[Found],
 ) -> Result<Option<(i64, String)>> {
     let Some(patient) = patients::find_by_id(tx, patient_id).await? else {
         return Ok(None);
     };
     let links = contacts::links_of_patient_tx(tx, patient_id).await?;
-    let reachable: Vec<&Link> = links.iter().filter(|l| l.contact_active).collect();
+    let reachable: Vec<&Link> = links
+        .iter()
+        .filter(|l| l.contact_active && (!matches!(why, Fire::Use(_)) || l.use_alerts))
+        .collect();
+    if matches!(why, Fire::Use(_)) && reachable.is_empty() {
+        // Nobody chose to be told of a use: it stays one sign among others.
+        return Ok(None);
+    }
     let now = ctx.now();
-    let alert_id = alerts::insert(tx, patient_id, kind, found, reachable.len(), now).await?;
-    let signals: Vec<Signal> = found.iter().map(|f| f.signal).collect();
+    let Some(alert_id) = alerts::insert(
+        tx,
+        patient_id,
+        why.kind(),
+        found,
+        reachable.len(),
+        why.origin(),
+        now,
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    let country = patient.country.as_deref();
     for link in &reachable {
         let lang = &link.contact_language;
         let name = link.patient_name.clone();
-        let country = patient.country.as_deref();
-        let text = match kind {
-            "crisis" => ctx.t_with(
+        let emergency = ("emergency_number", ctx.emergency(country).into());
+        let text = match why {
+            Fire::Crisis => ctx.t_with(
                 lang,
                 "alert-crisis",
                 &[
                     ("name", name.clone().into()),
-                    ("emergency_number", ctx.emergency(country).into()),
+                    emergency,
                     ("crisis_action", ctx.crisis_action(lang, country).into()),
                 ],
             ),
-            _ => ctx.t_with(
+            Fire::Cluster => ctx.t_with(
                 lang,
-                if kind == "escalation" {
-                    "alert-escalation"
-                } else {
-                    "alert-contact"
-                },
+                "alert-contact",
                 &[
                     ("name", name.clone().into()),
-                    ("signals", signal_words(ctx, lang, signals.clone()).into()),
-                    ("emergency_number", ctx.emergency(country).into()),
+                    ("over", over_days(ctx, lang, found, now).into()),
+                    ("signals", signal_words(ctx, lang, found).into()),
+                    emergency,
                 ],
+            ),
+            Fire::Escalation => ctx.t_with(
+                lang,
+                "alert-escalation",
+                &[
+                    ("name", name.clone().into()),
+                    ("signals", signal_words(ctx, lang, found).into()),
+                    emergency,
+                ],
+            ),
+            Fire::Use(_) => ctx.t_with(
+                lang,
+                "alert-use",
+                &[("name", name.clone().into()), emergency],
+            ),
+            Fire::Request(_) => ctx.t_with(
+                lang,
+                "alert-request",
+                &[("name", name.clone().into()), emergency],
             ),
         };
         let text = format!("{text}\n\n{}", where_patient_is(ctx, lang, &name, country));
@@ -148,88 +251,94 @@ async fn fire(
         .await?;
     }
     let lang = &patient.language;
-    let (text, keyboard) = if reachable.is_empty() && kind == "crisis" {
+    let why_none = if links.is_empty() {
+        "none"
+    } else {
+        "unreachable"
+    };
+    let contacts = names(ctx, lang, &reachable);
+    let (text, keyboard) = match why {
         // Inside the crisis screen: no one could be told, plainly, and how to add someone.
-        (
+        Fire::Crisis if reachable.is_empty() => (
             ctx.t_with(
                 lang,
                 "alert-no-contacts-crisis",
-                &[(
-                    "why",
-                    if links.is_empty() {
-                        "none"
-                    } else {
-                        "unreachable"
-                    }
-                    .into(),
-                )],
+                &[("why", why_none.into())],
             ),
-            ctx.crisis_link(lang, patient.country.as_deref()),
-        )
-    } else if reachable.is_empty() {
-        let why = if links.is_empty() {
-            "none"
-        } else {
-            "unreachable"
-        };
-        let text = ctx.t_with(
-            lang,
-            "alert-no-contacts",
-            &[
-                ("signals", signal_words(ctx, lang, signals.clone()).into()),
-                ("why", why.into()),
-                (
-                    "crisis_action",
-                    ctx.crisis_action(lang, patient.country.as_deref()).into(),
-                ),
-            ],
-        );
-        let mut rows = ctx
-            .crisis_link(lang, patient.country.as_deref())
-            .inline_keyboard;
-        rows.extend(ctx.sos_crisis_rows(lang));
-        (text, InlineKeyboardMarkup::new(rows))
-    } else if kind == "crisis" {
-        (
+            ctx.crisis_link(lang, country),
+        ),
+        Fire::Request(_) if reachable.is_empty() => (
+            ctx.t(lang, "reach-out-none"),
+            ctx.crisis_link(lang, country),
+        ),
+        _ if reachable.is_empty() => {
+            let text = ctx.t_with(
+                lang,
+                "alert-no-contacts",
+                &[
+                    ("signals", signal_words(ctx, lang, found).into()),
+                    ("why", why_none.into()),
+                    ("crisis_action", ctx.crisis_action(lang, country).into()),
+                ],
+            );
+            let mut rows = ctx.crisis_link(lang, country).inline_keyboard;
+            rows.extend(ctx.sos_crisis_rows(lang));
+            (text, InlineKeyboardMarkup::new(rows))
+        }
+        Fire::Crisis => (
             ctx.t_with(
                 lang,
                 "alert-patient-crisis",
-                &[("contacts", names(ctx, lang, &reachable).into())],
+                &[("contacts", contacts.into())],
             ),
-            ctx.crisis_link(lang, patient.country.as_deref()),
-        )
-    } else {
-        (
+            ctx.crisis_link(lang, country),
+        ),
+        Fire::Use(_) => (
+            ctx.t_with(
+                lang,
+                "alert-patient-use-told",
+                &[("contacts", contacts.into())],
+            ),
+            InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang)),
+        ),
+        Fire::Request(_) => (
+            ctx.t_with(lang, "reach-out-sent", &[("contacts", contacts.into())]),
+            InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang)),
+        ),
+        Fire::Cluster | Fire::Escalation => (
             ctx.t_with(
                 lang,
                 "alert-patient-told",
                 &[
-                    ("signals", signal_words(ctx, lang, signals.clone()).into()),
-                    ("contacts", names(ctx, lang, &reachable).into()),
+                    ("over", over_days(ctx, lang, found, now).into()),
+                    ("signals", signal_words(ctx, lang, found).into()),
+                    ("contacts", contacts.into()),
                 ],
             ),
             InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang)),
-        )
+        ),
     };
     // After the check-in's own replies (queued earlier in this transaction, same priority).
     // A crisis screen shows its notice itself, in the screen's own message; the queued copy waits
     // a little and is withdrawn once that message is on screen, so a failed edit or a crash
-    // still tells the patient.
-    let not_before = if kind == "crisis" {
-        ctx.now() + CRISIS_NOTICE_GRACE_SECS
+    // still tells the patient. A request's notice is the reply to the tap, shown by the caller.
+    let not_before = if why == Fire::Crisis {
+        now + CRISIS_NOTICE_GRACE_SECS
     } else {
-        ctx.now()
+        now
     };
-    ctx.queue_at(
-        tx,
-        To::patient(&patient),
-        &notice_key(alert_id),
-        &text,
-        Some(&keyboard),
-        super::coping::REPLY_PRIORITY,
-        not_before,
-    )
-    .await?;
+    if !matches!(why, Fire::Request(_)) {
+        ctx.queue_at(
+            tx,
+            To::patient(&patient),
+            &notice_key(alert_id),
+            &text,
+            Some(&keyboard),
+            super::coping::REPLY_PRIORITY,
+            not_before,
+        )
+        .await?;
+    }
     // Which signals is health data about the patient: kept in the database, not the log.
     // Not the kind: "crisis" would say what the patient answered.
     tracing::info!(alert_id, contacts = reachable.len(), "alert queued");
@@ -386,5 +495,78 @@ pub async fn contact_unreachable(ctx: &Ctx, tx: &mut Tx, contact_id: i64, row: i
         contact_id,
         "a support contact blocked the bot; patients told"
     );
+    Ok(())
+}
+
+/// "💬 Ask Sam to reach out", when the patient has a contact who can get messages.
+pub async fn reach_out_row(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    patient_id: i64,
+    lang: &str,
+    from: ReachFrom,
+) -> Result<Option<Vec<InlineKeyboardButton>>> {
+    let links = contacts::links_of_patient_tx(tx, patient_id).await?;
+    let reachable: Vec<&Link> = links.iter().filter(|l| l.contact_active).collect();
+    if reachable.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(vec![InlineKeyboardButton::callback(
+        ctx.t_with(
+            lang,
+            "button-ask-reach-out",
+            &[("contacts", names(ctx, lang, &reachable).into())],
+        ),
+        Callback::ReachOut(from).encode(),
+    )]))
+}
+
+/// The patient tapped "Ask Sam to reach out": the tap is their consent, on the spot. Every
+/// reachable contact gets a short message (through the outbox, at alert priority) with the
+/// alert's answer buttons; a second tap on the same button sends nothing again.
+pub async fn reach_out(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&crate::store::patients::Patient>,
+    tap: &Tap,
+    from: ReachFrom,
+) -> Result<()> {
+    let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
+        return Ok(());
+    };
+    let lang = &ev.lang;
+    let mut tx = ctx.db.write().await?;
+    if !alerts::reach_source_is_patients(&mut tx, patient.id, from).await? {
+        drop(tx);
+        ctx.ack(&tap.query_id, Some(ctx.t(lang, "tap-not-valid")))
+            .await;
+        return Ok(());
+    }
+    let links = contacts::links_of_patient_tx(&mut tx, patient.id).await?;
+    let reachable: Vec<&Link> = links.iter().filter(|l| l.contact_active).collect();
+    let contacts_named = names(ctx, lang, &reachable);
+    let text = if reachable.is_empty() {
+        ctx.t(lang, "reach-out-none")
+    } else {
+        let origin = from.origin();
+        match fire(ctx, &mut tx, patient.id, Fire::Request(&origin), &[]).await? {
+            Some((_, text)) => text,
+            None => ctx.t_with(
+                lang,
+                "reach-out-already",
+                &[("contacts", contacts_named.into())],
+            ),
+        }
+    };
+    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.commit().await?;
+    ctx.wake_sender.notify_one();
+    ctx.ack(&tap.query_id, None).await;
+    ctx.say(
+        tap.chat_id,
+        text,
+        Some(InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang))),
+    )
+    .await;
     Ok(())
 }

@@ -21,6 +21,8 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 pub const AWAITING_NAME: &str = "invite-name";
 /// After the name, until the patient taps what to share: `invite-share:<name>`.
 pub const AWAITING_SHARE: &str = "invite-share:";
+/// Waiting for the choice about a reported use: `invite-use:<a|w>:<name>`.
+pub const AWAITING_USE: &str = "invite-use:";
 pub const NAME_MAX_CHARS: usize = 40;
 /// Outbox priority of pairing news: a reply someone is waiting for.
 const NEWS_PRIORITY: i64 = super::coping::REPLY_PRIORITY;
@@ -154,7 +156,7 @@ fn yes_no(b: bool) -> &'static str {
     }
 }
 
-/// "Invite someone": ask for the name the contact will see.
+/// "Invite someone": ask for the name the contact will see, offering last time's.
 pub async fn invite_start(
     ctx: &Ctx,
     ev: &Event,
@@ -167,18 +169,29 @@ pub async fn invite_start(
     ctx.ack(&tap.query_id, None).await;
     let mut tx = ctx.db.write().await?;
     patients::set_awaiting(&mut tx, patient.id, Some(AWAITING_NAME)).await?;
+    let last = contacts::last_patient_name(&mut tx, patient.id).await?;
     inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
-    ctx.say(
-        tap.chat_id,
-        ctx.t(&ev.lang, "invite-ask-name"),
-        Some(ctx.crisis_only(&ev.lang)),
-    )
-    .await;
+    let lang = &ev.lang;
+    let (text, keyboard) = match last {
+        Some(name) => (
+            ctx.t(lang, "invite-ask-name-again"),
+            InlineKeyboardMarkup::new([
+                vec![button(
+                    ctx.t_with(lang, "button-use-name", &[("name", name.into())]),
+                    Callback::InviteLastName,
+                )],
+                ctx.crisis_row(lang),
+            ]),
+        ),
+        None => (ctx.t(lang, "invite-ask-name"), ctx.crisis_only(lang)),
+    };
+    ctx.say(tap.chat_id, text, Some(keyboard)).await;
     Ok(())
 }
 
-/// Typed text while the bot waits for the patient's name (or for the sharing choice).
+/// Typed text while the bot waits for the patient's name (or for a later choice: a new name
+/// starts the choices again).
 pub async fn name_text(ctx: &Ctx, ev: &Event, patient: &Patient, text: Option<&str>) -> Result<()> {
     let Some(name) = text.and_then(clean_name) else {
         ctx.say(
@@ -189,6 +202,39 @@ pub async fn name_text(ctx: &Ctx, ev: &Event, patient: &Patient, text: Option<&s
         .await;
         return Ok(());
     };
+    name_chosen(ctx, ev, patient, patient.chat_id, name).await
+}
+
+/// "Use “Ana”": the name from the last invitation.
+pub async fn invite_last_name(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    tap: &Tap,
+) -> Result<()> {
+    let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
+        return Ok(());
+    };
+    let mut tx = ctx.db.write().await?;
+    let last = contacts::last_patient_name(&mut tx, patient.id).await?;
+    drop(tx);
+    let (Some(name), Some(AWAITING_NAME)) = (last, patient.awaiting.as_deref()) else {
+        ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
+            .await;
+        return Ok(());
+    };
+    ctx.ack(&tap.query_id, None).await;
+    name_chosen(ctx, ev, patient, tap.chat_id, name).await
+}
+
+/// The name is set: what should they receive?
+async fn name_chosen(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: &Patient,
+    chat_id: i64,
+    name: String,
+) -> Result<()> {
     let mut tx = ctx.db.write().await?;
     patients::set_awaiting(
         &mut tx,
@@ -211,7 +257,7 @@ pub async fn name_text(ctx: &Ctx, ev: &Event, patient: &Patient, text: Option<&s
         ctx.crisis_row(lang),
     ]);
     ctx.say(
-        patient.chat_id,
+        chat_id,
         ctx.t_with(lang, "invite-ask-share", &[("name", name.into())]),
         Some(keyboard),
     )
@@ -219,7 +265,7 @@ pub async fn name_text(ctx: &Ctx, ev: &Event, patient: &Patient, text: Option<&s
     Ok(())
 }
 
-/// The sharing choice: the invitation is made and its link shown.
+/// The sharing choice: then, should a reported use alone tell them?
 pub async fn invite_share(
     ctx: &Ctx,
     ev: &Event,
@@ -235,6 +281,61 @@ pub async fn invite_share(
         .as_deref()
         .and_then(|a| a.strip_prefix(AWAITING_SHARE))
         .map(str::to_string)
+    else {
+        ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
+            .await;
+        return Ok(());
+    };
+    ctx.ack(&tap.query_id, None).await;
+    let mut tx = ctx.db.write().await?;
+    let state = format!("{AWAITING_USE}{}:{name}", if weekly { "w" } else { "a" });
+    patients::set_awaiting(&mut tx, patient.id, Some(&state)).await?;
+    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.commit().await?;
+    let lang = &ev.lang;
+    let keyboard = InlineKeyboardMarkup::new([
+        vec![button(
+            ctx.t(lang, "button-use-tell"),
+            Callback::InviteUse { tell: true },
+        )],
+        vec![button(
+            ctx.t(lang, "button-use-sign"),
+            Callback::InviteUse { tell: false },
+        )],
+        ctx.crisis_row(lang),
+    ]);
+    ctx.replace_or_send(
+        tap.chat_id,
+        tap.message_id,
+        ctx.t(lang, "invite-ask-use"),
+        keyboard,
+    )
+    .await;
+    Ok(())
+}
+
+/// The last choice: the invitation is made, with a share button whose text is addressed to
+/// the person invited, and the link to copy.
+pub async fn invite_use(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    tap: &Tap,
+    tell: bool,
+) -> Result<()> {
+    let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
+        return Ok(());
+    };
+    let Some((weekly, name)) = patient
+        .awaiting
+        .as_deref()
+        .and_then(|a| a.strip_prefix(AWAITING_USE))
+        .and_then(|rest| rest.split_once(':'))
+        .and_then(|(w, name)| match w {
+            "w" => Some((true, name.to_string())),
+            "a" => Some((false, name.to_string())),
+            _ => None,
+        })
     else {
         ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
             .await;
@@ -258,6 +359,7 @@ pub async fn invite_share(
         &token_hash(&token),
         &name,
         weekly,
+        tell,
         ctx.now(),
     )
     .await?;
@@ -265,12 +367,26 @@ pub async fn invite_share(
     inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
     tracing::info!(patient_id = patient.id, weekly, "invitation created");
+    let lang = &ev.lang;
     let link = format!("https://t.me/{username}?start={token}");
+    let mut rows = Vec::new();
+    // Telegram's share page: the person picks a chat; the text goes with the link.
+    let note = ctx.t_with(lang, "invite-share-text", &[("name", name.into())]);
+    if let Ok(share) = reqwest::Url::parse_with_params(
+        "https://t.me/share/url",
+        &[("url", link.as_str()), ("text", note.as_str())],
+    ) {
+        rows.push(vec![InlineKeyboardButton::url(
+            ctx.t(lang, "button-share-invite"),
+            share,
+        )]);
+    }
+    rows.push(ctx.crisis_row(lang));
     ctx.replace_or_send(
         tap.chat_id,
         tap.message_id,
-        ctx.t_with(&ev.lang, "invite-link", &[("link", link.into())]),
-        ctx.crisis_only(&ev.lang),
+        ctx.t_with(lang, "invite-link", &[("link", link.into())]),
+        InlineKeyboardMarkup::new(rows),
     )
     .await;
     Ok(())

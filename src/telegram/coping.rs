@@ -70,9 +70,24 @@ pub async fn after_checkin(
         let shown =
             coping::record_shown(tx, patient.id, Origin::Checkin(c.id), need, key, ctx.now())
                 .await?;
+        let mut keyboard = ctx.suggestion_keyboard(lang, shown, true);
+        // After a lapse, telling someone is one tap: "Ask Sam to reach out".
+        if need == Need::Lapse {
+            if let Some(row) = super::alerts::reach_out_row(
+                ctx,
+                tx,
+                patient.id,
+                lang,
+                crate::domain::callback::ReachFrom::Checkin(c.id),
+            )
+            .await?
+            {
+                keyboard.inline_keyboard.insert(0, row);
+            }
+        }
         (
             compose(ctx, lang, patient.country.as_deref(), need, key, streak),
-            ctx.suggestion_keyboard(lang, shown, true),
+            keyboard,
         )
     };
     ctx.queue(

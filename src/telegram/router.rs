@@ -209,6 +209,7 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                     if let Some(awaiting) = patient.awaiting.as_deref() {
                         if awaiting == contacts::AWAITING_NAME
                             || awaiting.starts_with(contacts::AWAITING_SHARE)
+                            || awaiting.starts_with(contacts::AWAITING_USE)
                         {
                             return contacts::name_text(ctx, &ev, &patient, text.as_deref()).await;
                         }
@@ -310,6 +311,15 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 }
                 Callback::InviteShare { weekly } => {
                     contacts::invite_share(ctx, &ev, patient.as_ref(), &tap, weekly).await
+                }
+                Callback::InviteLastName => {
+                    contacts::invite_last_name(ctx, &ev, patient.as_ref(), &tap).await
+                }
+                Callback::InviteUse { tell } => {
+                    contacts::invite_use(ctx, &ev, patient.as_ref(), &tap, tell).await
+                }
+                Callback::ReachOut(from) => {
+                    alerts::reach_out(ctx, &ev, patient.as_ref(), &tap, from).await
                 }
                 Callback::InviteAnswer { invite_id, accept } => {
                     contacts::invite_answer(

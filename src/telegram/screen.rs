@@ -8,7 +8,7 @@
 
 use super::router::Tap;
 use super::{alerts, support, Ctx, Event, To};
-use crate::domain::callback::Callback;
+use crate::domain::callback::{Callback, ReachFrom};
 use crate::domain::screen::Question;
 use crate::store::crisis::{self as store, PlanPart};
 use crate::store::patients::{self, Patient};
@@ -563,7 +563,8 @@ pub async fn ok_checks(ctx: &Ctx) -> Result<(u64, u64)> {
     Ok((asked, counted))
 }
 
-/// "I'm OK" / "Not great".
+/// "I'm OK" / "Not great". "Not great" is a warning sign (disengagement), stored with the
+/// answer; the reply offers to ask the patient's contact to reach out.
 pub async fn ok_answer(
     ctx: &Ctx,
     ev: &Event,
@@ -575,11 +576,29 @@ pub async fn ok_answer(
         return Ok(());
     };
     ctx.ack(&tap.query_id, None).await;
+    let lang = &ev.lang;
     let mut tx = ctx.db.write().await?;
-    alert_store::ok_answered(&mut tx, patient.id, ctx.now()).await?;
+    let answered = alert_store::ok_answered(&mut tx, patient.id, fine, ctx.now()).await?;
+    let mut fired = false;
+    if answered > 0 && !fine {
+        fired = alerts::evaluate(ctx, &mut tx, patient.id).await?.alerts();
+    }
+    let reach = if fine {
+        None
+    } else {
+        match alert_store::latest_ok_check(&mut tx, patient.id).await? {
+            Some(id) => {
+                alerts::reach_out_row(ctx, &mut tx, patient.id, lang, ReachFrom::OkCheck(id))
+                    .await?
+            }
+            None => None,
+        }
+    };
     inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
-    let lang = &ev.lang;
+    if fired {
+        ctx.wake_sender.notify_one();
+    }
     if let Some(m) = tap.message_id {
         ctx.set_keyboard(tap.chat_id, m, ctx.crisis_only(lang))
             .await;
@@ -587,10 +606,11 @@ pub async fn ok_answer(
     let (text, keyboard) = if fine {
         (ctx.t(lang, "ok-fine"), ctx.home_keyboard(lang))
     } else {
-        let mut rows = vec![vec![button(
+        let mut rows: Vec<Vec<InlineKeyboardButton>> = reach.into_iter().collect();
+        rows.push(vec![button(
             ctx.t(lang, "button-checkin-now"),
             Callback::StartCheckin,
-        )]];
+        )]);
         rows.extend(ctx.sos_crisis_rows(lang));
         (ctx.t(lang, "ok-not-great"), InlineKeyboardMarkup::new(rows))
     };

@@ -92,8 +92,8 @@ pub async fn start(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i6
     )
     .await?;
     queue_follow_up(ctx, &mut tx, patient, lang, sos_id, 1).await?;
-    // Using SOS is a warning sign (rules file: `sos_uses`); it may complete a cluster.
-    super::alerts::evaluate(ctx, &mut tx, patient.id).await?;
+    // Asking for help is not a warning sign: no alert is evaluated here. An urge still strong
+    // at a follow-up is (evaluated when it is rated).
     inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
     ctx.wake_sender.notify_one();
@@ -237,6 +237,21 @@ pub async fn rate(
         )
         .await?;
     }
+    let mut reach = None;
+    if round > 0 {
+        // An urge that stays strong through the follow-ups is a craving sign.
+        super::alerts::evaluate(ctx, &mut tx, patient.id).await?;
+        if still_high {
+            reach = super::alerts::reach_out_row(
+                ctx,
+                &mut tx,
+                patient.id,
+                lang,
+                crate::domain::callback::ReachFrom::Sos(sos_id),
+            )
+            .await?;
+        }
+    }
     inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
     if follow_up || crisis {
@@ -269,10 +284,13 @@ pub async fn rate(
         } else {
             ctx.t(lang, "sos-last-check")
         });
-        let keyboard = match &next_step {
+        let mut keyboard = match &next_step {
             Some((_, shown)) => ctx.suggestion_keyboard(lang, *shown, true),
             None => ctx.crisis_only(lang),
         };
+        if let Some(row) = reach {
+            keyboard.inline_keyboard.insert(0, row);
+        }
         (parts.join("\n\n"), keyboard)
     } else {
         let text = match before.filter(|b| urge < *b) {

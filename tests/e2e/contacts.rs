@@ -22,6 +22,17 @@ fn token_in(text: &str) -> String {
 
 /// The patient (enrolled) makes an invitation under `name`; returns the link message.
 async fn invite(h: &Harness, patient: i64, name: &str, share: &str) -> ChatMessage {
+    invite_choosing(h, patient, name, share, "No, only with other signs").await
+}
+
+/// As `invite`, choosing whether a reported use alone tells them (`use_choice`, a label).
+pub async fn invite_choosing(
+    h: &Harness,
+    patient: i64,
+    name: &str,
+    share: &str,
+    use_choice: &str,
+) -> ChatMessage {
     let menu = h.say(patient, "/contact").await;
     let n = h.count(patient);
     h.tap(patient, menu.message_id, "➕ Invite someone").await;
@@ -34,6 +45,10 @@ async fn invite(h: &Harness, patient: i64, name: &str, share: &str) -> ChatMessa
         ask.text
     );
     h.tap(patient, ask.message_id, share).await;
+    let use_ask = h
+        .wait_text(patient, ask.message_id, "should I tell them that day")
+        .await;
+    h.tap(patient, use_ask.message_id, use_choice).await;
     h.wait_text(
         patient,
         ask.message_id,
@@ -79,18 +94,26 @@ fn alerts_to(h: &Harness, user: i64, needle: &str) -> Vec<ChatMessage> {
         .collect()
 }
 
-/// Short sleep, then a rising craving, then low mood and a strong craving: a cluster on day 3.
-async fn three_worsening_days(h: &Harness, patient: i64) {
-    let day =
-        |d: u32| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, d, 14, 0, 0).unwrap();
-    h.clock.set(day(2));
-    checkin_with(h, patient, ["5", "4", "5", "3", "No"], "").await;
-    h.clock.set(day(3));
-    checkin_with(h, patient, ["5", "7", "6", "5", "No"], "").await;
-    h.clock.set(day(4));
+/// Two days of bad nights and low mood with craving rising to strong: a cluster at the third
+/// check-in (the first two, bad nights and low mood, are not one).
+pub async fn three_worsening_days(h: &Harness, patient: i64) {
+    let day = |d: u32, hour: u32| {
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, d, hour, 0, 0).unwrap()
+    };
+    // Mood, hours slept, sleep quality, craving, use.
+    h.clock.set(day(2, 14));
+    checkin_with(h, patient, ["3", "4", "3", "4", "No"], "").await;
+    h.clock.set(day(3, 14));
+    checkin_with(h, patient, ["3", "4", "2", "6", "No"], "").await;
+    h.drain_outbox().await;
+    assert!(
+        alerts_to(h, 1002, ALERT).is_empty() && alerts_to(h, CAROL, ALERT).is_empty(),
+        "bad nights and low mood alone are not a cluster"
+    );
+    h.clock.set(day(4, 13));
     // The third day's note must never reach a contact.
     let m = h.say(patient, "/checkin").await;
-    for label in ["2", "7", "6", "8", "No"] {
+    for label in ["2", "3", "2", "8", "No"] {
         h.answer(patient, m.message_id, label).await;
     }
     h.say(patient, "private words about my brother").await;
@@ -316,11 +339,14 @@ async fn three_worsening_days_alert_each_contact_once_with_the_signs_and_no_note
     let n = h.count(ALICE);
     three_worsening_days(&h, ALICE).await;
     let bob = h.next_message_with(BOB, 0, ALERT).await;
+    // What was seen, and over what time: truthfully.
     for sign in [
-        "strong cravings",
+        "over the last 2 days:",
+        "a strong craving at one check-in",
         "cravings rising",
-        "low mood",
-        "short sleep",
+        "low mood at 3 check-ins",
+        "short sleep 3 nights",
+        "poor sleep 3 nights",
     ] {
         assert!(bob.text.contains(sign), "{sign} missing: {}", bob.text);
     }
@@ -337,11 +363,15 @@ async fn three_worsening_days_alert_each_contact_once_with_the_signs_and_no_note
     assert!(bob.has_button("✅ I reached out") && bob.has_button("Can't right now"));
     // Carol reads it in her language.
     let carol = h.next_message_with(CAROL, 0, "señales de alarma").await;
-    assert!(carol.text.contains("Sam"), "{}", carol.text);
+    assert!(
+        carol.text.contains("Sam") && carol.text.contains("en los últimos 2 días"),
+        "{}",
+        carol.text
+    );
     let told = h
         .next_message_with(ALICE, n, "so I've let Bob and Carol know")
         .await;
-    assert!(told.text.contains("strong cravings"), "{}", told.text);
+    assert!(told.text.contains("a strong craving"), "{}", told.text);
 
     // Another bad check-in the same day: the cooldown holds.
     checkin_with(&h, ALICE, ["1", "3", "2", "9", "No"], "").await;
@@ -393,12 +423,15 @@ async fn an_unanswered_alert_escalates_once_after_the_cooldown() {
     pair(&h, ALICE, BOB, "Sam", "Alerts only").await;
     three_worsening_days(&h, ALICE).await;
     h.next_message_with(BOB, 0, ALERT).await;
-    // 23 hours later: still cooling down.
-    h.clock.advance(TimeDelta::hours(23));
+    // Twelve hours later, another low check-in: inside the cooldown, nothing is sent.
+    h.clock.advance(TimeDelta::hours(12));
+    checkin_with(&h, ALICE, ["2", "4", "3", "6", "No"], "").await;
+    // 23 hours after the alert: still cooling down.
+    h.clock.advance(TimeDelta::hours(11));
     h.tick().await;
     h.drain_outbox().await;
     assert!(alerts_to(&h, BOB, "still there").is_empty());
-    // Past the cooldown, nobody acknowledged, the signs are still in the window: one more.
+    // Past the cooldown, nobody acknowledged, signs are still being seen: one more.
     h.clock.advance(TimeDelta::hours(1));
     h.tick().await;
     let esc = h.next_message_with(BOB, 0, "still there").await;
@@ -531,6 +564,10 @@ async fn two_missed_check_ins_ask_are_you_ok_and_silence_becomes_a_sign() {
     let h = Harness::start_driven().await;
     h.enroll(ALICE).await;
     pair(&h, ALICE, BOB, "Sam", "Alerts only").await;
+    // A low day before.
+    h.clock
+        .set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 2, 14, 0, 0).unwrap());
+    checkin_with(&h, ALICE, ["3", "7", "6", "4", "No"], "").await;
     let n = h.count(ALICE);
     // Evening (20:00 New York = 01:00 UTC) and morning prompts go unanswered.
     let asked = miss_two_check_ins(&h).await;
@@ -548,10 +585,14 @@ async fn two_missed_check_ins_ask_are_you_ok_and_silence_becomes_a_sign() {
     h.clock.advance(TimeDelta::minutes(1));
     assert_eq!(h.tick().await.ok_unanswered, 1);
     assert!(alerts_to(&h, BOB, ALERT).is_empty());
-    // With low mood and a strong craving on return, the cluster is complete.
+    // With low mood again and a strong craving on return, the cluster is complete.
     checkin_with(&h, ALICE, ["2", "7", "6", "8", "No"], "").await;
     let alert = h.next_message_with(BOB, 0, ALERT).await;
-    assert!(alert.text.contains("missed check-ins"), "{}", alert.text);
+    assert!(
+        alert.text.contains("no answer when I checked on them"),
+        "{}",
+        alert.text
+    );
 }
 
 #[tokio::test]

@@ -45,6 +45,17 @@ async fn pair(h: &Harness, patient: i64, contact: i64, name: &str) {
     h.fake.wait_for_bot_message(patient, n + 1).await;
     let ask = h.say(patient, name).await;
     h.tap_data(patient, ask.message_id, "inv:a").await;
+    h.fake
+        .wait_for("the question about a reported use", |s| {
+            s.message(patient, ask.message_id)
+                .filter(|m| {
+                    m.buttons()
+                        .any(|b| b.callback_data.as_deref() == Some("inv:u:n"))
+                })
+                .map(|_| ())
+        })
+        .await;
+    h.tap_data(patient, ask.message_id, "inv:u:n").await;
     let link = h.wait_text(patient, ask.message_id, "?start=").await;
     let start = link.text.find("?start=").unwrap() + "?start=".len();
     let token: String = link.text[start..]
