@@ -434,12 +434,12 @@ pub async fn answer(
     tx.commit().await?;
     ctx.wake_sender.notify_one();
     tracing::info!(alert_id, link_id = link.id, reached, "alert answered");
-    // The alert keeps its text; its answer buttons give way to the crisis button.
+    // The alert keeps its text; its answer buttons give way to the patient's crisis line.
     if let Some(m) = tap.message_id {
         ctx.set_keyboard(
             tap.chat_id,
             m,
-            InlineKeyboardMarkup::new([[ctx.crisis_button(&lang)]]),
+            ctx.crisis_link(&lang, link.patient_country.as_deref()),
         )
         .await;
     }

@@ -499,7 +499,12 @@ pub async fn link_end(ctx: &Ctx, ev: &Event, tap: &Tap, link_id: i64) -> Result<
     } else {
         link.contact_language.clone()
     };
-    ctx.replace_or_send(tap.chat_id, tap.message_id, text, ctx.crisis_only(&lang))
+    let keyboard = if by_patient {
+        ctx.crisis_only(&lang)
+    } else {
+        ctx.contact_only(&lang)
+    };
+    ctx.replace_or_send(tap.chat_id, tap.message_id, text, keyboard)
         .await;
     Ok(())
 }
@@ -577,7 +582,7 @@ pub async fn open_invite(
         ctx.say(
             chat_id,
             ctx.t(&ev.lang, "invite-too-many"),
-            Some(ctx.crisis_only(&ev.lang)),
+            Some(ctx.contact_only(&ev.lang)),
         )
         .await;
         return Ok(());
@@ -600,7 +605,7 @@ pub async fn open_invite(
             ctx.say(
                 chat_id,
                 ctx.t(&ev.lang, "invite-own"),
-                Some(ctx.crisis_only(&ev.lang)),
+                Some(ctx.contact_only(&ev.lang)),
             )
             .await;
             return Ok(());
@@ -612,7 +617,7 @@ pub async fn open_invite(
         ctx.say(
             chat_id,
             ctx.t(&ev.lang, "invite-invalid"),
-            Some(ctx.crisis_only(&ev.lang)),
+            Some(ctx.contact_only(&ev.lang)),
         )
         .await;
         return Ok(());
@@ -627,7 +632,7 @@ pub async fn open_invite(
                 "invite-already",
                 &[("name", invite.patient_name.clone().into())],
             ),
-            Some(ctx.crisis_only(&ev.lang)),
+            Some(ctx.contact_only(&ev.lang)),
         )
         .await;
         return Ok(());
@@ -658,7 +663,7 @@ pub async fn open_invite(
                 },
             ),
         ],
-        ctx.crisis_row(lang),
+        vec![ctx.crisis_button(lang)],
     ]);
     ctx.say(
         chat_id,
@@ -704,7 +709,7 @@ pub async fn invite_answer(
             tap.chat_id,
             tap.message_id,
             ctx.t(&ev.lang, "invite-invalid"),
-            ctx.crisis_only(&ev.lang),
+            ctx.contact_only(&ev.lang),
         )
         .await;
         return Ok(());
@@ -770,8 +775,13 @@ pub async fn invite_answer(
     inbox::mark_handled(&mut tx, ev.update_id, now).await?;
     tx.commit().await?;
     ctx.wake_sender.notify_one();
-    ctx.replace_or_send(tap.chat_id, tap.message_id, text, ctx.crisis_only(&ev.lang))
-        .await;
+    ctx.replace_or_send(
+        tap.chat_id,
+        tap.message_id,
+        text,
+        ctx.contact_only(&ev.lang),
+    )
+    .await;
     Ok(())
 }
 
@@ -782,7 +792,7 @@ pub async fn stop_command(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()> {
         ctx.say(
             chat_id,
             ctx.t(&ev.lang, "stop-none"),
-            Some(ctx.crisis_only(&ev.lang)),
+            Some(ctx.contact_only(&ev.lang)),
         )
         .await;
         return Ok(());
@@ -800,7 +810,7 @@ pub async fn stop_command(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()> {
             )]
         })
         .collect();
-    rows.push(ctx.crisis_row(&ev.lang));
+    rows.push(vec![ctx.crisis_button(&ev.lang)]);
     ctx.say(
         chat_id,
         ctx.t(&ev.lang, "stop-choose"),
@@ -817,7 +827,7 @@ pub async fn patients_command(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()>
         ctx.say(
             chat_id,
             ctx.t(&ev.lang, "patients-none"),
-            Some(ctx.crisis_only(&ev.lang)),
+            Some(ctx.contact_only(&ev.lang)),
         )
         .await;
         return Ok(());
@@ -858,7 +868,7 @@ pub async fn patients_command(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()>
             ],
         ));
     }
-    ctx.say(chat_id, text, Some(ctx.crisis_only(&ev.lang)))
+    ctx.say(chat_id, text, Some(ctx.contact_only(&ev.lang)))
         .await;
     Ok(())
 }
@@ -907,7 +917,7 @@ pub async fn queue_weekly(ctx: &Ctx) -> Result<u64> {
                 To::contact_of(link),
                 &format!("link:{}:weekly-summary:{week}", link.id),
                 &text,
-                Some(&ctx.crisis_only(lang)),
+                Some(&ctx.contact_only(lang)),
                 0,
             )
             .await?

@@ -30,6 +30,12 @@ impl Ctx {
         InlineKeyboardMarkup::new([self.crisis_row(lang)])
     }
 
+    /// For messages only a support contact receives: crisis help (the lines and the emergency
+    /// number) one tap away, without the patient's "I'm not safe" screen.
+    pub fn contact_only(&self, lang: &str) -> InlineKeyboardMarkup {
+        InlineKeyboardMarkup::new([[self.crisis_button(lang)]])
+    }
+
     /// The one-tap link to the crisis line's page, for the person's country.
     pub fn crisis_link(&self, lang: &str, country: Option<&str>) -> InlineKeyboardMarkup {
         let line = self.line(country);

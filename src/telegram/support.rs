@@ -124,7 +124,7 @@ async fn contact_help(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()> {
     ctx.say(
         chat_id,
         ctx.t(&ev.lang, "contact-help"),
-        Some(ctx.crisis_only(&ev.lang)),
+        Some(ctx.contact_only(&ev.lang)),
     )
     .await;
     Ok(())

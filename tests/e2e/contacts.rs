@@ -9,7 +9,7 @@ use recovery_checkin_bot::fake_telegram::ChatMessage;
 
 const CAROL: i64 = 1003;
 const DAVE: i64 = 1004;
-const ALERT: &str = "warning signs have been building";
+pub const ALERT: &str = "warning signs have been building";
 
 /// The invitation token in the link the bot showed.
 fn token_in(text: &str) -> String {
@@ -21,7 +21,7 @@ fn token_in(text: &str) -> String {
 }
 
 /// The patient (enrolled) makes an invitation under `name`; returns the link message.
-async fn invite(h: &Harness, patient: i64, name: &str, share: &str) -> ChatMessage {
+pub async fn invite(h: &Harness, patient: i64, name: &str, share: &str) -> ChatMessage {
     invite_choosing(h, patient, name, share, "No, only with other signs").await
 }
 
@@ -59,7 +59,27 @@ pub async fn invite_choosing(
 
 /// `contact` opens the patient's invitation and accepts; both sides are told.
 pub async fn pair(h: &Harness, patient: i64, contact: i64, name: &str, share: &str) {
-    let link = invite(h, patient, name, share).await;
+    pair_choosing(
+        h,
+        patient,
+        contact,
+        name,
+        share,
+        "No, only with other signs",
+    )
+    .await
+}
+
+/// As `pair`, choosing whether a reported use alone tells the contact (a button label).
+pub async fn pair_choosing(
+    h: &Harness,
+    patient: i64,
+    contact: i64,
+    name: &str,
+    share: &str,
+    use_choice: &str,
+) {
+    let link = invite_choosing(h, patient, name, share, use_choice).await;
     let shown = h
         .say(contact, &format!("/start {}", token_in(&link.text)))
         .await;
@@ -86,7 +106,7 @@ pub async fn pair(h: &Harness, patient: i64, contact: i64, name: &str, share: &s
         .await;
 }
 
-fn alerts_to(h: &Harness, user: i64, needle: &str) -> Vec<ChatMessage> {
+pub fn alerts_to(h: &Harness, user: i64, needle: &str) -> Vec<ChatMessage> {
     h.fake
         .bot_messages(user)
         .into_iter()
@@ -122,7 +142,7 @@ pub async fn three_worsening_days(h: &Harness, patient: i64) {
 /// The evening prompt (20:00 New York, 01:00 UTC) and the next morning's (08:00, 13:00 UTC) are
 /// sent and go unanswered: hour by hour, the scheduler driven and the outbox drained. Returns
 /// how many "are you OK?" were queued.
-async fn miss_two_check_ins(h: &Harness) -> u64 {
+pub async fn miss_two_check_ins(h: &Harness) -> u64 {
     let mut asked = 0;
     for hour in 0..18 {
         let t = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 3, 0, 0, 0).unwrap()

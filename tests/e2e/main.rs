@@ -1,6 +1,7 @@
 //! End-to-end scenarios: the real bot, the real teloxide client and real SQLite files, talking
 //! HTTP to the fake Telegram server in src/fake_telegram.
 
+mod alert_patterns;
 mod checkin;
 mod contacts;
 mod coping;
