@@ -594,6 +594,10 @@ impl Content {
         }
     }
 
+    pub fn has_language(&self, lang: &str) -> bool {
+        self.bundles.contains_key(lang)
+    }
+
     pub fn languages(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self.bundles.keys().map(String::as_str).collect();
         v.sort();

@@ -367,10 +367,21 @@ async fn deliver(ctx: &Ctx, limiter: &Limiter, row: OutboxRow) -> Outcome {
         return outcome;
     }
     let prompt = row.prompt_id.filter(|_| row.kind == Kind::Prompt);
-    let keyboard: Option<InlineKeyboardMarkup> = row
+    let mut text = row.text.clone();
+    let mut keyboard: Option<InlineKeyboardMarkup> = row
         .keyboard
         .as_deref()
         .and_then(|k| serde_json::from_str(k).ok());
+    // The recipient switched language since this was queued: render it again in theirs.
+    if let (Some(recipe), Some(now_lang)) = (row.render.as_deref(), row.recipient_lang.as_deref()) {
+        if row.lang.as_deref() != Some(now_lang) && ctx.content.has_language(now_lang) {
+            if let Some(render) = crate::telegram::render::Render::from_json(recipe) {
+                let (t, k) = render.render(ctx, now_lang);
+                text = t;
+                keyboard = Some(k);
+            }
+        }
+    }
     let maybe_sent = |why: &str| {
         tracing::warn!(
             row = row.id,
@@ -387,7 +398,7 @@ async fn deliver(ctx: &Ctx, limiter: &Limiter, row: OutboxRow) -> Outcome {
     let mut quick = 0;
     loop {
         limiter.acquire(row.chat_id).await;
-        let mut req = ctx.bot.send_message(ChatId(row.chat_id), row.text.clone());
+        let mut req = ctx.bot.send_message(ChatId(row.chat_id), text.clone());
         if let Some(k) = &keyboard {
             req = req.reply_markup(k.clone());
         }

@@ -10,6 +10,7 @@ use crate::domain::timezone::PatientZone;
 use crate::store::outbox::{self, Kind, NewMessage};
 use crate::store::slots;
 use crate::store::{checkins, prompts, Db};
+use crate::telegram::render::Render;
 use crate::telegram::Ctx;
 use anyhow::Result;
 use std::time::Duration;
@@ -166,9 +167,14 @@ async fn enqueue_due_slots(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
                             now.timestamp(),
                         )
                         .await?;
-                        let text =
-                            prompt_text(ctx, &d.language, slot.kind.code(), slot.questions.len());
-                        let keyboard = keyboard_json(ctx, &d.language, prompt_id);
+                        let render = Render::Prompt {
+                            prompt_id,
+                            kind: slot.kind.code().to_string(),
+                            questions: slot.questions.len(),
+                        };
+                        let (text, keyboard) = render.render(ctx, &d.language);
+                        let keyboard = serde_json::to_string(&keyboard)?;
+                        let recipe = render.to_json();
                         // One prompt row per slot and local date (the UNIQUE index) and one
                         // outbox row per prompt.
                         let queued = outbox::enqueue(
@@ -185,6 +191,8 @@ async fn enqueue_due_slots(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
                                 priority: 0,
                                 contact_id: None,
                                 alert_id: None,
+                                render: Some(&recipe),
+                                lang: Some(&d.language),
                             },
                             now.timestamp(),
                         )
@@ -280,15 +288,13 @@ async fn send_reminders(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
                 continue;
             }
         }
-        let text = ctx.t_with(
-            &r.language,
-            "reminder",
-            &[(
-                "kind",
-                ctx.t(&r.language, &format!("slot-{}", p.kind)).into(),
-            )],
-        );
-        let keyboard = keyboard_json(ctx, &r.language, p.id);
+        let render = Render::Reminder {
+            prompt_id: p.id,
+            kind: p.kind.clone(),
+        };
+        let (text, keyboard) = render.render(ctx, &r.language);
+        let keyboard = serde_json::to_string(&keyboard)?;
+        let recipe = render.to_json();
         outbox::enqueue(
             &mut tx,
             &NewMessage {
@@ -303,6 +309,8 @@ async fn send_reminders(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
                 priority: 0,
                 contact_id: None,
                 alert_id: None,
+                render: Some(&recipe),
+                lang: Some(&r.language),
             },
             now.timestamp(),
         )
@@ -312,16 +320,4 @@ async fn send_reminders(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
     }
     tx.commit().await?;
     Ok(())
-}
-
-fn prompt_text(ctx: &Ctx, lang: &str, kind: &str, questions: usize) -> String {
-    ctx.t_with(
-        lang,
-        &format!("prompt-{kind}"),
-        &[("count", questions.into())],
-    )
-}
-
-fn keyboard_json(ctx: &Ctx, lang: &str, prompt_id: i64) -> String {
-    serde_json::to_string(&ctx.prompt_keyboard(lang, prompt_id)).expect("keyboard serializes")
 }

@@ -50,6 +50,10 @@ pub struct OutboxRow {
     pub time_zone: Option<String>,
     pub contact_id: Option<i64>,
     pub alert_id: Option<i64>,
+    /// What to render again if `recipient_lang` (the recipient's language now) is not `lang`.
+    pub render: Option<String>,
+    pub lang: Option<String>,
+    pub recipient_lang: Option<String>,
 }
 
 pub struct NewMessage<'a> {
@@ -68,13 +72,17 @@ pub struct NewMessage<'a> {
     pub contact_id: Option<i64>,
     /// The alert this message carries.
     pub alert_id: Option<i64>,
+    /// What to render again at send time if the recipient's language changed (JSON of
+    /// `telegram::render::Render`), and the language `text` is in.
+    pub render: Option<&'a str>,
+    pub lang: Option<&'a str>,
 }
 
 /// Queues a message once per `key`. Returns false if that key was queued before.
 pub async fn enqueue(tx: &mut Tx, m: &NewMessage<'_>, now: i64) -> Result<bool> {
     Ok(sqlx::query(
-        "INSERT INTO outbox (key, kind, patient_id, chat_id, prompt_id, text, keyboard, status, priority, not_before, created_at, contact_id, alert_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)
+        "INSERT INTO outbox (key, kind, patient_id, chat_id, prompt_id, text, keyboard, status, priority, not_before, created_at, contact_id, alert_id, render, lang)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (key) DO NOTHING",
     )
     .bind(m.key)
@@ -89,6 +97,8 @@ pub async fn enqueue(tx: &mut Tx, m: &NewMessage<'_>, now: i64) -> Result<bool> 
     .bind(now)
     .bind(m.contact_id)
     .bind(m.alert_id)
+    .bind(m.render)
+    .bind(m.lang)
     .execute(&mut **tx)
     .await?
     .rows_affected()
@@ -99,10 +109,14 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
     let rows = sqlx::query(
         "SELECT o.id, o.kind, o.patient_id, o.chat_id, o.prompt_id, o.text, o.keyboard, o.attempts,
                 pr.status AS prompt_status, pr.due_at AS prompt_due_at,
-                pa.paused_until, pa.quiet_start, pa.quiet_end, pa.time_zone, o.contact_id, o.alert_id
+                pa.paused_until, pa.quiet_start, pa.quiet_end, pa.time_zone, o.contact_id, o.alert_id,
+                o.render, o.lang,
+                CASE WHEN o.contact_id IS NOT NULL THEN c.language ELSE pa.language END
+                    AS recipient_lang
          FROM outbox o
          LEFT JOIN prompts pr ON pr.id = o.prompt_id
          LEFT JOIN patients pa ON pa.id = o.patient_id
+         LEFT JOIN contacts c ON c.id = o.contact_id
          WHERE o.status = 'pending' AND o.not_before <= ?
          ORDER BY o.priority DESC, o.not_before, o.id LIMIT ?",
     )
@@ -129,6 +143,9 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
             time_zone: r.get("time_zone"),
             contact_id: r.get("contact_id"),
             alert_id: r.get("alert_id"),
+            render: r.get("render"),
+            lang: r.get("lang"),
+            recipient_lang: r.get("recipient_lang"),
         })
         .collect())
 }

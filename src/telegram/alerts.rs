@@ -6,6 +6,7 @@
 //! unanswered "are you OK?" checks, the scheduler's), and reads the last alert in it: two
 //! evaluations cannot both alert, and a crash cannot record an alert without its messages.
 
+use super::render::Render;
 use super::router::Tap;
 use super::{Ctx, Event, To, ALERT_PRIORITY};
 use crate::domain::callback::{Callback, ReachFrom};
@@ -192,61 +193,28 @@ async fn fire(
         return Ok(None);
     };
     let country = patient.country.as_deref();
+    let signs = super::render::Seen::of(found);
     for link in &reachable {
-        let lang = &link.contact_language;
-        let name = link.patient_name.clone();
-        let emergency = ("emergency_number", ctx.emergency(country).into());
-        let text = match why {
-            Fire::Crisis => ctx.t_with(
-                lang,
-                "alert-crisis",
-                &[
-                    ("name", name.clone().into()),
-                    emergency,
-                    ("crisis_action", ctx.crisis_action(lang, country).into()),
-                ],
-            ),
-            Fire::Cluster => ctx.t_with(
-                lang,
-                "alert-contact",
-                &[
-                    ("name", name.clone().into()),
-                    ("over", over_days(ctx, lang, found, now).into()),
-                    ("signals", signal_words(ctx, lang, found).into()),
-                    emergency,
-                ],
-            ),
-            Fire::Escalation => ctx.t_with(
-                lang,
-                "alert-escalation",
-                &[
-                    ("name", name.clone().into()),
-                    ("signals", signal_words(ctx, lang, found).into()),
-                    emergency,
-                ],
-            ),
-            Fire::Use(_) => ctx.t_with(
-                lang,
-                "alert-use",
-                &[("name", name.clone().into()), emergency],
-            ),
-            Fire::Request(_) => ctx.t_with(
-                lang,
-                "alert-request",
-                &[("name", name.clone().into()), emergency],
-            ),
+        let render = Render::Alert {
+            kind: why.kind().to_string(),
+            alert_id,
+            link_id: link.id,
+            name: link.patient_name.clone(),
+            country: patient.country.clone(),
+            signs: signs.clone(),
+            at: now,
         };
-        let text = format!("{text}\n\n{}", where_patient_is(ctx, lang, &name, country));
-        ctx.queue(
+        ctx.queue_rendered(
             tx,
             To {
                 alert_id: Some(alert_id),
                 ..To::contact_of(link)
             },
             &format!("link:{}:alert:{alert_id}", link.id),
-            &text,
-            Some(&alert_keyboard(ctx, lang, alert_id, link.id, country)),
+            &render,
+            &link.contact_language,
             ALERT_PRIORITY,
+            now,
         )
         .await?;
     }
@@ -343,6 +311,60 @@ async fn fire(
     // Not the kind: "crisis" would say what the patient answered.
     tracing::info!(alert_id, contacts = reachable.len(), "alert queued");
     Ok(Some((alert_id, text)))
+}
+
+/// What one contact is sent for an alert, in `lang`: the text for its kind, where the patient
+/// is, and the answers with the patient's crisis line.
+#[allow(clippy::too_many_arguments)]
+pub fn contact_alert(
+    ctx: &Ctx,
+    lang: &str,
+    kind: &str,
+    alert_id: i64,
+    link_id: i64,
+    name: &str,
+    country: Option<&str>,
+    found: &[Found],
+    at: i64,
+) -> (String, InlineKeyboardMarkup) {
+    let emergency = ("emergency_number", ctx.emergency(country).into());
+    let name_arg = ("name", name.to_string().into());
+    let text = match kind {
+        "crisis" => ctx.t_with(
+            lang,
+            "alert-crisis",
+            &[
+                name_arg,
+                emergency,
+                ("crisis_action", ctx.crisis_action(lang, country).into()),
+            ],
+        ),
+        "escalation" => ctx.t_with(
+            lang,
+            "alert-escalation",
+            &[
+                name_arg,
+                ("signals", signal_words(ctx, lang, found).into()),
+                emergency,
+            ],
+        ),
+        "use" => ctx.t_with(lang, "alert-use", &[name_arg, emergency]),
+        "request" => ctx.t_with(lang, "alert-request", &[name_arg, emergency]),
+        _ => ctx.t_with(
+            lang,
+            "alert-contact",
+            &[
+                name_arg,
+                ("over", over_days(ctx, lang, found, at).into()),
+                ("signals", signal_words(ctx, lang, found).into()),
+                emergency,
+            ],
+        ),
+    };
+    (
+        format!("{text}\n\n{}", where_patient_is(ctx, lang, name, country)),
+        alert_keyboard(ctx, lang, alert_id, link_id, country),
+    )
 }
 
 /// How long the queued copy of a crisis notice waits for the screen's own message.

@@ -895,30 +895,24 @@ pub async fn queue_weekly(ctx: &Ctx) -> Result<u64> {
     for link in &due {
         let since = now - 7 * 86_400;
         let w = crate::store::alerts::week(&mut tx, link.patient_id, since, now).await?;
-        let lang = &link.contact_language;
-        let none = || ctx.t(lang, "weekly-none");
-        let avg = |v: Option<f64>, unit: &str| v.map_or_else(none, |v| format!("{:.1}{unit}", v));
-        let text = ctx.t_with(
-            lang,
-            "weekly-summary",
-            &[
-                ("name", link.patient_name.clone().into()),
-                ("checkins", w.checkins.into()),
-                ("mood", avg(w.mood, "/10").into()),
-                ("sleep", avg(w.sleep_hours, " h").into()),
-                ("craving", avg(w.craving, "/10").into()),
-            ],
-        );
+        let render = super::render::Render::Weekly {
+            name: link.patient_name.clone(),
+            checkins: w.checkins,
+            mood: w.mood,
+            sleep_hours: w.sleep_hours,
+            craving: w.craving,
+        };
         // One summary per link per week, whatever happens to the clock.
         let week = (now - link.created_at) / (7 * 86_400);
         if ctx
-            .queue(
+            .queue_rendered(
                 &mut tx,
                 To::contact_of(link),
                 &format!("link:{}:weekly-summary:{week}", link.id),
-                &text,
-                Some(&ctx.contact_only(lang)),
+                &render,
+                &link.contact_language,
                 0,
+                now,
             )
             .await?
         {

@@ -16,6 +16,7 @@ pub mod intake;
 pub mod keyboards;
 pub mod language;
 pub mod onboarding;
+pub mod render;
 pub mod reply;
 pub mod router;
 pub mod schedule;
@@ -110,6 +111,46 @@ impl Ctx {
                 priority,
                 contact_id: to.contact_id,
                 alert_id: to.alert_id,
+                render: None,
+                lang: None,
+            },
+            self.now(),
+        )
+        .await
+    }
+
+    /// Queues a message that is rendered again at send time if the recipient has switched
+    /// language by then (prompts, reminders, follow-ups, alerts, summaries).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn queue_rendered(
+        &self,
+        tx: &mut crate::store::Tx,
+        to: To,
+        key: &str,
+        render: &render::Render,
+        lang: &str,
+        priority: i64,
+        not_before: i64,
+    ) -> anyhow::Result<bool> {
+        let (text, keyboard) = render.render(self, lang);
+        let keyboard = serde_json::to_string(&keyboard)?;
+        let recipe = render.to_json();
+        crate::store::outbox::enqueue(
+            tx,
+            &crate::store::outbox::NewMessage {
+                key,
+                kind: crate::store::outbox::Kind::Message,
+                patient_id: to.patient_id,
+                chat_id: to.chat_id,
+                prompt_id: None,
+                text: &text,
+                keyboard: Some(&keyboard),
+                not_before,
+                priority,
+                contact_id: to.contact_id,
+                alert_id: to.alert_id,
+                render: Some(&recipe),
+                lang: Some(lang),
             },
             self.now(),
         )

@@ -526,21 +526,12 @@ pub async fn ok_checks(ctx: &Ctx) -> Result<(u64, u64)> {
         else {
             continue;
         };
-        let lang = &patient.language;
-        let mut rows = vec![vec![
-            button(ctx.t(lang, "button-ok-fine"), Callback::Ok { fine: true }),
-            button(
-                ctx.t(lang, "button-ok-not-great"),
-                Callback::Ok { fine: false },
-            ),
-        ]];
-        rows.push(ctx.crisis_row(lang));
-        ctx.queue_at(
+        ctx.queue_rendered(
             &mut tx,
             To::patient(&patient),
             &format!("ok:{id}"),
-            &ctx.t(lang, "ok-check"),
-            Some(&InlineKeyboardMarkup::new(rows)),
+            &super::render::Render::OkCheck,
+            &patient.language,
             super::coping::REPLY_PRIORITY,
             not_before,
         )

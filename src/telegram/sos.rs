@@ -133,19 +133,17 @@ async fn queue_follow_up(
     sos_id: i64,
     round: u8,
 ) -> Result<()> {
-    let text = ctx.t_with(
-        lang,
-        "sos-followup",
-        &[("minutes", FOLLOW_UP_MINUTES.into())],
-    );
-    let keyboard = ctx.sos_rating_keyboard(lang, sos_id, round);
-    queue(
-        ctx,
+    ctx.queue_rendered(
         tx,
-        patient,
+        super::To::patient(patient),
         &format!("sos:{sos_id}:{round}"),
-        &text,
-        &keyboard,
+        &super::render::Render::SosFollowUp {
+            sos_id,
+            round,
+            minutes: FOLLOW_UP_MINUTES,
+        },
+        lang,
+        coping_ui::REPLY_PRIORITY,
         ctx.now() + FOLLOW_UP_MINUTES * 60,
     )
     .await?;

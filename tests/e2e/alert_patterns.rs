@@ -254,3 +254,36 @@ async fn messages_only_a_contact_receives_carry_no_patient_crisis_screen_button(
         );
     }
 }
+
+#[tokio::test]
+async fn a_queued_follow_up_follows_a_language_switch() {
+    let h = Harness::start().await;
+    h.enroll(ALICE).await;
+    let n = h.count(ALICE);
+    h.fake.user_sends(ALICE, "/sos");
+    let rate = h
+        .next_message_with(ALICE, n, "How strong is the urge right now")
+        .await;
+    h.tap(ALICE, rate.message_id, "8").await;
+    h.wait_text(ALICE, rate.message_id, "Urge now: 8/10").await;
+    // Queued in English; she switches to Spanish before it is due.
+    h.say(ALICE, "/language es").await;
+    let n = h.count(ALICE);
+    h.clock.advance(TimeDelta::minutes(15));
+    let follow = h.next_message_with(ALICE, n, "Han pasado 15 minutos").await;
+    assert!(
+        follow.has_button("7") && follow.has_button("🆘 Ayuda en crisis"),
+        "{follow:#?}"
+    );
+    // The rating buttons still answer the same SOS.
+    h.tap(ALICE, follow.message_id, "3").await;
+    h.wait_text(ALICE, follow.message_id, "3").await;
+    assert_eq!(
+        h.scalar_i64(
+            "SELECT urge FROM sos_ratings WHERE round = 1 AND sos_id = ?",
+            1
+        )
+        .await,
+        Some(3)
+    );
+}

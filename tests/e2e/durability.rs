@@ -325,6 +325,8 @@ async fn every_queued_message_is_sent_exactly_once_under_a_full_outbox() {
                     priority: 0,
                     contact_id: None,
                     alert_id: None,
+                    render: None,
+                    lang: None,
                 },
                 now,
             )
