@@ -12,6 +12,9 @@ contact-line =
     • { $contact }: { $weekly ->
         [yes] alerts and a weekly summary
        *[no] alerts only
+    }{ $use ->
+        [yes] , and told the day you report a use
+       *[no] {""}
     }
 contact-pending =
     { $count ->
@@ -85,6 +88,7 @@ invite-show =
     Do you accept?
 invite-receive-alerts = • An alert if warning signs build up in their check-ins (like strong cravings, low mood, poor sleep, missed check-ins or a reported use), or at once if they tell me they're not safe, with what helps.
     • With /patients: when they last checked in, and whether check-ins are paused.
+invite-receive-use = • If they tell me in a check-in that they used: a short message that day, so you can reach out. They chose this.
 invite-receive-weekly = • Once a week, a short summary: how many check-ins they did and their average mood, sleep and craving.
 button-accept = ✅ Accept
 button-decline = No, thanks

@@ -12,6 +12,9 @@ contact-line =
     • { $contact }: { $weekly ->
         [yes] alertas y resumen semanal
        *[no] solo alertas
+    }{ $use ->
+        [yes] , y aviso el día que registres un consumo
+       *[no] {""}
     }
 contact-pending =
     { $count ->
@@ -85,6 +88,7 @@ invite-show =
     ¿Aceptas?
 invite-receive-alerts = • Una alerta si se acumulan señales de alarma en sus registros (como ganas fuertes de consumir, ánimo bajo, dormir mal, registros sin hacer o un consumo registrado), o enseguida si me dice que no está a salvo, con lo que puede ayudar.
     • Con /patients: cuándo hizo su último registro y si tiene los registros en pausa.
+invite-receive-use = • Si en un registro me dice que consumió: un mensaje breve ese mismo día, para que puedas ponerte en contacto. Lo eligió así.
 invite-receive-weekly = • Una vez a la semana, un resumen corto: cuántos registros hizo y su promedio de ánimo, sueño y ganas de consumir.
 button-accept = ✅ Aceptar
 button-decline = No, gracias

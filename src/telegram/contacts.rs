@@ -105,6 +105,7 @@ async fn menu(ctx: &Ctx, lang: &str, patient: &Patient) -> Result<(String, Inlin
                 &[
                     ("contact", l.contact_name.clone().into()),
                     ("weekly", yes_no(l.weekly).into()),
+                    ("use", yes_no(l.use_alerts).into()),
                 ],
             ));
             let weekly_key = if l.weekly {
@@ -642,6 +643,10 @@ pub async fn open_invite(
     tx.commit().await?;
     let lang = &ev.lang;
     let mut receive = ctx.t(lang, "invite-receive-alerts");
+    if invite.use_alerts {
+        receive.push('\n');
+        receive.push_str(&ctx.t(lang, "invite-receive-use"));
+    }
     if invite.weekly {
         receive.push('\n');
         receive.push_str(&ctx.t(lang, "invite-receive-weekly"));

@@ -163,6 +163,19 @@ async fn a_reported_use_tells_only_the_contact_chosen_for_it_and_offers_to_ask_f
     )
     .await;
     pair(&h, ALICE, CAROL, "Sam", "Alerts only").await;
+    // The patient sees what each contact gets.
+    let menu = h.say(ALICE, "/contact").await;
+    assert!(
+        menu.text
+            .contains("• Bob: alerts only, and told the day you report a use"),
+        "{}",
+        menu.text
+    );
+    assert!(
+        menu.text.contains("• Carol: alerts only") && !menu.text.contains("Carol: alerts only,"),
+        "{}",
+        menu.text
+    );
     let n = h.count(ALICE);
     checkin_with(&h, ALICE, ["5", "7", "6", "4", "Yes"], "").await;
     let bob = h

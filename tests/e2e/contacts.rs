@@ -84,6 +84,18 @@ pub async fn pair_choosing(
         .say(contact, &format!("/start {}", token_in(&link.text)))
         .await;
     assert!(shown.text.contains(name), "{}", shown.text);
+    // What they would receive says whether a reported use alone tells them.
+    assert_eq!(
+        shown
+            .text
+            .contains("If they tell me in a check-in that they used")
+            || shown
+                .text
+                .contains("Si en un registro me dice que consumió"),
+        use_choice.starts_with("Yes"),
+        "{}",
+        shown.text
+    );
     // By the button's data: the contact may read another language.
     let accept = shown
         .buttons()
