@@ -114,3 +114,96 @@ fn restrict_permissions(path: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod migration_tests {
+    use super::*;
+    use sqlx::Row;
+
+    /// Migration 0007 rebuilds `alerts` (a CHECK cannot change in place). On a database that
+    /// already holds alerts, their answers and the messages that carried them, nothing is lost
+    /// and the links still hold.
+    #[tokio::test]
+    async fn rebuilding_the_alerts_table_keeps_alerts_answers_and_messages() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("old.db").display());
+        let options = SqliteConnectOptions::from_str(&url)
+            .unwrap()
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        // The database as it was before issue 11.
+        let mut before = sqlx::migrate::Migrator::new(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/migrations"
+        )))
+        .await
+        .unwrap();
+        before.migrations = before
+            .migrations
+            .iter()
+            .filter(|m| m.version <= 5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into();
+        before.run(&pool).await.unwrap();
+        for sql in [
+            "INSERT INTO patients (id, telegram_user_id, chat_id, language, consent_version, consented_at, created_at)
+             VALUES (1, 10, 10, 'en', 1, 0, 0)",
+            "INSERT INTO contacts (id, telegram_user_id, chat_id, language, created_at) VALUES (1, 20, 20, 'en', 0)",
+            "INSERT INTO links (id, patient_id, contact_id, patient_name, contact_name, weekly, created_at)
+             VALUES (1, 1, 1, 'Sam', 'Bob', 0, 0)",
+            "INSERT INTO alerts (id, patient_id, kind, signals, created_at, recipients)
+             VALUES (7, 1, 'alert', '[]', 100, 1)",
+            "INSERT INTO alert_answers (alert_id, link_id, answer, answered_at) VALUES (7, 1, 'reached', 200)",
+            "INSERT INTO outbox (key, kind, patient_id, chat_id, text, status, not_before, created_at, contact_id, alert_id)
+             VALUES ('link:1:alert:7', 'message', 1, 20, 'alert', 'sent', 100, 100, 1, 7)",
+        ] {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+
+        let db = Db::open(&url).await.unwrap();
+        let answers: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM alert_answers WHERE alert_id = 7")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(answers, 1, "the answer survived the rebuild");
+        let carried: Option<i64> =
+            sqlx::query_scalar("SELECT alert_id FROM outbox WHERE key = 'link:1:alert:7'")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(carried, Some(7), "the message still names its alert");
+        // The new kinds are accepted, the next id follows the old ones, and foreign keys are on.
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO alerts (patient_id, kind, signals, created_at, recipients, origin)
+             VALUES (1, 'request', '[]', 300, 1, 'request:ok:1') RETURNING id",
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert!(id > 7, "{id}");
+        let fk = sqlx::query("PRAGMA foreign_keys")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(fk.get::<i64, _>(0), 1);
+        // Deleting the patient still cascades through the rebuilt table.
+        sqlx::query("DELETE FROM patients WHERE id = 1")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM alert_answers")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(left, 0);
+        db.close().await;
+    }
+}
