@@ -423,7 +423,12 @@ async fn deliver(ctx: &Ctx, limiter: &Limiter, row: OutboxRow) -> Outcome {
             Err(RequestError::InvalidJson { raw, .. }) if accepted(&raw) => {
                 return maybe_sent("unreadable reply")
             }
-            // The request may have reached Telegram before the time ran out.
+            // The request may have reached Telegram before the time ran out. For an alert to a
+            // support contact a lost message is worse than a rare duplicate: send it again.
+            Err(e @ RequestError::Network(_)) if row.alert_id.is_some() => {
+                tracing::warn!(row = row.id, "an alert's send timed out; sending it again");
+                e
+            }
             Err(RequestError::Network(n)) if n.is_timeout() => return maybe_sent("timeout"),
             Err(RequestError::Api(api)) if is_gone(&api) => {
                 return Outcome::Undeliverable {

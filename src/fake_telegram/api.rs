@@ -64,10 +64,11 @@ async fn handle(
     // Injected faults apply before the method runs.
     let fault = {
         let mut s = shared.state.lock().unwrap();
-        let found = s
-            .faults
-            .iter_mut()
-            .find(|f| f.remaining > 0 && f.method.as_deref().is_none_or(|m| m == method));
+        let found = s.faults.iter_mut().find(|f| {
+            f.remaining > 0
+                && f.method.as_deref().is_none_or(|m| m == method)
+                && f.chat.is_none_or(|c| int(&params, "chat_id") == Some(c))
+        });
         let fault = found.map(|f| {
             f.remaining -= 1;
             f.fault.clone()
@@ -94,6 +95,10 @@ async fn handle(
                 .into_response();
         }
         Some(Fault::Delay(d)) => tokio::time::sleep(d).await,
+        Some(Fault::Lost(d)) => {
+            tokio::time::sleep(d).await;
+            return finish(&shared, &method, error(504, "Gateway Timeout"));
+        }
         Some(Fault::MalformedOk) | None => {}
     }
 

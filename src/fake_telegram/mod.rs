@@ -40,6 +40,9 @@ pub enum Fault {
     /// Do what was asked, then answer 200 with a body that is not JSON: the bot cannot know
     /// whether it worked.
     MalformedOk,
+    /// Do nothing and answer nothing for this long (past the client's timeout), then 504: the
+    /// request was lost on the way, and the bot cannot know.
+    Lost(Duration),
 }
 
 /// Telegram's flood limits, enforced when set: more sends than this answer 429.
@@ -62,6 +65,8 @@ pub(crate) struct Flood {
 struct FaultRule {
     /// Lower-case method name, or `None` for any method.
     method: Option<String>,
+    /// Only requests for this chat, if set.
+    chat: Option<i64>,
     fault: Fault,
     remaining: u32,
 }
@@ -350,6 +355,19 @@ impl FakeTelegram {
         self.with(|s| {
             s.faults.push(FaultRule {
                 method: method.map(str::to_ascii_lowercase),
+                chat: None,
+                fault,
+                remaining: times,
+            })
+        });
+    }
+
+    /// As `fail_next`, for requests to one chat only.
+    pub fn fail_next_for_chat(&self, method: &str, chat_id: i64, fault: Fault, times: u32) {
+        self.with(|s| {
+            s.faults.push(FaultRule {
+                method: Some(method.to_ascii_lowercase()),
+                chat: Some(chat_id),
                 fault,
                 remaining: times,
             })

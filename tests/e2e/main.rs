@@ -12,6 +12,7 @@ mod durability;
 mod fake_server;
 mod language;
 mod onboarding;
+mod reliability;
 mod review_fixes;
 mod robustness;
 mod schedule;
