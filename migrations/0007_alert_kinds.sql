@@ -27,6 +27,5 @@ DROP TABLE alerts;
 ALTER TABLE alerts_new RENAME TO alerts;
 CREATE INDEX alerts_by_patient ON alerts (patient_id, created_at);
 CREATE UNIQUE INDEX alerts_one_per_origin ON alerts (patient_id, origin) WHERE origin IS NOT NULL;
-PRAGMA foreign_key_check;
 COMMIT;
 PRAGMA foreign_keys = ON;

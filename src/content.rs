@@ -282,6 +282,10 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("invite-receive-alerts", &[]),
     ("invite-receive-weekly", &[]),
     ("invite-receive-use", &[]),
+    ("button-link-use-on", &["contact"]),
+    ("button-link-use-off", &["contact"]),
+    ("link-use-changed", &["contact", "use"]),
+    ("link-use-for-contact", &["name", "use"]),
     ("button-accept", &[]),
     ("button-decline", &[]),
     ("invite-invalid", &[]),
@@ -326,6 +330,7 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("alert-answered", &[]),
     ("signal-craving-high", &["count"]),
     ("signal-craving-rising", &["count"]),
+    ("signal-craving-above-usual", &["count"]),
     ("signal-sos-urge-high", &["count"]),
     ("signal-mood-low", &["count"]),
     ("signal-sleep-short", &["count"]),
@@ -335,12 +340,25 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("signal-missed", &["count"]),
     ("signal-not-great", &["count"]),
     ("signal-crisis-screen", &["count"]),
+    ("signal-you-craving-high", &["count"]),
+    ("signal-you-craving-rising", &["count"]),
+    ("signal-you-craving-above-usual", &["count"]),
+    ("signal-you-sos-urge-high", &["count"]),
+    ("signal-you-mood-low", &["count"]),
+    ("signal-you-sleep-short", &["count"]),
+    ("signal-you-sleep-long", &["count"]),
+    ("signal-you-sleep-poor", &["count"]),
+    ("signal-you-use", &["count"]),
+    ("signal-you-missed", &["count"]),
+    ("signal-you-not-great", &["count"]),
+    ("signal-you-crisis-screen", &["count"]),
     ("signal-days", &["days"]),
     ("alert-patient-told", &["over", "signals", "contacts"]),
-    ("alert-patient-use-told", &["contacts"]),
-    ("button-ask-reach-out", &["contacts"]),
-    ("reach-out-sent", &["contacts"]),
-    ("reach-out-already", &["contacts"]),
+    ("alert-patient-use-told", &["contacts", "count"]),
+    ("use-told-unreachable", &["contacts", "crisis_action"]),
+    ("button-ask-reach-out", &["contacts", "count"]),
+    ("reach-out-sent", &["contacts", "count"]),
+    ("reach-out-already", &["contacts", "count"]),
     ("reach-out-none", &[]),
     ("alert-patient-crisis", &["contacts"]),
     ("alert-no-contacts", &["signals", "why", "crisis_action"]),
@@ -945,6 +963,21 @@ fn collect_in_inline(inline: &ast::InlineExpression<&str>, out: &mut Vec<String>
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_warning_sign_has_its_words_for_contacts_and_for_the_patient() {
+        for signal in crate::domain::risk::Signal::ALL {
+            for prefix in ["signal", "signal-you"] {
+                let key = format!("{prefix}-{}", signal.code());
+                assert!(
+                    MESSAGES
+                        .iter()
+                        .any(|(k, vars)| *k == key && *vars == ["count"]),
+                    "{key} is not a registered message with $count"
+                );
+            }
+        }
+    }
+
     use super::*;
     use crate::domain::coping::Need;
 

@@ -90,6 +90,13 @@ pub fn parse(file: &Path, source: &str) -> Result<Rules, Vec<ContentError>> {
         missed_in_a_row: get("missed_in_a_row", &raw.missed_in_a_row, 1, 10) as usize,
         ok_check_wait: get("ok_check_wait_hours", &raw.ok_check_wait_hours, 1, 72) * 3600,
     };
+    if rules.min_repeated_kinds > rules.min_kinds {
+        errors.push(err(
+            Some(line_of(source, raw.min_repeated_kinds.span().start)),
+            Some("min_repeated_kinds"),
+            "must not be more than `min_kinds`".into(),
+        ));
+    }
     if rules.min_span >= rules.window {
         errors.push(err(
             Some(line_of(source, raw.min_span_hours.span().start)),

@@ -25,6 +25,8 @@ button-invite = ➕ Invite someone
 button-link-end = End: { $contact }
 button-link-weekly-on = { $contact }: add weekly summary
 button-link-weekly-off = { $contact }: alerts only
+button-link-use-on = { $contact }: tell them the day I report a use
+button-link-use-off = { $contact }: a use only as a warning sign
 invite-ask-name =
     What name should they see for you? Your first name or a nickname is fine (up to 40 characters). They'll see it in the invitation and in any alert.
 invite-name-invalid = Please type a name of 1 to 40 characters, without links or slashes.
@@ -55,7 +57,7 @@ invite-ask-use =
     • Yes: they get a short message asking them to reach out, without blame and without your answers.
     • No: a use counts as one warning sign, and they hear about it only if signs build up.
 
-    Either way, telling me is safe, and you can change your mind by inviting them again.
+    Either way, telling me is safe, and you can change this any time in /contact.
 button-use-tell = Yes, tell them that day
 button-use-sign = No, only with other signs
 invite-link-unavailable = Sorry, I couldn't make the link just now. Please try /contact again in a minute.
@@ -68,6 +70,11 @@ contact-unnamed = your contact
 invite-declined-patient = The person you invited said no, and that's OK. You can invite someone else with /contact.
 link-ended-patient = Done: { $contact } won't get alerts about you anymore. I've let them know.
 link-ended-by-contact = { $contact } has stopped being your support contact. You can invite someone else with /contact.
+link-use-changed =
+    { $use ->
+        [yes] From now on, { $contact } will be told the day you report a use.
+       *[no] From now on, a use you report is only one warning sign for { $contact }: they hear of it only if signs build up.
+    } I've let them know.
 link-weekly-changed =
     { $contact } will now get { $weekly ->
         [yes] alerts and a weekly summary
@@ -106,6 +113,11 @@ invite-accepted-contact =
 invite-declined-contact = OK. Nothing was set up and nothing about you is stored. I'll let them know.
 link-ended-for-contact = { $name } has ended sharing with you, so you won't get alerts about them anymore. Thank you for being there.
 link-ended-contact = Done: you won't get alerts about { $name } anymore. I've let them know.
+link-use-for-contact =
+    { $name } changed what you receive: { $use ->
+        [yes] you'll now get a short message the day they tell me they used, so you can reach out.
+       *[no] a use they report is now one warning sign among others, no longer a message of its own.
+    }
 link-weekly-for-contact =
     { $name } changed what you receive: { $weekly ->
         [yes] alerts and a weekly summary
@@ -183,6 +195,10 @@ signal-craving-high = { $count ->
 signal-craving-rising = { $count ->
    *[other] cravings rising from one check-in to the next
 }
+signal-craving-above-usual = { $count ->
+    [one] a craving well above their usual
+   *[other] cravings well above their usual, { $count } times
+}
 signal-sos-urge-high = { $count ->
     [one] a craving that stayed strong even after the bot's SOS steps
    *[other] cravings that stayed strong even after the bot's SOS steps ({ $count } times)
@@ -218,6 +234,53 @@ signal-not-great = { $count ->
 signal-crisis-screen = { $count ->
    *[other] crisis questions answered yes
 }
+# The same signs as the patient reads them about themselves.
+signal-you-craving-high = { $count ->
+    [one] a strong craving at one check-in
+   *[other] strong cravings at { $count } check-ins
+}
+signal-you-craving-rising = { $count ->
+   *[other] cravings rising from one check-in to the next
+}
+signal-you-craving-above-usual = { $count ->
+    [one] a craving well above your usual
+   *[other] cravings well above your usual, { $count } times
+}
+signal-you-sos-urge-high = { $count ->
+    [one] a craving that stayed strong even after the SOS steps
+   *[other] cravings that stayed strong even after the SOS steps ({ $count } times)
+}
+signal-you-mood-low = { $count ->
+    [one] low mood at one check-in
+   *[other] low mood at { $count } check-ins
+}
+signal-you-sleep-short = { $count ->
+    [one] short sleep one night
+   *[other] short sleep { $count } nights
+}
+signal-you-sleep-long = { $count ->
+    [one] very long sleep one night
+   *[other] very long sleep { $count } nights
+}
+signal-you-sleep-poor = { $count ->
+    [one] poor sleep one night
+   *[other] poor sleep { $count } nights
+}
+signal-you-use = { $count ->
+    [one] a use you told me about
+   *[other] { $count } uses you told me about
+}
+signal-you-missed = { $count ->
+    [one] no answer when I checked on you after missed check-ins
+   *[other] no answer, { $count } times, when I checked on you after missed check-ins
+}
+signal-you-not-great = { $count ->
+    [one] "not great" when I asked how you were
+   *[other] "not great", { $count } times, when I asked how you were
+}
+signal-you-crisis-screen = { $count ->
+   *[other] your answers to the crisis questions
+}
 # "over the last 2 days"
 signal-days = { $days ->
     [one] over the last day
@@ -228,10 +291,23 @@ signal-days = { $days ->
 
 alert-patient-told =
     I noticed warning signs building up { $over } ({ $signals }), so I've let { $contacts } know, as you agreed when you invited them. They may reach out today. You don't have to explain anything.
-alert-patient-use-told = As you chose when you invited them, I've let { $contacts } know, so they can reach out. You don't have to explain anything.
-button-ask-reach-out = 💬 Ask { $contacts } to reach out
-reach-out-sent = I've asked { $contacts } to reach out to you. 💙 They'll see a short message from me, without your answers.
-reach-out-already = I've already asked { $contacts } to reach out. They'll see it.
+alert-patient-use-told = As you chose when you invited { $count ->
+    [one] them
+   *[other] them each
+}, I've let { $contacts } know, so they can reach out. You don't have to explain anything.
+use-told-unreachable = I couldn't tell { $contacts } as you chose: my messages don't reach them right now. If you'd like support now, please { $crisis_action }, or reach out to someone you trust.
+button-ask-reach-out = { $count ->
+    [one] 💬 Ask { $contacts } to reach out
+   *[other] 💬 Ask { $contacts } to reach out
+}
+reach-out-sent = I've asked { $contacts } to reach out to you. 💙 { $count ->
+    [one] They'll see
+   *[other] They'll each see
+} a short message from me, without your answers.
+reach-out-already = I've already asked { $contacts } to reach out. { $count ->
+    [one] They'll see it.
+   *[other] They'll each see it.
+}
 reach-out-none = There's no support contact I can message for you right now. You can invite someone with /contact.
 alert-patient-crisis = Because of your answers, I've let { $contacts } know right now that you may not be safe, so they can reach out. That's what you agreed to when you invited them.
 alert-no-contacts =

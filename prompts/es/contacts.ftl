@@ -25,6 +25,8 @@ button-invite = ➕ Invitar a alguien
 button-link-end = Terminar: { $contact }
 button-link-weekly-on = { $contact }: añadir resumen semanal
 button-link-weekly-off = { $contact }: solo alertas
+button-link-use-on = { $contact }: avisar el día que registre un consumo
+button-link-use-off = { $contact }: un consumo solo como señal de alarma
 invite-ask-name =
     ¿Qué nombre quieres que vea esa persona? Puede ser tu nombre o un apodo (hasta 40 caracteres). Lo verá en la invitación y en cada alerta.
 invite-name-invalid = Escribe un nombre de 1 a 40 caracteres, sin enlaces ni barras.
@@ -55,7 +57,7 @@ invite-ask-use =
     • Sí: recibe un mensaje breve pidiéndole que se ponga en contacto contigo, sin reproches y sin tus respuestas.
     • No: un consumo cuenta como una señal de alarma, y solo se entera si se acumulan señales.
 
-    En cualquier caso, contármelo es seguro, y puedes cambiar de idea invitándole de nuevo.
+    En cualquier caso, contármelo es seguro, y puedes cambiarlo cuando quieras en /contact.
 button-use-tell = Sí, díselo ese día
 button-use-sign = No, solo con otras señales
 invite-link-unavailable = Lo siento, no pude crear el enlace ahora mismo. Vuelve a probar /contact en un minuto.
@@ -68,6 +70,11 @@ contact-unnamed = tu contacto
 invite-declined-patient = La persona que invitaste dijo que no, y está bien. Puedes invitar a otra persona con /contact.
 link-ended-patient = Listo: { $contact } ya no recibirá alertas sobre ti. Ya le avisé.
 link-ended-by-contact = { $contact } dejó de ser tu contacto de apoyo. Puedes invitar a otra persona con /contact.
+link-use-changed =
+    { $use ->
+        [yes] A partir de ahora, avisaré a { $contact } el día que registres un consumo.
+       *[no] A partir de ahora, un consumo que registres será solo una señal de alarma para { $contact }: se enterará solo si se acumulan señales.
+    } Ya le avisé.
 link-weekly-changed =
     A partir de ahora, { $contact } recibirá { $weekly ->
         [yes] alertas y un resumen semanal
@@ -106,6 +113,11 @@ invite-accepted-contact =
 invite-declined-contact = De acuerdo. No se configuró nada y no guardo nada sobre ti. Le avisaré.
 link-ended-for-contact = { $name } dejó de compartir contigo, así que ya no recibirás más alertas. Gracias por estar ahí.
 link-ended-contact = Listo: ya no recibirás alertas sobre { $name }. Ya le avisé.
+link-use-for-contact =
+    { $name } cambió lo que recibes: { $use ->
+        [yes] ahora recibirás un mensaje breve el día que me diga que consumió, para que puedas ponerte en contacto.
+       *[no] un consumo que registre será ahora una señal de alarma entre otras, ya no un mensaje aparte.
+    }
 link-weekly-for-contact =
     { $name } cambió lo que recibes: { $weekly ->
         [yes] alertas y un resumen semanal
@@ -183,6 +195,10 @@ signal-craving-high = { $count ->
 signal-craving-rising = { $count ->
    *[other] ganas de consumir que aumentan de un registro al siguiente
 }
+signal-craving-above-usual = { $count ->
+    [one] unas ganas de consumir muy por encima de lo habitual en esa persona
+   *[other] ganas de consumir muy por encima de lo habitual en esa persona, { $count } veces
+}
 signal-sos-urge-high = { $count ->
     [one] unas ganas que siguieron fuertes incluso después de los pasos de SOS del bot
    *[other] ganas que siguieron fuertes incluso después de los pasos de SOS del bot ({ $count } veces)
@@ -218,6 +234,53 @@ signal-not-great = { $count ->
 signal-crisis-screen = { $count ->
    *[other] respuestas afirmativas en las preguntas de crisis
 }
+# Las mismas señales, tal como las lee el paciente sobre sí mismo.
+signal-you-craving-high = { $count ->
+    [one] ganas fuertes de consumir en un registro
+   *[other] ganas fuertes de consumir en { $count } registros
+}
+signal-you-craving-rising = { $count ->
+   *[other] ganas de consumir que aumentan de un registro al siguiente
+}
+signal-you-craving-above-usual = { $count ->
+    [one] unas ganas muy por encima de lo habitual para ti
+   *[other] ganas muy por encima de lo habitual para ti, { $count } veces
+}
+signal-you-sos-urge-high = { $count ->
+    [one] unas ganas que siguieron fuertes incluso después de los pasos de SOS
+   *[other] ganas que siguieron fuertes incluso después de los pasos de SOS ({ $count } veces)
+}
+signal-you-mood-low = { $count ->
+    [one] ánimo bajo en un registro
+   *[other] ánimo bajo en { $count } registros
+}
+signal-you-sleep-short = { $count ->
+    [one] dormir poco una noche
+   *[other] dormir poco { $count } noches
+}
+signal-you-sleep-long = { $count ->
+    [one] dormir demasiado una noche
+   *[other] dormir demasiado { $count } noches
+}
+signal-you-sleep-poor = { $count ->
+    [one] dormir mal una noche
+   *[other] dormir mal { $count } noches
+}
+signal-you-use = { $count ->
+    [one] un consumo que me contaste
+   *[other] { $count } consumos que me contaste
+}
+signal-you-missed = { $count ->
+    [one] sin respuesta cuando pregunté cómo estabas tras registros sin hacer
+   *[other] sin respuesta, { $count } veces, cuando pregunté cómo estabas tras registros sin hacer
+}
+signal-you-not-great = { $count ->
+    [one] «no muy bien» cuando te pregunté cómo estabas
+   *[other] «no muy bien», { $count } veces, cuando te pregunté cómo estabas
+}
+signal-you-crisis-screen = { $count ->
+   *[other] tus respuestas a las preguntas de crisis
+}
 # "en los últimos 2 días"
 signal-days = { $days ->
     [one] en el último día
@@ -228,10 +291,23 @@ signal-days = { $days ->
 
 alert-patient-told =
     Noté que se estaban acumulando señales de alarma { $over } ({ $signals }), así que avisé a { $contacts }, como aceptaste al hacer la invitación. Quizá hoy recibas un mensaje o una llamada. No tienes que dar explicaciones.
-alert-patient-use-told = Como elegiste al invitarle, avisé a { $contacts } para que pueda ponerse en contacto contigo. No tienes que dar explicaciones.
-button-ask-reach-out = 💬 Pedir a { $contacts } que me escriba
-reach-out-sent = Le pedí a { $contacts } que se ponga en contacto contigo. 💙 Verá un mensaje breve mío, sin tus respuestas.
-reach-out-already = Ya le pedí a { $contacts } que se ponga en contacto contigo. Lo verá.
+alert-patient-use-told = { $count ->
+    [one] Como elegiste al invitarle, avisé a { $contacts } para que pueda ponerse en contacto contigo.
+   *[other] Como elegiste al invitarles, avisé a { $contacts } para que puedan ponerse en contacto contigo.
+} No tienes que dar explicaciones.
+use-told-unreachable = No pude avisar a { $contacts } como elegiste: ahora mismo mis mensajes no llegan. Si quieres apoyo ahora, por favor, { $crisis_action }, o habla con alguien de confianza.
+button-ask-reach-out = { $count ->
+    [one] 💬 Pedir a { $contacts } que me escriba
+   *[other] 💬 Pedir a { $contacts } que me escriban
+}
+reach-out-sent = { $count ->
+    [one] Le pedí a { $contacts } que se ponga en contacto contigo. 💙 Verá
+   *[other] Les pedí a { $contacts } que se pongan en contacto contigo. 💙 Verán
+} un mensaje breve mío, sin tus respuestas.
+reach-out-already = { $count ->
+    [one] Ya le pedí a { $contacts } que se ponga en contacto contigo. Lo verá.
+   *[other] Ya les pedí a { $contacts } que se pongan en contacto contigo. Lo verán.
+}
 reach-out-none = Ahora mismo no hay ningún contacto de apoyo al que pueda escribir por ti. Puedes invitar a alguien con /contact.
 alert-patient-crisis = Por tus respuestas, acabo de avisar a { $contacts } de que quizá no estés a salvo, para que puedas recibir apoyo ahora. Es lo que aceptaste al hacer la invitación.
 alert-no-contacts =

@@ -122,6 +122,11 @@ pub enum Callback {
         link_id: i64,
         weekly: bool,
     },
+    /// The patient changes whether a reported use alone tells a contact.
+    LinkUse {
+        link_id: i64,
+        tell: bool,
+    },
     /// A contact's answer to an alert: "I reached out" or "can't right now".
     AlertAnswer {
         alert_id: i64,
@@ -239,6 +244,9 @@ impl Callback {
             Callback::LinkWeekly { link_id, weekly } => {
                 format!("lk:{link_id}:{}", if *weekly { "w1" } else { "w0" })
             }
+            Callback::LinkUse { link_id, tell } => {
+                format!("lk:{link_id}:{}", if *tell { "u1" } else { "u0" })
+            }
             Callback::AlertAnswer {
                 alert_id,
                 link_id,
@@ -326,6 +334,10 @@ impl Callback {
                 "w1" | "w0" => Some(Callback::LinkWeekly {
                     link_id: id,
                     weekly: action == "w1",
+                }),
+                "u1" | "u0" => Some(Callback::LinkUse {
+                    link_id: id,
+                    tell: action == "u1",
                 }),
                 _ => None,
             };
@@ -596,6 +608,14 @@ mod tests {
                 accept: false,
             },
             Callback::LinkEnd(i64::MAX),
+            Callback::LinkUse {
+                link_id: i64::MAX,
+                tell: true,
+            },
+            Callback::LinkUse {
+                link_id: 3,
+                tell: false,
+            },
             Callback::LinkWeekly {
                 link_id: 5,
                 weekly: true,

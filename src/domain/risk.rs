@@ -308,11 +308,12 @@ pub fn occurrences(history: &History, rules: &Rules, now: i64) -> Vec<(Signal, i
         let mut note = |s| out.push((s, c.at));
         // "Strongest urge since the last check-in" after an SOS ridden out in between is that
         // same craving, already met by asking for help: not a sign.
-        let ridden_out = history.sos.iter().any(|s| {
-            s.at > since_previous
-                && s.at <= c.at
-                && s.last_followup_urge.is_some_and(|u| u < rules.craving_high)
-        });
+        // Either way the SOS in between already says how that craving went: ridden out (no
+        // sign) or still strong (its own sign), so the check-in does not count it again.
+        let ridden_out = history
+            .sos
+            .iter()
+            .any(|s| s.at > since_previous && s.at <= c.at && s.last_followup_urge.is_some());
         if let Some(v) = c.craving.map(i64::from) {
             if v >= i64::from(rules.craving_high) && above(v, base.craving, m) && !ridden_out {
                 note(Signal::HighCraving);
@@ -491,13 +492,24 @@ pub fn decide(found: Vec<Found>, last: Option<LastAlert>, rules: &Rules, now: i6
     if now - last.at < rules.cooldown {
         return Decision::CoolingDown;
     }
-    // Past the cooldown, only what was seen since the last alert can make another: the same
-    // answers are not news, and a contact already heard about them.
-    let fresh = found
+    // Past the cooldown, the same answers are not news: a contact already heard about them.
+    // An escalation needs signs still being seen since the alert; a new alert needs a new
+    // cluster, from what was seen since.
+    let since: Vec<Found> = found
         .iter()
+        .filter_map(|f| {
+            let moments: Vec<i64> = f.moments.iter().copied().filter(|m| *m > last.at).collect();
+            Some(Found {
+                signal: f.signal,
+                at: *moments.iter().max()?,
+                first: *moments.iter().min()?,
+                count: moments.len(),
+                moments,
+            })
+        })
         .filter(|f| f.signal.kind().is_some())
-        .any(|f| f.moments.iter().any(|m| *m > last.at));
-    if !fresh {
+        .collect();
+    if since.is_empty() {
         return Decision::Quiet;
     }
     // Past the cooldown. A first alert nobody acknowledged, recent enough that the cluster
@@ -505,6 +517,9 @@ pub fn decide(found: Vec<Found>, last: Option<LastAlert>, rules: &Rules, now: i6
     let persists = now - last.at < rules.cooldown + rules.window;
     if !last.escalation && !last.acknowledged && persists {
         return Decision::Escalate(found);
+    }
+    if !is_cluster(&since, rules) {
+        return Decision::Quiet;
     }
     Decision::Alert(found)
 }
@@ -1103,6 +1118,23 @@ mod tests {
         }
         assert_eq!(decide(old, last, &r, NOW), Decision::Quiet);
         assert_eq!(decide(three(), last, &r, NOW), Decision::Escalate(three()));
+        // After "I reached out", a new alert needs a new cluster from what came since: here
+        // only 10 h of it (under the 12 h span).
+        let acknowledged = Some(LastAlert {
+            at: NOW - 15 * H,
+            escalation: false,
+            acknowledged: true,
+        });
+        assert_eq!(
+            decide(three(), acknowledged, &r, NOW + 10 * H - 10 * H),
+            Decision::CoolingDown
+        );
+        let later = NOW + 10 * H;
+        assert_eq!(
+            decide(three(), acknowledged, &r, later),
+            Decision::Quiet,
+            "the old signs and 10 h of new ones are not a new cluster"
+        );
     }
 
     #[test]
@@ -1128,8 +1160,8 @@ mod tests {
         assert!(found_now(&h(3)).is_empty(), "ridden out");
         assert_eq!(
             found_now(&h(r.craving_high)),
-            [Signal::HighCraving, Signal::SosUrgeStayedHigh],
-            "still strong"
+            [Signal::SosUrgeStayedHigh],
+            "still strong: one sign, the SOS's, not the check-in's again"
         );
     }
 

@@ -353,11 +353,21 @@ pub async fn insert_ok_check(
 /// The patient answered (a tap on it): every open check is answered, even one already counted
 /// as a warning sign (the sign is withdrawn), and a question still queued is not sent.
 pub async fn ok_answered(tx: &mut Tx, patient_id: i64, fine: bool, now: i64) -> Result<u64> {
+    // The answer is recorded on the latest open check (one "not great" is one sign); older
+    // open ones are answered too.
+    sqlx::query(
+        "UPDATE ok_checks SET answer = ? WHERE id =
+             (SELECT id FROM ok_checks WHERE patient_id = ? AND answered_at IS NULL
+              ORDER BY sent_at DESC, id DESC LIMIT 1)",
+    )
+    .bind(if fine { "fine" } else { "not-great" })
+    .bind(patient_id)
+    .execute(&mut **tx)
+    .await?;
     let n = sqlx::query(
-        "UPDATE ok_checks SET answered_at = ?, answer = ? WHERE patient_id = ? AND answered_at IS NULL",
+        "UPDATE ok_checks SET answered_at = ? WHERE patient_id = ? AND answered_at IS NULL",
     )
     .bind(now)
-    .bind(if fine { "fine" } else { "not-great" })
     .bind(patient_id)
     .execute(&mut **tx)
     .await?
@@ -477,20 +487,34 @@ pub async fn latest_ok_check(tx: &mut Tx, patient_id: i64) -> Result<Option<i64>
     .await?)
 }
 
-/// Whether the place a "reach out" request names is the patient's own (forged data is not).
+/// Whether the place a "reach out" request names is the patient's own, recent (since
+/// `since`), and what the button was offered for: a "not great", an SOS, a reported use.
+/// Forged, someone else's or stale data is not.
 pub async fn reach_source_is_patients(
     tx: &mut Tx,
     patient_id: i64,
     from: crate::domain::callback::ReachFrom,
+    since: i64,
 ) -> Result<bool> {
     use crate::domain::callback::ReachFrom;
     let (sql, id) = match from {
-        ReachFrom::OkCheck(id) => ("SELECT patient_id FROM ok_checks WHERE id = ?", id),
-        ReachFrom::Sos(id) => ("SELECT patient_id FROM sos WHERE id = ?", id),
-        ReachFrom::Checkin(id) => ("SELECT patient_id FROM checkins WHERE id = ?", id),
+        ReachFrom::OkCheck(id) => (
+            "SELECT patient_id FROM ok_checks WHERE id = ? AND answer = 'not-great'
+                 AND answered_at > ?",
+            id,
+        ),
+        ReachFrom::Sos(id) => (
+            "SELECT patient_id FROM sos WHERE id = ? AND started_at > ?",
+            id,
+        ),
+        ReachFrom::Checkin(id) => (
+            "SELECT patient_id FROM checkins WHERE id = ? AND used = 'yes' AND started_at > ?",
+            id,
+        ),
     };
     let owner: Option<i64> = sqlx::query_scalar(sql)
         .bind(id)
+        .bind(since)
         .fetch_optional(&mut **tx)
         .await?;
     Ok(owner == Some(patient_id))

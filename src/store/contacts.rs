@@ -408,6 +408,15 @@ pub async fn set_weekly(tx: &mut Tx, id: i64, weekly: bool) -> Result<()> {
     Ok(())
 }
 
+pub async fn set_use_alerts(tx: &mut Tx, id: i64, tell: bool) -> Result<()> {
+    sqlx::query("UPDATE links SET use_alerts = ? WHERE id = ? AND ended_at IS NULL")
+        .bind(tell)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Links whose weekly summary is due: a week after pairing or after the last summary.
 pub async fn weekly_due(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<Link>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(

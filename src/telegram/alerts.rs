@@ -21,27 +21,32 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 pub async fn evaluate(ctx: &Ctx, tx: &mut Tx, patient_id: i64) -> Result<Decision> {
     let rules = &ctx.content.rules;
     let now = ctx.now();
-    // Earlier check-ins too: a rise in craving is judged over consecutive check-ins.
-    let history = alerts::history(tx, patient_id, now - 2 * rules.window, now).await?;
+    // Earlier check-ins too: the patient's usual is their median over the `baseline_days`
+    // before the window, and a rise in craving is judged over consecutive check-ins.
+    let since = now - rules.window - rules.baseline_days * 86_400;
+    let history = alerts::history(tx, patient_id, since, now).await?;
     let found = risk::signals(&history, rules, now);
     let last = alerts::last_cluster_alert(tx, patient_id).await?;
+    let decision = risk::decide(found.clone(), last, rules, now);
     // A reported use in the check-in just stored tells, on its own, the contacts the patient
-    // chose for that when inviting them (once per check-in).
-    if let Some(use_found) = found
-        .iter()
-        .find(|f| f.signal == Signal::ReportedUse && now - f.at < 6 * 3600)
-    {
-        let origin = format!("use:{}", use_found.at);
-        fire(
-            ctx,
-            tx,
-            patient_id,
-            Fire::Use(&origin),
-            std::slice::from_ref(use_found),
-        )
-        .await?;
+    // chose for that when inviting them (once per check-in), unless the cluster alert going
+    // out now tells them already.
+    if !decision.alerts() {
+        if let Some(use_found) = found
+            .iter()
+            .find(|f| f.signal == Signal::ReportedUse && now - f.at < 6 * 3600)
+        {
+            let origin = format!("use:{}", use_found.at);
+            fire(
+                ctx,
+                tx,
+                patient_id,
+                Fire::Use(&origin),
+                std::slice::from_ref(use_found),
+            )
+            .await?;
+        }
     }
-    let decision = risk::decide(found, last, rules, now);
     match &decision {
         Decision::Alert(found) => {
             fire(ctx, tx, patient_id, Fire::Cluster, found).await?;
@@ -97,9 +102,18 @@ impl<'a> Fire<'a> {
     }
 }
 
-/// The signs as words, with how often each was seen: "strong cravings at 2 check-ins, short
-/// sleep 2 nights and low mood at 3 check-ins".
+/// The signs as words for a contact, with how often each was seen: "strong cravings at 2
+/// check-ins, short sleep 2 nights and low mood at 3 check-ins".
 pub fn signal_words(ctx: &Ctx, lang: &str, found: &[Found]) -> String {
+    words(ctx, lang, found, "signal")
+}
+
+/// The same, addressed to the patient ("no answer when I checked on you").
+pub fn signal_words_for_patient(ctx: &Ctx, lang: &str, found: &[Found]) -> String {
+    words(ctx, lang, found, "signal-you")
+}
+
+fn words(ctx: &Ctx, lang: &str, found: &[Found], prefix: &str) -> String {
     ctx.join_list(
         lang,
         found
@@ -107,7 +121,7 @@ pub fn signal_words(ctx: &Ctx, lang: &str, found: &[Found]) -> String {
             .map(|f| {
                 ctx.t_with(
                     lang,
-                    &format!("signal-{}", f.signal.code()),
+                    &format!("{prefix}-{}", f.signal.code()),
                     &[("count", (f.count as i64).into())],
                 )
             })
@@ -175,7 +189,33 @@ async fn fire(
         .filter(|l| l.contact_active && (!matches!(why, Fire::Use(_)) || l.use_alerts))
         .collect();
     if matches!(why, Fire::Use(_)) && reachable.is_empty() {
-        // Nobody chose to be told of a use: it stays one sign among others.
+        let chosen: Vec<&Link> = links.iter().filter(|l| l.use_alerts).collect();
+        if chosen.is_empty() {
+            // Nobody chose to be told of a use: it stays one sign among others.
+            return Ok(None);
+        }
+        // Chosen, but out of reach (they blocked the bot): the patient is told, once per use.
+        let lang = &patient.language;
+        let country = patient.country.as_deref();
+        let text = ctx.t_with(
+            lang,
+            "use-told-unreachable",
+            &[
+                ("contacts", names(ctx, lang, &chosen).into()),
+                ("crisis_action", ctx.crisis_action(lang, country).into()),
+            ],
+        );
+        let mut rows = ctx.crisis_link(lang, country).inline_keyboard;
+        rows.extend(ctx.sos_crisis_rows(lang));
+        ctx.queue(
+            tx,
+            To::patient(&patient),
+            &format!("{}:unreachable", why.origin().unwrap_or("use")),
+            &text,
+            Some(&InlineKeyboardMarkup::new(rows)),
+            super::coping::REPLY_PRIORITY,
+        )
+        .await?;
         return Ok(None);
     }
     let now = ctx.now();
@@ -225,6 +265,7 @@ async fn fire(
         "unreachable"
     };
     let contacts = names(ctx, lang, &reachable);
+    let count = reachable.len() as i64;
     let (text, keyboard) = match why {
         // Inside the crisis screen: no one could be told, plainly, and how to add someone.
         Fire::Crisis if reachable.is_empty() => (
@@ -244,7 +285,7 @@ async fn fire(
                 lang,
                 "alert-no-contacts",
                 &[
-                    ("signals", signal_words(ctx, lang, found).into()),
+                    ("signals", signal_words_for_patient(ctx, lang, found).into()),
                     ("why", why_none.into()),
                     ("crisis_action", ctx.crisis_action(lang, country).into()),
                 ],
@@ -265,12 +306,16 @@ async fn fire(
             ctx.t_with(
                 lang,
                 "alert-patient-use-told",
-                &[("contacts", contacts.into())],
+                &[("contacts", contacts.into()), ("count", count.into())],
             ),
             InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang)),
         ),
         Fire::Request(_) => (
-            ctx.t_with(lang, "reach-out-sent", &[("contacts", contacts.into())]),
+            ctx.t_with(
+                lang,
+                "reach-out-sent",
+                &[("contacts", contacts.into()), ("count", count.into())],
+            ),
             InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang)),
         ),
         Fire::Cluster | Fire::Escalation => (
@@ -279,7 +324,7 @@ async fn fire(
                 "alert-patient-told",
                 &[
                     ("over", over_days(ctx, lang, found, now).into()),
-                    ("signals", signal_words(ctx, lang, found).into()),
+                    ("signals", signal_words_for_patient(ctx, lang, found).into()),
                     ("contacts", contacts.into()),
                 ],
             ),
@@ -537,7 +582,10 @@ pub async fn reach_out_row(
         ctx.t_with(
             lang,
             "button-ask-reach-out",
-            &[("contacts", names(ctx, lang, &reachable).into())],
+            &[
+                ("contacts", names(ctx, lang, &reachable).into()),
+                ("count", (reachable.len() as i64).into()),
+            ],
         ),
         Callback::ReachOut(from).encode(),
     )]))
@@ -558,7 +606,9 @@ pub async fn reach_out(
     };
     let lang = &ev.lang;
     let mut tx = ctx.db.write().await?;
-    if !alerts::reach_source_is_patients(&mut tx, patient.id, from).await? {
+    // Offered where it was needed, and good for two days.
+    let since = ctx.now() - 48 * 3600;
+    if !alerts::reach_source_is_patients(&mut tx, patient.id, from, since).await? {
         drop(tx);
         ctx.ack(&tap.query_id, Some(ctx.t(lang, "tap-not-valid")))
             .await;
@@ -576,7 +626,10 @@ pub async fn reach_out(
             None => ctx.t_with(
                 lang,
                 "reach-out-already",
-                &[("contacts", contacts_named.into())],
+                &[
+                    ("contacts", contacts_named.into()),
+                    ("count", (reachable.len() as i64).into()),
+                ],
             ),
         }
     };

@@ -134,6 +134,21 @@ async fn menu(ctx: &Ctx, lang: &str, patient: &Patient) -> Result<(String, Inlin
                     Callback::LinkEnd(l.id),
                 ),
             ]);
+            rows.push(vec![button(
+                ctx.t_with(
+                    lang,
+                    if l.use_alerts {
+                        "button-link-use-off"
+                    } else {
+                        "button-link-use-on"
+                    },
+                    &[("contact", l.contact_name.clone().into())],
+                ),
+                Callback::LinkUse {
+                    link_id: l.id,
+                    tell: !l.use_alerts,
+                },
+            )]);
         }
     }
     let pending = contacts::open_invites(&ctx.db, patient.id, ctx.now()).await?;
@@ -449,6 +464,70 @@ pub async fn link_weekly(
             &[
                 ("contact", link.contact_name.clone().into()),
                 ("weekly", yes_no(weekly).into()),
+            ],
+        )
+    );
+    ctx.replace_or_send(tap.chat_id, tap.message_id, text, keyboard)
+        .await;
+    Ok(())
+}
+
+/// Changes whether a reported use alone tells a contact (the patient's consent, either way);
+/// the contact is told.
+pub async fn link_use(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    tap: &Tap,
+    link_id: i64,
+    tell: bool,
+) -> Result<()> {
+    let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
+        return Ok(());
+    };
+    let link = contacts::link(&ctx.db, link_id).await?;
+    let Some(link) = link.filter(|l| l.patient_id == patient.id && l.ended_at.is_none()) else {
+        ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
+            .await;
+        return Ok(());
+    };
+    ctx.ack(&tap.query_id, None).await;
+    let mut tx = ctx.db.write().await?;
+    if link.use_alerts != tell {
+        contacts::set_use_alerts(&mut tx, link.id, tell).await?;
+        let text = ctx.t_with(
+            &link.contact_language,
+            "link-use-for-contact",
+            &[
+                ("name", link.patient_name.clone().into()),
+                ("use", yes_no(tell).into()),
+            ],
+        );
+        ctx.queue(
+            &mut tx,
+            To::contact_of(&link),
+            &format!("link:{}:use:{}", link.id, ev.update_id),
+            &text,
+            Some(&ctx.contact_only(&link.contact_language)),
+            NEWS_PRIORITY,
+        )
+        .await?;
+    }
+    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.commit().await?;
+    ctx.wake_sender.notify_one();
+    let Some(patient) = patients::find_by_user(&ctx.db, ev.user_id).await? else {
+        return Ok(());
+    };
+    let (menu_text, keyboard) = menu(ctx, &ev.lang, &patient).await?;
+    let text = format!(
+        "{}\n\n{menu_text}",
+        ctx.t_with(
+            &ev.lang,
+            "link-use-changed",
+            &[
+                ("contact", link.contact_name.clone().into()),
+                ("use", yes_no(tell).into()),
             ],
         )
     );

@@ -336,6 +336,9 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 Callback::LinkWeekly { link_id, weekly } => {
                     contacts::link_weekly(ctx, &ev, patient.as_ref(), &tap, link_id, weekly).await
                 }
+                Callback::LinkUse { link_id, tell } => {
+                    contacts::link_use(ctx, &ev, patient.as_ref(), &tap, link_id, tell).await
+                }
                 Callback::AlertAnswer {
                     alert_id,
                     link_id,

@@ -574,7 +574,8 @@ pub async fn ok_answer(
     if answered > 0 && !fine {
         fired = alerts::evaluate(ctx, &mut tx, patient.id).await?.alerts();
     }
-    let reach = if fine {
+    // The button names the check this answer was recorded on (none for a stale tap).
+    let reach = if fine || answered == 0 {
         None
     } else {
         match alert_store::latest_ok_check(&mut tx, patient.id).await? {

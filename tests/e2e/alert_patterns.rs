@@ -203,6 +203,23 @@ async fn a_reported_use_tells_only_the_contact_chosen_for_it_and_offers_to_ask_f
     checkin_with(&h, ALICE, ["6", "7", "6", "2", "No"], "").await;
     h.drain_outbox().await;
     assert_eq!(alerts_to(&h, BOB, "that they used").len(), 1);
+
+    // She changes her mind in /contact: Bob is told, and the next use is one sign only.
+    let menu = h.say(ALICE, "/contact").await;
+    h.tap(ALICE, menu.message_id, "Bob: a use only as a warning sign")
+        .await;
+    h.wait_text(
+        ALICE,
+        menu.message_id,
+        "a use you report is only one warning sign for Bob",
+    )
+    .await;
+    h.next_message_with(BOB, 0, "Sam changed what you receive")
+        .await;
+    h.clock.advance(TimeDelta::days(1));
+    checkin_with(&h, ALICE, ["6", "7", "6", "2", "Yes"], "").await;
+    h.drain_outbox().await;
+    assert_eq!(alerts_to(&h, BOB, "that they used").len(), 1);
 }
 
 #[tokio::test]
