@@ -50,20 +50,18 @@ pub struct RunningBot {
     _lock: std::fs::File,
 }
 
-/// Takes `<database>.lock`, or explains that another bot process has the database.
+/// Locks the database file itself, or explains that another bot process has it. The lock is on
+/// the file (its inode), not on a name next to it: a symlink or a hard link to the same database
+/// is the same file and refuses too. It is a `flock`, separate from SQLite's own `fcntl` locks.
 fn lock_database(db: &std::path::Path) -> Result<std::fs::File> {
-    let mut path = db.as_os_str().to_owned();
-    path.push(".lock");
     let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("creating the lock file {}", path.to_string_lossy()))?;
+        .read(true)
+        .open(db)
+        .with_context(|| format!("opening {} to lock it", db.display()))?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
-            "another bot process is already running on {}; only one may run",
+            "another bot process is already running on {} (or on a link to the same file); only one may run",
             db.display()
         ),
         Err(std::fs::TryLockError::Error(e)) => Err(e).context("locking the database"),
@@ -93,8 +91,9 @@ impl Parts {
 
 impl RunningBot {
     pub async fn start(config: &Config, clock: Arc<dyn Clock>, parts: Parts) -> Result<RunningBot> {
+        // The lock comes first: a second process must not even run migrations on the file.
+        let lock = lock_database(&crate::store::database_file(&config.database_url)?)?;
         let ctx = prepare(config, clock).await?;
-        let lock = lock_database(ctx.db.path())?;
         announce(&ctx).await;
         let (stop, stop_rx) = watch::channel(false);
         let recorded = Arc::new(Notify::new());

@@ -100,6 +100,17 @@ impl Db {
     }
 }
 
+/// The database file a `DATABASE_URL` names, created (mode 0600) if it does not exist yet, so it
+/// can be locked before anything is read or written.
+pub fn database_file(url: &str) -> Result<PathBuf> {
+    let options = SqliteConnectOptions::from_str(url).with_context(|| {
+        "DATABASE_URL is not a valid SQLite URL (example: sqlite://recovery-bot.db)"
+    })?;
+    let path = options.get_filename().to_path_buf();
+    restrict_permissions(&path)?;
+    Ok(path)
+}
+
 /// Creates the file with mode 0600 if it does not exist, and tightens an existing one.
 fn restrict_permissions(path: &Path) -> Result<()> {
     if path.as_os_str().is_empty() || path == Path::new(":memory:") {

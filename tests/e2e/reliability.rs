@@ -33,3 +33,34 @@ async fn an_alert_whose_send_timed_out_is_sent_again_not_lost() {
     )
     .await;
 }
+
+/// A second bot on the same database through a symlink or a hard link refuses to start: it
+/// would send every queued message again (issue 12 item 5).
+#[tokio::test]
+async fn a_second_bot_through_a_symlink_or_a_hard_link_refuses_to_start() {
+    let h = Harness::start().await;
+    for (how, link) in [
+        ("symlink", h.dir.path().join("via-symlink.db")),
+        ("hard link", h.dir.path().join("via-hardlink.db")),
+    ] {
+        if how == "symlink" {
+            std::os::unix::fs::symlink(h.db_path(), &link).unwrap();
+        } else {
+            std::fs::hard_link(h.db_path(), &link).unwrap();
+        }
+        let mut config = h.config();
+        config.database_url = format!("sqlite://{}", link.display());
+        let err = recovery_checkin_bot::app::RunningBot::start(
+            &config,
+            std::sync::Arc::new(h.clock.clone()),
+            recovery_checkin_bot::app::Parts::ALL,
+        )
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("a second bot through a {how} started"));
+        assert!(
+            format!("{err:#}").contains("another bot process is already running"),
+            "{how}: {err:#}"
+        );
+    }
+}
