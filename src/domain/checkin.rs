@@ -230,10 +230,22 @@ impl SleepDuration {
             }
             h * 60 + m
         } else {
-            let v: f64 = t
-                .replace(',', ".")
-                .parse()
-                .map_err(|_| AnswerError::NotANumber)?;
+            // Hours as people write them: "7", "7.5", "6,5". Not "1e1", "-0.001", "inf".
+            let t = t.replace(',', ".");
+            let unsigned = t.strip_prefix('-').unwrap_or(&t);
+            let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+            let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+            if whole.is_empty() || !digits(whole) || !digits(fraction) {
+                return Err(AnswerError::NotANumber);
+            }
+            if t.starts_with('-') {
+                // "-0.001" is not 0 h: below the range, said so.
+                return Err(AnswerError::OutOfRange { min: 0, max: 24 });
+            }
+            if fraction.len() > 2 {
+                return Err(AnswerError::NotANumber);
+            }
+            let v: f64 = t.parse().map_err(|_| AnswerError::NotANumber)?;
             if !v.is_finite() {
                 return Err(AnswerError::NotANumber);
             }
@@ -291,7 +303,26 @@ pub struct Note(String);
 impl Note {
     pub fn parse(text: &str) -> Result<Note, AnswerError> {
         let t = text.trim();
-        if t.is_empty() {
+        // Only spaces and invisible characters (zero-width spaces and joiners, word joiner,
+        // byte-order mark, soft hyphen, Hangul fillers) is no note.
+        let invisible = |c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '\u{00AD}'
+                        | '\u{034F}'
+                        | '\u{115F}'
+                        | '\u{1160}'
+                        | '\u{180E}'
+                        | '\u{200B}'..='\u{200F}'
+                        | '\u{202A}'..='\u{202E}'
+                        | '\u{2060}'..='\u{2064}'
+                        | '\u{3164}'
+                        | '\u{FEFF}'
+                        | '\u{FFA0}'
+                )
+        };
+        if t.chars().all(invisible) {
             return Err(AnswerError::EmptyNote);
         }
         let chars = t.chars().count();
@@ -334,8 +365,13 @@ impl Answer {
     /// Button values are compact codes: scores and whole hours as numbers, choices as codes.
     pub fn from_button(step: Step, value: &str) -> Result<Answer, AnswerError> {
         let number = || -> Result<i64, AnswerError> {
-            // Only plain ASCII digits: "+7", " 7" or "07x" are not something our buttons send.
-            if value.is_empty() || value.len() > 4 || !value.bytes().all(|b| b.is_ascii_digit()) {
+            // Only plain ASCII digits as our buttons write them: "+7", " 7", "07x" or "05" are
+            // not something they send.
+            if value.is_empty()
+                || value.len() > 4
+                || !value.bytes().all(|b| b.is_ascii_digit())
+                || (value.len() > 1 && value.starts_with('0'))
+            {
                 return Err(AnswerError::NotANumber);
             }
             value.parse().map_err(|_| AnswerError::NotANumber)
@@ -473,6 +509,38 @@ mod tests {
         assert_eq!(m("lots"), Err(AnswerError::NotANumber));
         assert_eq!(m("NaN"), Err(AnswerError::NotANumber));
         assert_eq!(m("inf"), Err(AnswerError::NotANumber));
+        // Not hours as anyone writes them (issue 12 item 14).
+        assert_eq!(m("1e1"), Err(AnswerError::NotANumber));
+        assert_eq!(
+            m("-0.001"),
+            Err(AnswerError::OutOfRange { min: 0, max: 24 })
+        );
+        assert_eq!(m("7.123"), Err(AnswerError::NotANumber));
+        assert_eq!(m(".5"), Err(AnswerError::NotANumber));
+        assert_eq!(m("6.25"), Ok(375));
+    }
+
+    #[test]
+    fn button_values_only_as_our_buttons_write_them_and_notes_need_something_visible() {
+        assert!(Answer::from_button(Step::Mood, "5").is_ok());
+        assert!(Answer::from_button(Step::Mood, "0").is_ok());
+        assert_eq!(
+            Answer::from_button(Step::Mood, "05"),
+            Err(AnswerError::NotANumber)
+        );
+        assert_eq!(
+            Answer::from_button(Step::SleepHours, "007"),
+            Err(AnswerError::NotANumber)
+        );
+        for blank in [
+            "\u{200B}",
+            "\u{200B}\u{200D} \u{FEFF}",
+            "\u{2060}\u{00AD}",
+            "\u{3164}",
+        ] {
+            assert_eq!(Note::parse(blank), Err(AnswerError::EmptyNote), "{blank:?}");
+        }
+        assert!(Note::parse("ok\u{200B}").is_ok());
     }
 
     #[test]

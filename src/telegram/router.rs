@@ -56,6 +56,12 @@ pub fn parse_command(text: &str) -> Option<Command> {
     })
 }
 
+/// The bot a command names, if any: `/checkin@SomeBot` → `SomeBot`.
+pub fn command_target(text: &str) -> Option<&str> {
+    let first = text.split_whitespace().next()?;
+    first.strip_prefix('/')?.split_once('@').map(|(_, bot)| bot)
+}
+
 pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()> {
     match incoming {
         Incoming::Message {
@@ -66,7 +72,15 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
             text,
             message_id,
         } => {
-            let command = text.as_deref().and_then(parse_command);
+            let mut command = text.as_deref().and_then(parse_command);
+            // `/checkin@OtherBot` is not for us: it must not restart anything here.
+            if let Some(target) = text.as_deref().and_then(command_target) {
+                if let Some(me) = ctx.username().await {
+                    if !target.eq_ignore_ascii_case(&me) {
+                        command = Some(Command::Unknown);
+                    }
+                }
+            }
             if !private {
                 // Check-ins are personal: never in groups. Only answer a direct command.
                 if command.is_some() {
@@ -506,6 +520,9 @@ mod tests {
         assert_eq!(parse_command("/language es"), Some(Command::Language));
         assert_eq!(parse_command("/idioma"), Some(Command::Language));
         assert_eq!(parse_command("/whatever"), Some(Command::Unknown));
+        assert_eq!(command_target("/checkin@OtherBot now"), Some("OtherBot"));
+        assert_eq!(command_target("/checkin"), None);
+        assert_eq!(command_target("mail me @ home"), None);
         assert_eq!(parse_command("hello /start"), None);
         assert_eq!(parse_command("7"), None);
         assert_eq!(parse_command(""), None);

@@ -64,3 +64,54 @@ async fn a_second_bot_through_a_symlink_or_a_hard_link_refuses_to_start() {
         );
     }
 }
+
+/// Parsing quirks (issue 12 item 14): hours typed as "1e1" or "-0.001", a command for another
+/// bot, a button value our keyboards never write, and a note of invisible characters change
+/// nothing and get a kind answer.
+#[tokio::test]
+async fn odd_input_is_refused_kindly_and_the_check_in_goes_on() {
+    let h = Harness::start().await;
+    let m = h.start_checkin(ALICE).await;
+    h.answer(ALICE, m.message_id, "6").await; // mood
+    for odd in ["1e1", "-0.001"] {
+        let reply = h.say(ALICE, odd).await;
+        assert!(reply.text.contains("from 0 to 24"), "{odd}: {}", reply.text);
+    }
+    assert_eq!(
+        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = ?", 1)
+            .await,
+        None,
+        "nothing stored for the sleep question"
+    );
+    // A command addressed to another bot does not restart the check-in.
+    h.say(ALICE, "/checkin@some_other_bot").await;
+    assert_eq!(
+        h.scalar_i64(
+            "SELECT COUNT(*) FROM checkins WHERE status = 'open' AND mood = 6 AND patient_id = ?",
+            1
+        )
+        .await,
+        Some(1)
+    );
+    // "05" is not what the sleep buttons send. The question on screen now:
+    let q = h
+        .fake
+        .bot_messages(ALICE)
+        .into_iter()
+        .rev()
+        .find(|m| m.has_button("7"))
+        .expect("the sleep question on screen");
+    let toast = h.tap_data(ALICE, q.message_id, "ci:1:sleep:05").await;
+    assert!(toast.is_some(), "a forged value gets a toast");
+    assert_eq!(
+        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = ?", 1)
+            .await,
+        None
+    );
+    h.answer(ALICE, q.message_id, "7").await;
+    assert_eq!(
+        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = ?", 1)
+            .await,
+        Some(420)
+    );
+}
