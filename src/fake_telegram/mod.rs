@@ -576,6 +576,11 @@ impl FakeTelegram {
     pub fn request_count(&self, method: &str) -> usize {
         self.read(|s| s.count(method))
     }
+
+    /// Injected faults not yet used up by a request.
+    pub fn faults_left(&self) -> u32 {
+        self.read(|s| s.faults.iter().map(|f| f.remaining).sum())
+    }
 }
 
 fn next_message_id(s: &mut State, chat_id: i64) -> i32 {

@@ -159,13 +159,19 @@ pub async fn next_due(db: &Db) -> Result<Option<i64>> {
     )
 }
 
+/// Sent: the text (which may hold mood, sleep, craving, a name) is cleared; the row keeps only
+/// what proves it was sent once.
 pub async fn mark_sent(tx: &mut Tx, id: i64, message_id: Option<i32>, now: i64) -> Result<()> {
-    sqlx::query("UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1 WHERE id = ?")
-        .bind(message_id)
-        .bind(now)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1,
+             text = '', keyboard = NULL, render = NULL
+         WHERE id = ?",
+    )
+    .bind(message_id)
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

@@ -241,6 +241,14 @@ pub async fn delete_answer(ctx: &Ctx, ev: &Event, tap: &Tap, confirm: bool) -> R
         }
         patients::delete_everything(&mut tx, ev.user_id).await?;
         tx.commit().await?;
+        // The erased pages may still sit in the write-ahead log: fold it into the database
+        // (secure_delete overwrites them there) and empty it.
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(ctx.db.pool())
+            .await
+        {
+            tracing::warn!(error = %e, "could not checkpoint the log after an erasure");
+        }
         ctx.wake_sender.notify_one();
         tracing::info!("a patient deleted their data");
         ctx.t(&ev.lang, "delete-done")

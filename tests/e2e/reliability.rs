@@ -115,3 +115,38 @@ async fn odd_input_is_refused_kindly_and_the_check_in_goes_on() {
         Some(420)
     );
 }
+
+/// After `/delete`, nothing of what the patient wrote is left in the database files, the log
+/// included; and messages already sent keep no text (issue 12 item 10).
+#[tokio::test]
+async fn deleted_data_does_not_linger_in_the_files_and_sent_messages_keep_no_text() {
+    let h = Harness::start().await;
+    let m = h.start_checkin(ALICE).await;
+    for label in ["4", "6", "5", "3", "No"] {
+        h.answer(ALICE, m.message_id, label).await;
+    }
+    let done = h.say(ALICE, "my quokka7731 secret note").await;
+    assert!(done.text.contains("Note: saved"), "{}", done.text);
+    h.drain_outbox().await;
+    h.wait_db(
+        "SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND text != '' AND id > ?",
+        0,
+        Some(0),
+    )
+    .await;
+    let ask = h.say(ALICE, "/delete").await;
+    h.tap(ALICE, ask.message_id, "Yes, delete everything").await;
+    h.wait_text(
+        ALICE,
+        ask.message_id,
+        "Everything I stored about you is deleted",
+    )
+    .await;
+    for suffix in ["", "-wal"] {
+        let mut path = h.db_path().into_os_string();
+        path.push(suffix);
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        let found = bytes.windows(11).any(|w| w == b"quokka7731 ");
+        assert!(!found, "the note is still in {}", path.to_string_lossy());
+    }
+}
