@@ -5,6 +5,11 @@
 //! crash at any point loses nothing: unrecorded updates are delivered again, and recorded ones
 //! are deduplicated by update_id.
 //!
+//! getUpdates is called directly, not through teloxide: teloxide sleeps 10 s inside every 5xx
+//! before returning it, which stopped intake for every user on one bad gateway, and it takes the
+//! offset as a 32-bit number while update ids may pass 2^31. Here a 5xx or a dropped
+//! connection is retried after 0.25 s, doubling to 5 s at most.
+//!
 //! The offset is kept in memory and starts empty: Telegram then returns every unconfirmed
 //! update. It is not derived from stored ids, because after a week without updates Telegram
 //! may start ids again at a random (possibly lower) number.
@@ -14,10 +19,87 @@ use super::Ctx;
 use crate::store::inbox;
 use std::sync::Arc;
 use std::time::Duration;
-use teloxide::prelude::*;
-use teloxide::types::AllowedUpdate;
-use teloxide::{ApiError, RequestError};
+use teloxide::types::{Update, UpdateId, UpdateKind};
 use tokio::sync::{watch, Notify};
+
+/// Why a getUpdates call did not return updates.
+enum PollError {
+    /// 429: wait this many seconds.
+    RetryAfter(u64),
+    /// 409: another process polls with this token.
+    Conflict,
+    /// A 5xx, a proxy's page, a dropped connection, a timeout: try again soon.
+    Transient(String),
+}
+
+/// One long poll. The token is in the URL: no error here may carry the URL.
+async fn get_updates(
+    ctx: &Ctx,
+    client: &reqwest::Client,
+    offset: i64,
+    timeout: Duration,
+) -> Result<Vec<Update>, PollError> {
+    let mut url = ctx.bot.api_url();
+    url.set_path(&format!(
+        "{}bot{}/getUpdates",
+        url.path().trim_end_matches('/').to_string() + "/",
+        ctx.bot.token()
+    ));
+    let mut body = serde_json::json!({
+        "timeout": timeout.as_secs(),
+        "allowed_updates": ["message", "callback_query", "my_chat_member"],
+    });
+    if offset != 0 {
+        body["offset"] = offset.into();
+    }
+    let response = client
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(body.to_string())
+        .timeout(timeout + Duration::from_secs(10))
+        .send()
+        .await
+        .map_err(|e| PollError::Transient(e.without_url().to_string()))?;
+    let status = response.status();
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| PollError::Transient(e.without_url().to_string()))?;
+    let reply: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|_| PollError::Transient(format!("HTTP {status}, not a Bot API reply")))?;
+    if reply["ok"].as_bool() == Some(true) {
+        let Some(items) = reply["result"].as_array() else {
+            return Err(PollError::Transient("a reply without updates".into()));
+        };
+        // One by one, from its text as teloxide reads it (its types read borrowed keys). One it
+        // cannot read is kept whole as `UpdateKind::Error`, so it is still answered and, above
+        // all, confirmed: it must never block the updates after it.
+        return Ok(items
+            .iter()
+            .map(|raw| {
+                let parsed = serde_json::from_str::<Update>(&raw.to_string()).ok();
+                match parsed {
+                    Some(u) if !matches!(u.kind, UpdateKind::Error(_)) => u,
+                    _ => Update {
+                        id: UpdateId(raw["update_id"].as_u64().unwrap_or(0) as u32),
+                        kind: UpdateKind::Error(raw.clone()),
+                    },
+                }
+            })
+            .collect());
+    }
+    match reply["error_code"].as_i64() {
+        Some(429) => Err(PollError::RetryAfter(
+            reply["parameters"]["retry_after"].as_u64().unwrap_or(1),
+        )),
+        Some(409) => Err(PollError::Conflict),
+        code => Err(PollError::Transient(format!(
+            "error {}: {}",
+            code.unwrap_or(i64::from(status.as_u16())),
+            reply["description"].as_str().unwrap_or("")
+        ))),
+    }
+}
 
 pub async fn run(
     ctx: Ctx,
@@ -27,46 +109,36 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let mut offset: i64 = 0;
     let mut last_update_at = ctx.clock.now();
-    let mut backoff = Duration::from_secs(1);
+    let mut backoff = QUICK;
+    let client = reqwest::Client::new();
     tracing::info!(offset, "receiving updates");
     loop {
         if *stop.borrow() {
             return Ok(());
         }
-        let request = ctx
-            .bot
-            .get_updates()
-            .offset(offset as i32)
-            .timeout(poll_timeout.as_secs() as u32)
-            .allowed_updates([
-                AllowedUpdate::Message,
-                AllowedUpdate::CallbackQuery,
-                AllowedUpdate::MyChatMember,
-            ]);
         let result = tokio::select! {
-            r = request.send() => r,
+            r = get_updates(&ctx, &client, offset, poll_timeout) => r,
             _ = stop.changed() => return Ok(()),
         };
         let updates = match result {
             Ok(u) => {
-                backoff = Duration::from_secs(1);
+                backoff = QUICK;
                 u
             }
-            Err(RequestError::RetryAfter(s)) => {
-                tracing::warn!(seconds = s.seconds(), "getUpdates rate limited");
-                pause(s.duration(), &mut stop).await;
+            Err(PollError::RetryAfter(s)) => {
+                tracing::warn!(seconds = s, "getUpdates rate limited");
+                pause(Duration::from_secs(s), &mut stop).await;
                 continue;
             }
-            Err(RequestError::Api(ApiError::TerminatedByOtherGetUpdates)) => {
+            Err(PollError::Conflict) => {
                 tracing::error!("another process is polling with this bot token; only one may run");
-                pause(backoff, &mut stop).await;
-                backoff = (backoff * 2).min(Duration::from_secs(30));
+                pause(Duration::from_secs(5), &mut stop).await;
                 continue;
             }
-            Err(e) => {
-                tracing::warn!(error = %super::reply::describe(&e), "getUpdates failed; retrying");
+            Err(PollError::Transient(why)) => {
+                tracing::warn!(error = %why, "getUpdates failed; retrying");
                 pause(backoff, &mut stop).await;
-                backoff = (backoff * 2).min(Duration::from_secs(30));
+                backoff = (backoff * 2).min(Duration::from_secs(5));
                 continue;
             }
         };
@@ -112,6 +184,9 @@ pub async fn run(
         recorded.notify_one();
     }
 }
+
+/// The first wait after a failed poll; it doubles up to 5 s.
+const QUICK: Duration = Duration::from_millis(250);
 
 async fn pause(d: Duration, stop: &mut watch::Receiver<bool>) {
     tokio::select! {

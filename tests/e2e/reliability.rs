@@ -150,3 +150,38 @@ async fn deleted_data_does_not_linger_in_the_files_and_sent_messages_keep_no_tex
         assert!(!found, "the note is still in {}", path.to_string_lossy());
     }
 }
+
+/// Five 502s in a row on getUpdates (a proxy in trouble): intake retries on its own short
+/// backoff instead of teloxide's 10 s sleep inside each, and the patient is answered
+/// (issue 12 item 7). Before, this took over a minute.
+#[tokio::test]
+async fn bad_gateways_on_get_updates_do_not_stop_intake() {
+    let h = Harness::start().await;
+    h.fake.fail_next(Some("getUpdates"), Fault::BadGateway, 5);
+    let reply = h.say(ALICE, "/help").await;
+    assert!(
+        reply.text.contains("Here's what I can do"),
+        "{}",
+        reply.text
+    );
+}
+
+/// Update ids past 2^31 are confirmed like any other: the offset is a 64-bit number (issue 12
+/// item 13). Before, the offset overflowed and the same updates came back forever.
+#[tokio::test]
+async fn update_ids_past_two_to_the_31_are_confirmed() {
+    let h = Harness::without_bot().await;
+    h.fake.set_next_update_id(i64::from(i32::MAX));
+    let mut h = h;
+    h.start_bot(recovery_checkin_bot::app::Parts::ALL).await;
+    let first = h.say(ALICE, "/help").await;
+    assert!(first.text.contains("Here's what I can do"));
+    let second = h.say(ALICE, "/crisis").await;
+    assert!(second.text.contains("988"), "{}", second.text);
+    h.fake
+        .wait_for("both updates confirmed", |s| {
+            (s.pending_updates() == 0).then_some(())
+        })
+        .await;
+    assert_eq!(h.fake.bot_messages(ALICE).len(), 2, "each answered once");
+}
