@@ -408,79 +408,23 @@ pub async fn invite_use(
     Ok(())
 }
 
-/// Changes what a contact receives; both sides are told.
-pub async fn link_weekly(
-    ctx: &Ctx,
-    ev: &Event,
-    patient: Option<&Patient>,
-    tap: &Tap,
-    link_id: i64,
-    weekly: bool,
-) -> Result<()> {
-    let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
-        return Ok(());
-    };
-    let link = contacts::link(&ctx.db, link_id).await?;
-    let Some(link) = link.filter(|l| l.patient_id == patient.id && l.ended_at.is_none()) else {
-        ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
-            .await;
-        return Ok(());
-    };
-    ctx.ack(&tap.query_id, None).await;
-    let mut tx = ctx.db.write().await?;
-    if link.weekly != weekly {
-        contacts::set_weekly(&mut tx, link.id, weekly).await?;
-        let text = ctx.t_with(
-            &link.contact_language,
-            "link-weekly-for-contact",
-            &[
-                ("name", link.patient_name.clone().into()),
-                ("weekly", yes_no(weekly).into()),
-            ],
-        );
-        ctx.queue(
-            &mut tx,
-            To::contact_of(&link),
-            &format!("link:{}:weekly:{}", link.id, ev.update_id),
-            &text,
-            None,
-            NEWS_PRIORITY,
-        )
-        .await?;
-    }
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
-    tx.commit().await?;
-    ctx.wake_sender.notify_one();
-    let patient = patients::find_by_user(&ctx.db, ev.user_id).await?;
-    let Some(patient) = patient else {
-        return Ok(());
-    };
-    let (menu_text, keyboard) = menu(ctx, &ev.lang, &patient).await?;
-    let text = format!(
-        "{}\n\n{menu_text}",
-        ctx.t_with(
-            &ev.lang,
-            "link-weekly-changed",
-            &[
-                ("contact", link.contact_name.clone().into()),
-                ("weekly", yes_no(weekly).into()),
-            ],
-        )
-    );
-    ctx.replace_or_send(tap.chat_id, tap.message_id, text, keyboard)
-        .await;
-    Ok(())
+/// What the patient changes about what a contact receives.
+#[derive(Debug, Clone, Copy)]
+pub enum LinkSetting {
+    /// A weekly summary besides alerts.
+    Weekly(bool),
+    /// A reported use alone tells them that day.
+    Use(bool),
 }
 
-/// Changes whether a reported use alone tells a contact (the patient's consent, either way);
-/// the contact is told.
-pub async fn link_use(
+/// Changes what a contact receives (the patient's consent, either way); both sides are told.
+pub async fn link_setting(
     ctx: &Ctx,
     ev: &Event,
     patient: Option<&Patient>,
     tap: &Tap,
     link_id: i64,
-    tell: bool,
+    setting: LinkSetting,
 ) -> Result<()> {
     let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
         return Ok(());
@@ -492,21 +436,41 @@ pub async fn link_use(
         return Ok(());
     };
     ctx.ack(&tap.query_id, None).await;
+    // (what it is now, the new value, the variable and the messages for each side)
+    let (current, wanted, var, for_contact, changed) = match setting {
+        LinkSetting::Weekly(on) => (
+            link.weekly,
+            on,
+            "weekly",
+            "link-weekly-for-contact",
+            "link-weekly-changed",
+        ),
+        LinkSetting::Use(on) => (
+            link.use_alerts,
+            on,
+            "use",
+            "link-use-for-contact",
+            "link-use-changed",
+        ),
+    };
     let mut tx = ctx.db.write().await?;
-    if link.use_alerts != tell {
-        contacts::set_use_alerts(&mut tx, link.id, tell).await?;
+    if current != wanted {
+        match setting {
+            LinkSetting::Weekly(on) => contacts::set_weekly(&mut tx, link.id, on).await?,
+            LinkSetting::Use(on) => contacts::set_use_alerts(&mut tx, link.id, on).await?,
+        }
         let text = ctx.t_with(
             &link.contact_language,
-            "link-use-for-contact",
+            for_contact,
             &[
                 ("name", link.patient_name.clone().into()),
-                ("use", yes_no(tell).into()),
+                (var, yes_no(wanted).into()),
             ],
         );
         ctx.queue(
             &mut tx,
             To::contact_of(&link),
-            &format!("link:{}:use:{}", link.id, ev.update_id),
+            &format!("link:{}:{var}:{}", link.id, ev.update_id),
             &text,
             Some(&ctx.contact_only(&link.contact_language)),
             NEWS_PRIORITY,
@@ -524,10 +488,10 @@ pub async fn link_use(
         "{}\n\n{menu_text}",
         ctx.t_with(
             &ev.lang,
-            "link-use-changed",
+            changed,
             &[
                 ("contact", link.contact_name.clone().into()),
-                ("use", yes_no(tell).into()),
+                (var, yes_no(wanted).into()),
             ],
         )
     );

@@ -97,6 +97,32 @@ impl Ctx {
         not_before: i64,
     ) -> anyhow::Result<bool> {
         let keyboard = keyboard.map(serde_json::to_string).transpose()?;
+        self.enqueue(
+            tx,
+            &to,
+            key,
+            text,
+            keyboard.as_deref(),
+            priority,
+            not_before,
+            None,
+        )
+        .await
+    }
+
+    /// One outbox row for a message; `rendered` is its recipe and language, if it has one.
+    #[allow(clippy::too_many_arguments)]
+    async fn enqueue(
+        &self,
+        tx: &mut crate::store::Tx,
+        to: &To,
+        key: &str,
+        text: &str,
+        keyboard: Option<&str>,
+        priority: i64,
+        not_before: i64,
+        rendered: Option<(&str, &str)>,
+    ) -> anyhow::Result<bool> {
         crate::store::outbox::enqueue(
             tx,
             &crate::store::outbox::NewMessage {
@@ -106,13 +132,13 @@ impl Ctx {
                 chat_id: to.chat_id,
                 prompt_id: None,
                 text,
-                keyboard: keyboard.as_deref(),
+                keyboard,
                 not_before,
                 priority,
                 contact_id: to.contact_id,
                 alert_id: to.alert_id,
-                render: None,
-                lang: None,
+                render: rendered.map(|r| r.0),
+                lang: rendered.map(|r| r.1),
             },
             self.now(),
         )
@@ -135,24 +161,15 @@ impl Ctx {
         let (text, keyboard) = render.render(self, lang);
         let keyboard = serde_json::to_string(&keyboard)?;
         let recipe = render.to_json();
-        crate::store::outbox::enqueue(
+        self.enqueue(
             tx,
-            &crate::store::outbox::NewMessage {
-                key,
-                kind: crate::store::outbox::Kind::Message,
-                patient_id: to.patient_id,
-                chat_id: to.chat_id,
-                prompt_id: None,
-                text: &text,
-                keyboard: Some(&keyboard),
-                not_before,
-                priority,
-                contact_id: to.contact_id,
-                alert_id: to.alert_id,
-                render: Some(&recipe),
-                lang: Some(lang),
-            },
-            self.now(),
+            &to,
+            key,
+            &text,
+            Some(&keyboard),
+            priority,
+            not_before,
+            Some((&recipe, lang)),
         )
         .await
     }

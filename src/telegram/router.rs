@@ -348,10 +348,12 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 }
                 Callback::LinkEnd(link_id) => contacts::link_end(ctx, &ev, &tap, link_id).await,
                 Callback::LinkWeekly { link_id, weekly } => {
-                    contacts::link_weekly(ctx, &ev, patient.as_ref(), &tap, link_id, weekly).await
+                    let setting = contacts::LinkSetting::Weekly(weekly);
+                    contacts::link_setting(ctx, &ev, patient.as_ref(), &tap, link_id, setting).await
                 }
                 Callback::LinkUse { link_id, tell } => {
-                    contacts::link_use(ctx, &ev, patient.as_ref(), &tap, link_id, tell).await
+                    let setting = contacts::LinkSetting::Use(tell);
+                    contacts::link_setting(ctx, &ev, patient.as_ref(), &tap, link_id, setting).await
                 }
                 Callback::AlertAnswer {
                     alert_id,

@@ -14,6 +14,14 @@ use chrono::{TimeDelta, TimeZone, Utc};
 const CAROL: i64 = 1003;
 const NOT_SAFE: &str = "🛑 I'm not safe";
 
+/// Alice sends /sos and rates the urge.
+async fn sos_rated(h: &Harness, urge: u8) {
+    let (_, rate) = crate::sos::sos(h, ALICE).await;
+    h.tap(ALICE, rate.message_id, &urge.to_string()).await;
+    h.wait_text(ALICE, rate.message_id, &format!("Urge now: {urge}/10"))
+        .await;
+}
+
 fn at(day: u32, hour: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0).unwrap()
 }
@@ -54,13 +62,7 @@ async fn an_sos_ridden_out_and_low_mood_alert_nobody() {
     let h = Harness::start().await;
     h.enroll(ALICE).await;
     pair(&h, ALICE, BOB, "Sam", "Alerts only").await;
-    let n = h.count(ALICE);
-    h.fake.user_sends(ALICE, "/sos");
-    let rate = h
-        .next_message_with(ALICE, n, "How strong is the urge right now")
-        .await;
-    h.tap(ALICE, rate.message_id, "8").await;
-    h.wait_text(ALICE, rate.message_id, "Urge now: 8/10").await;
+    sos_rated(&h, 8).await;
     let n = h.count(ALICE);
     h.clock.advance(TimeDelta::minutes(15));
     let follow = h.next_message_with(ALICE, n, "It's been 15 minutes").await;
@@ -315,13 +317,7 @@ async fn messages_only_a_contact_receives_carry_no_patient_crisis_screen_button(
 async fn a_queued_follow_up_follows_a_language_switch() {
     let h = Harness::start().await;
     h.enroll(ALICE).await;
-    let n = h.count(ALICE);
-    h.fake.user_sends(ALICE, "/sos");
-    let rate = h
-        .next_message_with(ALICE, n, "How strong is the urge right now")
-        .await;
-    h.tap(ALICE, rate.message_id, "8").await;
-    h.wait_text(ALICE, rate.message_id, "Urge now: 8/10").await;
+    sos_rated(&h, 8).await;
     // Queued in English; she switches to Spanish before it is due.
     h.say(ALICE, "/language es").await;
     let n = h.count(ALICE);

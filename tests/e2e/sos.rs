@@ -8,7 +8,7 @@ use recovery_checkin_bot::fake_telegram::ChatMessage;
 use std::time::Duration;
 
 /// Sends /sos; returns (the grounding step, the rating question).
-async fn sos(h: &Harness, user: i64) -> (ChatMessage, ChatMessage) {
+pub async fn sos(h: &Harness, user: i64) -> (ChatMessage, ChatMessage) {
     let before = h.count(user);
     h.fake.user_sends(user, "/sos");
     let step = h
