@@ -94,6 +94,9 @@ async fn handle(
             )
                 .into_response();
         }
+        Some(Fault::Refused(description)) => {
+            return finish(&shared, &method, bad_request(&description));
+        }
         Some(Fault::Delay(d)) => tokio::time::sleep(d).await,
         Some(Fault::Lost(d)) => {
             tokio::time::sleep(d).await;

@@ -20,6 +20,8 @@ pub struct Checkin {
     /// The question being asked; `None` once closed.
     pub step: Option<Step>,
     pub message_id: Option<i32>,
+    /// The question `message_id` shows, as Telegram confirmed it; `None` when unknown.
+    pub shown: Option<Step>,
     pub mood: Option<u8>,
     pub sleep_minutes: Option<u16>,
     pub sleep_quality: Option<u8>,
@@ -34,7 +36,7 @@ pub struct Checkin {
 macro_rules! select {
     ($rest:literal) => {
         concat!(
-            "SELECT id, patient_id, status, step, message_id, mood, sleep_minutes, sleep_quality, ",
+            "SELECT id, patient_id, status, step, message_id, shown, mood, sleep_minutes, sleep_quality, ",
             "craving, used, note IS NOT NULL AS has_note, questions, prompt_id FROM checkins ",
             $rest
         )
@@ -54,6 +56,10 @@ fn from_row(r: sqlx::sqlite::SqliteRow) -> Checkin {
         },
         step: step.as_deref().and_then(Step::from_code),
         message_id: r.get::<Option<i64>, _>("message_id").map(|m| m as i32),
+        shown: r
+            .get::<Option<String>, _>("shown")
+            .as_deref()
+            .and_then(Step::from_code),
         mood: r.get::<Option<i64>, _>("mood").map(|v| v as u8),
         sleep_minutes: r.get::<Option<i64>, _>("sleep_minutes").map(|v| v as u16),
         sleep_quality: r.get::<Option<i64>, _>("sleep_quality").map(|v| v as u8),
@@ -152,10 +158,18 @@ pub async fn start(
     Ok((from_row(row), previous))
 }
 
-pub async fn set_message_id(db: &Db, checkin_id: i64, message_id: i32) -> Result<()> {
+/// Records that message `message_id` shows the check-in at `shown` (Telegram confirmed the send
+/// or edit); `None` when it shows no question (the summary, the crisis-screen pause).
+pub async fn set_shown(
+    db: &Db,
+    checkin_id: i64,
+    message_id: i32,
+    shown: Option<Step>,
+) -> Result<()> {
     let mut tx = db.write().await?;
-    sqlx::query("UPDATE checkins SET message_id = ? WHERE id = ?")
+    sqlx::query("UPDATE checkins SET message_id = ?, shown = ? WHERE id = ?")
         .bind(message_id)
+        .bind(shown.map(Step::code))
         .bind(checkin_id)
         .execute(&mut *tx)
         .await?;

@@ -202,7 +202,8 @@ pub async fn defer(tx: &mut Tx, id: i64, not_before: i64) -> Result<()> {
 /// already sent or is not queued.
 pub async fn withdraw(tx: &mut Tx, key: &str) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE outbox SET status = 'expired', last_error = 'delivered in another message'
+        "UPDATE outbox SET status = 'expired', last_error = 'delivered in another message',
+             text = '', keyboard = NULL, render = NULL
          WHERE key = ? AND status = 'pending'",
     )
     .bind(key)
@@ -211,11 +212,25 @@ pub async fn withdraw(tx: &mut Tx, key: &str) -> Result<bool> {
     Ok(done.rows_affected() > 0)
 }
 
+/// A message waiting for a later time goes out now instead (if it is still waiting).
+pub async fn hasten(tx: &mut Tx, key: &str, now: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET not_before = MIN(not_before, ?) WHERE key = ? AND status = 'pending'",
+    )
+    .bind(now)
+    .bind(key)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// A final outcome other than sent: 'undeliverable' (blocked), 'failed' (refused by Telegram),
 /// 'expired' (too late to be useful).
 pub async fn close(tx: &mut Tx, id: i64, status: &str, error: &str) -> Result<()> {
     sqlx::query(
-        "UPDATE outbox SET status = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
+        "UPDATE outbox SET status = ?, last_error = ?, attempts = attempts + 1,
+             text = '', keyboard = NULL, render = NULL
+         WHERE id = ?",
     )
     .bind(status)
     .bind(error)

@@ -97,8 +97,11 @@ pub async fn show_started(
     message_id: i32,
     checkin: &Checkin,
 ) -> Result<()> {
-    show_in(ctx, lang, chat_id, message_id, checkin).await;
-    remember_message(ctx, checkin.id, message_id).await;
+    let shown = show_in(ctx, lang, chat_id, message_id, checkin)
+        .await
+        .then_some(checkin.step)
+        .flatten();
+    remember_message(ctx, checkin.id, message_id, shown).await;
     Ok(())
 }
 
@@ -121,21 +124,24 @@ async fn send_step(
     };
     let keyboard = ctx.step_keyboard(lang, checkin.id, step);
     if let Some(mid) = ctx.say(chat_id, text, Some(keyboard)).await {
-        remember_message(ctx, checkin.id, mid.0).await;
+        remember_message(ctx, checkin.id, mid.0, Some(step)).await;
     }
     Ok(())
 }
 
-/// Records which message shows the check-in. Bookkeeping after the answer is committed: a
-/// failure here is logged, never turned into a handler error (which would re-run the handler).
-async fn remember_message(ctx: &Ctx, checkin_id: i64, message_id: i32) {
-    if let Err(e) = checkins::set_message_id(&ctx.db, checkin_id, message_id).await {
+/// Records which message shows the check-in, and which question it shows now that Telegram
+/// confirmed it. Bookkeeping after the answer is committed: a failure here is logged, never
+/// turned into a handler error (which would re-run the handler); the worst it does is make the
+/// next typed answer show its question again.
+async fn remember_message(ctx: &Ctx, checkin_id: i64, message_id: i32, shown: Option<Step>) {
+    if let Err(e) = checkins::set_shown(&ctx.db, checkin_id, message_id, shown).await {
         tracing::warn!(checkin_id, error = %e, "could not record the check-in message");
     }
 }
 
 /// Shows the current state of a check-in in `message_id`: the next question, or the summary.
-async fn show_in(ctx: &Ctx, lang: &str, chat_id: i64, message_id: i32, checkin: &Checkin) {
+/// False if Telegram did not confirm the edit.
+async fn show_in(ctx: &Ctx, lang: &str, chat_id: i64, message_id: i32, checkin: &Checkin) -> bool {
     match checkin.step {
         Some(step) => {
             ctx.edit(
@@ -144,7 +150,7 @@ async fn show_in(ctx: &Ctx, lang: &str, chat_id: i64, message_id: i32, checkin: 
                 step_text(ctx, lang, &checkin.questions, step),
                 Some(ctx.step_keyboard(lang, checkin.id, step)),
             )
-            .await;
+            .await
         }
         None => {
             ctx.edit(
@@ -153,8 +159,37 @@ async fn show_in(ctx: &Ctx, lang: &str, chat_id: i64, message_id: i32, checkin: 
                 summary(ctx, lang, checkin),
                 Some(InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang))),
             )
-            .await;
+            .await
         }
+    }
+}
+
+/// How long the queued copy of a summary waits for the summary shown in place (a tap's edit)
+/// before it is sent below instead: the edit may be lost, or the bot may stop before it.
+const SUMMARY_FALLBACK_SECS: i64 = 20;
+
+fn summary_key(checkin_id: i64) -> String {
+    format!("summary:{checkin_id}")
+}
+
+/// The summary was edited into the check-in's message (its queued copy is withdrawn), or that
+/// edit failed (the copy goes out now).
+async fn summary_in_place(ctx: &Ctx, checkin_id: i64, shown: bool) {
+    let key = summary_key(checkin_id);
+    let done = async {
+        let mut tx = ctx.db.write().await?;
+        if shown {
+            crate::store::outbox::withdraw(&mut tx, &key).await?;
+        } else {
+            crate::store::outbox::hasten(&mut tx, &key, ctx.now()).await?;
+        }
+        tx.commit().await?;
+        anyhow::Ok(())
+    };
+    match done.await {
+        Ok(()) if !shown => ctx.wake_sender.notify_one(),
+        Ok(()) => {}
+        Err(e) => tracing::warn!(checkin_id, error = %e, "could not settle the summary's copy"),
     }
 }
 
@@ -295,18 +330,25 @@ async fn store(
     }
     let completed = updated.as_ref().filter(|c| c.status == Status::Completed);
     if let Some(c) = completed {
-        if summary_below {
-            let keyboard = InlineKeyboardMarkup::new(ctx.sos_crisis_rows(&ev.lang));
-            ctx.queue(
-                &mut tx,
-                super::To::patient(patient),
-                &format!("summary:{}", c.id),
-                &summary(ctx, &ev.lang, c),
-                Some(&keyboard),
-                super::coping::REPLY_PRIORITY,
-            )
-            .await?;
-        }
+        // The summary is queued with the last answer. Below typed text it goes out now; after a
+        // tap it is edited into the tapped message, and this copy waits in case that edit is
+        // lost (withdrawn once it is confirmed).
+        let not_before = if summary_below {
+            ctx.now()
+        } else {
+            ctx.now() + SUMMARY_FALLBACK_SECS
+        };
+        let keyboard = InlineKeyboardMarkup::new(ctx.sos_crisis_rows(&ev.lang));
+        ctx.queue_at(
+            &mut tx,
+            super::To::patient(patient),
+            &summary_key(c.id),
+            &summary(ctx, &ev.lang, c),
+            Some(&keyboard),
+            super::coping::REPLY_PRIORITY,
+            not_before,
+        )
+        .await?;
         // The suggestion is queued with the last answer: neither can exist without the other.
         super::coping::after_checkin(ctx, &mut tx, patient, &ev.lang, c).await?;
         // Its answers may complete a cluster of warning signs: alert the contacts if so.
@@ -359,11 +401,16 @@ pub async fn button_answer(
             if let (Some(m), true) = (target, updated.step.is_some() && interrupts(&answer)) {
                 let (text, keyboard) = paused_view(ctx, &ev.lang, &updated);
                 ctx.edit(tap.chat_id, m, text, Some(keyboard)).await;
+                remember_message(ctx, updated.id, m, None).await;
             } else if let Some(m) = target {
-                show_in(ctx, &ev.lang, tap.chat_id, m, &updated).await;
-                if updated.message_id != Some(m) {
-                    remember_message(ctx, updated.id, m).await;
+                let ok = show_in(ctx, &ev.lang, tap.chat_id, m, &updated).await;
+                match updated.step {
+                    Some(step) if ok => remember_message(ctx, updated.id, m, Some(step)).await,
+                    Some(_) => {}
+                    None => summary_in_place(ctx, updated.id, ok).await,
                 }
+            } else if updated.step.is_none() {
+                summary_in_place(ctx, updated.id, false).await;
             }
         }
         None => {
@@ -375,7 +422,9 @@ pub async fn button_answer(
                     ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-already-answered")))
                         .await;
                     if let Some(m) = c.message_id.or(tap.message_id) {
-                        show_in(ctx, &ev.lang, tap.chat_id, m, &c).await;
+                        if show_in(ctx, &ev.lang, tap.chat_id, m, &c).await {
+                            remember_message(ctx, c.id, m, c.step).await;
+                        }
                     }
                 }
                 Some(c) if c.patient_id == patient.id => {
@@ -405,11 +454,20 @@ pub async fn text_answer(
     let Some(step) = open.step else {
         return Ok(());
     };
-    // Text sent before the current question appeared answers an earlier one (typed twice, or
-    // the bot was slow): it must not land in this question.
-    if open.message_id.is_some_and(|q| message_id < q) {
-        let hint = ctx.t(&ev.lang, "checkin-text-too-early");
-        return move_down(ctx, &ev.lang, patient.chat_id, open, Some(hint)).await;
+    // Typed text answers the question the patient has seen. Text sent before the current
+    // question appeared, or while it has not been confirmed on screen (the reply after their
+    // last answer was lost, and they typed it again), answers an earlier one: it must not land
+    // in this question, which is shown instead.
+    if open.message_id.is_some_and(|q| message_id < q) || open.shown != Some(step) {
+        let hint = open
+            .shown
+            .is_some()
+            .then(|| ctx.t(&ev.lang, "checkin-text-too-early"));
+        tracing::info!(
+            checkin_id = open.id,
+            "typed text before its question was on screen"
+        );
+        return move_down(ctx, &ev.lang, patient.chat_id, open, hint).await;
     }
     let parsed = match text {
         Some(t) => Answer::from_text(step, t),
@@ -437,6 +495,7 @@ pub async fn text_answer(
             if let Some(m) = updated.message_id {
                 let (text, keyboard) = paused_view(ctx, &ev.lang, &updated);
                 ctx.edit(patient.chat_id, m, text, Some(keyboard)).await;
+                remember_message(ctx, updated.id, m, None).await;
             }
             Ok(())
         }

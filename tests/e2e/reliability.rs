@@ -185,3 +185,164 @@ async fn update_ids_past_two_to_the_31_are_confirmed() {
         .await;
     assert_eq!(h.fake.bot_messages(ALICE).len(), 2, "each answered once");
 }
+
+/// The patient types their mood, and the bot stops before the next question reaches them (the
+/// send is lost, then the process is killed). Seeing nothing, they type their mood again: it
+/// must not become their hours of sleep, a question they never saw. The bot shows that question
+/// instead (issue 12 item 3).
+#[tokio::test]
+async fn a_retyped_answer_never_fills_a_question_that_was_not_on_screen() {
+    let mut h = Harness::start().await;
+    let m = h.start_checkin(ALICE).await;
+    assert!(m.text.contains("mood"), "{}", m.text);
+    let before = h.count(ALICE);
+    h.fake.fail_next_for_chat(
+        "sendMessage",
+        ALICE,
+        Fault::Lost(Duration::from_secs(30)),
+        1,
+    );
+    h.fake.user_sends(ALICE, "5");
+    h.wait_db("SELECT mood FROM checkins WHERE id = ?", 1, Some(5))
+        .await;
+    h.kill_bot().await;
+    h.start_bot(recovery_checkin_bot::app::Parts::ALL).await;
+    assert_eq!(h.count(ALICE), before, "the next question never arrived");
+
+    let reply = h.say(ALICE, "5").await;
+    assert!(
+        reply.text.contains("I already have your answer")
+            && reply.text.contains("hours did you sleep"),
+        "{}",
+        reply.text
+    );
+    assert_eq!(
+        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = ?", 1)
+            .await,
+        None,
+        "the retyped mood is not stored as sleep"
+    );
+    // Now that the question is on screen, typed hours are taken.
+    let next = h.say(ALICE, "7").await;
+    assert!(
+        next.text.contains("How well did you sleep"),
+        "{}",
+        next.text
+    );
+    assert_eq!(
+        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = ?", 1)
+            .await,
+        Some(420)
+    );
+}
+
+/// The same when a tap's edit fails without a crash: the message still shows the mood question
+/// the patient answered by tapping; typing a number there does not answer the hidden next one.
+#[tokio::test]
+async fn typed_text_after_a_lost_edit_answers_nothing_it_was_not_shown() {
+    let h = Harness::start().await;
+    let m = h.start_checkin(ALICE).await;
+    h.fake.fail_next_for_chat(
+        "editMessageText",
+        ALICE,
+        Fault::Refused("Bad Request: message can't be edited".into()),
+        1,
+    );
+    h.tap(ALICE, m.message_id, "6").await;
+    h.wait_db("SELECT mood FROM checkins WHERE id = ?", 1, Some(6))
+        .await;
+    while h.fake.faults_left() > 0 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let still = h.fake.message(ALICE, m.message_id).unwrap();
+    assert!(still.text.contains("mood"), "{}", still.text);
+    let reply = h.say(ALICE, "6").await;
+    assert!(reply.text.contains("hours did you sleep"), "{}", reply.text);
+    assert_eq!(
+        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = ?", 1)
+            .await,
+        None
+    );
+}
+
+/// The last tap of a check-in is stored, then the bot is killed while the summary is being
+/// edited in: after the restart the summary arrives all the same, once (issue 12 item 11).
+#[tokio::test]
+async fn the_summary_arrives_after_its_edit_was_lost_in_a_crash() {
+    let mut h = Harness::start().await;
+    let m = h.start_checkin(ALICE).await;
+    for label in ["4", "6", "5", "3", "No"] {
+        h.answer(ALICE, m.message_id, label).await;
+    }
+    h.fake.fail_next_for_chat(
+        "editMessageText",
+        ALICE,
+        Fault::Lost(Duration::from_secs(30)),
+        1,
+    );
+    h.fake.user_taps(ALICE, m.message_id, "Skip");
+    h.wait_db(
+        "SELECT COUNT(*) FROM checkins WHERE id = ? AND status = 'completed'",
+        1,
+        Some(1),
+    )
+    .await;
+    h.kill_bot().await;
+    h.start_bot(recovery_checkin_bot::app::Parts::ALL).await;
+    let count = h.count(ALICE);
+    h.clock.advance(chrono::Duration::seconds(25));
+    let summary = h
+        .next_message_with(ALICE, 0, "Thank you for checking in")
+        .await;
+    assert!(summary.text.contains("Mood: 4/10"), "{}", summary.text);
+    h.drain_outbox().await;
+    let summaries = h
+        .fake
+        .bot_messages(ALICE)
+        .into_iter()
+        .filter(|m| m.text.contains("Thank you for checking in"))
+        .count();
+    assert_eq!(summaries, 1, "one summary");
+    assert!(h.count(ALICE) > count);
+}
+
+/// When the summary's edit fails for good (the patient deleted the message meanwhile, say), the
+/// summary comes below at once instead of after the wait; when the edit works, no second copy
+/// follows.
+#[tokio::test]
+async fn a_failed_summary_edit_sends_it_below_and_a_working_one_sends_no_copy() {
+    let h = Harness::start().await;
+    let m = h.start_checkin(ALICE).await;
+    for label in ["4", "6", "5", "3", "No"] {
+        h.answer(ALICE, m.message_id, label).await;
+    }
+    h.fake.fail_next_for_chat(
+        "editMessageText",
+        ALICE,
+        Fault::Refused("Bad Request: message to edit not found".into()),
+        1,
+    );
+    h.tap(ALICE, m.message_id, "Skip").await;
+    let summary = h
+        .next_message_with(ALICE, 0, "Thank you for checking in")
+        .await;
+    assert_ne!(summary.message_id, m.message_id, "sent below");
+
+    // A second check-in whose summary edit works: no copy after the wait.
+    let m = h.say(ALICE, "/checkin").await;
+    for label in ["7", "8", "7", "1", "No"] {
+        h.answer(ALICE, m.message_id, label).await;
+    }
+    h.answer(ALICE, m.message_id, "Skip").await;
+    h.wait_text(ALICE, m.message_id, "Thank you for checking in")
+        .await;
+    h.clock.advance(chrono::Duration::seconds(60));
+    h.drain_outbox().await;
+    let summaries = h
+        .fake
+        .bot_messages(ALICE)
+        .into_iter()
+        .filter(|m| m.text.contains("Thank you for checking in"))
+        .count();
+    assert_eq!(summaries, 2, "one summary per check-in");
+}

@@ -69,6 +69,13 @@ async fn a_handler_that_fails_is_retried_later_and_stores_the_answer_once() {
 async fn text_typed_twice_answers_one_question_only() {
     let mut h = Harness::start().await;
     h.start_checkin(ALICE).await;
+    // The bot has recorded that the mood question is on screen.
+    h.wait_db(
+        "SELECT COUNT(*) FROM checkins WHERE id = ? AND shown = 'mood'",
+        1,
+        Some(1),
+    )
+    .await;
     // Both messages wait at Telegram while the bot is down, then arrive in one batch.
     h.kill_bot().await;
     h.fake.user_sends(ALICE, "5");
