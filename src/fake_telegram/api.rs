@@ -60,6 +60,7 @@ async fn handle(
     if !token_ok {
         return respond(error(401, "Unauthorized"));
     }
+    let chat = int(&params, "chat_id");
 
     // Injected faults apply before the method runs.
     let fault = {
@@ -80,13 +81,13 @@ async fn handle(
         Some(Fault::RetryAfter(secs)) => {
             let mut r = error(429, format!("Too Many Requests: retry after {secs}"));
             r.body["parameters"] = json!({"retry_after": secs});
-            return finish(&shared, &method, r);
+            return finish(&shared, &method, chat, r);
         }
         Some(Fault::ServerError) => {
-            return finish(&shared, &method, error(500, "Internal Server Error"));
+            return finish(&shared, &method, chat, error(500, "Internal Server Error"));
         }
         Some(Fault::BadGateway) => {
-            record(&shared, &method, 502);
+            record(&shared, &method, chat, 502);
             return (
                 StatusCode::BAD_GATEWAY,
                 [(header::CONTENT_TYPE, "text/html")],
@@ -95,19 +96,19 @@ async fn handle(
                 .into_response();
         }
         Some(Fault::Refused(description)) => {
-            return finish(&shared, &method, bad_request(&description));
+            return finish(&shared, &method, chat, bad_request(&description));
         }
         Some(Fault::Delay(d)) => tokio::time::sleep(d).await,
         Some(Fault::Lost(d)) => {
             tokio::time::sleep(d).await;
-            return finish(&shared, &method, error(504, "Gateway Timeout"));
+            return finish(&shared, &method, chat, error(504, "Gateway Timeout"));
         }
         Some(Fault::MalformedOk) | None => {}
     }
 
     if method == "sendmessage" {
         if let Some(r) = flood_check(&shared, &params) {
-            return finish(&shared, &method, r);
+            return finish(&shared, &method, chat, r);
         }
     }
     let reply = if method == "getupdates" {
@@ -121,10 +122,10 @@ async fn handle(
         r
     };
     if fault == Some(Fault::MalformedOk) && reply.status == 200 {
-        record(&shared, &method, 200);
+        record(&shared, &method, chat, 200);
         return (StatusCode::OK, "{\"ok\":true,\"result\":{\"message_id\":").into_response();
     }
-    finish(&shared, &method, reply)
+    finish(&shared, &method, chat, reply)
 }
 
 /// Telegram's flood control: 429 with retry_after when a limit is exceeded.
@@ -156,17 +157,18 @@ fn flood_check(shared: &Shared, params: &Params) -> Option<Reply> {
     None
 }
 
-fn record(shared: &Shared, method: &str, status: u16) {
+fn record(shared: &Shared, method: &str, chat_id: Option<i64>, status: u16) {
     shared.state.lock().unwrap().requests.push(RequestRecord {
         method: method.to_string(),
+        chat_id,
         status,
         at: std::time::Instant::now(),
     });
     shared.changed();
 }
 
-fn finish(shared: &Shared, method: &str, reply: Reply) -> Response {
-    record(shared, method, reply.status);
+fn finish(shared: &Shared, method: &str, chat: Option<i64>, reply: Reply) -> Response {
+    record(shared, method, chat, reply.status);
     respond(reply)
 }
 

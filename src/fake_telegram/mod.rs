@@ -120,6 +120,8 @@ pub struct CallbackRecord {
 #[derive(Debug, Clone)]
 pub struct RequestRecord {
     pub method: String,
+    /// The `chat_id` the request named, if any.
+    pub chat_id: Option<i64>,
     /// The HTTP status the fake answered with.
     pub status: u16,
     /// When the answer was given.

@@ -40,6 +40,8 @@ pub struct OutboxRow {
     /// Inline keyboard as Bot API JSON.
     pub keyboard: Option<String>,
     pub attempts: i64,
+    /// Higher goes first; alerts and crisis screens also skip the send queue.
+    pub priority: i64,
     /// For prompts and reminders: the prompt's status and due time now.
     pub prompt_status: Option<String>,
     pub prompt_due_at: Option<i64>,
@@ -108,7 +110,7 @@ pub async fn enqueue(tx: &mut Tx, m: &NewMessage<'_>, now: i64) -> Result<bool> 
 pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
     let rows = sqlx::query(
         "SELECT o.id, o.kind, o.patient_id, o.chat_id, o.prompt_id, o.text, o.keyboard, o.attempts,
-                pr.status AS prompt_status, pr.due_at AS prompt_due_at,
+                o.priority, pr.status AS prompt_status, pr.due_at AS prompt_due_at,
                 pa.paused_until, pa.quiet_start, pa.quiet_end, pa.time_zone, o.contact_id, o.alert_id,
                 o.render, o.lang,
                 CASE WHEN o.contact_id IS NOT NULL THEN c.language ELSE pa.language END
@@ -135,6 +137,7 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
             text: r.get("text"),
             keyboard: r.get("keyboard"),
             attempts: r.get("attempts"),
+            priority: r.get("priority"),
             prompt_status: r.get("prompt_status"),
             prompt_due_at: r.get("prompt_due_at"),
             paused_until: r.get("paused_until"),

@@ -324,7 +324,7 @@ async fn store(
             &format!("screen:mood:{}", c.id),
             &text,
             Some(&keyboard),
-            super::coping::REPLY_PRIORITY,
+            super::ALERT_PRIORITY,
         )
         .await?;
     }

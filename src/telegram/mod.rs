@@ -300,7 +300,8 @@ impl To {
     }
 }
 
-/// Outbox priority of alerts: ahead of replies and prompts.
+/// Outbox priority of alerts and crisis screens: ahead of replies and prompts, and they do not
+/// wait behind other chats' messages for the send budget (`outbox::Limiter`).
 pub const ALERT_PRIORITY: i64 = 2;
 
 /// The update being handled, as handlers see it.

@@ -346,3 +346,34 @@ async fn a_failed_summary_edit_sends_it_below_and_a_working_one_sends_no_copy() 
         .count();
     assert_eq!(summaries, 2, "one summary per check-in");
 }
+
+/// Telegram tells the bot to wait 60 s before writing to Bob again (its per-chat limit). Alice's
+/// `/sos`, meanwhile, arrives at once: one chat's 429 holds up that chat only (issue 12 item 8).
+/// Before, every outbox message paused for the full 60 s.
+#[tokio::test]
+async fn one_chats_rate_limit_does_not_hold_up_another_patients_sos() {
+    let h = Harness::start().await;
+    h.enroll(ALICE).await;
+    h.enroll(BOB).await;
+    h.fake
+        .fail_next_for_chat("sendMessage", BOB, Fault::RetryAfter(60), 1);
+    let bob_before = h.count(BOB);
+    h.fake.user_sends(BOB, "/sos");
+    h.fake
+        .wait_for("Bob's SOS refused with a 429", |s| {
+            (s.count("sendMessage") > 0).then_some(())
+        })
+        .await;
+    while h.fake.faults_left() > 0 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let started = tokio::time::Instant::now();
+    let (step, _) = crate::sos::sos(&h, ALICE).await;
+    assert!(step.text.contains("Let's get through this together"));
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "Alice waited {:?}",
+        started.elapsed()
+    );
+    assert_eq!(h.count(BOB), bob_before, "Bob's chat is still paused");
+}

@@ -407,28 +407,43 @@ async fn a_429_storm_delays_but_never_loses_or_doubles_a_prompt() {
             .count();
         assert_eq!(n, 1, "user {u}");
     }
-    // After each 429 the next send waited at least retry_after (1 s).
-    let sends: Vec<(u16, std::time::Instant)> = h.fake.read(|s| {
+    // After each 429 the next send to that chat waited at least retry_after (1 s): Telegram's
+    // per-chat limit. Three chats refused within a second is the bot's global limit: after the
+    // third, every send waited.
+    let sends: Vec<(u16, Option<i64>, std::time::Instant)> = h.fake.read(|s| {
         s.requests
             .iter()
             .filter(|r| r.method == "sendmessage")
-            .map(|r| (r.status, r.at))
+            .map(|r| (r.status, r.chat_id, r.at))
             .collect()
     });
     let limited: Vec<usize> = sends
         .iter()
         .enumerate()
-        .filter(|(_, (st, _))| *st == 429)
+        .filter(|(_, (st, _, _))| *st == 429)
         .map(|(i, _)| i)
         .collect();
     assert_eq!(limited.len(), 3);
-    for i in limited {
-        let gap = sends[i + 1].1 - sends[i].1;
+    for &i in &limited {
+        let (_, chat, at) = sends[i];
+        let next_to_chat = sends[i + 1..]
+            .iter()
+            .find(|(_, c, _)| *c == chat)
+            .expect("the refused message was sent again");
+        let gap = next_to_chat.2 - at;
         assert!(
             gap >= Duration::from_millis(950),
-            "waited only {gap:?} after a 429"
+            "chat {chat:?} waited only {gap:?} after a 429"
         );
     }
+    let chats: std::collections::HashSet<_> = limited.iter().map(|&i| sends[i].1).collect();
+    assert_eq!(chats.len(), 3, "the storm hit three chats");
+    assert!(sends[limited[2]].2 - sends[limited[0]].2 < Duration::from_secs(1));
+    let gap = sends[limited[2] + 1].2 - sends[limited[2]].2;
+    assert!(
+        gap >= Duration::from_millis(950),
+        "after three chats were refused, the next send waited only {gap:?}"
+    );
 }
 
 #[tokio::test]
