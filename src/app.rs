@@ -40,6 +40,10 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Ctx> {
     })
 }
 
+/// How long a shutdown waits for handlers and sends in progress (systemd's default stop timeout
+/// is 90 s). What is cut off is handled or sent again at the next start.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// A running bot: its intake and worker tasks.
 pub struct RunningBot {
     pub ctx: Ctx,
@@ -134,14 +138,32 @@ impl RunningBot {
         })
     }
 
-    /// Stops receiving, lets the handling in progress finish, closes the database.
-    pub async fn shutdown(self) -> Result<()> {
+    /// Stops receiving, lets the handling and sends in progress finish (up to
+    /// `SHUTDOWN_GRACE`), closes the database.
+    pub async fn shutdown(mut self) -> Result<()> {
         let _ = self.stop.send(true);
-        for t in self.tasks {
-            t.await.context("a bot task panicked")??;
+        let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
+        let mut first_error = None;
+        for t in &mut self.tasks {
+            match tokio::time::timeout_at(deadline, &mut *t).await {
+                Ok(Ok(Ok(()))) => {}
+                Ok(Ok(Err(e))) => {
+                    first_error.get_or_insert(e);
+                }
+                Ok(Err(e)) => {
+                    first_error.get_or_insert(anyhow::Error::new(e).context("a bot task panicked"));
+                }
+                Err(_) => {
+                    tracing::warn!(
+                        seconds = SHUTDOWN_GRACE.as_secs(),
+                        "work still in progress at shutdown was stopped; it is taken up again at the next start"
+                    );
+                    t.abort();
+                }
+            }
         }
         self.ctx.db.close().await;
-        Ok(())
+        first_error.map_or(Ok(()), Err)
     }
 
     /// Stops everything at once, as a crash would: nothing is finished or flushed.
@@ -155,11 +177,32 @@ impl RunningBot {
         self.ctx.db.close().await;
     }
 
-    /// Waits until a task ends on its own (an error), returning it.
+    /// Waits until a task ends on its own (an error), returning it. Cancel-safe: the tasks stay
+    /// in `self` (dropping this future leaves them for `shutdown` to wait for).
     pub async fn wait(&mut self) -> Result<()> {
-        let (result, _, rest) = futures::future::select_all(self.tasks.drain(..)).await;
-        self.tasks = rest;
+        if self.tasks.is_empty() {
+            return std::future::pending().await;
+        }
+        let (result, index, _) = futures::future::select_all(self.tasks.iter_mut()).await;
+        drop(self.tasks.remove(index));
         result.context("a bot task panicked")?
+    }
+
+    /// Runs until a task fails or `stop` completes (SIGINT or SIGTERM for `run`), then shuts
+    /// down, waiting for the work in progress.
+    pub async fn serve_until(mut self, stop: impl std::future::Future<Output = ()>) -> Result<()> {
+        tokio::select! {
+            r = self.wait() => {
+                if let Err(e) = r {
+                    let _ = self.shutdown().await;
+                    return Err(e);
+                }
+            }
+            _ = stop => {
+                tracing::info!("shutting down");
+            }
+        }
+        self.shutdown().await
     }
 }
 
@@ -204,18 +247,9 @@ async fn announce(ctx: &Ctx) {
 
 /// `run`: until SIGINT or SIGTERM.
 pub async fn run(config: Config) -> Result<()> {
-    let mut bot =
-        RunningBot::start(&config, Arc::new(crate::clock::SystemClock), Parts::ALL).await?;
+    let bot = RunningBot::start(&config, Arc::new(crate::clock::SystemClock), Parts::ALL).await?;
     tracing::info!(database = %bot.ctx.db.path().display(), "bot started");
-    tokio::select! {
-        r = bot.wait() => {
-            r?;
-        }
-        _ = shutdown_signal() => {
-            tracing::info!("shutting down");
-        }
-    }
-    bot.shutdown().await
+    bot.serve_until(shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -377,3 +377,50 @@ async fn one_chats_rate_limit_does_not_hold_up_another_patients_sos() {
     );
     assert_eq!(h.count(BOB), bob_before, "Bob's chat is still paused");
 }
+
+/// SIGTERM while a reply is on its way: the bot waits for it, records the update as handled, and
+/// after the restart the patient is not answered twice (issue 12 item 4). Before, the stop
+/// dropped the work in progress and closed the database under it.
+#[tokio::test]
+async fn a_stop_signal_waits_for_the_reply_in_progress() {
+    let mut h = Harness::start().await;
+    h.enroll(ALICE).await;
+    let before = h.count(ALICE);
+    h.fake.fail_next_for_chat(
+        "sendMessage",
+        ALICE,
+        Fault::Delay(Duration::from_secs(2)),
+        1,
+    );
+    h.fake.user_sends(ALICE, "/help");
+    while h.fake.faults_left() > 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // The reply is being sent now; the signal arrives.
+    let bot = h.bot.take().unwrap();
+    bot.serve_until(async {}).await.unwrap();
+    assert_eq!(
+        h.count(ALICE),
+        before + 1,
+        "the reply went out before the bot stopped"
+    );
+    assert_eq!(
+        h.scalar_i64(
+            "SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL AND update_id > ?",
+            0
+        )
+        .await,
+        Some(0),
+        "and its update is recorded as handled"
+    );
+    h.start_bot(recovery_checkin_bot::app::Parts::ALL).await;
+    let crisis = h.say(ALICE, "/crisis").await;
+    assert!(crisis.text.contains("988"), "{}", crisis.text);
+    let helps = h
+        .fake
+        .bot_messages(ALICE)
+        .into_iter()
+        .filter(|m| m.text.contains("Here's what I can do"))
+        .count();
+    assert_eq!(helps, 1, "/help answered once");
+}
