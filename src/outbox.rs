@@ -87,6 +87,12 @@ impl Limiter {
     /// Waits until a message may be sent to `chat`. An `urgent` one (an alert, a crisis
     /// screen) does not queue behind the sending times other chats have reserved.
     pub async fn acquire(&self, chat: i64, urgent: bool) {
+        self.reserve(chat, urgent).await;
+        self.start().await;
+    }
+
+    /// The first half of `acquire`: waits for this chat's turn and its share of the budget.
+    pub async fn reserve(&self, chat: i64, urgent: bool) {
         loop {
             let at = {
                 let mut s = self.state.lock().unwrap();
@@ -132,29 +138,34 @@ impl Limiter {
                     continue;
                 }
             }
-            // At most `window_cap` starts in any rolling second.
-            loop {
-                let wait = {
-                    let mut s = self.state.lock().unwrap();
-                    let now = Instant::now();
-                    while s
-                        .started
-                        .front()
-                        .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
-                    {
-                        s.started.pop_front();
-                    }
-                    if s.started.len() < self.window_cap {
-                        s.started.push_back(now);
-                        None
-                    } else {
-                        s.started.front().map(|t| *t + Duration::from_secs(1))
-                    }
-                };
-                match wait {
-                    None => return,
-                    Some(until) => tokio::time::sleep_until(until).await,
+            return;
+        }
+    }
+
+    /// The second half of `acquire`, just before the request: at most `window_cap` starts in
+    /// any rolling second, whatever happened since the reservation.
+    pub async fn start(&self) {
+        loop {
+            let wait = {
+                let mut s = self.state.lock().unwrap();
+                let now = Instant::now();
+                while s
+                    .started
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+                {
+                    s.started.pop_front();
                 }
+                if s.started.len() < self.window_cap {
+                    s.started.push_back(now);
+                    None
+                } else {
+                    s.started.front().map(|t| *t + Duration::from_secs(1))
+                }
+            };
+            match wait {
+                None => return,
+                Some(until) => tokio::time::sleep_until(until).await,
             }
         }
     }
@@ -248,12 +259,16 @@ type InFlight = Arc<Mutex<HashSet<i64>>>;
 /// fed continuously: a chat stuck on a slow or failing send (teloxide waits 10 s inside every
 /// 5xx) holds up only that chat, and higher-priority rows go first.
 pub async fn run(ctx: Ctx, limits: SendLimits, mut stop: watch::Receiver<bool>) -> Result<()> {
+    reconcile(&ctx).await?;
     let limiter = Arc::new(Limiter::new(&limits));
     let in_flight: InFlight = Arc::default();
     let (tx, rx) = mpsc::unbounded_channel();
     // Owned here, so aborting the sender (a crash in tests) aborts all of it.
     let mut recorder = JoinSet::new();
     recorder.spawn(record_outcomes(ctx.clone(), rx, in_flight.clone()));
+    let (mark_tx, mark_rx) = mpsc::unbounded_channel();
+    recorder.spawn(record_sending(ctx.clone(), mark_rx));
+    let marker = Marker(mark_tx);
     let mut chats: JoinSet<i64> = JoinSet::new();
     let mut busy: HashSet<i64> = HashSet::new();
     let concurrency = limits.concurrency.max(1);
@@ -303,6 +318,7 @@ pub async fn run(ctx: Ctx, limits: SendLimits, mut stop: watch::Receiver<bool>) 
                             limiter.clone(),
                             chat,
                             rows,
+                            marker.clone(),
                             tx.clone(),
                         ));
                     }
@@ -336,7 +352,80 @@ pub async fn run(ctx: Ctx, limits: SendLimits, mut stop: watch::Receiver<bool>) 
     // Finish the sends in progress and record them.
     while chats.join_next().await.is_some() {}
     drop(tx);
+    drop(marker);
     while recorder.join_next().await.is_some() {}
+    Ok(())
+}
+
+/// Records "this send begins" for the chat tasks, many rows per transaction when they come
+/// together; each task waits for its own row's commit.
+#[derive(Clone)]
+struct Marker(mpsc::UnboundedSender<(i64, tokio::sync::oneshot::Sender<bool>)>);
+
+impl Marker {
+    async fn mark(&self, row: i64) -> bool {
+        let (done, wait) = tokio::sync::oneshot::channel();
+        self.0.send((row, done)).is_ok() && wait.await.unwrap_or(false)
+    }
+}
+
+async fn record_sending(
+    ctx: Ctx,
+    mut rx: mpsc::UnboundedReceiver<(i64, tokio::sync::oneshot::Sender<bool>)>,
+) {
+    let mut pending = Vec::new();
+    while let Some(first) = rx.recv().await {
+        pending.push(first);
+        while pending.len() < 500 {
+            match rx.try_recv() {
+                Ok(m) => pending.push(m),
+                Err(_) => break,
+            }
+        }
+        let ids: Vec<i64> = pending.iter().map(|(id, _)| *id).collect();
+        let ok = match outbox::mark_sending(&ctx.db, &ids, ctx.now()).await {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::error!(error = %e, "could not record that sends began");
+                false
+            }
+        };
+        for (_, done) in pending.drain(..) {
+            let _ = done.send(ok);
+        }
+    }
+}
+
+/// Settles the messages a previous process was sending when it died (marked "sending", no
+/// outcome): counted as sent, so a prompt or a reply is never doubled, except alerts to a
+/// support contact, which go out again (a rare duplicate rather than a lost alert).
+async fn reconcile(ctx: &Ctx) -> Result<()> {
+    let unknown = outbox::unknown_outcomes(&ctx.db).await?;
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let (alerts, others): (Vec<&outbox::Unknown>, Vec<&outbox::Unknown>) =
+        unknown.iter().partition(|u| u.alert_id.is_some());
+    let sent: Vec<Outcome> = others
+        .iter()
+        .map(|u| Outcome::Sent {
+            row: u.id,
+            kind: u.kind,
+            prompt_id: u.prompt_id,
+            message_id: None,
+        })
+        .collect();
+    write_outcomes(ctx, &sent).await?;
+    let mut tx = ctx.db.write().await?;
+    for a in &alerts {
+        outbox::resend(&mut tx, a.id).await?;
+    }
+    tx.commit().await?;
+    tracing::warn!(
+        counted_as_sent = others.len(),
+        alerts_sent_again = alerts.len(),
+        "messages were being sent when the bot last stopped"
+    );
     Ok(())
 }
 
@@ -346,10 +435,11 @@ async fn drain_chat(
     limiter: Arc<Limiter>,
     chat: i64,
     rows: Vec<OutboxRow>,
+    marker: Marker,
     out: mpsc::UnboundedSender<Outcome>,
 ) -> i64 {
     for row in rows {
-        let outcome = deliver(&ctx, &limiter, row).await;
+        let outcome = deliver(&ctx, &limiter, &marker, row).await;
         let _ = out.send(outcome);
     }
     chat
@@ -422,7 +512,7 @@ fn accepted(raw: &str) -> bool {
     raw.replace(' ', "").contains("\"ok\":true")
 }
 
-async fn deliver(ctx: &Ctx, limiter: &Limiter, row: OutboxRow) -> Outcome {
+async fn deliver(ctx: &Ctx, limiter: &Limiter, marker: &Marker, row: OutboxRow) -> Outcome {
     if let Some(outcome) = check_before_sending(ctx, &row) {
         return outcome;
     }
@@ -458,8 +548,17 @@ async fn deliver(ctx: &Ctx, limiter: &Limiter, row: OutboxRow) -> Outcome {
     let mut quick = 0;
     loop {
         limiter
-            .acquire(row.chat_id, row.priority >= crate::telegram::ALERT_PRIORITY)
+            .reserve(row.chat_id, row.priority >= crate::telegram::ALERT_PRIORITY)
             .await;
+        // Recorded before the request, so a crash during it is not taken for "never sent".
+        if !marker.mark(row.id).await {
+            return Outcome::Retry {
+                row: row.id,
+                not_before: ctx.now() + 5,
+                reason: "could not record that the send began".to_string(),
+            };
+        }
+        limiter.start().await;
         let mut req = ctx.bot.send_message(ChatId(row.chat_id), text.clone());
         if let Some(k) = &keyboard {
             req = req.reply_markup(k.clone());

@@ -103,7 +103,7 @@ async fn handle(
             tokio::time::sleep(d).await;
             return finish(&shared, &method, chat, error(504, "Gateway Timeout"));
         }
-        Some(Fault::MalformedOk) | None => {}
+        Some(Fault::MalformedOk | Fault::SlowReply(_)) | None => {}
     }
 
     if method == "sendmessage" {
@@ -121,6 +121,9 @@ async fn handle(
         shared.changed();
         r
     };
+    if let Some(Fault::SlowReply(d)) = fault {
+        tokio::time::sleep(d).await;
+    }
     if fault == Some(Fault::MalformedOk) && reply.status == 200 {
         record(&shared, &method, chat, 200);
         return (StatusCode::OK, "{\"ok\":true,\"result\":{\"message_id\":").into_response();

@@ -43,6 +43,9 @@ pub enum Fault {
     /// Do nothing and answer nothing for this long (past the client's timeout), then 504: the
     /// request was lost on the way, and the bot cannot know.
     Lost(Duration),
+    /// Do what was asked at once, then hold the answer this long: Telegram acted, and a bot
+    /// that stops meanwhile never learns it.
+    SlowReply(Duration),
     /// 400 Bad Request with this description, as Telegram refuses a request for good (e.g.
     /// "Bad Request: message to edit not found" when the user deleted the message).
     Refused(String),

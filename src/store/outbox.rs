@@ -178,10 +178,63 @@ pub async fn mark_sent(tx: &mut Tx, id: i64, message_id: Option<i32>, now: i64) 
     Ok(())
 }
 
+/// The sends of `ids` begin now: if the process dies before its outcome is recorded, the next
+/// start knows the outcome is unknown (`unknown_outcomes`).
+pub async fn mark_sending(db: &Db, ids: &[i64], now: i64) -> Result<()> {
+    let mut tx = db.write().await?;
+    for id in ids {
+        sqlx::query("UPDATE outbox SET sending_at = ? WHERE id = ? AND status = 'pending'")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A message whose send began but whose outcome was never recorded (the process died).
+#[derive(Debug, Clone, Copy)]
+pub struct Unknown {
+    pub id: i64,
+    pub kind: Kind,
+    pub prompt_id: Option<i64>,
+    pub alert_id: Option<i64>,
+}
+
+/// The messages a previous process was sending when it stopped.
+pub async fn unknown_outcomes(db: &Db) -> Result<Vec<Unknown>> {
+    let rows = sqlx::query(
+        "SELECT id, kind, prompt_id, alert_id FROM outbox
+         WHERE status = 'pending' AND sending_at IS NOT NULL",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Unknown {
+            id: r.get("id"),
+            kind: Kind::parse(r.get::<String, _>("kind").as_str()),
+            prompt_id: r.get("prompt_id"),
+            alert_id: r.get("alert_id"),
+        })
+        .collect())
+}
+
+/// An unknown outcome treated as not sent: the message goes out again.
+pub async fn resend(tx: &mut Tx, id: i64) -> Result<()> {
+    sqlx::query("UPDATE outbox SET sending_at = NULL WHERE id = ?")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// A passing failure: try again at `not_before`.
 pub async fn retry_later(tx: &mut Tx, id: i64, not_before: i64, error: &str) -> Result<()> {
     sqlx::query(
-        "UPDATE outbox SET not_before = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+        "UPDATE outbox SET not_before = ?, attempts = attempts + 1, last_error = ?, sending_at = NULL
+         WHERE id = ?",
     )
     .bind(not_before)
     .bind(error)
@@ -193,7 +246,7 @@ pub async fn retry_later(tx: &mut Tx, id: i64, not_before: i64, error: &str) -> 
 
 /// Not now (quiet hours): try at `not_before`, without counting an attempt.
 pub async fn defer(tx: &mut Tx, id: i64, not_before: i64) -> Result<()> {
-    sqlx::query("UPDATE outbox SET not_before = ? WHERE id = ?")
+    sqlx::query("UPDATE outbox SET not_before = ?, sending_at = NULL WHERE id = ?")
         .bind(not_before)
         .bind(id)
         .execute(&mut **tx)

@@ -1,6 +1,7 @@
 //! Sending replies directly (replies to a tap or a message). Transient failures are retried a
-//! few times: 429 waits exactly `retry_after`, network errors and 5xx back off. Messages that
-//! must not be lost go through the outbox instead (a later issue).
+//! few times: 429 waits exactly `retry_after`, 5xx and connections that could not be made back
+//! off. A send that may have arrived (timeout, dropped connection) is not repeated, except crisis
+//! resources (`say_urgent`). Messages that must not be lost go through the outbox instead.
 
 use std::time::Duration;
 use teloxide::prelude::*;
@@ -27,12 +28,15 @@ pub fn describe(e: &RequestError) -> String {
     }
 }
 
-/// Whether to try a request again after `e`. An unparseable reply (a proxy's HTML error page,
-/// or a reply teloxide cannot read) may mean Telegram did act, so only requests that are safe
-/// to repeat (`idempotent`: edits, answering a tap) are retried after one.
+/// Whether to try a request again after `e`. A timeout, a dropped connection or an unparseable
+/// reply (a proxy's HTML error page, or a reply teloxide cannot read) may mean Telegram did
+/// act, so only requests that are safe to repeat (`idempotent`: edits, answering a tap, and
+/// crisis replies, where a duplicate is better than nothing) are retried after one; a message
+/// is sent again only when the connection was never made.
 fn is_transient(e: &RequestError, idempotent: bool) -> bool {
     match e {
-        RequestError::Network(_) | RequestError::Io(_) => true,
+        RequestError::Network(n) => idempotent || n.is_connect(),
+        RequestError::Io(_) => true,
         // A proxy's error page means nothing was sent; an ok reply we could not read means it
         // was, and only requests safe to repeat are retried then.
         RequestError::InvalidJson { raw, .. } => {
@@ -55,6 +59,15 @@ where
     R: Request<Err = RequestError>,
 {
     send_with(req, false).await
+}
+
+/// Sends a crisis reply: retried like a request safe to repeat, since the person seeing it twice
+/// is better than not seeing it.
+pub async fn send_urgent<R>(req: R) -> Result<teloxide::requests::Output<R>, RequestError>
+where
+    R: Request<Err = RequestError>,
+{
+    send_with(req, true).await
 }
 
 /// Runs a request that is safe to repeat (editing, answering a tap, settings).
@@ -108,6 +121,26 @@ impl Ctx {
             Ok(m) => Some(m.id),
             Err(e) => {
                 tracing::warn!(chat_id, error = %describe(&e), "could not send a message");
+                None
+            }
+        }
+    }
+
+    /// `say` for crisis resources: retried even when a first attempt may have arrived.
+    pub async fn say_urgent(
+        &self,
+        chat_id: i64,
+        text: String,
+        keyboard: Option<InlineKeyboardMarkup>,
+    ) -> Option<MessageId> {
+        let mut req = self.bot.send_message(ChatId(chat_id), text);
+        if let Some(k) = keyboard {
+            req = req.reply_markup(k);
+        }
+        match send_urgent(req).await {
+            Ok(m) => Some(m.id),
+            Err(e) => {
+                tracing::warn!(chat_id, error = %describe(&e), "could not send crisis resources");
                 None
             }
         }

@@ -116,7 +116,7 @@ pub async fn not_safe(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, tap: &Ta
     let (text, keyboard) = open(ctx, &mut tx, patient, &ev.lang, Origin::Button).await?;
     inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
-    ctx.say(tap.chat_id, text, Some(keyboard)).await;
+    ctx.say_urgent(tap.chat_id, text, Some(keyboard)).await;
     Ok(())
 }
 
@@ -195,7 +195,10 @@ pub async fn answer(
             let text = preface.join("\n\n");
             let shown = match tap.message_id {
                 Some(m) => ctx.edit(tap.chat_id, m, text, Some(keyboard)).await,
-                None => ctx.say(tap.chat_id, text, Some(keyboard)).await.is_some(),
+                None => ctx
+                    .say_urgent(tap.chat_id, text, Some(keyboard))
+                    .await
+                    .is_some(),
             };
             if shown && alerted {
                 withdraw_notice(ctx, screen.alert_id).await;
@@ -229,7 +232,10 @@ pub async fn answer(
                     )],
                 );
             }
-            let shown = ctx.say(tap.chat_id, text, Some(keyboard)).await.is_some();
+            let shown = ctx
+                .say_urgent(tap.chat_id, text, Some(keyboard))
+                .await
+                .is_some();
             if shown && alerted {
                 withdraw_notice(ctx, screen.alert_id).await;
             }

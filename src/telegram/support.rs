@@ -23,7 +23,7 @@ pub async fn help(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i64
 
 /// Shown to anyone, enrolled or not, at any time. Stores nothing.
 pub async fn crisis(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()> {
-    ctx.say(
+    ctx.say_urgent(
         chat_id,
         crisis_text(ctx, &ev.lang, ev.country()),
         Some(ctx.crisis_link(&ev.lang, ev.country())),
@@ -71,7 +71,7 @@ pub async fn typed_crisis(
             Callback::NotSafe.encode(),
         )]);
     }
-    ctx.say(
+    ctx.say_urgent(
         chat_id,
         parts.join("\n\n"),
         Some(InlineKeyboardMarkup::new(rows)),

@@ -424,3 +424,124 @@ async fn a_stop_signal_waits_for_the_reply_in_progress() {
         .count();
     assert_eq!(helps, 1, "/help answered once");
 }
+
+/// The bot is killed while Telegram has the summary but has not answered yet. After the restart
+/// the summary is not sent a second time: its send was recorded as begun, and an unknown outcome
+/// counts as sent for everything but alerts (issue 12 item 6).
+#[tokio::test]
+async fn a_crash_during_a_send_does_not_send_the_message_twice() {
+    let mut h = Harness::start().await;
+    let m = h.start_checkin(ALICE).await;
+    for label in ["4", "6", "5", "3", "No"] {
+        h.answer(ALICE, m.message_id, label).await;
+    }
+    h.fake.fail_next_for_chat(
+        "sendMessage",
+        ALICE,
+        Fault::SlowReply(Duration::from_secs(30)),
+        1,
+    );
+    h.fake.user_sends(ALICE, "a short note");
+    h.next_message_with(ALICE, 0, "Thank you for checking in")
+        .await;
+    h.kill_bot().await;
+    h.start_bot(recovery_checkin_bot::app::Parts::ALL).await;
+    // The suggestion queued after it still arrives; the summary does not come again.
+    h.drain_outbox().await;
+    assert!(
+        h.fake
+            .bot_messages(ALICE)
+            .last()
+            .is_some_and(|m| m.has_button("👍 Helpful")),
+        "the suggestion came last"
+    );
+    let summaries = h
+        .fake
+        .bot_messages(ALICE)
+        .into_iter()
+        .filter(|m| m.text.contains("Thank you for checking in"))
+        .count();
+    assert_eq!(summaries, 1, "the summary once");
+}
+
+/// The same crash during an alert's send: the alert is sent again after the restart, since a
+/// lost alert is worse than a duplicate.
+#[tokio::test]
+async fn a_crash_during_an_alerts_send_sends_it_again() {
+    let mut h = Harness::start_driven().await;
+    h.enroll(ALICE).await;
+    pair(&h, ALICE, BOB, "Sam", "Alerts only").await;
+    h.fake.fail_next_for_chat(
+        "sendMessage",
+        BOB,
+        Fault::SlowReply(Duration::from_secs(30)),
+        1,
+    );
+    three_worsening_days(&h, ALICE).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while alerts_to(&h, BOB, ALERT).is_empty() {
+        assert!(tokio::time::Instant::now() < deadline, "no alert sent");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    h.kill_bot().await;
+    h.start_bot(crate::support::DRIVEN).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while alerts_to(&h, BOB, ALERT).len() < 2 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the alert was not sent again"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    h.wait_db(
+        "SELECT COUNT(*) FROM outbox WHERE alert_id = ? AND status = 'sent' AND message_id IS NOT NULL",
+        1,
+        Some(1),
+    )
+    .await;
+}
+
+/// Telegram takes `/help`'s reply but its answer never comes back in time (past the client's
+/// timeout): the bot does not send the reply again (issue 12 item 9). `/crisis` in the same
+/// case is sent again: seeing the crisis line twice is better than not at all.
+#[tokio::test]
+async fn a_reply_whose_answer_timed_out_is_not_sent_twice_except_crisis_help() {
+    let h = Harness::start().await;
+    h.enroll(ALICE).await;
+    h.fake.fail_next_for_chat(
+        "sendMessage",
+        ALICE,
+        Fault::SlowReply(Duration::from_secs(20)),
+        1,
+    );
+    h.fake
+        .fail_next_for_chat("sendMessage", BOB, Fault::Lost(Duration::from_secs(20)), 1);
+    h.say(ALICE, "/help").await;
+    let (alice_n, bob_n) = (h.count(ALICE), h.count(BOB));
+    h.fake.user_sends(BOB, "/crisis");
+    // Alice's next message is handled once /help's send has given up on its answer.
+    h.fake.user_sends(ALICE, "/crisis");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let crisis_after = |user, n| {
+        h.fake
+            .bot_messages(user)
+            .into_iter()
+            .skip(n)
+            .filter(|m| m.text.contains("988") && !m.text.contains("Here's what I can do"))
+            .count()
+    };
+    while crisis_after(ALICE, alice_n) < 1 || crisis_after(BOB, bob_n) < 1 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "crisis help did not arrive"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let helps = h
+        .fake
+        .bot_messages(ALICE)
+        .into_iter()
+        .filter(|m| m.text.contains("Here's what I can do"))
+        .count();
+    assert_eq!(helps, 1, "/help once");
+}
