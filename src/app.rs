@@ -96,8 +96,18 @@ impl Parts {
 impl RunningBot {
     pub async fn start(config: &Config, clock: Arc<dyn Clock>, parts: Parts) -> Result<RunningBot> {
         // The lock comes first: a second process must not even run migrations on the file.
-        let lock = lock_database(&crate::store::database_file(&config.database_url)?)?;
-        let ctx = prepare(config, clock).await?;
+        let (file, created) = crate::store::database_file(&config.database_url)?;
+        let lock = lock_database(&file)?;
+        let ctx = match prepare(config, clock).await {
+            Ok(ctx) => ctx,
+            Err(e) => {
+                // A file made just now and never written would be refused as "emptied" next time.
+                if created {
+                    crate::store::forget_new_file(&file);
+                }
+                return Err(e);
+            }
+        };
         announce(&ctx).await;
         let (stop, stop_rx) = watch::channel(false);
         let recorded = Arc::new(Notify::new());

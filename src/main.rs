@@ -53,7 +53,17 @@ async fn real_main(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run => app::run(config::Config::from_env()?).await,
         Command::Migrate => {
-            let db = Db::open(&config::database_url()).await?;
+            let url = config::database_url();
+            let (file, created) = recovery_checkin_bot::store::database_file(&url)?;
+            let db = match Db::open(&url).await {
+                Ok(db) => db,
+                Err(e) => {
+                    if created {
+                        recovery_checkin_bot::store::forget_new_file(&file);
+                    }
+                    return Err(e);
+                }
+            };
             println!("database ready: {}", db.path().display());
             db.close().await;
             Ok(())

@@ -324,6 +324,9 @@ pub async fn run(ctx: Ctx, limits: SendLimits, mut stop: watch::Receiver<bool>) 
                     }
                 }
                 Err(e) => {
+                    if ctx.db.note(&e) {
+                        break;
+                    }
                     tracing::error!(error = %e, "could not read the outbox");
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
@@ -354,7 +357,7 @@ pub async fn run(ctx: Ctx, limits: SendLimits, mut stop: watch::Receiver<bool>) 
     drop(tx);
     drop(marker);
     while recorder.join_next().await.is_some() {}
-    Ok(())
+    ctx.db.damage()
 }
 
 /// Records "this send begins" for the chat tasks, many rows per transaction when they come
@@ -656,6 +659,10 @@ async fn record_outcomes(ctx: Ctx, mut rx: mpsc::UnboundedReceiver<Outcome>, in_
             match write_outcomes(&ctx, &pending).await {
                 Ok(()) => break,
                 Err(e) => {
+                    // On a damaged file the bot stops; the next start reconciles these sends.
+                    if ctx.db.note(&e) {
+                        return;
+                    }
                     tracing::error!(error = %e, "could not record send outcomes; retrying");
                     tokio::time::sleep(Duration::from_millis(500)).await;
                 }

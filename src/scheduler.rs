@@ -46,7 +46,12 @@ pub async fn run(ctx: Ctx, mut stop: watch::Receiver<bool>) -> Result<()> {
         match tick(&ctx).await {
             Ok(r) if r != TickReport::default() => tracing::info!(?r, "scheduler tick"),
             Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "scheduler tick failed"),
+            Err(e) => {
+                if ctx.db.note(&e) {
+                    return ctx.db.damage();
+                }
+                tracing::error!(error = %e, "scheduler tick failed")
+            }
         }
         let wait = match next_wakeup(&ctx).await {
             Ok(Some(at)) => Duration::from_secs((at - ctx.now()).clamp(0, 30) as u64),

@@ -20,6 +20,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 pub type Tx = Transaction<'static, Sqlite>;
@@ -28,6 +30,30 @@ pub type Tx = Transaction<'static, Sqlite>;
 pub struct Db {
     pool: SqlitePool,
     path: PathBuf,
+    /// Set once SQLite has said the file is damaged: the bot stops rather than run on it.
+    damaged: Arc<AtomicBool>,
+}
+
+/// Whether an error is SQLite saying the file is damaged or not a database at all
+/// (SQLITE_CORRUPT, SQLITE_NOTADB, with their extended codes).
+pub fn is_damage(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<sqlx::Error>().is_some_and(|s| match s {
+            sqlx::Error::Database(d) => d
+                .code()
+                .and_then(|code| code.parse::<i32>().ok())
+                .is_some_and(|code| matches!(code & 0xff, 11 | 26)),
+            _ => false,
+        })
+    })
+}
+
+/// What the operator reads when the file is damaged.
+fn damaged_sentence(path: &Path) -> String {
+    format!(
+        "the database file {} is damaged, so the bot stops rather than run on it (answers could be lost or wrong). Restore it from your latest backup, or move it aside to start with an empty database",
+        path.display()
+    )
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -57,6 +83,14 @@ impl Db {
             .pragma("secure_delete", "ON");
         let path = options.get_filename().to_path_buf();
         restrict_permissions(&path)?;
+        let damaged = |e: sqlx::Error| {
+            let e = anyhow::Error::new(e);
+            if is_damage(&e) {
+                e.context(damaged_sentence(&path))
+            } else {
+                e.context(format!("opening the database at {}", path.display()))
+            }
+        };
         let pool = pool_options
             // A transaction that failed half-way (a full disk can make even ROLLBACK fail)
             // must not come back to the next writer still open: that connection is dropped and
@@ -74,12 +108,47 @@ impl Db {
             })
             .connect_with(options)
             .await
-            .with_context(|| format!("opening the database at {}", path.display()))?;
+            .map_err(damaged)?;
+        // Damage is found now, with a clear sentence, not later as a bot answering nobody.
+        let problems: Vec<String> = sqlx::query_scalar("PRAGMA quick_check(3)")
+            .fetch_all(&pool)
+            .await
+            .map_err(damaged)?;
+        if problems.first().map(String::as_str) != Some("ok") {
+            pool.close().await;
+            anyhow::bail!(
+                "{} (SQLite's check found: {})",
+                damaged_sentence(&path),
+                problems.join("; ")
+            );
+        }
         MIGRATOR
             .run(&pool)
             .await
             .context("applying database migrations")?;
-        Ok(Db { pool, path })
+        Ok(Db {
+            pool,
+            path,
+            damaged: Arc::default(),
+        })
+    }
+
+    /// Looks at an error a task met: if it says the file is damaged, the bot is to stop
+    /// (`damage`). Returns whether it did.
+    pub fn note(&self, e: &anyhow::Error) -> bool {
+        let damage = is_damage(e);
+        if damage && !self.damaged.swap(true, Ordering::SeqCst) {
+            tracing::error!("SQLite reports the database file is damaged; stopping");
+        }
+        damage
+    }
+
+    /// The error to stop with, once an error has shown the file is damaged.
+    pub fn damage(&self) -> Result<()> {
+        if self.damaged.load(Ordering::SeqCst) {
+            anyhow::bail!("{}", damaged_sentence(&self.path));
+        }
+        Ok(())
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -101,14 +170,37 @@ impl Db {
 }
 
 /// The database file a `DATABASE_URL` names, created (mode 0600) if it does not exist yet, so it
-/// can be locked before anything is read or written.
-pub fn database_file(url: &str) -> Result<PathBuf> {
+/// can be locked before anything is read or written. An existing file of 0 bytes (and no
+/// write-ahead log to recover from) is refused: it is a database that lost its contents, and
+/// starting on it would silently begin again with no patients.
+///
+/// Returns the path and whether the file was created now (`forget_new_file` removes it again
+/// if starting fails before anything was written, so the next start is not refused).
+pub fn database_file(url: &str) -> Result<(PathBuf, bool)> {
     let options = SqliteConnectOptions::from_str(url).with_context(|| {
         "DATABASE_URL is not a valid SQLite URL (example: sqlite://recovery-bot.db)"
     })?;
     let path = options.get_filename().to_path_buf();
+    let empty = |p: &Path| std::fs::metadata(p).map(|m| m.len() == 0);
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    if empty(&path).unwrap_or(false) && empty(Path::new(&wal)).unwrap_or(true) {
+        anyhow::bail!(
+            "the database file {} exists but is empty (0 bytes): the patients' data it held is gone. Restore it from your latest backup; if this is a new installation, delete the empty file and start again",
+            path.display()
+        );
+    }
+    let created = !path.exists() && path != Path::new(":memory:");
     restrict_permissions(&path)?;
-    Ok(path)
+    Ok((path, created))
+}
+
+/// Removes a database file created by `database_file` if it is still empty (the start failed
+/// before migrations wrote it).
+pub fn forget_new_file(path: &Path) {
+    if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 /// Creates the file with mode 0600 if it does not exist, and tightens an existing one.

@@ -171,6 +171,9 @@ pub async fn run(
                     break;
                 }
                 Err(e) => {
+                    if ctx.db.note(&e) {
+                        return ctx.db.damage();
+                    }
                     tracing::error!(error = %e, "could not record updates; retrying");
                     // (database errors carry no message content)
                     pause(Duration::from_secs(1), &mut stop).await;

@@ -40,6 +40,12 @@ pub async fn run(
             while running.join_next().await.is_some() {}
             return Ok(());
         }
+        // SQLite said the file is damaged: stop (the next start's check names it) rather than
+        // answer nobody.
+        if let Err(e) = ctx.db.damage() {
+            running.abort_all();
+            return Err(e);
+        }
         if last_prune.is_none_or(|t| t.elapsed() > Duration::from_secs(3600)) {
             let now = ctx.now();
             let pruned = inbox::prune(
@@ -64,7 +70,10 @@ pub async fn run(
                     }
                 }
             }
-            Err(e) => tracing::error!(error = %e, "could not read the inbox"),
+            Err(e) => {
+                ctx.db.note(&e);
+                tracing::error!(error = %e, "could not read the inbox");
+            }
         }
         tokio::select! {
             _ = recorded.notified() => {}
@@ -92,6 +101,7 @@ async fn drain_chat(ctx: Ctx, chat_key: i64) -> i64 {
         let rows = match inbox::unhandled_in_chat(&ctx.db, chat_key, after, 50).await {
             Ok(rows) => rows,
             Err(e) => {
+                ctx.db.note(&e);
                 tracing::error!(error = %e, "could not read the inbox");
                 return chat_key;
             }
@@ -133,6 +143,9 @@ async fn handle_row(ctx: &Ctx, row: InboxRow) -> bool {
                 true
             }
             Err(e) => {
+                if ctx.db.note(&e) {
+                    return false;
+                }
                 let attempts = row.attempts + 1;
                 if attempts >= MAX_ATTEMPTS {
                     tracing::error!(error = %e, attempts, "update given up after repeated failures");

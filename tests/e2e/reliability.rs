@@ -545,3 +545,83 @@ async fn a_reply_whose_answer_timed_out_is_not_sent_twice_except_crisis_help() {
         .count();
     assert_eq!(helps, 1, "/help once");
 }
+
+async fn start_err(h: &Harness) -> String {
+    match recovery_checkin_bot::app::RunningBot::start(
+        &h.config(),
+        std::sync::Arc::new(h.clock.clone()),
+        recovery_checkin_bot::app::Parts::ALL,
+    )
+    .await
+    {
+        Ok(_) => panic!("the bot started"),
+        Err(e) => format!("{e:#}"),
+    }
+}
+
+/// Overwrites every page after the first with garbage, as a failing disk might.
+fn damage_pages(path: &std::path::Path) {
+    let mut bytes = std::fs::read(path).unwrap();
+    assert!(bytes.len() > 8192, "a database with some pages");
+    for b in &mut bytes[4096..] {
+        *b = 0xA5;
+    }
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// A database file that lost its contents (0 bytes) is refused with a sentence that says so,
+/// instead of silently starting over with no patients (issue 12 item 12).
+#[tokio::test]
+async fn an_emptied_database_file_is_refused_not_started_over() {
+    let h = Harness::without_bot().await;
+    std::fs::write(h.db_path(), b"").unwrap();
+    let err = start_err(&h).await;
+    assert!(err.contains("exists but is empty"), "{err}");
+    assert!(err.contains("backup"), "{err}");
+    assert_eq!(
+        std::fs::metadata(h.db_path()).unwrap().len(),
+        0,
+        "left as it was"
+    );
+}
+
+/// A damaged page is found at start (SQLite's quick_check) and the bot refuses with a clear
+/// sentence naming the file.
+#[tokio::test]
+async fn a_damaged_database_file_is_found_at_start() {
+    let mut h = Harness::start().await;
+    let m = h.start_checkin(ALICE).await;
+    h.answer(ALICE, m.message_id, "5").await;
+    h.bot.take().unwrap().shutdown().await.unwrap();
+    damage_pages(&h.db_path());
+    let err = start_err(&h).await;
+    assert!(err.contains("is damaged"), "{err}");
+    assert!(err.contains(&h.db_path().display().to_string()), "{err}");
+}
+
+/// Damage met while running stops the bot with that sentence, instead of an ERROR a second
+/// and nobody answered.
+#[tokio::test]
+async fn damage_met_while_running_stops_the_bot_with_a_clear_error() {
+    let mut h = Harness::start().await;
+    h.enroll(ALICE).await;
+    h.drain_outbox().await;
+    {
+        let db = h.db().await;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        db.close().await;
+    }
+    damage_pages(&h.db_path());
+    for i in 0..5 {
+        h.fake.user_sends(ALICE, &format!("/help {i}"));
+    }
+    let bot = h.bot.as_mut().unwrap();
+    let ended = tokio::time::timeout(Duration::from_secs(20), bot.wait())
+        .await
+        .expect("the bot stopped");
+    let err = format!("{:#}", ended.expect_err("with an error"));
+    assert!(err.contains("is damaged"), "{err}");
+}
