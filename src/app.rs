@@ -37,6 +37,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Ctx> {
         wake_scheduler: Arc::new(Notify::new()),
         wake_sender: Arc::new(Notify::new()),
         username: Arc::default(),
+        answered: Arc::default(),
     })
 }
 

@@ -12,6 +12,7 @@ pub mod crisis_lines;
 pub mod crisis_words;
 pub mod domain;
 pub mod fake_telegram;
+pub mod logging;
 pub mod outbox;
 pub mod rules;
 pub mod scheduler;

@@ -327,7 +327,9 @@ pub async fn run(ctx: Ctx, limits: SendLimits, mut stop: watch::Receiver<bool>) 
                     if ctx.db.note(&e) {
                         break;
                     }
-                    tracing::error!(error = %e, "could not read the outbox");
+                    if let Some(suppressed) = crate::logging::every_minute("outbox-read") {
+                        tracing::error!(error = %e, suppressed, "could not read the outbox");
+                    }
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
             }
@@ -389,7 +391,9 @@ async fn record_sending(
         let ok = match outbox::mark_sending(&ctx.db, &ids, ctx.now()).await {
             Ok(()) => true,
             Err(e) => {
-                tracing::error!(error = %e, "could not record that sends began");
+                if let Some(suppressed) = crate::logging::every_minute("outbox-sending") {
+                    tracing::error!(error = %e, suppressed, "could not record that sends began");
+                }
                 false
             }
         };
@@ -663,7 +667,9 @@ async fn record_outcomes(ctx: Ctx, mut rx: mpsc::UnboundedReceiver<Outcome>, in_
                     if ctx.db.note(&e) {
                         return;
                     }
-                    tracing::error!(error = %e, "could not record send outcomes; retrying");
+                    if let Some(suppressed) = crate::logging::every_minute("outbox-record") {
+                        tracing::error!(error = %e, suppressed, "could not record send outcomes; retrying");
+                    }
                     tokio::time::sleep(Duration::from_millis(500)).await;
                 }
             }

@@ -50,7 +50,9 @@ pub async fn run(ctx: Ctx, mut stop: watch::Receiver<bool>) -> Result<()> {
                 if ctx.db.note(&e) {
                     return ctx.db.damage();
                 }
-                tracing::error!(error = %e, "scheduler tick failed")
+                if let Some(suppressed) = crate::logging::every_minute("scheduler-tick") {
+                    tracing::error!(error = %e, suppressed, "scheduler tick failed");
+                }
             }
         }
         let wait = match next_wakeup(&ctx).await {

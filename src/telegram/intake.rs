@@ -162,25 +162,34 @@ pub async fn run(
             })
             .collect();
         let max = batch.iter().map(|b| b.0).max().expect("non-empty batch");
-        // Record before the next getUpdates confirms them. Keep trying: confirming without
-        // recording would lose a patient's answer.
-        loop {
-            match inbox::record_batch(&ctx.db, &batch, ctx.now()).await {
-                Ok(new) => {
-                    tracing::debug!(received = batch.len(), new, "updates recorded");
-                    break;
+        // Record before the next getUpdates confirms them: confirming without recording would
+        // lose a patient's answer. If they cannot be recorded (a full disk, say), nothing is
+        // confirmed and the same updates come back at the next poll, with any new ones; until
+        // then whoever asks for crisis help gets it at once, from what can still be read.
+        match inbox::record_batch(&ctx.db, &batch, ctx.now()).await {
+            Ok(new) => {
+                tracing::debug!(received = batch.len(), new, "updates recorded");
+            }
+            Err(e) => {
+                if ctx.db.note(&e) {
+                    return ctx.db.damage();
                 }
-                Err(e) => {
-                    if ctx.db.note(&e) {
-                        return ctx.db.damage();
-                    }
-                    tracing::error!(error = %e, "could not record updates; retrying");
+                if let Some(suppressed) = crate::logging::every_minute("intake-record") {
                     // (database errors carry no message content)
-                    pause(Duration::from_secs(1), &mut stop).await;
-                    if *stop.borrow() {
-                        return Ok(());
+                    tracing::error!(error = %e, suppressed, "could not record updates; retrying");
+                }
+                for (update_id, _, payload) in &batch {
+                    if ctx.answered.lock().unwrap().contains(update_id) {
+                        continue;
+                    }
+                    let incoming: Incoming =
+                        serde_json::from_str(payload).unwrap_or(Incoming::Other);
+                    if super::router::crisis_without_writing(&ctx, *update_id, &incoming).await {
+                        ctx.answered.lock().unwrap().insert(*update_id);
                     }
                 }
+                pause(Duration::from_secs(1), &mut stop).await;
+                continue;
             }
         }
         offset = max + 1;

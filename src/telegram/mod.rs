@@ -48,6 +48,9 @@ pub struct Ctx {
     pub wake_sender: Arc<Notify>,
     /// The bot's @username (from getMe), for invitation links.
     pub username: Arc<tokio::sync::OnceCell<String>>,
+    /// Updates already answered whose "handled" could not be written yet (crisis help given
+    /// while the disk was full, say): they are marked later, never answered again.
+    pub answered: Arc<std::sync::Mutex<std::collections::HashSet<i64>>>,
 }
 
 impl Ctx {

@@ -62,6 +62,83 @@ pub fn command_target(text: &str) -> Option<&str> {
     first.strip_prefix('/')?.split_once('@').map(|(_, bot)| bot)
 }
 
+/// While nothing can be written (a full disk): answers what asks for crisis help, `/crisis`,
+/// the crisis buttons and typed words of crisis, from what can still be read (or, failing
+/// that, the person's Telegram language), so the crisis path never waits for a write. True if
+/// it answered.
+pub async fn crisis_without_writing(ctx: &Ctx, update_id: i64, incoming: &Incoming) -> bool {
+    let (user_id, language, chat_id) = match incoming {
+        Incoming::Message {
+            user_id,
+            language,
+            chat_id,
+            private: true,
+            ..
+        } => (*user_id, language.as_deref(), *chat_id),
+        Incoming::Callback {
+            user_id,
+            language,
+            chat_id,
+            ..
+        } => (*user_id, language.as_deref(), chat_id.unwrap_or(*user_id)),
+        _ => return false,
+    };
+    let (command, found) = match incoming {
+        Incoming::Message {
+            text: Some(text), ..
+        } => {
+            let command = parse_command(text);
+            let found = match command {
+                None => ctx.content.crisis_words.detect(text),
+                Some(_) => Default::default(),
+            };
+            (command, found)
+        }
+        _ => (None, Default::default()),
+    };
+    let tapped = match incoming {
+        Incoming::Callback { data, .. } => data
+            .as_deref()
+            .and_then(Callback::parse)
+            .filter(|c| matches!(c, Callback::Crisis | Callback::NotSafe)),
+        _ => None,
+    };
+    if command != Some(Command::Crisis) && !found.any() && tapped.is_none() {
+        return false;
+    }
+    let patient = patients::find_by_user(&ctx.db, user_id)
+        .await
+        .ok()
+        .flatten();
+    let lang = patient
+        .as_ref()
+        .map(|p| p.language.clone())
+        .unwrap_or_else(|| ctx.content.pick_language(language));
+    let country = match event_country(ctx, patient.as_ref(), user_id, language).await {
+        Ok(c) => c,
+        Err(_) => language
+            .and_then(|l| l.split(['-', '_']).nth(1))
+            .map(str::to_ascii_uppercase)
+            .filter(|c| crate::domain::country::is_code(c)),
+    };
+    let ev = Event {
+        update_id,
+        user_id,
+        lang,
+        country,
+    };
+    if let Incoming::Callback { query_id, .. } = incoming {
+        ctx.ack(query_id, None).await;
+    }
+    let answered = if found.any() {
+        support::typed_crisis(ctx, &ev, patient.as_ref(), chat_id, found).await
+    } else {
+        support::crisis(ctx, &ev, chat_id).await
+    };
+    tracing::warn!("crisis help given although the update could not be recorded");
+    answered.is_ok()
+}
+
 pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()> {
     match incoming {
         Incoming::Message {

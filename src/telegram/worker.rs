@@ -72,7 +72,9 @@ pub async fn run(
             }
             Err(e) => {
                 ctx.db.note(&e);
-                tracing::error!(error = %e, "could not read the inbox");
+                if let Some(suppressed) = crate::logging::every_minute("worker-inbox") {
+                    tracing::error!(error = %e, suppressed, "could not read the inbox");
+                }
             }
         }
         tokio::select! {
@@ -102,7 +104,9 @@ async fn drain_chat(ctx: Ctx, chat_key: i64) -> i64 {
             Ok(rows) => rows,
             Err(e) => {
                 ctx.db.note(&e);
-                tracing::error!(error = %e, "could not read the inbox");
+                if let Some(suppressed) = crate::logging::every_minute("worker-inbox") {
+                    tracing::error!(error = %e, suppressed, "could not read the inbox");
+                }
                 return chat_key;
             }
         };
@@ -132,13 +136,33 @@ async fn handle_row(ctx: &Ctx, row: InboxRow) -> bool {
                 return false;
             }
         }
+        // Answered already, but "handled" could not be written then: only mark it.
+        if ctx.answered.lock().unwrap().contains(&row.update_id) {
+            return match mark(ctx, row.update_id).await {
+                Ok(()) => {
+                    ctx.answered.lock().unwrap().remove(&row.update_id);
+                    true
+                }
+                Err(e) => {
+                    if let Some(suppressed) = crate::logging::every_minute("worker-mark") {
+                        tracing::error!(error = %e, suppressed, "could not mark update handled");
+                    }
+                    false
+                }
+            };
+        }
         let incoming: Incoming = serde_json::from_str(&row.payload).unwrap_or(Incoming::Other);
         match guarded(ctx, row.update_id, incoming.clone()).await {
             Ok(()) => {
                 // Handlers that write mark the update handled in their own transaction; this
-                // covers the rest. It is idempotent.
+                // covers the rest. It is idempotent. If it cannot be written, the update is
+                // remembered as answered, so it is not answered twice.
                 if let Err(e) = mark(ctx, row.update_id).await {
-                    tracing::error!(error = %e, "could not mark update handled");
+                    ctx.answered.lock().unwrap().insert(row.update_id);
+                    if let Some(suppressed) = crate::logging::every_minute("worker-mark") {
+                        tracing::error!(error = %e, suppressed, "could not mark update handled");
+                    }
+                    return false;
                 }
                 true
             }
@@ -153,9 +177,13 @@ async fn handle_row(ctx: &Ctx, row: InboxRow) -> bool {
                     return true;
                 }
                 let backoff = 1i64 << attempts.min(10);
-                tracing::warn!(error = %e, attempts, backoff, "handler failed; will retry");
+                if let Some(suppressed) = crate::logging::every_minute("worker-handler") {
+                    tracing::warn!(error = %e, attempts, backoff, suppressed, "handler failed; will retry");
+                }
                 if let Err(e) = inbox::record_failure(&ctx.db, row.update_id, ctx.now() + backoff).await {
-                    tracing::error!(error = %e, "could not record the failure");
+                    if let Some(suppressed) = crate::logging::every_minute("worker-failure") {
+                        tracing::error!(error = %e, suppressed, "could not record the failure");
+                    }
                 }
                 false
             }

@@ -625,3 +625,56 @@ async fn damage_met_while_running_stops_the_bot_with_a_clear_error() {
     let err = format!("{:#}", ended.expect_err("with an error"));
     assert!(err.contains("is damaged"), "{err}");
 }
+
+/// Nothing can be written (a full disk: every insert into the inbox fails). Crisis help does
+/// not wait for a write: Alice's `/crisis` and a Mexican user typing in Spanish that they want
+/// to die are answered at once, with their own country's line. What needs a write waits, and
+/// once the disk has room it is answered, while the crisis replies are not sent again
+/// (issue 12 item 1).
+#[tokio::test]
+async fn crisis_help_does_not_wait_for_a_write() {
+    const LUPE: i64 = 3303;
+    let h = Harness::start().await;
+    h.enroll(ALICE).await;
+    h.fake.add_user(LUPE, "Lupe", Some("es-MX"));
+    let db = h.db().await;
+    for sql in [
+        "CREATE TABLE fault (active INTEGER)",
+        "INSERT INTO fault VALUES (1)",
+        "CREATE TRIGGER full_inbox BEFORE INSERT ON inbox WHEN (SELECT active FROM fault) = 1
+         BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+    ] {
+        sqlx::query(sql).execute(db.pool()).await.unwrap();
+    }
+    let before = h.count(ALICE);
+    let crisis = h.say(ALICE, "/crisis").await;
+    assert!(crisis.text.contains("988"), "{}", crisis.text);
+    let lupe = h.say(LUPE, "ya no quiero vivir").await;
+    assert!(lupe.text.contains("800 911 2000"), "{}", lupe.text);
+    h.fake.user_sends(ALICE, "/help");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(h.count(ALICE), before + 1, "/help waits for the disk");
+
+    sqlx::query("UPDATE fault SET active = 0")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    db.close().await;
+    h.next_message_with(ALICE, before + 1, "Here's what I can do")
+        .await;
+    h.wait_db(
+        "SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL AND update_id > ?",
+        0,
+        Some(0),
+    )
+    .await;
+    let crisis_replies = h
+        .fake
+        .bot_messages(ALICE)
+        .into_iter()
+        .skip(before)
+        .filter(|m| m.text.contains("988") && !m.text.contains("Here's what I can do"))
+        .count();
+    assert_eq!(crisis_replies, 1, "/crisis answered once");
+    assert_eq!(h.count(LUPE), 1, "Lupe answered once");
+}
