@@ -361,6 +361,7 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("reach-out-already", &["contacts", "count"]),
     ("reach-out-none", &[]),
     ("alert-patient-crisis", &["contacts"]),
+    ("alert-delivered", &["contacts", "count"]),
     ("alert-no-contacts", &["signals", "why", "crisis_action"]),
     ("alert-acknowledged", &["contact"]),
     ("contact-unreachable", &["contact", "crisis_action"]),

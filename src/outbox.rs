@@ -211,9 +211,12 @@ enum Outcome {
         kind: Kind,
         prompt_id: Option<i64>,
         message_id: Option<i32>,
+        /// Set for an alert to a support contact.
+        alert_id: Option<i64>,
     },
     Undeliverable {
         row: i64,
+        alert_id: Option<i64>,
         patient_id: Option<i64>,
         /// Set for a message to a support contact: the contact is unreachable, not the patient.
         contact_id: Option<i64>,
@@ -221,6 +224,7 @@ enum Outcome {
     },
     Failed {
         row: i64,
+        alert_id: Option<i64>,
         prompt: Option<i64>,
         reason: String,
     },
@@ -420,6 +424,7 @@ async fn reconcile(ctx: &Ctx) -> Result<()> {
             kind: u.kind,
             prompt_id: u.prompt_id,
             message_id: None,
+            alert_id: None,
         })
         .collect();
     write_outcomes(ctx, &sent).await?;
@@ -550,6 +555,7 @@ async fn deliver(ctx: &Ctx, limiter: &Limiter, marker: &Marker, row: OutboxRow) 
             kind: row.kind,
             prompt_id: row.prompt_id,
             message_id: None,
+            alert_id: row.alert_id,
         }
     };
     let mut quick = 0;
@@ -577,6 +583,7 @@ async fn deliver(ctx: &Ctx, limiter: &Limiter, marker: &Marker, row: OutboxRow) 
                     kind: row.kind,
                     prompt_id: row.prompt_id,
                     message_id: Some(m.id.0),
+                    alert_id: row.alert_id,
                 }
             }
             Err(RequestError::RetryAfter(s)) => {
@@ -607,6 +614,7 @@ async fn deliver(ctx: &Ctx, limiter: &Limiter, marker: &Marker, row: OutboxRow) 
             Err(RequestError::Api(api)) if is_gone(&api) => {
                 return Outcome::Undeliverable {
                     row: row.id,
+                    alert_id: row.alert_id,
                     patient_id: row.patient_id,
                     contact_id: row.contact_id,
                     reason: api.to_string(),
@@ -619,6 +627,7 @@ async fn deliver(ctx: &Ctx, limiter: &Limiter, marker: &Marker, row: OutboxRow) 
             Err(e) => {
                 return Outcome::Failed {
                     row: row.id,
+                    alert_id: row.alert_id,
                     prompt,
                     reason: describe(&e),
                 }
@@ -628,6 +637,7 @@ async fn deliver(ctx: &Ctx, limiter: &Limiter, marker: &Marker, row: OutboxRow) 
         if row.attempts + 1 >= MAX_ATTEMPTS {
             return Outcome::Failed {
                 row: row.id,
+                alert_id: row.alert_id,
                 prompt,
                 reason,
             };
@@ -689,13 +699,21 @@ async fn write_outcomes(ctx: &Ctx, outcomes: &[Outcome]) -> Result<()> {
     let now = ctx.now();
     let mut tx = ctx.db.write().await?;
     let mut deactivated = Vec::new();
+    let mut alerts = std::collections::BTreeSet::new();
     for o in outcomes {
+        match o {
+            Outcome::Sent { alert_id, .. }
+            | Outcome::Undeliverable { alert_id, .. }
+            | Outcome::Failed { alert_id, .. } => alerts.extend(*alert_id),
+            _ => {}
+        }
         match o {
             Outcome::Sent {
                 row,
                 kind,
                 prompt_id,
                 message_id,
+                ..
             } => {
                 outbox::mark_sent(&mut tx, *row, *message_id, now).await?;
                 if let (Kind::Prompt, Some(p)) = (kind, prompt_id) {
@@ -715,6 +733,7 @@ async fn write_outcomes(ctx: &Ctx, outcomes: &[Outcome]) -> Result<()> {
                 patient_id,
                 contact_id,
                 reason,
+                ..
             } => {
                 outbox::close(&mut tx, *row, "undeliverable", reason).await?;
                 if let Some(c) = contact_id {
@@ -728,6 +747,7 @@ async fn write_outcomes(ctx: &Ctx, outcomes: &[Outcome]) -> Result<()> {
                 row,
                 prompt,
                 reason,
+                ..
             } => {
                 tracing::error!(row, reason, "message given up");
                 outbox::close(&mut tx, *row, "failed", reason).await?;
@@ -750,6 +770,10 @@ async fn write_outcomes(ctx: &Ctx, outcomes: &[Outcome]) -> Result<()> {
                 reason,
             } => outbox::retry_later(&mut tx, *row, *not_before, reason).await?,
         }
+    }
+    // What the patient is told about an alert waits until the alert has reached a contact.
+    for alert_id in alerts {
+        crate::telegram::alerts::settle_notices(&mut tx, alert_id, now).await?;
     }
     tx.commit().await?;
     for p in deactivated {

@@ -300,16 +300,20 @@ button-ask-reach-out = { $count ->
     [one] 💬 Ask { $contacts } to reach out
    *[other] 💬 Ask { $contacts } to reach out
 }
-reach-out-sent = I've asked { $contacts } to reach out to you. 💙 { $count ->
+reach-out-sent = I'm asking { $contacts } to reach out to you. 💙 { $count ->
     [one] They'll see
    *[other] They'll each see
-} a short message from me, without your answers.
+} a short message from me, without your answers. I'll tell you when it has reached them.
 reach-out-already = I've already asked { $contacts } to reach out. { $count ->
     [one] They'll see it.
    *[other] They'll each see it.
 }
 reach-out-none = There's no support contact I can message for you right now. You can invite someone with /contact.
-alert-patient-crisis = Because of your answers, I've let { $contacts } know right now that you may not be safe, so they can reach out. That's what you agreed to when you invited them.
+alert-patient-crisis = Because of your answers, I'm letting { $contacts } know right now that you may not be safe, so they can reach out. That's what you agreed to when you invited them.
+alert-delivered = ✓ { $contacts } { $count ->
+    [one] has
+   *[other] have
+} my message now.
 alert-no-contacts =
     I noticed warning signs building up ({ $signals }). { $why ->
         [none] You don't have a support contact to alert yet.

@@ -301,15 +301,19 @@ button-ask-reach-out = { $count ->
    *[other] 💬 Pedir a { $contacts } que me escriban
 }
 reach-out-sent = { $count ->
-    [one] Le pedí a { $contacts } que se ponga en contacto contigo. 💙 Verá
-   *[other] Les pedí a { $contacts } que se pongan en contacto contigo. 💙 Verán
-} un mensaje breve mío, sin tus respuestas.
+    [one] Le estoy pidiendo a { $contacts } que se ponga en contacto contigo. 💙 Verá
+   *[other] Les estoy pidiendo a { $contacts } que se pongan en contacto contigo. 💙 Verán
+} un mensaje breve mío, sin tus respuestas. Te diré cuando haya llegado.
 reach-out-already = { $count ->
     [one] Ya le pedí a { $contacts } que se ponga en contacto contigo. Lo verá.
    *[other] Ya les pedí a { $contacts } que se pongan en contacto contigo. Lo verán.
 }
 reach-out-none = Ahora mismo no hay ningún contacto de apoyo al que pueda escribir por ti. Puedes invitar a alguien con /contact.
-alert-patient-crisis = Por tus respuestas, acabo de avisar a { $contacts } de que quizá no estés a salvo, para que puedas recibir apoyo ahora. Es lo que aceptaste al hacer la invitación.
+alert-patient-crisis = Por tus respuestas, estoy avisando ahora mismo a { $contacts } de que quizá no estés a salvo, para que puedas recibir apoyo. Es lo que aceptaste al hacer la invitación.
+alert-delivered = { $count ->
+    [one] ✓ Mi mensaje ya le llegó a { $contacts }.
+   *[other] ✓ Mi mensaje ya les llegó a { $contacts }.
+}
 alert-no-contacts =
     Noté que se estaban acumulando señales de alarma ({ $signals }). { $why ->
         [none] Todavía no tienes un contacto de apoyo al que avisar.

@@ -268,6 +268,19 @@ pub async fn withdraw(tx: &mut Tx, key: &str) -> Result<bool> {
     Ok(done.rows_affected() > 0)
 }
 
+/// How many of an alert's messages to contacts are still waiting, and how many were sent.
+pub async fn alert_sends(tx: &mut Tx, alert_id: i64) -> Result<(i64, i64)> {
+    let row = sqlx::query(
+        "SELECT COALESCE(SUM(status = 'pending'), 0) AS pending,
+                COALESCE(SUM(status = 'sent'), 0) AS sent
+         FROM outbox WHERE alert_id = ?",
+    )
+    .bind(alert_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((row.get("pending"), row.get("sent")))
+}
+
 /// A message waiting for a later time goes out now instead (if it is still waiting).
 pub async fn hasten(tx: &mut Tx, key: &str, now: i64) -> Result<()> {
     sqlx::query(

@@ -335,10 +335,16 @@ async fn fire(
     // A crisis screen shows its notice itself, in the screen's own message; the queued copy waits
     // a little and is withdrawn once that message is on screen, so a failed edit or a crash
     // still tells the patient. A request's notice is the reply to the tap, shown by the caller.
-    let not_before = if why == Fire::Crisis {
-        now + CRISIS_NOTICE_GRACE_SECS
-    } else {
-        now
+    // "I've let Sam know" is said once it is true: that notice is held until the alert has
+    // reached a contact (`settle_notices`). A crisis or a request is answered at once, in the
+    // present tense ("I'm letting Sam know"); after a request "Sam has my message" is held
+    // instead (not during a crisis screen, whose questions no message may split; if the alert
+    // cannot reach Sam the patient is told that).
+    let delivered = !reachable.is_empty();
+    let not_before = match why {
+        Fire::Crisis => now + CRISIS_NOTICE_GRACE_SECS,
+        _ if delivered => HELD_UNTIL,
+        _ => now,
     };
     if !matches!(why, Fire::Request(_)) {
         ctx.queue_at(
@@ -349,6 +355,26 @@ async fn fire(
             Some(&keyboard),
             super::coping::REPLY_PRIORITY,
             not_before,
+        )
+        .await?;
+    }
+    if delivered && matches!(why, Fire::Request(_)) {
+        let confirmation = ctx.t_with(
+            lang,
+            "alert-delivered",
+            &[
+                ("contacts", names(ctx, lang, &reachable).into()),
+                ("count", count.into()),
+            ],
+        );
+        ctx.queue_at(
+            tx,
+            To::patient(&patient),
+            &delivered_key(alert_id),
+            &confirmation,
+            Some(&InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang))),
+            super::coping::REPLY_PRIORITY,
+            HELD_UNTIL,
         )
         .await?;
     }
@@ -410,6 +436,32 @@ pub fn contact_alert(
         format!("{text}\n\n{}", where_patient_is(ctx, lang, name, country)),
         alert_keyboard(ctx, lang, alert_id, link_id, country),
     )
+}
+
+/// `not_before` of a patient's message held until its alert reaches a contact.
+const HELD_UNTIL: i64 = 32_503_680_000; // 3000-01-01
+
+/// The outbox key of "Sam has my message", after a crisis or a request.
+fn delivered_key(alert_id: i64) -> String {
+    format!("alert:{alert_id}:delivered")
+}
+
+/// Once none of an alert's messages to contacts is waiting any more: if one was delivered, what
+/// the patient is held to hear goes out now; if none was, it is withdrawn (they are told the
+/// contact is unreachable instead).
+pub async fn settle_notices(tx: &mut Tx, alert_id: i64, now: i64) -> Result<()> {
+    let (pending, sent) = crate::store::outbox::alert_sends(tx, alert_id).await?;
+    if pending > 0 {
+        return Ok(());
+    }
+    for key in [notice_key(alert_id), delivered_key(alert_id)] {
+        if sent > 0 {
+            crate::store::outbox::hasten(tx, &key, now).await?;
+        } else {
+            crate::store::outbox::withdraw(tx, &key).await?;
+        }
+    }
+    Ok(())
 }
 
 /// How long the queued copy of a crisis notice waits for the screen's own message.

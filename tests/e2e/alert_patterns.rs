@@ -123,7 +123,7 @@ async fn not_great_is_a_sign_and_ask_bob_to_reach_out_reaches_bob_once_across_a_
     );
     let n = h.count(ALICE);
     h.tap(ALICE, reply.message_id, ask).await;
-    h.next_message_with(ALICE, n, "I've asked Bob to reach out to you")
+    h.next_message_with(ALICE, n, "I'm asking Bob to reach out to you")
         .await;
     // The send has reached the fake (the fault is used up) and hangs there.
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
@@ -138,6 +138,9 @@ async fn not_great_is_a_sign_and_ask_bob_to_reach_out_reaches_bob_once_across_a_
     h.start_bot(DRIVEN).await;
     let to_bob = h
         .next_message_with(BOB, 0, "Sam asked me to let you know")
+        .await;
+    // Only now is Alice told that it reached Bob (issue 12 item 2).
+    h.next_message_with(ALICE, 0, "✓ Bob has my message now")
         .await;
     // Once it is recorded as sent, the bot is killed and started again. (A kill in the instant
     // between Telegram's answer and that record is the outbox's known window for a duplicate:

@@ -65,7 +65,7 @@ async fn thoughts_of_suicide_alert_every_contact_at_once_and_show_the_crisis_lin
     // Alice is told in the screen's own message, above the next question: one flow, and the
     // newest message still has Yes / No and the crisis line.
     let told = h
-        .wait_text(ALICE, q.message_id, "I've let Bob know right now")
+        .wait_text(ALICE, q.message_id, "I'm letting Bob know right now")
         .await;
     assert!(told.text.contains("thinking about how"), "{}", told.text);
     assert!(told.has_button("Yes") && told.has_button("No"), "{told:#?}");

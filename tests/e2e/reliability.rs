@@ -15,6 +15,7 @@ async fn an_alert_whose_send_timed_out_is_sent_again_not_lost() {
     pair(&h, ALICE, BOB, "Sam", "Alerts only").await;
     h.fake
         .fail_next_for_chat("sendMessage", BOB, Fault::Lost(Duration::from_secs(25)), 1);
+    let n = h.count(ALICE);
     three_worsening_days(&h, ALICE).await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     while alerts_to(&h, BOB, ALERT).is_empty() {
@@ -22,8 +23,19 @@ async fn an_alert_whose_send_timed_out_is_sent_again_not_lost() {
             tokio::time::Instant::now() < deadline,
             "the alert never reached Bob"
         );
+        // Until it has, Alice is not told that Sam knows (issue 12 item 2).
+        assert!(
+            h.fake
+                .bot_messages(ALICE)
+                .iter()
+                .skip(n)
+                .all(|m| !m.text.contains("I've let")),
+            "Alice was told before the alert arrived"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    // Once it has, she is.
+    h.next_message_with(ALICE, n, "so I've let Bob know").await;
     assert_eq!(alerts_to(&h, BOB, ALERT).len(), 1);
     // Recorded as sent only once Telegram confirmed it, with the message id it gave.
     h.wait_db(
