@@ -1,0 +1,490 @@
+//! Chaos run (issue 12): simulated patients check in while the real bot binary is killed with
+//! SIGKILL at random moments and the fake Telegram server injects faults. Prints what was lost,
+//! doubled or put in the wrong place; asserts nothing.
+//!
+//!     cargo build --release && cargo run --release --example chaos [users] [kills] [seconds] [seed]
+//!
+//! Each patient behaves as a tired person on a phone would: answers the question on screen by
+//! typing (numbers, a note) or tapping ("No"), and when nothing happens for a while, types the
+//! same answer again. Answers are chosen from sets that differ per question (mood 2–4, sleep
+//! 6–8 h, sleep quality 9–10, craving 0–1), so an answer stored under the wrong question is
+//! seen in the database. Each note names its check-in, so a check-in the patient saw finished
+//! can be found again.
+
+use anyhow::{bail, Context, Result};
+use rand::{Rng, SeedableRng};
+use recovery_checkin_bot::fake_telegram::{ChatMessage, FakeTelegram, Fault};
+use recovery_checkin_bot::store::Db;
+use sqlx::Row;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const FIRST_USER: i64 = 50_000;
+/// How long a patient waits for the bot before typing the same thing again.
+const PATIENCE: Duration = Duration::from_secs(6);
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> Result<()> {
+    let arg = |n: usize, default: u64| -> Result<u64> {
+        std::env::args()
+            .nth(n)
+            .map(|a| a.parse().context("arguments are numbers"))
+            .transpose()
+            .map(|v| v.unwrap_or(default))
+    };
+    let users = arg(1, 20)? as i64;
+    let kills = arg(2, 10)?;
+    let seconds = arg(3, 120)?;
+    let seed = arg(4, 1)?;
+    let bin = bot_binary().context("build the bot first: cargo build --release")?;
+
+    let dir = tempfile::tempdir()?;
+    let db_path = dir.path().join("chaos.db");
+    let database_url = format!("sqlite://{}", db_path.display());
+    let fake = Arc::new(FakeTelegram::start().await);
+    for u in 0..users {
+        fake.add_user(FIRST_USER + u, "Pat", Some("en"));
+    }
+    let prompts = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("prompts");
+    let spawn_bot = || -> Result<std::process::Child> {
+        Ok(std::process::Command::new(&bin)
+            .arg("run")
+            .current_dir(dir.path())
+            .env("TELOXIDE_TOKEN", fake.token())
+            .env("TELOXIDE_API_URL", fake.api_url())
+            .env("DATABASE_URL", &database_url)
+            .env("PROMPTS_DIR", &prompts)
+            .env("POLL_TIMEOUT_SECS", "2")
+            .env("LOG_LEVEL", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(match std::env::var_os("CHAOS_LOG") {
+                Some(path) => std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)?
+                    .into(),
+                None => std::process::Stdio::null(),
+            })
+            .spawn()?)
+    };
+    let bot = Arc::new(Mutex::new(spawn_bot()?));
+    println!(
+        "chaos: {users} patients, {kills} kills, {seconds} s, seed {seed}, machine: {} cores",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(seconds);
+    let stop = Arc::new(AtomicBool::new(false));
+    let seen_done: Arc<Mutex<HashMap<i64, Vec<Expected>>>> = Arc::default();
+    let stuck = Arc::new(AtomicU64::new(0));
+    let mut agents = tokio::task::JoinSet::new();
+    for u in 0..users {
+        let (fake, stop, seen_done, stuck) =
+            (fake.clone(), stop.clone(), seen_done.clone(), stuck.clone());
+        agents.spawn(async move {
+            let user = FIRST_USER + u;
+            let mut rng = rand::rngs::StdRng::seed_from_u64(seed * 1_000_003 + u as u64);
+            if enroll(&fake, user, &stop).await.is_err() {
+                stuck.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
+            let mut ordinal = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let want = Expected::pick(user, ordinal, &mut rng);
+                match check_in(&fake, user, &want, &stop).await {
+                    Ok(true) => seen_done
+                        .lock()
+                        .unwrap()
+                        .entry(user)
+                        .or_default()
+                        .push(want),
+                    Ok(false) => {}
+                    Err(_) => {
+                        stuck.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                ordinal += 1;
+            }
+        });
+    }
+
+    // Faults and kills until the deadline.
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let mut kill_at: Vec<Duration> = (0..kills)
+        .map(|_| Duration::from_millis(rng.random_range(3_000..seconds.max(4) * 1000 - 1000)))
+        .collect();
+    kill_at.sort();
+    let mut faults = 0u64;
+    let mut killed = 0u64;
+    while Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let chat = FIRST_USER + rng.random_range(0..users);
+        let (method, fault) = match rng.random_range(0..6) {
+            0 => ("sendMessage", Fault::RetryAfter(rng.random_range(1..4))),
+            1 => ("editMessageText", Fault::ServerError),
+            2 => ("sendMessage", Fault::SlowReply(Duration::from_secs(20))),
+            3 => ("sendMessage", Fault::Lost(Duration::from_secs(20))),
+            4 => ("editMessageReplyMarkup", Fault::BadGateway),
+            _ => ("sendMessage", Fault::MalformedOk),
+        };
+        // A few faults at a time, each used up by the next matching request.
+        if fake.faults_left() < 3 && std::env::var_os("CHAOS_NO_FAULTS").is_none() {
+            fake.fail_next_for_chat(method, chat, fault, 1);
+            faults += 1;
+            if rng.random_range(0..8) == 0 {
+                fake.fail_next(Some("getUpdates"), Fault::BadGateway, 1);
+                faults += 1;
+            }
+        }
+        if kill_at.first().is_some_and(|at| start.elapsed() >= *at) {
+            kill_at.remove(0);
+            let mut child = bot.lock().unwrap();
+            child.kill()?; // SIGKILL
+            child.wait()?;
+            killed += 1;
+            std::thread::sleep(Duration::from_millis(300));
+            *child = spawn_bot()?;
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    // Let the last check-ins settle: no faults from here on.
+    let settle = Instant::now();
+    while agents.join_next().await.is_some() {}
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    {
+        let mut child = bot.lock().unwrap();
+        // SIGTERM: a clean stop, so what was sent is recorded.
+        let _ = std::process::Command::new("kill")
+            .arg(child.id().to_string())
+            .status();
+        child.wait()?;
+    }
+    let settled = settle.elapsed();
+
+    if std::env::var_os("CHAOS_DEBUG").is_some() {
+        println!(
+            "requests: getUpdates {}, sendMessage {}; chat entries {}",
+            fake.request_count("getupdates"),
+            fake.request_count("sendmessage"),
+            fake.read(|s| s.chats.get(&FIRST_USER).map_or(0, |c| c.len()))
+        );
+        for m in fake.bot_messages(FIRST_USER) {
+            println!(
+                "{:>4} {} {:?}",
+                m.message_id,
+                m.edits,
+                m.text.lines().next()
+            );
+        }
+    }
+    let db = Db::open(&database_url).await?;
+    let seen_done = std::mem::take(&mut *seen_done.lock().unwrap());
+    let report = inspect(&db, &fake, users, &seen_done).await?;
+    db.close().await;
+    println!(
+        "ran {:.0} s (+{:.0} s to settle): {killed} SIGKILLs, {faults} faults injected",
+        (deadline - start).as_secs_f64(),
+        settled.as_secs_f64()
+    );
+    println!(
+        "check-ins the patients saw finished: {}; patients who gave up waiting at some point: {}",
+        report.seen_done,
+        stuck.load(Ordering::Relaxed)
+    );
+    println!(
+        "answers lost (a finished check-in missing an answer, or missing): {}",
+        report.lost
+    );
+    println!("answers in the wrong step: {}", report.wrong_step);
+    println!(
+        "messages doubled: summaries {}, suggestions {}, scheduled prompts {}",
+        report.doubled_summaries, report.doubled_suggestions, report.doubled_prompts
+    );
+    println!("summaries missing: {}", report.missing_summaries);
+    println!("updates unhandled: {}", report.unhandled);
+    println!("alerts lost: not exercised by this run (see BENCHMARKS.md)");
+    Ok(())
+}
+
+/// What one patient answers in one check-in.
+#[derive(Debug, Clone)]
+struct Expected {
+    note: String,
+    mood: i64,
+    sleep_h: i64,
+    quality: i64,
+    craving: i64,
+}
+
+impl Expected {
+    fn pick(user: i64, ordinal: u64, rng: &mut impl Rng) -> Expected {
+        Expected {
+            note: format!("chaos {user} {ordinal}"),
+            mood: rng.random_range(2..=4),
+            sleep_h: rng.random_range(6..=8),
+            quality: rng.random_range(9..=10),
+            craving: rng.random_range(0..=1),
+        }
+    }
+}
+
+fn activity(fake: &FakeTelegram, user: i64) -> (usize, u32) {
+    let msgs = fake.bot_messages(user);
+    (msgs.len(), msgs.iter().map(|m| m.edits).sum())
+}
+
+/// Waits until the bot does something in the chat, up to `PATIENCE`.
+async fn wait_activity(fake: &FakeTelegram, user: i64, before: (usize, u32)) -> bool {
+    let until = Instant::now() + PATIENCE;
+    while Instant::now() < until {
+        if activity(fake, user) != before {
+            // A moment more, for the rest of the reply to land.
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+fn latest_with(msgs: &[ChatMessage], f: impl Fn(&ChatMessage) -> bool) -> Option<&ChatMessage> {
+    msgs.iter().rev().find(|m| m.from_bot && f(m))
+}
+
+async fn enroll(fake: &FakeTelegram, user: i64, stop: &AtomicBool) -> Result<()> {
+    for _ in 0..20 {
+        if stop.load(Ordering::Relaxed) {
+            bail!("stopped");
+        }
+        let msgs = fake.bot_messages(user);
+        if msgs
+            .iter()
+            .any(|m| m.text.contains("Done: America/New_York"))
+        {
+            return Ok(());
+        }
+        let before = activity(fake, user);
+        if let Some(zone) = latest_with(&msgs, |m| {
+            m.buttons().any(|b| b.text.starts_with("New York"))
+        }) {
+            let label = zone
+                .buttons()
+                .find(|b| b.text.starts_with("New York"))
+                .map(|b| b.text.clone())
+                .unwrap_or_default();
+            fake.user_taps(user, zone.message_id, &label);
+        } else if let Some(intro) = latest_with(&msgs, |m| m.has_button("I agree")) {
+            fake.user_taps(user, intro.message_id, "I agree");
+        } else {
+            fake.user_sends(user, "/start");
+        }
+        wait_activity(fake, user, before).await;
+    }
+    bail!("could not enroll")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Step {
+    Mood,
+    Sleep,
+    Quality,
+    Craving,
+    Used,
+    Note,
+}
+
+fn step_of(m: &ChatMessage) -> Option<Step> {
+    let t = &m.text;
+    if !t.contains("Check-in ·") || m.keyboard.is_empty() {
+        return None;
+    }
+    Some(if t.contains("How is your mood") {
+        Step::Mood
+    } else if t.contains("hours did you sleep") {
+        Step::Sleep
+    } else if t.contains("How well did you sleep") {
+        Step::Quality
+    } else if t.contains("strongest urge") {
+        Step::Craving
+    } else if t.contains("Have you used") {
+        Step::Used
+    } else if t.contains("Anything you want to add") {
+        Step::Note
+    } else {
+        return None;
+    })
+}
+
+/// One check-in, as the patient sees it. True if they saw its summary.
+async fn check_in(
+    fake: &FakeTelegram,
+    user: i64,
+    want: &Expected,
+    stop: &AtomicBool,
+) -> Result<bool> {
+    let summaries_before = count(fake, user, |m| m.text.contains("Thank you for checking in"));
+    let mut before = activity(fake, user);
+    fake.user_sends(user, "/checkin");
+    wait_activity(fake, user, before).await;
+    let mut idle = 0;
+    loop {
+        if count(fake, user, |m| m.text.contains("Thank you for checking in")) > summaries_before {
+            return Ok(true);
+        }
+        if stop.load(Ordering::Relaxed) && idle > 0 {
+            return Ok(false);
+        }
+        let msgs = fake.bot_messages(user);
+        let current = msgs
+            .iter()
+            .rev()
+            .filter(|m| m.from_bot)
+            .find_map(|m| step_of(m).map(|s| (s, m.message_id)));
+        before = activity(fake, user);
+        match current {
+            None => {
+                // Nothing on screen to answer: start again, as a patient would.
+                fake.user_sends(user, "/checkin");
+            }
+            Some((step, message_id)) => {
+                // The question on screen is answered; if it is still there after the bot's
+                // silence, it is answered again (the patient cannot tell whether it was seen).
+                match step {
+                    Step::Mood => drop(fake.user_sends(user, &want.mood.to_string())),
+                    Step::Sleep => drop(fake.user_sends(user, &want.sleep_h.to_string())),
+                    Step::Quality => drop(fake.user_sends(user, &want.quality.to_string())),
+                    Step::Craving => drop(fake.user_sends(user, &want.craving.to_string())),
+                    Step::Used => drop(fake.user_taps(user, message_id, "No")),
+                    Step::Note => drop(fake.user_sends(user, &want.note)),
+                }
+            }
+        }
+        if wait_activity(fake, user, before).await {
+            idle = 0;
+        } else {
+            idle += 1;
+            if idle > 8 {
+                bail!("the bot stopped answering this patient");
+            }
+        }
+    }
+}
+
+fn count(fake: &FakeTelegram, user: i64, f: impl Fn(&ChatMessage) -> bool) -> usize {
+    fake.bot_messages(user).iter().filter(|m| f(m)).count()
+}
+
+/// Mood, sleep minutes, sleep quality, craving, as stored.
+type Answers = (Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+
+struct Report {
+    seen_done: usize,
+    lost: usize,
+    wrong_step: usize,
+    doubled_summaries: usize,
+    doubled_suggestions: usize,
+    doubled_prompts: usize,
+    missing_summaries: usize,
+    unhandled: i64,
+}
+
+async fn inspect(
+    db: &Db,
+    fake: &FakeTelegram,
+    users: i64,
+    seen_done: &HashMap<i64, Vec<Expected>>,
+) -> Result<Report> {
+    let rows = sqlx::query(
+        "SELECT p.telegram_user_id AS user, c.status, c.mood, c.sleep_minutes, c.sleep_quality,
+                c.craving, c.note
+         FROM checkins c JOIN patients p ON p.id = c.patient_id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut wrong_step = 0;
+    let mut by_note: HashMap<String, Answers> = HashMap::new();
+    let mut completed: HashMap<i64, usize> = HashMap::new();
+    for r in &rows {
+        let (mood, sleep, quality, craving): Answers = (
+            r.get("mood"),
+            r.get("sleep_minutes"),
+            r.get("sleep_quality"),
+            r.get("craving"),
+        );
+        let outside = |v: Option<i64>, lo: i64, hi: i64| v.is_some_and(|v| v < lo || v > hi);
+        wrong_step += usize::from(outside(mood, 2, 4))
+            + usize::from(outside(sleep, 360, 480))
+            + usize::from(outside(quality, 9, 10))
+            + usize::from(outside(craving, 0, 1));
+        if let Some(note) = r.get::<Option<String>, _>("note") {
+            by_note.insert(note, (mood, sleep, quality, craving));
+        }
+        if r.get::<String, _>("status") == "completed" {
+            *completed.entry(r.get("user")).or_default() += 1;
+        }
+    }
+    let mut lost = 0;
+    let mut seen = 0;
+    for done in seen_done.values() {
+        for want in done {
+            seen += 1;
+            match by_note.get(&want.note) {
+                None => lost += 4,
+                Some((m, s, q, c)) => {
+                    lost += usize::from(*m != Some(want.mood))
+                        + usize::from(*s != Some(want.sleep_h * 60))
+                        + usize::from(*q != Some(want.quality))
+                        + usize::from(*c != Some(want.craving));
+                }
+            }
+        }
+    }
+    let (
+        mut doubled_summaries,
+        mut doubled_suggestions,
+        mut missing_summaries,
+        mut doubled_prompts,
+    ) = (0, 0, 0, 0);
+    for u in 0..users {
+        let user = FIRST_USER + u;
+        let done = completed.get(&user).copied().unwrap_or(0);
+        let summaries = count(fake, user, |m| m.text.contains("Thank you for checking in"));
+        let suggestions = count(fake, user, |m| m.has_button("👍 Helpful"));
+        doubled_summaries += summaries.saturating_sub(done);
+        missing_summaries += done.saturating_sub(summaries);
+        doubled_suggestions += suggestions.saturating_sub(done);
+        let prompts = count(fake, user, |m| {
+            m.text.contains("Good morning") || m.text.contains("Good evening")
+        });
+        let sent: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM prompts pr JOIN patients p ON p.id = pr.patient_id
+             WHERE p.telegram_user_id = ? AND pr.status IN ('sent', 'answered', 'missed')",
+        )
+        .bind(user)
+        .fetch_one(db.pool())
+        .await?;
+        doubled_prompts += prompts.saturating_sub(sent as usize);
+    }
+    let unhandled: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(Report {
+        seen_done: seen,
+        lost,
+        wrong_step,
+        doubled_summaries,
+        doubled_suggestions,
+        doubled_prompts,
+        missing_summaries,
+        unhandled,
+    })
+}
+
+fn bot_binary() -> Option<std::path::PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let bin = exe.parent()?.parent()?.join("recovery-bot");
+    bin.exists().then_some(bin)
+}
