@@ -80,10 +80,18 @@ async fn main() -> Result<()> {
     let stop = Arc::new(AtomicBool::new(false));
     let seen_done: Arc<Mutex<HashMap<i64, Vec<Expected>>>> = Arc::default();
     let stuck = Arc::new(AtomicU64::new(0));
+    // Every fourth patient gets a support contact who receives alerts of a reported use.
+    let paired: Arc<Mutex<std::collections::HashSet<i64>>> = Arc::default();
+    let mut to_pair: Vec<i64> = (0..users).step_by(4).map(|u| FIRST_USER + u).collect();
     let mut agents = tokio::task::JoinSet::new();
     for u in 0..users {
-        let (fake, stop, seen_done, stuck) =
-            (fake.clone(), stop.clone(), seen_done.clone(), stuck.clone());
+        let (fake, stop, seen_done, stuck, paired) = (
+            fake.clone(),
+            stop.clone(),
+            seen_done.clone(),
+            stuck.clone(),
+            paired.clone(),
+        );
         agents.spawn(async move {
             let user = FIRST_USER + u;
             let mut rng = rand::rngs::StdRng::seed_from_u64(seed * 1_000_003 + u as u64);
@@ -92,8 +100,13 @@ async fn main() -> Result<()> {
                 return;
             }
             let mut ordinal = 0;
+            let mut reported_use = false;
             while !stop.load(Ordering::Relaxed) {
-                let want = Expected::pick(user, ordinal, &mut rng);
+                let mut want = Expected::pick(user, ordinal, &mut rng);
+                if !reported_use && paired.lock().unwrap().contains(&user) {
+                    want.used = true;
+                    reported_use = true;
+                }
                 match check_in(&fake, user, &want, &stop).await {
                     Ok(true) => seen_done
                         .lock()
@@ -121,6 +134,11 @@ async fn main() -> Result<()> {
     let mut killed = 0u64;
     while Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(700)).await;
+        if !to_pair.is_empty() {
+            let done = pair_enrolled(&database_url, &fake, &to_pair).await?;
+            to_pair.retain(|u| !done.contains(u));
+            paired.lock().unwrap().extend(done);
+        }
         let chat = FIRST_USER + rng.random_range(0..users);
         let (method, fault) = match rng.random_range(0..6) {
             0 => ("sendMessage", Fault::RetryAfter(rng.random_range(1..4))),
@@ -205,14 +223,67 @@ async fn main() -> Result<()> {
     );
     println!("summaries missing: {}", report.missing_summaries);
     println!("updates unhandled: {}", report.unhandled);
-    println!("alerts lost: not exercised by this run (see BENCHMARKS.md)");
+    println!(
+        "alerts: {} queued for {} contacts, lost {}, doubled {}",
+        report.alerts, report.alert_contacts, report.alerts_lost, report.alerts_doubled
+    );
     Ok(())
 }
+
+/// Links each enrolled patient of `users` to a contact (as an accepted invitation would) who
+/// receives use alerts. Returns those linked.
+async fn pair_enrolled(database_url: &str, fake: &FakeTelegram, users: &[i64]) -> Result<Vec<i64>> {
+    let db = Db::open(database_url).await?;
+    let mut done = Vec::new();
+    for &user in users {
+        let Some(patient_id) = sqlx::query_scalar::<_, i64>(
+            "SELECT id FROM patients WHERE telegram_user_id = ? AND time_zone IS NOT NULL",
+        )
+        .bind(user)
+        .fetch_optional(db.pool())
+        .await?
+        else {
+            continue;
+        };
+        let contact = user + CONTACT_OFFSET;
+        fake.add_user(contact, "Kim", Some("en"));
+        let now = chrono::Utc::now().timestamp();
+        let mut tx = db.write().await?;
+        let contact_id: i64 = sqlx::query_scalar(
+            "INSERT INTO contacts (telegram_user_id, chat_id, language, created_at)
+             VALUES (?, ?, 'en', ?) RETURNING id",
+        )
+        .bind(contact)
+        .bind(contact)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO links (patient_id, contact_id, patient_name, contact_name, weekly,
+                                created_at, use_alerts)
+             VALUES (?, ?, 'Pat', 'Kim', 0, ?, 1)",
+        )
+        .bind(patient_id)
+        .bind(contact_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        done.push(user);
+    }
+    db.close().await;
+    Ok(done)
+}
+
+/// A patient's contact's Telegram id is the patient's plus this.
+const CONTACT_OFFSET: i64 = 100_000;
 
 /// What one patient answers in one check-in.
 #[derive(Debug, Clone)]
 struct Expected {
     note: String,
+    /// "Yes" to "Have you used?": a paired patient does so once, which alerts their contact.
+    used: bool,
     mood: i64,
     sleep_h: i64,
     quality: i64,
@@ -223,6 +294,7 @@ impl Expected {
     fn pick(user: i64, ordinal: u64, rng: &mut impl Rng) -> Expected {
         Expected {
             note: format!("chaos {user} {ordinal}"),
+            used: false,
             mood: rng.random_range(2..=4),
             sleep_h: rng.random_range(6..=8),
             quality: rng.random_range(9..=10),
@@ -325,14 +397,23 @@ async fn check_in(
     want: &Expected,
     stop: &AtomicBool,
 ) -> Result<bool> {
-    let summaries_before = count(fake, user, |m| m.text.contains("Thank you for checking in"));
+    let summaries =
+        |fake: &FakeTelegram| count(fake, user, |m| m.text.contains("Thank you for checking in"));
+    let mut summaries_before = summaries(fake);
+    // Only a summary that comes after the note was sent ends this check-in; one before it is a
+    // late copy of the previous check-in's.
+    let mut note_sent = false;
     let mut before = activity(fake, user);
     fake.user_sends(user, "/checkin");
     wait_activity(fake, user, before).await;
     let mut idle = 0;
     loop {
-        if count(fake, user, |m| m.text.contains("Thank you for checking in")) > summaries_before {
-            return Ok(true);
+        let now_summaries = summaries(fake);
+        if now_summaries > summaries_before {
+            if note_sent {
+                return Ok(true);
+            }
+            summaries_before = now_summaries;
         }
         if stop.load(Ordering::Relaxed) && idle > 0 {
             return Ok(false);
@@ -357,8 +438,13 @@ async fn check_in(
                     Step::Sleep => drop(fake.user_sends(user, &want.sleep_h.to_string())),
                     Step::Quality => drop(fake.user_sends(user, &want.quality.to_string())),
                     Step::Craving => drop(fake.user_sends(user, &want.craving.to_string())),
-                    Step::Used => drop(fake.user_taps(user, message_id, "No")),
-                    Step::Note => drop(fake.user_sends(user, &want.note)),
+                    Step::Used => {
+                        drop(fake.user_taps(user, message_id, if want.used { "Yes" } else { "No" }))
+                    }
+                    Step::Note => {
+                        fake.user_sends(user, &want.note);
+                        note_sent = true;
+                    }
                 }
             }
         }
@@ -389,6 +475,10 @@ struct Report {
     doubled_prompts: usize,
     missing_summaries: usize,
     unhandled: i64,
+    alerts: usize,
+    alert_contacts: usize,
+    alerts_lost: usize,
+    alerts_doubled: usize,
 }
 
 async fn inspect(
@@ -471,6 +561,25 @@ async fn inspect(
     let unhandled: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL")
         .fetch_one(db.pool())
         .await?;
+    // Each alert's messages to contacts: every one must have arrived, once.
+    let per_contact = sqlx::query(
+        "SELECT c.telegram_user_id AS contact, COUNT(DISTINCT a.id) AS alerts
+         FROM alerts a JOIN links l ON l.patient_id = a.patient_id
+         JOIN contacts c ON c.id = l.contact_id WHERE a.kind = 'use'
+         GROUP BY c.telegram_user_id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let (mut alerts, mut alerts_lost, mut alerts_doubled) = (0, 0, 0);
+    for r in &per_contact {
+        let expected = r.get::<i64, _>("alerts") as usize;
+        let got = count(fake, r.get("contact"), |m| {
+            m.text.contains("told me in a check-in that they used")
+        });
+        alerts += expected;
+        alerts_lost += expected.saturating_sub(got);
+        alerts_doubled += got.saturating_sub(expected);
+    }
     Ok(Report {
         seen_done: seen,
         lost,
@@ -480,6 +589,10 @@ async fn inspect(
         doubled_prompts,
         missing_summaries,
         unhandled,
+        alerts,
+        alert_contacts: per_contact.len(),
+        alerts_lost,
+        alerts_doubled,
     })
 }
 
