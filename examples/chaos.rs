@@ -22,6 +22,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const FIRST_USER: i64 = 50_000;
+/// Patients whose check-in went round in circles (40 answers without finishing).
+static LIVELOCKED: Mutex<Vec<i64>> = Mutex::new(Vec::new());
 /// How long a patient waits for the bot before typing the same thing again.
 const PATIENCE: Duration = Duration::from_secs(6);
 
@@ -170,7 +172,15 @@ async fn main() -> Result<()> {
     stop.store(true, Ordering::Relaxed);
     // Let the last check-ins settle: no faults from here on.
     let settle = Instant::now();
-    while agents.join_next().await.is_some() {}
+    let cut_off = tokio::time::timeout(Duration::from_secs(90), async {
+        while agents.join_next().await.is_some() {}
+    })
+    .await
+    .is_err();
+    if cut_off {
+        println!("some patients were still busy 90 s after the end: cut off");
+        agents.abort_all();
+    }
     tokio::time::sleep(Duration::from_secs(5)).await;
     {
         let mut child = bot.lock().unwrap();
@@ -182,6 +192,21 @@ async fn main() -> Result<()> {
     }
     let settled = settle.elapsed();
 
+    let livelocked = LIVELOCKED.lock().unwrap().clone();
+    if let Some(user) = livelocked.first() {
+        println!(
+            "check-ins that went round in circles: {} (patients {livelocked:?})",
+            livelocked.len()
+        );
+        for m in fake.bot_messages(*user).iter().rev().take(12).rev() {
+            println!(
+                "  {:>4} edits {} {:?}",
+                m.message_id,
+                m.edits,
+                m.text.lines().next()
+            );
+        }
+    }
     if std::env::var_os("CHAOS_DEBUG").is_some() {
         println!(
             "requests: getUpdates {}, sendMessage {}; chat entries {}",
@@ -407,7 +432,13 @@ async fn check_in(
     fake.user_sends(user, "/checkin");
     wait_activity(fake, user, before).await;
     let mut idle = 0;
+    let mut actions = 0;
     loop {
+        actions += 1;
+        if actions > 40 {
+            LIVELOCKED.lock().unwrap().push(user);
+            bail!("no progress after 40 answers");
+        }
         let now_summaries = summaries(fake);
         if now_summaries > summaries_before {
             if note_sent {
@@ -521,15 +552,22 @@ async fn inspect(
     for done in seen_done.values() {
         for want in done {
             seen += 1;
-            match by_note.get(&want.note) {
-                None => lost += 4,
+            let missing = match by_note.get(&want.note) {
+                None => 4,
                 Some((m, s, q, c)) => {
-                    lost += usize::from(*m != Some(want.mood))
+                    usize::from(*m != Some(want.mood))
                         + usize::from(*s != Some(want.sleep_h * 60))
                         + usize::from(*q != Some(want.quality))
-                        + usize::from(*c != Some(want.craving));
+                        + usize::from(*c != Some(want.craving))
                 }
+            };
+            if missing > 0 && std::env::var_os("CHAOS_DEBUG").is_some() {
+                println!(
+                    "lost: wanted {want:?}, stored {:?}",
+                    by_note.get(&want.note)
+                );
             }
+            lost += missing;
         }
     }
     let (

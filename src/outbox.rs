@@ -369,18 +369,32 @@ pub async fn run(ctx: Ctx, limits: SendLimits, mut stop: watch::Receiver<bool>) 
 /// Records "this send begins" for the chat tasks, many rows per transaction when they come
 /// together; each task waits for its own row's commit.
 #[derive(Clone)]
-struct Marker(mpsc::UnboundedSender<(i64, tokio::sync::oneshot::Sender<bool>)>);
+struct Marker(mpsc::UnboundedSender<(i64, tokio::sync::oneshot::Sender<Marked>)>);
+
+/// What recording "this send begins" found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Marked {
+    /// Go ahead.
+    Yes,
+    /// The row is no longer pending (withdrawn, or its link ended, since it was handed out).
+    Gone,
+    /// The database did not take it.
+    Failed,
+}
 
 impl Marker {
-    async fn mark(&self, row: i64) -> bool {
+    async fn mark(&self, row: i64) -> Marked {
         let (done, wait) = tokio::sync::oneshot::channel();
-        self.0.send((row, done)).is_ok() && wait.await.unwrap_or(false)
+        if self.0.send((row, done)).is_err() {
+            return Marked::Failed;
+        }
+        wait.await.unwrap_or(Marked::Failed)
     }
 }
 
 async fn record_sending(
     ctx: Ctx,
-    mut rx: mpsc::UnboundedReceiver<(i64, tokio::sync::oneshot::Sender<bool>)>,
+    mut rx: mpsc::UnboundedReceiver<(i64, tokio::sync::oneshot::Sender<Marked>)>,
 ) {
     let mut pending = Vec::new();
     while let Some(first) = rx.recv().await {
@@ -392,17 +406,21 @@ async fn record_sending(
             }
         }
         let ids: Vec<i64> = pending.iter().map(|(id, _)| *id).collect();
-        let ok = match outbox::mark_sending(&ctx.db, &ids, ctx.now()).await {
-            Ok(()) => true,
+        let marked = match outbox::mark_sending(&ctx.db, &ids, ctx.now()).await {
+            Ok(marked) => Some(marked),
             Err(e) => {
                 if let Some(suppressed) = crate::logging::every_minute("outbox-sending") {
                     tracing::error!(error = %e, suppressed, "could not record that sends began");
                 }
-                false
+                None
             }
         };
-        for (_, done) in pending.drain(..) {
-            let _ = done.send(ok);
+        for (id, done) in pending.drain(..) {
+            let _ = done.send(match &marked {
+                Some(m) if m.contains(&id) => Marked::Yes,
+                Some(_) => Marked::Gone,
+                None => Marked::Failed,
+            });
         }
     }
 }
@@ -415,8 +433,9 @@ async fn reconcile(ctx: &Ctx) -> Result<()> {
     if unknown.is_empty() {
         return Ok(());
     }
-    let (alerts, others): (Vec<&outbox::Unknown>, Vec<&outbox::Unknown>) =
-        unknown.iter().partition(|u| u.alert_id.is_some());
+    let (alerts, others): (Vec<&outbox::Unknown>, Vec<&outbox::Unknown>) = unknown
+        .iter()
+        .partition(|u| u.alert_id.is_some() || u.priority >= crate::telegram::ALERT_PRIORITY);
     let sent: Vec<Outcome> = others
         .iter()
         .map(|u| Outcome::Sent {
@@ -455,6 +474,12 @@ async fn drain_chat(
         let _ = out.send(outcome);
     }
     chat
+}
+
+/// An alert to a contact, or a crisis screen: a send whose outcome is unknown is made again (a
+/// rare duplicate rather than a lost one).
+fn must_arrive(row: &OutboxRow) -> bool {
+    row.alert_id.is_some() || row.priority >= crate::telegram::ALERT_PRIORITY
 }
 
 fn is_gone(e: &ApiError) -> bool {
@@ -564,12 +589,21 @@ async fn deliver(ctx: &Ctx, limiter: &Limiter, marker: &Marker, row: OutboxRow) 
             .reserve(row.chat_id, row.priority >= crate::telegram::ALERT_PRIORITY)
             .await;
         // Recorded before the request, so a crash during it is not taken for "never sent".
-        if !marker.mark(row.id).await {
-            return Outcome::Retry {
-                row: row.id,
-                not_before: ctx.now() + 5,
-                reason: "could not record that the send began".to_string(),
-            };
+        match marker.mark(row.id).await {
+            Marked::Yes => {}
+            Marked::Gone => {
+                return Outcome::Expired {
+                    row: row.id,
+                    prompt: None,
+                }
+            }
+            Marked::Failed => {
+                return Outcome::Retry {
+                    row: row.id,
+                    not_before: ctx.now() + 5,
+                    reason: "could not record that the send began".to_string(),
+                }
+            }
         }
         limiter.start().await;
         let mut req = ctx.bot.send_message(ChatId(row.chat_id), text.clone());
@@ -587,6 +621,8 @@ async fn deliver(ctx: &Ctx, limiter: &Limiter, marker: &Marker, row: OutboxRow) 
                 }
             }
             Err(RequestError::RetryAfter(s)) => {
+                // Nothing was sent: a stop during the wait must not count it as sent.
+                let _ = outbox::clear_sending(&ctx.db, row.id).await;
                 if limiter.refused(row.chat_id, s.duration()) {
                     tracing::warn!(
                         seconds = s.seconds(),
@@ -606,7 +642,7 @@ async fn deliver(ctx: &Ctx, limiter: &Limiter, marker: &Marker, row: OutboxRow) 
             }
             // The request may have reached Telegram before the time ran out. For an alert to a
             // support contact a lost message is worse than a rare duplicate: send it again.
-            Err(e @ RequestError::Network(_)) if row.alert_id.is_some() => {
+            Err(e @ RequestError::Network(_)) if must_arrive(&row) => {
                 tracing::warn!(row = row.id, "an alert's send timed out; sending it again");
                 e
             }
@@ -644,6 +680,7 @@ async fn deliver(ctx: &Ctx, limiter: &Limiter, marker: &Marker, row: OutboxRow) 
         }
         if quick < QUICK_RETRIES {
             quick += 1;
+            let _ = outbox::clear_sending(&ctx.db, row.id).await;
             tokio::time::sleep(Duration::from_millis(250 << quick)).await;
             continue;
         }

@@ -388,13 +388,19 @@ pub async fn end_link(tx: &mut Tx, id: i64, by: &str, now: i64) -> Result<bool> 
         > 0;
     if ended {
         // Nothing more about this patient reaches this contact: drop what is still queued.
-        sqlx::query(
-            "UPDATE outbox SET status = 'expired', last_error = 'the link ended'
-             WHERE status = 'pending' AND contact_id IS NOT NULL AND key LIKE ?",
+        let alerts: Vec<Option<i64>> = sqlx::query_scalar(
+            "UPDATE outbox SET status = 'expired', last_error = 'the link ended',
+                 text = '', keyboard = NULL, render = NULL
+             WHERE status = 'pending' AND contact_id IS NOT NULL AND key LIKE ?
+             RETURNING alert_id",
         )
         .bind(format!("link:{id}:%"))
-        .execute(&mut **tx)
+        .fetch_all(&mut **tx)
         .await?;
+        // What the patient was to hear about those alerts is settled now, not held for ever.
+        for alert_id in alerts.into_iter().flatten() {
+            crate::telegram::alerts::settle_notices(tx, alert_id, now).await?;
+        }
     }
     Ok(ended)
 }

@@ -180,15 +180,37 @@ pub async fn mark_sent(tx: &mut Tx, id: i64, message_id: Option<i32>, now: i64) 
 
 /// The sends of `ids` begin now: if the process dies before its outcome is recorded, the next
 /// start knows the outcome is unknown (`unknown_outcomes`).
-pub async fn mark_sending(db: &Db, ids: &[i64], now: i64) -> Result<()> {
+/// Returns those still pending (a row withdrawn or expired since it was handed out is not
+/// sent).
+pub async fn mark_sending(
+    db: &Db,
+    ids: &[i64],
+    now: i64,
+) -> Result<std::collections::HashSet<i64>> {
     let mut tx = db.write().await?;
+    let mut marked = std::collections::HashSet::new();
     for id in ids {
-        sqlx::query("UPDATE outbox SET sending_at = ? WHERE id = ? AND status = 'pending'")
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        let done =
+            sqlx::query("UPDATE outbox SET sending_at = ? WHERE id = ? AND status = 'pending'")
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() > 0 {
+            marked.insert(*id);
+        }
     }
+    tx.commit().await?;
+    Ok(marked)
+}
+
+/// The send of `id` did not happen after all (Telegram refused it for now): its mark goes.
+pub async fn clear_sending(db: &Db, id: i64) -> Result<()> {
+    let mut tx = db.write().await?;
+    sqlx::query("UPDATE outbox SET sending_at = NULL WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -197,6 +219,7 @@ pub async fn mark_sending(db: &Db, ids: &[i64], now: i64) -> Result<()> {
 #[derive(Debug, Clone, Copy)]
 pub struct Unknown {
     pub id: i64,
+    pub priority: i64,
     pub kind: Kind,
     pub prompt_id: Option<i64>,
     pub alert_id: Option<i64>,
@@ -205,7 +228,7 @@ pub struct Unknown {
 /// The messages a previous process was sending when it stopped.
 pub async fn unknown_outcomes(db: &Db) -> Result<Vec<Unknown>> {
     let rows = sqlx::query(
-        "SELECT id, kind, prompt_id, alert_id FROM outbox
+        "SELECT id, priority, kind, prompt_id, alert_id FROM outbox
          WHERE status = 'pending' AND sending_at IS NOT NULL",
     )
     .fetch_all(db.pool())
@@ -214,6 +237,7 @@ pub async fn unknown_outcomes(db: &Db) -> Result<Vec<Unknown>> {
         .iter()
         .map(|r| Unknown {
             id: r.get("id"),
+            priority: r.get("priority"),
             kind: Kind::parse(r.get::<String, _>("kind").as_str()),
             prompt_id: r.get("prompt_id"),
             alert_id: r.get("alert_id"),
@@ -279,6 +303,19 @@ pub async fn alert_sends(tx: &mut Tx, alert_id: i64) -> Result<(i64, i64)> {
     .fetch_one(&mut **tx)
     .await?;
     Ok((row.get("pending"), row.get("sent")))
+}
+
+/// A message held until `held_until` goes out now (if it is still held).
+pub async fn release_held(tx: &mut Tx, key: &str, held_until: i64, now: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET not_before = ? WHERE key = ? AND status = 'pending' AND not_before = ?",
+    )
+    .bind(now)
+    .bind(key)
+    .bind(held_until)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// A message waiting for a later time goes out now instead (if it is still waiting).

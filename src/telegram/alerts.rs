@@ -456,7 +456,8 @@ pub async fn settle_notices(tx: &mut Tx, alert_id: i64, now: i64) -> Result<()> 
     }
     for key in [notice_key(alert_id), delivered_key(alert_id)] {
         if sent > 0 {
-            crate::store::outbox::hasten(tx, &key, now).await?;
+            // Only what is held: a crisis notice's copy keeps waiting for the screen's edit.
+            crate::store::outbox::release_held(tx, &key, HELD_UNTIL, now).await?;
         } else {
             crate::store::outbox::withdraw(tx, &key).await?;
         }

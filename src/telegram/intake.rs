@@ -15,6 +15,7 @@
 //! may start ids again at a random (possibly lower) number.
 
 use super::incoming::Incoming;
+use super::router::Distress;
 use super::Ctx;
 use crate::store::inbox;
 use std::sync::Arc;
@@ -111,6 +112,8 @@ pub async fn run(
     let mut last_update_at = ctx.clock.now();
     let mut backoff = QUICK;
     let client = reqwest::Client::new();
+    // Updates given crisis help while they could not be recorded: not told twice.
+    let mut told: std::collections::HashSet<i64> = std::collections::HashSet::new();
     tracing::info!(offset, "receiving updates");
     loop {
         if *stop.borrow() {
@@ -169,6 +172,9 @@ pub async fn run(
         match inbox::record_batch(&ctx.db, &batch, ctx.now()).await {
             Ok(new) => {
                 tracing::debug!(received = batch.len(), new, "updates recorded");
+                for (update_id, _, _) in &batch {
+                    told.remove(update_id);
+                }
             }
             Err(e) => {
                 if ctx.db.note(&e) {
@@ -179,13 +185,20 @@ pub async fn run(
                     tracing::error!(error = %e, suppressed, "could not record updates; retrying");
                 }
                 for (update_id, _, payload) in &batch {
-                    if ctx.answered.lock().unwrap().contains(update_id) {
+                    if told.contains(update_id) {
                         continue;
                     }
                     let incoming: Incoming =
                         serde_json::from_str(payload).unwrap_or(Incoming::Other);
-                    if super::router::crisis_without_writing(&ctx, *update_id, &incoming).await {
-                        ctx.answered.lock().unwrap().insert(*update_id);
+                    match super::router::crisis_without_writing(&ctx, *update_id, &incoming).await {
+                        Distress::Answered => {
+                            ctx.answered.lock().unwrap().insert(*update_id);
+                            told.insert(*update_id);
+                        }
+                        Distress::AnsweredFirst => {
+                            told.insert(*update_id);
+                        }
+                        Distress::NotAnswered => {}
                     }
                 }
                 pause(Duration::from_secs(1), &mut stop).await;

@@ -33,14 +33,15 @@ pub fn describe(e: &RequestError) -> String {
 /// act, so only requests that are safe to repeat (`idempotent`: edits, answering a tap, and
 /// crisis replies, where a duplicate is better than nothing) are retried after one; a message
 /// is sent again only when the connection was never made.
-fn is_transient(e: &RequestError, idempotent: bool) -> bool {
+fn is_transient(e: &RequestError, idempotent: bool, urgent: bool) -> bool {
     match e {
         RequestError::Network(n) => idempotent || n.is_connect(),
         RequestError::Io(_) => true,
         // A proxy's error page means nothing was sent; an ok reply we could not read means it
         // was, and only requests safe to repeat are retried then.
         RequestError::InvalidJson { raw, .. } => {
-            idempotent || !raw.replace(' ', "").contains("\"ok\":true")
+            let accepted = raw.replace(' ', "").contains("\"ok\":true");
+            (idempotent && !urgent) || !accepted
         }
         RequestError::Api(ApiError::Unknown(d)) => {
             let d = d.to_ascii_lowercase();
@@ -58,7 +59,7 @@ pub async fn send<R>(req: R) -> Result<teloxide::requests::Output<R>, RequestErr
 where
     R: Request<Err = RequestError>,
 {
-    send_with(req, false).await
+    send_with(req, false, false).await
 }
 
 /// Sends a crisis reply: retried like a request safe to repeat, since the person seeing it twice
@@ -67,7 +68,7 @@ pub async fn send_urgent<R>(req: R) -> Result<teloxide::requests::Output<R>, Req
 where
     R: Request<Err = RequestError>,
 {
-    send_with(req, true).await
+    send_with(req, true, true).await
 }
 
 /// Runs a request that is safe to repeat (editing, answering a tap, settings).
@@ -75,12 +76,15 @@ pub async fn send_idempotent<R>(req: R) -> Result<teloxide::requests::Output<R>,
 where
     R: Request<Err = RequestError>,
 {
-    send_with(req, true).await
+    send_with(req, true, false).await
 }
 
+/// `urgent`: a message retried like an idempotent request, except after a reply that shows
+/// Telegram took it (sending it again would be a certain duplicate).
 async fn send_with<R>(
     req: R,
     idempotent: bool,
+    urgent: bool,
 ) -> Result<teloxide::requests::Output<R>, RequestError>
 where
     R: Request<Err = RequestError>,
@@ -95,7 +99,7 @@ where
             {
                 tokio::time::sleep(s.duration()).await;
             }
-            Err(e) if attempt < ATTEMPTS && is_transient(&e, idempotent) => {
+            Err(e) if attempt < ATTEMPTS && is_transient(&e, idempotent, urgent) => {
                 tokio::time::sleep(backoff).await;
                 backoff *= 2;
             }
@@ -126,22 +130,28 @@ impl Ctx {
         }
     }
 
-    /// `say` for crisis resources: retried even when a first attempt may have arrived.
+    /// `say` for crisis resources: retried even when a first attempt may have arrived. True if
+    /// Telegram took it (also when its reply could not be read but said ok).
     pub async fn say_urgent(
         &self,
         chat_id: i64,
         text: String,
         keyboard: Option<InlineKeyboardMarkup>,
-    ) -> Option<MessageId> {
+    ) -> bool {
         let mut req = self.bot.send_message(ChatId(chat_id), text);
         if let Some(k) = keyboard {
             req = req.reply_markup(k);
         }
         match send_urgent(req).await {
-            Ok(m) => Some(m.id),
+            Ok(_) => true,
+            Err(RequestError::InvalidJson { raw, .. })
+                if raw.replace(' ', "").contains("\"ok\":true") =>
+            {
+                true
+            }
             Err(e) => {
                 tracing::warn!(chat_id, error = %describe(&e), "could not send crisis resources");
-                None
+                false
             }
         }
     }

@@ -62,11 +62,22 @@ pub fn command_target(text: &str) -> Option<&str> {
     first.strip_prefix('/')?.split_once('@').map(|(_, bot)| bot)
 }
 
+/// What `crisis_without_writing` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Distress {
+    /// Not a request for crisis help (or its reply could not be sent): handled normally later.
+    NotAnswered,
+    /// `/crisis` or the crisis button: fully answered; only to be marked handled later.
+    Answered,
+    /// Crisis help given, but the update is still to be handled normally once it is recorded:
+    /// "I'm not safe" opens the screen (and alerts), a note or safety plan is kept.
+    AnsweredFirst,
+}
+
 /// While nothing can be written (a full disk): answers what asks for crisis help, `/crisis`,
 /// the crisis buttons and typed words of crisis, from what can still be read (or, failing
-/// that, the person's Telegram language), so the crisis path never waits for a write. True if
-/// it answered.
-pub async fn crisis_without_writing(ctx: &Ctx, update_id: i64, incoming: &Incoming) -> bool {
+/// that, the person's Telegram language), so the crisis path never waits for a write.
+pub async fn crisis_without_writing(ctx: &Ctx, update_id: i64, incoming: &Incoming) -> Distress {
     let (user_id, language, chat_id) = match incoming {
         Incoming::Message {
             user_id,
@@ -81,7 +92,7 @@ pub async fn crisis_without_writing(ctx: &Ctx, update_id: i64, incoming: &Incomi
             chat_id,
             ..
         } => (*user_id, language.as_deref(), chat_id.unwrap_or(*user_id)),
-        _ => return false,
+        _ => return Distress::NotAnswered,
     };
     let (command, found) = match incoming {
         Incoming::Message {
@@ -104,7 +115,7 @@ pub async fn crisis_without_writing(ctx: &Ctx, update_id: i64, incoming: &Incomi
         _ => None,
     };
     if command != Some(Command::Crisis) && !found.any() && tapped.is_none() {
-        return false;
+        return Distress::NotAnswered;
     }
     let patient = patients::find_by_user(&ctx.db, user_id)
         .await
@@ -130,13 +141,32 @@ pub async fn crisis_without_writing(ctx: &Ctx, update_id: i64, incoming: &Incomi
     if let Incoming::Callback { query_id, .. } = incoming {
         ctx.ack(query_id, None).await;
     }
-    let answered = if found.any() {
-        support::typed_crisis(ctx, &ev, patient.as_ref(), chat_id, found).await
+    let sent = if found.any() {
+        support::typed_crisis_sent(ctx, &ev, patient.as_ref(), chat_id, found).await
     } else {
-        support::crisis(ctx, &ev, chat_id).await
+        support::crisis_sent(ctx, &ev, chat_id).await
     };
+    if !sent {
+        return Distress::NotAnswered;
+    }
     tracing::warn!("crisis help given although the update could not be recorded");
-    answered.is_ok()
+    // Typed words mean more only while the patient is writing a note or a safety plan (the
+    // words are theirs to keep); "I'm not safe" opens the screen.
+    let more = match (&patient, found.any()) {
+        (_, false) => tapped == Some(Callback::NotSafe),
+        (None, true) => false,
+        (Some(p), true) => {
+            p.awaiting.is_some()
+                || checkins::open_for(&ctx.db, p.id).await.map_or(true, |c| {
+                    c.is_some_and(|c| c.step == Some(crate::domain::checkin::Step::Note))
+                })
+        }
+    };
+    if more {
+        Distress::AnsweredFirst
+    } else {
+        Distress::Answered
+    }
 }
 
 pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()> {

@@ -195,10 +195,7 @@ pub async fn answer(
             let text = preface.join("\n\n");
             let shown = match tap.message_id {
                 Some(m) => ctx.edit(tap.chat_id, m, text, Some(keyboard)).await,
-                None => ctx
-                    .say_urgent(tap.chat_id, text, Some(keyboard))
-                    .await
-                    .is_some(),
+                None => ctx.say_urgent(tap.chat_id, text, Some(keyboard)).await,
             };
             if shown && alerted {
                 withdraw_notice(ctx, screen.alert_id).await;
@@ -232,10 +229,7 @@ pub async fn answer(
                     )],
                 );
             }
-            let shown = ctx
-                .say_urgent(tap.chat_id, text, Some(keyboard))
-                .await
-                .is_some();
+            let shown = ctx.say_urgent(tap.chat_id, text, Some(keyboard)).await;
             if shown && alerted {
                 withdraw_notice(ctx, screen.alert_id).await;
             }

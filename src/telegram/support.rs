@@ -23,14 +23,21 @@ pub async fn help(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i64
 
 /// Shown to anyone, enrolled or not, at any time. Stores nothing.
 pub async fn crisis(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()> {
-    ctx.say_urgent(
-        chat_id,
-        crisis_text(ctx, &ev.lang, ev.country()),
-        Some(ctx.crisis_link(&ev.lang, ev.country())),
-    )
-    .await;
-    tracing::info!("crisis resources shown");
+    crisis_sent(ctx, ev, chat_id).await;
     Ok(())
+}
+
+/// `crisis`; false if Telegram did not take it.
+pub async fn crisis_sent(ctx: &Ctx, ev: &Event, chat_id: i64) -> bool {
+    let sent = ctx
+        .say_urgent(
+            chat_id,
+            crisis_text(ctx, &ev.lang, ev.country()),
+            Some(ctx.crisis_link(&ev.lang, ev.country())),
+        )
+        .await;
+    tracing::info!("crisis resources shown");
+    sent
 }
 
 /// Typed words of crisis. A medical emergency gets the emergency number first; thoughts of
@@ -44,6 +51,18 @@ pub async fn typed_crisis(
     chat_id: i64,
     found: crate::domain::crisis::Found,
 ) -> Result<()> {
+    typed_crisis_sent(ctx, ev, patient, chat_id, found).await;
+    Ok(())
+}
+
+/// `typed_crisis`; false if Telegram did not take it.
+pub async fn typed_crisis_sent(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    chat_id: i64,
+    found: crate::domain::crisis::Found,
+) -> bool {
     let lang = &ev.lang;
     let country = ev.country();
     let mut parts = Vec::new();
@@ -71,15 +90,16 @@ pub async fn typed_crisis(
             Callback::NotSafe.encode(),
         )]);
     }
-    ctx.say_urgent(
-        chat_id,
-        parts.join("\n\n"),
-        Some(InlineKeyboardMarkup::new(rows)),
-    )
-    .await;
+    let sent = ctx
+        .say_urgent(
+            chat_id,
+            parts.join("\n\n"),
+            Some(InlineKeyboardMarkup::new(rows)),
+        )
+        .await;
     // Which kind is not logged: it says what the person wrote.
     tracing::info!("crisis resources shown for typed words");
-    Ok(())
+    sent
 }
 
 /// The crisis line, the emergency number and what to do now, for the person's country; where

@@ -663,16 +663,31 @@ async fn crisis_help_does_not_wait_for_a_write() {
     assert!(crisis.text.contains("988"), "{}", crisis.text);
     let lupe = h.say(LUPE, "ya no quiero vivir").await;
     assert!(lupe.text.contains("800 911 2000"), "{}", lupe.text);
+    // "I'm not safe": the crisis line now, and the screen (which alerts) once it can be stored.
+    let with_button = h
+        .fake
+        .bot_messages(ALICE)
+        .into_iter()
+        .rfind(|m| m.has_button("🛑 I'm not safe"))
+        .expect("a message with the button");
+    let not_safe = h
+        .fake
+        .user_taps(ALICE, with_button.message_id, "🛑 I'm not safe");
+    h.fake.wait_for_answer(&not_safe).await;
+    let line = h.fake.wait_for_bot_message(ALICE, before + 2).await;
+    assert!(line.text.contains("988"), "{}", line.text);
     h.fake.user_sends(ALICE, "/help");
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(h.count(ALICE), before + 1, "/help waits for the disk");
+    assert_eq!(h.count(ALICE), before + 2, "/help waits for the disk");
 
     sqlx::query("UPDATE fault SET active = 0")
         .execute(db.pool())
         .await
         .unwrap();
     db.close().await;
-    h.next_message_with(ALICE, before + 1, "Here's what I can do")
+    h.next_message_with(ALICE, before + 2, "wished you were dead")
+        .await;
+    h.next_message_with(ALICE, before + 2, "Here's what I can do")
         .await;
     h.wait_db(
         "SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL AND update_id > ?",
@@ -685,8 +700,12 @@ async fn crisis_help_does_not_wait_for_a_write() {
         .bot_messages(ALICE)
         .into_iter()
         .skip(before)
-        .filter(|m| m.text.contains("988") && !m.text.contains("Here's what I can do"))
+        .filter(|m| {
+            m.text.contains("988")
+                && !m.text.contains("Here's what I can do")
+                && !m.text.contains("wished you were dead")
+        })
         .count();
-    assert_eq!(crisis_replies, 1, "/crisis answered once");
+    assert_eq!(crisis_replies, 2, "/crisis and the tap each answered once");
     assert_eq!(h.count(LUPE), 1, "Lupe answered once");
 }
