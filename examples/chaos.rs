@@ -24,6 +24,9 @@ use std::time::{Duration, Instant};
 const FIRST_USER: i64 = 50_000;
 /// Patients whose check-in went round in circles (40 answers without finishing).
 static LIVELOCKED: Mutex<Vec<i64>> = Mutex::new(Vec::new());
+/// With CHAOS_DEBUG: the end of each chat when a check-in was counted finished, by note.
+static TRAILS: std::sync::LazyLock<Mutex<HashMap<String, String>>> =
+    std::sync::LazyLock::new(Mutex::default);
 /// How long a patient waits for the bot before typing the same thing again.
 const PATIENCE: Duration = Duration::from_secs(6);
 
@@ -442,6 +445,28 @@ async fn check_in(
         let now_summaries = summaries(fake);
         if now_summaries > summaries_before {
             if note_sent {
+                if std::env::var_os("CHAOS_DEBUG").is_some() {
+                    let tail: Vec<String> = fake
+                        .read(|s| s.chats.get(&user).cloned().unwrap_or_default())
+                        .iter()
+                        .rev()
+                        .take(14)
+                        .rev()
+                        .map(|m| {
+                            format!(
+                                "{:>4}{} e{} {:?}",
+                                m.message_id,
+                                if m.from_bot { "B" } else { "U" },
+                                m.edits,
+                                m.text.lines().next().unwrap_or("")
+                            )
+                        })
+                        .collect();
+                    TRAILS
+                        .lock()
+                        .unwrap()
+                        .insert(want.note.clone(), tail.join("\n"));
+                }
                 return Ok(true);
             }
             summaries_before = now_summaries;
