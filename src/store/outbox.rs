@@ -207,10 +207,7 @@ pub async fn mark_sending(
 /// The send of `id` did not happen after all (Telegram refused it for now): its mark goes.
 pub async fn clear_sending(db: &Db, id: i64) -> Result<()> {
     let mut tx = db.write().await?;
-    sqlx::query("UPDATE outbox SET sending_at = NULL WHERE id = ?")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    resend(&mut tx, id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -245,7 +242,8 @@ pub async fn unknown_outcomes(db: &Db) -> Result<Vec<Unknown>> {
         .collect())
 }
 
-/// An unknown outcome treated as not sent: the message goes out again.
+/// An unknown outcome treated as not sent (or a send that did not happen): the mark goes, and
+/// the message goes out (again).
 pub async fn resend(tx: &mut Tx, id: i64) -> Result<()> {
     sqlx::query("UPDATE outbox SET sending_at = NULL WHERE id = ?")
         .bind(id)

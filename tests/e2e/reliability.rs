@@ -308,12 +308,7 @@ async fn the_summary_arrives_after_its_edit_was_lost_in_a_crash() {
         .await;
     assert!(summary.text.contains("Mood: 4/10"), "{}", summary.text);
     h.drain_outbox().await;
-    let summaries = h
-        .fake
-        .bot_messages(ALICE)
-        .into_iter()
-        .filter(|m| m.text.contains("Thank you for checking in"))
-        .count();
+    let summaries = h.count_with(ALICE, "Thank you for checking in");
     assert_eq!(summaries, 1, "one summary");
     assert!(h.count(ALICE) > count);
 }
@@ -350,12 +345,7 @@ async fn a_failed_summary_edit_sends_it_below_and_a_working_one_sends_no_copy() 
         .await;
     h.clock.advance(chrono::Duration::seconds(60));
     h.drain_outbox().await;
-    let summaries = h
-        .fake
-        .bot_messages(ALICE)
-        .into_iter()
-        .filter(|m| m.text.contains("Thank you for checking in"))
-        .count();
+    let summaries = h.count_with(ALICE, "Thank you for checking in");
     assert_eq!(summaries, 2, "one summary per check-in");
 }
 
@@ -428,12 +418,7 @@ async fn a_stop_signal_waits_for_the_reply_in_progress() {
     h.start_bot(recovery_checkin_bot::app::Parts::ALL).await;
     let crisis = h.say(ALICE, "/crisis").await;
     assert!(crisis.text.contains("988"), "{}", crisis.text);
-    let helps = h
-        .fake
-        .bot_messages(ALICE)
-        .into_iter()
-        .filter(|m| m.text.contains("Here's what I can do"))
-        .count();
+    let helps = h.count_with(ALICE, "Here's what I can do");
     assert_eq!(helps, 1, "/help answered once");
 }
 
@@ -467,12 +452,7 @@ async fn a_crash_during_a_send_does_not_send_the_message_twice() {
             .is_some_and(|m| m.has_button("👍 Helpful")),
         "the suggestion came last"
     );
-    let summaries = h
-        .fake
-        .bot_messages(ALICE)
-        .into_iter()
-        .filter(|m| m.text.contains("Thank you for checking in"))
-        .count();
+    let summaries = h.count_with(ALICE, "Thank you for checking in");
     assert_eq!(summaries, 1, "the summary once");
 }
 
@@ -549,12 +529,7 @@ async fn a_reply_whose_answer_timed_out_is_not_sent_twice_except_crisis_help() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let helps = h
-        .fake
-        .bot_messages(ALICE)
-        .into_iter()
-        .filter(|m| m.text.contains("Here's what I can do"))
-        .count();
+    let helps = h.count_with(ALICE, "Here's what I can do");
     assert_eq!(helps, 1, "/help once");
 }
 

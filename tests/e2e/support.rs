@@ -208,6 +208,15 @@ impl Harness {
         self.fake.bot_messages(user).len()
     }
 
+    /// How many of the bot's messages in `user`'s chat contain `needle`.
+    pub fn count_with(&self, user: i64, needle: &str) -> usize {
+        self.fake
+            .bot_messages(user)
+            .iter()
+            .filter(|m| m.text.contains(needle))
+            .count()
+    }
+
     /// Waits until `sql` (one bound integer) returns `expected`, e.g. a status the bot sets in
     /// the background. Panics after 5 s with the value it last saw.
     pub async fn wait_db(&self, sql: &'static str, bind: i64, expected: Option<i64>) {
