@@ -8,10 +8,10 @@
 
 use anyhow::{Context, Result};
 use chrono::{Duration as ChronoDuration, Utc};
+use fake_telegram::{FakeTelegram, RateLimit};
 use recovery_checkin_bot::app;
 use recovery_checkin_bot::clock::{Clock, ManualClock};
 use recovery_checkin_bot::config::{Config, CrisisLine, ScheduleSettings, SendLimits};
-use recovery_checkin_bot::fake_telegram::{FakeTelegram, RateLimit};
 use recovery_checkin_bot::scheduler;
 use recovery_checkin_bot::store::Db;
 use std::sync::Arc;

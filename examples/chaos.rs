@@ -13,7 +13,7 @@
 
 use anyhow::{bail, Context, Result};
 use rand::{Rng, SeedableRng};
-use recovery_checkin_bot::fake_telegram::{ChatMessage, FakeTelegram, Fault};
+use fake_telegram::{ChatMessage, FakeTelegram, Fault};
 use recovery_checkin_bot::store::Db;
 use sqlx::Row;
 use std::collections::HashMap;

@@ -1,8 +1,8 @@
 //! Recovery check-in bot: daily check-ins for people in early recovery from cocaine use.
 //!
 //! Layers: `domain` (pure logic), `store` (SQLite), `telegram` (teloxide wiring and features),
-//! `content` (texts from prompts/), `app` (start/stop). `fake_telegram` is a fake Bot API
-//! server used by the tests, benchmarks and a no-token sandbox.
+//! `content` (texts from prompts/), `app` (start/stop). The fake Bot API server used by the
+//! tests and benchmarks is its own crate, `crates/fake-telegram`.
 
 pub mod app;
 pub mod clock;
@@ -11,7 +11,6 @@ pub mod content;
 pub mod crisis_lines;
 pub mod crisis_words;
 pub mod domain;
-pub mod fake_telegram;
 pub mod logging;
 pub mod outbox;
 pub mod rules;

@@ -118,7 +118,7 @@ async fn not_great_is_a_sign_and_ask_bob_to_reach_out_reaches_bob_once_across_a_
     h.fake.fail_next_for_chat(
         "sendMessage",
         BOB,
-        recovery_checkin_bot::fake_telegram::Fault::Lost(std::time::Duration::from_secs(30)),
+        fake_telegram::Fault::Lost(std::time::Duration::from_secs(30)),
         1,
     );
     let n = h.count(ALICE);

@@ -5,7 +5,7 @@
 use crate::coping::checkin_with;
 use crate::support::*;
 use chrono::TimeDelta;
-use recovery_checkin_bot::fake_telegram::ChatMessage;
+use fake_telegram::ChatMessage;
 
 const CAROL: i64 = 1003;
 const DAVE: i64 = 1004;

@@ -2,9 +2,9 @@
 //! "not for me" changes what comes next, a reported use gets support and a plan.
 
 use crate::support::*;
+use fake_telegram::ChatMessage;
 use recovery_checkin_bot::content::Content;
 use recovery_checkin_bot::domain::coping::Need;
-use recovery_checkin_bot::fake_telegram::ChatMessage;
 
 pub fn content() -> Content {
     Content::load(&shipped_prompts()).expect("the shipped prompts load")

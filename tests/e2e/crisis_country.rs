@@ -3,7 +3,7 @@
 //! Spanish, inside and outside a check-in, and harm reduction after a reported use.
 
 use crate::support::*;
-use recovery_checkin_bot::fake_telegram::ChatMessage;
+use fake_telegram::ChatMessage;
 
 const ANA: i64 = 2001;
 const LUIS: i64 = 2002;

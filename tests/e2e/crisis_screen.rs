@@ -12,7 +12,7 @@ async fn paired(h: &Harness) {
 }
 
 /// Taps "I'm not safe" under /help and returns the first question.
-async fn open_screen(h: &Harness) -> recovery_checkin_bot::fake_telegram::ChatMessage {
+async fn open_screen(h: &Harness) -> fake_telegram::ChatMessage {
     let help = h.say(ALICE, "/help").await;
     assert!(help.has_button(NOT_SAFE) && help.has_button(CRISIS_BUTTON));
     let n = h.count(ALICE);
@@ -26,12 +26,7 @@ async fn open_screen(h: &Harness) -> recovery_checkin_bot::fake_telegram::ChatMe
     q
 }
 
-async fn answer(
-    h: &Harness,
-    q: &recovery_checkin_bot::fake_telegram::ChatMessage,
-    label: &str,
-    next: &str,
-) {
+async fn answer(h: &Harness, q: &fake_telegram::ChatMessage, label: &str, next: &str) {
     h.tap(ALICE, q.message_id, label).await;
     h.wait_text(ALICE, q.message_id, next).await;
 }

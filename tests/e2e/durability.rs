@@ -2,8 +2,8 @@
 //! middle of a check-in, re-delivery by Telegram, and Telegram errors.
 
 use crate::support::*;
+use fake_telegram::Fault;
 use recovery_checkin_bot::app::Parts;
-use recovery_checkin_bot::fake_telegram::Fault;
 use std::process::{Child, Command, Stdio};
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! The fake Bot API itself behaves like Telegram where the bot depends on it.
 
 use crate::support::*;
-use recovery_checkin_bot::fake_telegram::{FakeTelegram, Fault};
+use fake_telegram::{FakeTelegram, Fault};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 

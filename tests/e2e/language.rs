@@ -3,9 +3,9 @@
 
 use crate::coping::{content, suggestion_in};
 use crate::support::*;
+use fake_telegram::ChatMessage;
 use recovery_checkin_bot::content::{Content, MESSAGES};
 use recovery_checkin_bot::domain::coping::Need;
-use recovery_checkin_bot::fake_telegram::ChatMessage;
 
 const CAROLINA: i64 = 1003;
 

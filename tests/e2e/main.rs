@@ -1,5 +1,5 @@
 //! End-to-end scenarios: the real bot, the real teloxide client and real SQLite files, talking
-//! HTTP to the fake Telegram server in src/fake_telegram.
+//! HTTP to the fake Telegram server in crates/fake-telegram.
 
 mod alert_patterns;
 mod checkin;

@@ -2,7 +2,7 @@
 
 use crate::contacts::{alerts_to, pair, three_worsening_days, ALERT};
 use crate::support::*;
-use recovery_checkin_bot::fake_telegram::Fault;
+use fake_telegram::Fault;
 use std::time::Duration;
 
 /// The first send of an alert to Bob is lost on the way (no answer until past the client's

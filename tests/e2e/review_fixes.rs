@@ -1,8 +1,8 @@
 //! Failure windows found in review: each test fails on the code before its fix.
 
 use crate::support::*;
+use fake_telegram::Fault;
 use recovery_checkin_bot::app::Parts;
-use recovery_checkin_bot::fake_telegram::Fault;
 use serde_json::json;
 
 async fn exec(h: &Harness, sql: &'static str) {

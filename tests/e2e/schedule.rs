@@ -5,8 +5,8 @@
 
 use crate::support::*;
 use chrono::{TimeZone, Utc};
+use fake_telegram::Fault;
 use recovery_checkin_bot::app::Parts;
-use recovery_checkin_bot::fake_telegram::Fault;
 use sqlx::Row;
 use std::time::Duration;
 

@@ -3,8 +3,8 @@
 
 use crate::coping::{content, suggestion_in, MORE, SOS};
 use crate::support::*;
+use fake_telegram::ChatMessage;
 use recovery_checkin_bot::domain::coping::Need;
-use recovery_checkin_bot::fake_telegram::ChatMessage;
 use std::time::Duration;
 
 /// Sends /sos; returns (the grounding step, the rating question).

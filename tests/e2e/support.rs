@@ -2,10 +2,10 @@
 //! with a fresh SQLite file, and acts as its users.
 
 use chrono::{TimeZone, Utc};
+use fake_telegram::{ChatMessage, FakeTelegram};
 use recovery_checkin_bot::app::{Parts, RunningBot};
 use recovery_checkin_bot::clock::ManualClock;
 use recovery_checkin_bot::config::{Config, CrisisLine};
-use recovery_checkin_bot::fake_telegram::{ChatMessage, FakeTelegram};
 use recovery_checkin_bot::store::Db;
 use sqlx::Row;
 use std::path::PathBuf;
