@@ -12,8 +12,8 @@
 //! can be found again.
 
 use anyhow::{bail, Context, Result};
-use rand::{Rng, SeedableRng};
 use fake_telegram::{ChatMessage, FakeTelegram, Fault};
+use rand::{Rng, SeedableRng};
 use recovery_checkin_bot::store::Db;
 use sqlx::Row;
 use std::collections::HashMap;
@@ -47,6 +47,15 @@ async fn main() -> Result<()> {
 
     let dir = tempfile::tempdir()?;
     let db_path = dir.path().join("chaos.db");
+    // CHAOS_DEBUG keeps the database for a look afterwards.
+    let dir_path = dir.path().to_path_buf();
+    let _dir = if std::env::var_os("CHAOS_DEBUG").is_some() {
+        println!("database kept: {}", db_path.display());
+        let _ = dir.keep();
+        None
+    } else {
+        Some(dir)
+    };
     let database_url = format!("sqlite://{}", db_path.display());
     let fake = Arc::new(FakeTelegram::start().await);
     for u in 0..users {
@@ -56,7 +65,7 @@ async fn main() -> Result<()> {
     let spawn_bot = || -> Result<std::process::Child> {
         Ok(std::process::Command::new(&bin)
             .arg("run")
-            .current_dir(dir.path())
+            .current_dir(&dir_path)
             .env("TELOXIDE_TOKEN", fake.token())
             .env("TELOXIDE_API_URL", fake.api_url())
             .env("DATABASE_URL", &database_url)
@@ -201,13 +210,9 @@ async fn main() -> Result<()> {
             "check-ins that went round in circles: {} (patients {livelocked:?})",
             livelocked.len()
         );
-        for m in fake.bot_messages(*user).iter().rev().take(12).rev() {
-            println!(
-                "  {:>4} edits {} {:?}",
-                m.message_id,
-                m.edits,
-                m.text.lines().next()
-            );
+        match TRAILS.lock().unwrap().get(&format!("livelock {user}")) {
+            Some(trail) => println!("the first one's chat then:\n{trail}"),
+            None => println!("{}", chat_tail(&fake, *user, 12)),
         }
     }
     if std::env::var_os("CHAOS_DEBUG").is_some() {
@@ -250,6 +255,10 @@ async fn main() -> Result<()> {
         report.doubled_summaries, report.doubled_suggestions, report.doubled_prompts
     );
     println!("summaries missing: {}", report.missing_summaries);
+    println!(
+        "check-in questions left with buttons (not the open one): {}",
+        report.stale_keyboards
+    );
     println!("updates unhandled: {}", report.unhandled);
     println!(
         "alerts: {} queued for {} contacts, lost {}, doubled {}",
@@ -328,6 +337,25 @@ impl Expected {
             quality: rng.random_range(9..=10),
             craving: rng.random_range(0..=1),
         }
+    }
+}
+
+impl Expected {
+    /// Whether `text` is the summary of these answers.
+    fn is_summarised_in(&self, text: &str) -> bool {
+        text.contains("Thank you for checking in")
+            && [
+                format!("Mood: {}/10", self.mood),
+                format!("Sleep: {} h", self.sleep_h),
+                format!("Sleep quality: {}/10", self.quality),
+                format!("Strongest urge: {}/10", self.craving),
+                format!(
+                    "Used since last check-in: {}",
+                    if self.used { "yes" } else { "no" }
+                ),
+            ]
+            .iter()
+            .all(|line| text.contains(line.as_str()))
     }
 }
 
@@ -425,11 +453,23 @@ async fn check_in(
     want: &Expected,
     stop: &AtomicBool,
 ) -> Result<bool> {
-    let summaries =
-        |fake: &FakeTelegram| count(fake, user, |m| m.text.contains("Thank you for checking in"));
+    // Only a summary of these answers that comes after the note was sent ends this check-in: a
+    // summary of the previous check-in can arrive late (its send waited behind a lost request in
+    // the same chat), after the patient typed a note into an old question still showing buttons.
+    let started_after = fake
+        .read(|s| {
+            s.chats
+                .get(&user)
+                .and_then(|c| c.last())
+                .map(|m| m.message_id)
+        })
+        .unwrap_or(0);
+    let summaries = |fake: &FakeTelegram| {
+        count(fake, user, |m| {
+            m.message_id > started_after && want.is_summarised_in(&m.text)
+        })
+    };
     let mut summaries_before = summaries(fake);
-    // Only a summary that comes after the note was sent ends this check-in; one before it is a
-    // late copy of the previous check-in's.
     let mut note_sent = false;
     let mut before = activity(fake, user);
     fake.user_sends(user, "/checkin");
@@ -440,32 +480,21 @@ async fn check_in(
         actions += 1;
         if actions > 40 {
             LIVELOCKED.lock().unwrap().push(user);
+            if std::env::var_os("CHAOS_DEBUG").is_some() {
+                TRAILS
+                    .lock()
+                    .unwrap()
+                    .entry(format!("livelock {user}"))
+                    .or_insert_with(|| chat_tail(fake, user, 40));
+            }
             bail!("no progress after 40 answers");
         }
         let now_summaries = summaries(fake);
         if now_summaries > summaries_before {
             if note_sent {
                 if std::env::var_os("CHAOS_DEBUG").is_some() {
-                    let tail: Vec<String> = fake
-                        .read(|s| s.chats.get(&user).cloned().unwrap_or_default())
-                        .iter()
-                        .rev()
-                        .take(14)
-                        .rev()
-                        .map(|m| {
-                            format!(
-                                "{:>4}{} e{} {:?}",
-                                m.message_id,
-                                if m.from_bot { "B" } else { "U" },
-                                m.edits,
-                                m.text.lines().next().unwrap_or("")
-                            )
-                        })
-                        .collect();
-                    TRAILS
-                        .lock()
-                        .unwrap()
-                        .insert(want.note.clone(), tail.join("\n"));
+                    let tail = chat_tail(fake, user, 40);
+                    TRAILS.lock().unwrap().insert(want.note.clone(), tail);
                 }
                 return Ok(true);
             }
@@ -481,7 +510,15 @@ async fn check_in(
             .filter(|m| m.from_bot)
             .find_map(|m| step_of(m).map(|s| (s, m.message_id)));
         before = activity(fake, user);
-        match current {
+        // "I'm not sure what you mean. Send /checkin…": the question answered was an old one
+        // still showing buttons (its send's reply was lost, so the bot never learned its id
+        // and could not take them off); the patient does what the bot says.
+        let told_to_start = msgs
+            .iter()
+            .rev()
+            .find(|m| m.from_bot)
+            .is_some_and(|m| m.text.starts_with("I'm not sure what you mean"));
+        match current.filter(|_| !told_to_start) {
             None => {
                 // Nothing on screen to answer: start again, as a patient would.
                 fake.user_sends(user, "/checkin");
@@ -515,6 +552,29 @@ async fn check_in(
     }
 }
 
+/// The last `n` messages of a chat, one line each (summaries whole).
+fn chat_tail(fake: &FakeTelegram, user: i64, n: usize) -> String {
+    let chat = fake.read(|s| s.chats.get(&user).cloned().unwrap_or_default());
+    let lines: Vec<String> = chat[chat.len().saturating_sub(n)..]
+        .iter()
+        .map(|m| {
+            format!(
+                "{:>4}{} e{} k{} {:?}",
+                m.message_id,
+                if m.from_bot { "B" } else { "U" },
+                m.edits,
+                m.keyboard.len(),
+                if m.text.contains("Thank you for checking in") {
+                    m.text.replace('\n', " | ")
+                } else {
+                    m.text.lines().next().unwrap_or("").to_string()
+                }
+            )
+        })
+        .collect();
+    lines.join("\n")
+}
+
 fn count(fake: &FakeTelegram, user: i64, f: impl Fn(&ChatMessage) -> bool) -> usize {
     fake.bot_messages(user).iter().filter(|m| f(m)).count()
 }
@@ -530,6 +590,7 @@ struct Report {
     doubled_suggestions: usize,
     doubled_prompts: usize,
     missing_summaries: usize,
+    stale_keyboards: usize,
     unhandled: i64,
     alerts: usize,
     alert_contacts: usize,
@@ -591,6 +652,62 @@ async fn inspect(
                     "lost: wanted {want:?}, stored {:?}",
                     by_note.get(&want.note)
                 );
+                for r in sqlx::query(
+                    "SELECT o.key, o.status, o.not_before AS due_at, o.sent_at FROM outbox o
+                     WHERE o.chat_id = ? AND o.key LIKE 'summary:%' ORDER BY o.id DESC LIMIT 8",
+                )
+                .bind(
+                    want.note
+                        .split(' ')
+                        .nth(1)
+                        .and_then(|u| u.parse::<i64>().ok())
+                        .unwrap_or(0),
+                )
+                .fetch_all(db.pool())
+                .await?
+                {
+                    println!(
+                        "  outbox {} {} due {:?} sent {:?}",
+                        r.get::<String, _>("key"),
+                        r.get::<String, _>("status"),
+                        r.get::<Option<i64>, _>("due_at"),
+                        r.get::<Option<i64>, _>("sent_at"),
+                    );
+                }
+                let trail = TRAILS.lock().unwrap().get(&want.note).cloned();
+                println!(
+                    "the chat when it was counted finished:\n{}",
+                    trail.unwrap_or_default()
+                );
+                let user: i64 = want
+                    .note
+                    .split(' ')
+                    .nth(1)
+                    .and_then(|u| u.parse().ok())
+                    .unwrap_or(0);
+                for r in sqlx::query(
+                    "SELECT c.id, c.status, c.step, c.mood, c.sleep_minutes, c.sleep_quality,
+                            c.craving, c.used, c.note, c.started_at
+                     FROM checkins c JOIN patients p ON p.id = c.patient_id
+                     WHERE p.telegram_user_id = ? ORDER BY c.id DESC LIMIT 6",
+                )
+                .bind(user)
+                .fetch_all(db.pool())
+                .await?
+                {
+                    println!(
+                        "  checkin {} {} step {:?} answers {:?}/{:?}/{:?}/{:?} used {:?} note {:?}",
+                        r.get::<i64, _>("id"),
+                        r.get::<String, _>("status"),
+                        r.get::<Option<String>, _>("step"),
+                        r.get::<Option<i64>, _>("mood"),
+                        r.get::<Option<i64>, _>("sleep_minutes"),
+                        r.get::<Option<i64>, _>("sleep_quality"),
+                        r.get::<Option<i64>, _>("craving"),
+                        r.get::<Option<String>, _>("used"),
+                        r.get::<Option<String>, _>("note"),
+                    );
+                }
             }
             lost += missing;
         }
@@ -600,7 +717,8 @@ async fn inspect(
         mut doubled_suggestions,
         mut missing_summaries,
         mut doubled_prompts,
-    ) = (0, 0, 0, 0);
+        mut stale_keyboards,
+    ) = (0, 0, 0, 0, 0);
     for u in 0..users {
         let user = FIRST_USER + u;
         let done = completed.get(&user).copied().unwrap_or(0);
@@ -620,6 +738,18 @@ async fn inspect(
         .fetch_one(db.pool())
         .await?;
         doubled_prompts += prompts.saturating_sub(sent as usize);
+        // Questions still showing buttons although they are not the open check-in's.
+        let open: Option<i64> = sqlx::query_scalar(
+            "SELECT c.message_id FROM checkins c JOIN patients p ON p.id = c.patient_id
+             WHERE p.telegram_user_id = ? AND c.status = 'open'",
+        )
+        .bind(user)
+        .fetch_optional(db.pool())
+        .await?
+        .flatten();
+        stale_keyboards += count(fake, user, |m| {
+            step_of(m).is_some() && Some(i64::from(m.message_id)) != open
+        });
     }
     let unhandled: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL")
         .fetch_one(db.pool())
@@ -651,6 +781,7 @@ async fn inspect(
         doubled_suggestions,
         doubled_prompts,
         missing_summaries,
+        stale_keyboards,
         unhandled,
         alerts,
         alert_contacts: per_contact.len(),
