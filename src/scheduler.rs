@@ -5,6 +5,7 @@
 //! `prompt:<slot>:<date>`), in the same transaction that moves the slot to its next day. Two
 //! ticks racing, a crash mid-tick or a restart cannot send a slot twice on one local day.
 
+use crate::domain::outbox_key::Key;
 use crate::domain::schedule::{day_seed, decide, instance, Due, QuietHours};
 use crate::domain::timezone::PatientZone;
 use crate::store::outbox::{self, Kind, NewMessage};
@@ -187,7 +188,7 @@ async fn enqueue_due_slots(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
                         let queued = outbox::enqueue(
                             &mut tx,
                             &NewMessage {
-                                key: &format!("prompt:{prompt_id}"),
+                                key: &Key::Prompt(prompt_id),
                                 kind: Kind::Prompt,
                                 patient_id: Some(slot.patient_id),
                                 chat_id: d.chat_id,
@@ -305,7 +306,10 @@ async fn send_reminders(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
         outbox::enqueue(
             &mut tx,
             &NewMessage {
-                key: &format!("reminder:{}:{}", p.id, p.reminders + 1),
+                key: &Key::Reminder {
+                    prompt: p.id,
+                    n: p.reminders + 1,
+                },
                 kind: Kind::Reminder,
                 patient_id: Some(p.patient_id),
                 chat_id: r.chat_id,

@@ -6,6 +6,7 @@ pub mod checkin;
 pub mod coping;
 pub mod country;
 pub mod crisis;
+pub mod outbox_key;
 pub mod risk;
 pub mod schedule;
 pub mod screen;

@@ -2,6 +2,7 @@
 //! "are you OK?" checks after missed check-ins.
 
 use super::{Db, Tx};
+use crate::domain::outbox_key::Key;
 use crate::domain::risk::{Answers, Found, History, LastAlert, Signal, Sos};
 use anyhow::Result;
 use sqlx::Row;
@@ -189,7 +190,13 @@ pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Alert>> {
 pub async fn was_sent_to(tx: &mut Tx, alert_id: i64, link_id: i64) -> Result<bool> {
     Ok(
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE key = ?")
-            .bind(format!("link:{link_id}:alert:{alert_id}"))
+            .bind(
+                Key::LinkAlert {
+                    link: link_id,
+                    alert: alert_id,
+                }
+                .to_string(),
+            )
             .fetch_one(&mut **tx)
             .await?
             > 0,
@@ -199,10 +206,14 @@ pub async fn was_sent_to(tx: &mut Tx, alert_id: i64, link_id: i64) -> Result<boo
 /// The latest alert actually sent to this link (for `/patients`).
 pub async fn last_sent_to(db: &Db, link_id: i64) -> Result<Option<i64>> {
     Ok(
-        sqlx::query_scalar("SELECT MAX(sent_at) FROM outbox WHERE key LIKE ? AND status = 'sent'")
-            .bind(format!("link:{link_id}:alert:%"))
-            .fetch_one(db.pool())
-            .await?,
+        // An alert to this link: the rows carrying an alert to a contact about it.
+        sqlx::query_scalar(
+            "SELECT MAX(sent_at) FROM outbox WHERE link_id = ? AND alert_id IS NOT NULL
+               AND contact_id IS NOT NULL AND status = 'sent'",
+        )
+        .bind(link_id)
+        .fetch_one(db.pool())
+        .await?,
     )
 }
 
@@ -380,9 +391,8 @@ pub async fn ok_answered(tx: &mut Tx, patient_id: i64, fine: bool, now: i64) -> 
 async fn expire_answered_questions(tx: &mut Tx) -> Result<()> {
     sqlx::query(
         "UPDATE outbox SET status = 'expired', last_error = 'answered before it was sent'
-         WHERE status = 'pending' AND key LIKE 'ok:%'
-           AND CAST(substr(key, 4) AS INTEGER) IN
-               (SELECT id FROM ok_checks WHERE answered_at IS NOT NULL)",
+         WHERE status = 'pending'
+           AND ok_check_id IN (SELECT id FROM ok_checks WHERE answered_at IS NOT NULL)",
     )
     .execute(&mut **tx)
     .await?;

@@ -391,10 +391,10 @@ pub async fn end_link(tx: &mut Tx, id: i64, by: &str, now: i64) -> Result<bool> 
         let alerts: Vec<Option<i64>> = sqlx::query_scalar(
             "UPDATE outbox SET status = 'expired', last_error = 'the link ended',
                  text = '', keyboard = NULL, render = NULL
-             WHERE status = 'pending' AND contact_id IS NOT NULL AND key LIKE ?
+             WHERE status = 'pending' AND contact_id IS NOT NULL AND link_id = ?
              RETURNING alert_id",
         )
-        .bind(format!("link:{id}:%"))
+        .bind(id)
         .fetch_all(&mut **tx)
         .await?;
         // What the patient was to hear about those alerts is settled now, not held for ever.

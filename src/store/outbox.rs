@@ -1,6 +1,7 @@
 //! The outbox: every message that must arrive, sent by one worker (src/outbox.rs).
 
 use super::{Db, Tx};
+use crate::domain::outbox_key::Key;
 use anyhow::Result;
 use sqlx::Row;
 
@@ -59,7 +60,7 @@ pub struct OutboxRow {
 }
 
 pub struct NewMessage<'a> {
-    pub key: &'a str,
+    pub key: &'a Key,
     pub kind: Kind,
     pub patient_id: Option<i64>,
     pub chat_id: i64,
@@ -83,11 +84,11 @@ pub struct NewMessage<'a> {
 /// Queues a message once per `key`. Returns false if that key was queued before.
 pub async fn enqueue(tx: &mut Tx, m: &NewMessage<'_>, now: i64) -> Result<bool> {
     Ok(sqlx::query(
-        "INSERT INTO outbox (key, kind, patient_id, chat_id, prompt_id, text, keyboard, status, priority, not_before, created_at, contact_id, alert_id, render, lang)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)
+        "INSERT INTO outbox (key, kind, patient_id, chat_id, prompt_id, text, keyboard, status, priority, not_before, created_at, contact_id, alert_id, render, lang, link_id, sos_id, ok_check_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (key) DO NOTHING",
     )
-    .bind(m.key)
+    .bind(m.key.to_string())
     .bind(m.kind.code())
     .bind(m.patient_id)
     .bind(m.chat_id)
@@ -101,6 +102,9 @@ pub async fn enqueue(tx: &mut Tx, m: &NewMessage<'_>, now: i64) -> Result<bool> 
     .bind(m.alert_id)
     .bind(m.render)
     .bind(m.lang)
+    .bind(m.key.link_id())
+    .bind(m.key.sos_id())
+    .bind(m.key.ok_check_id())
     .execute(&mut **tx)
     .await?
     .rows_affected()
@@ -278,13 +282,13 @@ pub async fn defer(tx: &mut Tx, id: i64, not_before: i64) -> Result<()> {
 
 /// Withdraws a message still waiting (its content was delivered another way). False if it was
 /// already sent or is not queued.
-pub async fn withdraw(tx: &mut Tx, key: &str) -> Result<bool> {
+pub async fn withdraw(tx: &mut Tx, key: &Key) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE outbox SET status = 'expired', last_error = 'delivered in another message',
              text = '', keyboard = NULL, render = NULL
          WHERE key = ? AND status = 'pending'",
     )
-    .bind(key)
+    .bind(key.to_string())
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() > 0)
@@ -304,12 +308,12 @@ pub async fn alert_sends(tx: &mut Tx, alert_id: i64) -> Result<(i64, i64)> {
 }
 
 /// A message held until `held_until` goes out now (if it is still held).
-pub async fn release_held(tx: &mut Tx, key: &str, held_until: i64, now: i64) -> Result<()> {
+pub async fn release_held(tx: &mut Tx, key: &Key, held_until: i64, now: i64) -> Result<()> {
     sqlx::query(
         "UPDATE outbox SET not_before = ? WHERE key = ? AND status = 'pending' AND not_before = ?",
     )
     .bind(now)
-    .bind(key)
+    .bind(key.to_string())
     .bind(held_until)
     .execute(&mut **tx)
     .await?;
@@ -317,12 +321,12 @@ pub async fn release_held(tx: &mut Tx, key: &str, held_until: i64, now: i64) -> 
 }
 
 /// A message waiting for a later time goes out now instead (if it is still waiting).
-pub async fn hasten(tx: &mut Tx, key: &str, now: i64) -> Result<()> {
+pub async fn hasten(tx: &mut Tx, key: &Key, now: i64) -> Result<()> {
     sqlx::query(
         "UPDATE outbox SET not_before = MIN(not_before, ?) WHERE key = ? AND status = 'pending'",
     )
     .bind(now)
-    .bind(key)
+    .bind(key.to_string())
     .execute(&mut **tx)
     .await?;
     Ok(())

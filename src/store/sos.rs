@@ -18,7 +18,7 @@ pub struct Sos {
 pub async fn start(tx: &mut Tx, patient_id: i64, now: i64) -> Result<i64> {
     sqlx::query(
         "UPDATE outbox SET status = 'expired', last_error = 'a newer /sos started'
-         WHERE patient_id = ? AND status = 'pending' AND key LIKE 'sos:%'",
+         WHERE patient_id = ? AND status = 'pending' AND sos_id IS NOT NULL",
     )
     .bind(patient_id)
     .execute(&mut **tx)

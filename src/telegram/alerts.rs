@@ -10,6 +10,7 @@ use super::render::Render;
 use super::router::Tap;
 use super::{Ctx, Event, To, ALERT_PRIORITY};
 use crate::domain::callback::{Callback, ReachFrom};
+use crate::domain::outbox_key::Key;
 use crate::domain::risk::{self, Decision, Found, Signal};
 use crate::store::contacts::{self, Link};
 use crate::store::patients;
@@ -210,7 +211,7 @@ async fn fire(
         ctx.queue(
             tx,
             To::patient(&patient),
-            &format!("{}:unreachable", why.origin().unwrap_or("use")),
+            &Key::NobodyReached(why.origin().map(str::to_string)),
             &text,
             Some(&InlineKeyboardMarkup::new(rows)),
             super::coping::REPLY_PRIORITY,
@@ -250,7 +251,10 @@ async fn fire(
                 alert_id: Some(alert_id),
                 ..To::contact_of(link)
             },
-            &format!("link:{}:alert:{alert_id}", link.id),
+            &Key::LinkAlert {
+                link: link.id,
+                alert: alert_id,
+            },
             &render,
             &link.contact_language,
             ALERT_PRIORITY,
@@ -442,8 +446,8 @@ pub fn contact_alert(
 const HELD_UNTIL: i64 = 32_503_680_000; // 3000-01-01
 
 /// The outbox key of "Sam has my message", after a crisis or a request.
-fn delivered_key(alert_id: i64) -> String {
-    format!("alert:{alert_id}:delivered")
+fn delivered_key(alert_id: i64) -> Key {
+    Key::AlertDelivered(alert_id)
 }
 
 /// Once none of an alert's messages to contacts is waiting any more: if one was delivered, what
@@ -469,8 +473,8 @@ pub async fn settle_notices(tx: &mut Tx, alert_id: i64, now: i64) -> Result<()> 
 const CRISIS_NOTICE_GRACE_SECS: i64 = 90;
 
 /// The outbox key of what the patient is told about an alert.
-pub fn notice_key(alert_id: i64) -> String {
-    format!("alert:{alert_id}:patient")
+pub fn notice_key(alert_id: i64) -> Key {
+    Key::AlertNotice(alert_id)
 }
 
 /// For a contact: "Ana is in Spain: emergency 112, crisis line 024 (Línea 024)", so they know
@@ -541,7 +545,10 @@ pub async fn answer(
         ctx.queue(
             &mut tx,
             To::patient_of(&link),
-            &format!("alert:{alert_id}:ack:{}", link.id),
+            &Key::AlertAck {
+                alert: alert_id,
+                link: link.id,
+            },
             &text,
             Some(&InlineKeyboardMarkup::new(
                 ctx.sos_crisis_rows(&link.patient_language),
@@ -604,7 +611,7 @@ pub async fn contact_unreachable(ctx: &Ctx, tx: &mut Tx, contact_id: i64, row: i
         ctx.queue(
             tx,
             To::patient_of(&link),
-            &format!("unreachable:{}:{row}", link.id),
+            &Key::LinkUnreachable { link: link.id, row },
             &text,
             Some(&ctx.crisis_link(lang, country)),
             ALERT_PRIORITY,

@@ -8,6 +8,7 @@
 use super::router::Tap;
 use super::{support, Ctx, Event};
 use crate::domain::checkin::{Answer, AnswerError, Questions, SleepDuration, Step, NOTE_MAX_CHARS};
+use crate::domain::outbox_key::Key;
 use crate::store::checkins::{self, Checkin, Status};
 use crate::store::inbox;
 use crate::store::patients::Patient;
@@ -168,8 +169,8 @@ async fn show_in(ctx: &Ctx, lang: &str, chat_id: i64, message_id: i32, checkin: 
 /// before it is sent below instead: the edit may be lost, or the bot may stop before it.
 const SUMMARY_FALLBACK_SECS: i64 = 20;
 
-fn summary_key(checkin_id: i64) -> String {
-    format!("summary:{checkin_id}")
+fn summary_key(checkin_id: i64) -> Key {
+    Key::Summary(checkin_id)
 }
 
 /// The summary was edited into the check-in's message (its queued copy is withdrawn), or that
@@ -321,7 +322,7 @@ async fn store(
         ctx.queue(
             &mut tx,
             super::To::patient(patient),
-            &format!("screen:mood:{}", c.id),
+            &Key::ScreenAfterMood(c.id),
             &text,
             Some(&keyboard),
             super::ALERT_PRIORITY,

@@ -9,6 +9,7 @@
 use super::router::Tap;
 use super::{support, Ctx, Event, To};
 use crate::domain::callback::Callback;
+use crate::domain::outbox_key::Key;
 use crate::store::contacts::{self, Link, MAX_FAILURES};
 use crate::store::patients::{self, Patient};
 use crate::store::{inbox, Tx};
@@ -470,7 +471,11 @@ pub async fn link_setting(
         ctx.queue(
             &mut tx,
             To::contact_of(&link),
-            &format!("link:{}:{var}:{}", link.id, ev.update_id),
+            &Key::LinkSetting {
+                link: link.id,
+                setting: var,
+                update: ev.update_id,
+            },
             &text,
             Some(&ctx.contact_only(&link.contact_language)),
             NEWS_PRIORITY,
@@ -570,15 +575,8 @@ async fn end(ctx: &Ctx, tx: &mut Tx, link: &Link, by_patient: bool) -> Result<bo
             patient_id: None,
             ..To::contact_of(link)
         };
-        ctx.queue(
-            tx,
-            to,
-            &format!("ended:{}", link.id),
-            &text,
-            None,
-            NEWS_PRIORITY,
-        )
-        .await?;
+        ctx.queue(tx, to, &Key::LinkEnded(link.id), &text, None, NEWS_PRIORITY)
+            .await?;
     } else {
         let text = ctx.t_with(
             &link.patient_language,
@@ -588,7 +586,7 @@ async fn end(ctx: &Ctx, tx: &mut Tx, link: &Link, by_patient: bool) -> Result<bo
         ctx.queue(
             tx,
             To::patient_of(link),
-            &format!("ended:{}", link.id),
+            &Key::LinkEnded(link.id),
             &text,
             Some(&ctx.crisis_only(&link.patient_language)),
             NEWS_PRIORITY,
@@ -787,7 +785,7 @@ pub async fn invite_answer(
             ctx.queue(
                 &mut tx,
                 To::patient(&patient),
-                &format!("link:{link_id}:accepted"),
+                &Key::LinkAccepted(link_id),
                 &news,
                 Some(&ctx.crisis_only(&patient.language)),
                 NEWS_PRIORITY,
@@ -811,7 +809,7 @@ pub async fn invite_answer(
         ctx.queue(
             &mut tx,
             To::patient(&patient),
-            &format!("invite:{}:declined", invite.id),
+            &Key::InviteDeclined(invite.id),
             &news,
             Some(&ctx.crisis_only(&patient.language)),
             NEWS_PRIORITY,
@@ -956,7 +954,10 @@ pub async fn queue_weekly(ctx: &Ctx) -> Result<u64> {
             .queue_rendered(
                 &mut tx,
                 To::contact_of(link),
-                &format!("link:{}:weekly-summary:{week}", link.id),
+                &Key::WeeklySummary {
+                    link: link.id,
+                    week,
+                },
                 &render,
                 &link.contact_language,
                 0,

@@ -9,6 +9,7 @@ use super::router::Tap;
 use super::{Ctx, Event};
 use crate::domain::callback::SuggestionAction;
 use crate::domain::coping::{self as domain, Need, Reading};
+use crate::domain::outbox_key::Key;
 use crate::store::checkins::Checkin;
 use crate::store::coping::{self, Origin};
 use crate::store::patients::Patient;
@@ -93,7 +94,7 @@ pub async fn after_checkin(
     ctx.queue(
         tx,
         super::To::patient(patient),
-        &format!("coping:{}", c.id),
+        &Key::Coping(c.id),
         &text,
         Some(&keyboard),
         REPLY_PRIORITY,
@@ -105,7 +106,7 @@ pub async fn after_checkin(
         ctx.queue(
             tx,
             super::To::patient(patient),
-            &format!("harm:{}", c.id),
+            &Key::Harm(c.id),
             &text,
             Some(&keyboard),
             REPLY_PRIORITY,

@@ -28,6 +28,7 @@ pub mod worker;
 use crate::clock::Clock;
 use crate::config::{CrisisLine, ScheduleSettings};
 use crate::content::{Args, Content};
+use crate::domain::outbox_key::Key;
 use crate::store::Db;
 use std::sync::Arc;
 use teloxide::Bot;
@@ -78,7 +79,7 @@ impl Ctx {
         &self,
         tx: &mut crate::store::Tx,
         to: To,
-        key: &str,
+        key: &Key,
         text: &str,
         keyboard: Option<&teloxide::types::InlineKeyboardMarkup>,
         priority: i64,
@@ -93,7 +94,7 @@ impl Ctx {
         &self,
         tx: &mut crate::store::Tx,
         to: To,
-        key: &str,
+        key: &Key,
         text: &str,
         keyboard: Option<&teloxide::types::InlineKeyboardMarkup>,
         priority: i64,
@@ -119,7 +120,7 @@ impl Ctx {
         &self,
         tx: &mut crate::store::Tx,
         to: &To,
-        key: &str,
+        key: &Key,
         text: &str,
         keyboard: Option<&str>,
         priority: i64,
@@ -155,7 +156,7 @@ impl Ctx {
         &self,
         tx: &mut crate::store::Tx,
         to: To,
-        key: &str,
+        key: &Key,
         render: &render::Render,
         lang: &str,
         priority: i64,

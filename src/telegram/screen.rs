@@ -9,6 +9,7 @@
 use super::router::Tap;
 use super::{alerts, support, Ctx, Event, To};
 use crate::domain::callback::{Callback, ReachFrom};
+use crate::domain::outbox_key::Key;
 use crate::domain::screen::Question;
 use crate::store::crisis::{self as store, PlanPart};
 use crate::store::patients::{self, Patient};
@@ -529,7 +530,7 @@ pub async fn ok_checks(ctx: &Ctx) -> Result<(u64, u64)> {
         ctx.queue_rendered(
             &mut tx,
             To::patient(&patient),
-            &format!("ok:{id}"),
+            &Key::OkCheck(id),
             &super::render::Render::OkCheck,
             &patient.language,
             super::coping::REPLY_PRIORITY,

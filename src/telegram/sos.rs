@@ -9,6 +9,7 @@ use super::router::Tap;
 use super::{coping as coping_ui, Ctx, Event};
 use crate::domain::callback::SOS_MAX_ROUND;
 use crate::domain::coping::{self as domain, threshold, History, Need};
+use crate::domain::outbox_key::Key;
 use crate::store::coping::{self, Origin};
 use crate::store::patients::Patient;
 use crate::store::{inbox, sos, Tx};
@@ -73,7 +74,7 @@ pub async fn start(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i6
             ctx,
             &mut tx,
             patient,
-            &format!("sos:{sos_id}:step"),
+            &Key::SosStep(sos_id),
             &coping_ui::compose(ctx, lang, patient.country.as_deref(), Need::Sos, key, 0),
             &keyboard,
             ctx.now(),
@@ -85,7 +86,7 @@ pub async fn start(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i6
         ctx,
         &mut tx,
         patient,
-        &format!("sos:{sos_id}:ask"),
+        &Key::SosAsk(sos_id),
         &ctx.t(lang, "sos-rate"),
         &keyboard,
         ctx.now(),
@@ -106,7 +107,7 @@ async fn queue(
     ctx: &Ctx,
     tx: &mut Tx,
     patient: &Patient,
-    key: &str,
+    key: &Key,
     text: &str,
     keyboard: &InlineKeyboardMarkup,
     not_before: i64,
@@ -136,7 +137,7 @@ async fn queue_follow_up(
     ctx.queue_rendered(
         tx,
         super::To::patient(patient),
-        &format!("sos:{sos_id}:{round}"),
+        &Key::SosFollowUp { sos: sos_id, round },
         &super::render::Render::SosFollowUp {
             sos_id,
             round,
@@ -228,7 +229,7 @@ pub async fn rate(
             ctx,
             &mut tx,
             patient,
-            &format!("screen:sos:{sos_id}:{round}"),
+            &Key::ScreenInSos { sos: sos_id, round },
             &text,
             &keyboard,
             ctx.now(),

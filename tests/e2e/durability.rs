@@ -310,7 +310,9 @@ async fn every_queued_message_is_sent_exactly_once_under_a_full_outbox() {
     for round in 0..per_chat {
         let mut tx = db.write().await.unwrap();
         for c in &chats {
-            let key = format!("test:{c}:{round}");
+            // Any unique keys do: these stand for summaries of made-up check-ins.
+            let key = recovery_checkin_bot::domain::outbox_key::Key::Summary(c * 100 + round);
+            let text = key.to_string();
             enqueue(
                 &mut tx,
                 &NewMessage {
@@ -319,7 +321,7 @@ async fn every_queued_message_is_sent_exactly_once_under_a_full_outbox() {
                     patient_id: None,
                     chat_id: *c,
                     prompt_id: None,
-                    text: &key,
+                    text: &text,
                     keyboard: None,
                     not_before: now,
                     priority: 0,
@@ -345,7 +347,9 @@ async fn every_queued_message_is_sent_exactly_once_under_a_full_outbox() {
             .into_iter()
             .map(|m| m.text)
             .collect();
-        let expected: Vec<String> = (0..per_chat).map(|r| format!("test:{c}:{r}")).collect();
+        let expected: Vec<String> = (0..per_chat)
+            .map(|r| format!("summary:{}", c * 100 + r))
+            .collect();
         assert_eq!(texts, expected, "chat {c}");
     }
     bot.shutdown().await.unwrap();
