@@ -327,6 +327,77 @@ mod migration_tests {
         assert_eq!(left, 0);
         db.close().await;
     }
+
+    /// Migration 0011 fills the new outbox columns from the keys already stored, so a message
+    /// queued before an upgrade is still found by its link, /sos session or "are you OK?" check.
+    #[tokio::test]
+    async fn outbox_rows_queued_before_the_key_columns_are_found_by_them() {
+        use crate::domain::outbox_key::Key;
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("old.db").display());
+        let options = SqliteConnectOptions::from_str(&url)
+            .unwrap()
+            .create_if_missing(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        let mut before = sqlx::migrate::Migrator::new(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/migrations"
+        )))
+        .await
+        .unwrap();
+        before.migrations = before
+            .migrations
+            .iter()
+            .filter(|m| m.version <= 10)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into();
+        before.run(&pool).await.unwrap();
+        let keys = [
+            Key::LinkAlert { link: 12, alert: 7 },
+            Key::LinkEnded(13),
+            Key::LinkUnreachable { link: 14, row: 2 },
+            Key::AlertAck { alert: 7, link: 15 },
+            Key::WeeklySummary { link: 16, week: 3 },
+            Key::SosStep(21),
+            Key::SosFollowUp { sos: 22, round: 3 },
+            Key::ScreenInSos { sos: 23, round: 1 },
+            Key::OkCheck(31),
+            Key::Summary(41),
+            Key::NobodyReached(Some("request:sos:5".into())),
+        ];
+        for key in &keys {
+            sqlx::query(
+                "INSERT INTO outbox (key, kind, chat_id, text, status, not_before, created_at)
+                 VALUES (?, 'message', 1, 'x', 'pending', 0, 0)",
+            )
+            .bind(key.to_string())
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        pool.close().await;
+
+        let db = Db::open(&url).await.unwrap();
+        for key in &keys {
+            let row = sqlx::query("SELECT link_id, sos_id, ok_check_id FROM outbox WHERE key = ?")
+                .bind(key.to_string())
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+            let got: (Option<i64>, Option<i64>, Option<i64>) = (row.get(0), row.get(1), row.get(2));
+            assert_eq!(
+                got,
+                (key.link_id(), key.sos_id(), key.ok_check_id()),
+                "{key}"
+            );
+        }
+        db.close().await;
+    }
 }
 
 #[cfg(test)]
