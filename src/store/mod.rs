@@ -241,12 +241,8 @@ mod migration_tests {
     use super::*;
     use sqlx::Row;
 
-    /// Migration 0007 rebuilds `alerts` (a CHECK cannot change in place). On a database that
-    /// already holds alerts, their answers and the messages that carried them, nothing is lost
-    /// and the links still hold.
-    #[tokio::test]
-    async fn rebuilding_the_alerts_table_keeps_alerts_answers_and_messages() {
-        let dir = tempfile::tempdir().unwrap();
+    /// A database in `dir` migrated up to `version` only, as an older release left it.
+    async fn database_at(dir: &tempfile::TempDir, version: i64) -> (String, sqlx::SqlitePool) {
         let url = format!("sqlite://{}", dir.path().join("old.db").display());
         let options = SqliteConnectOptions::from_str(&url)
             .unwrap()
@@ -257,7 +253,6 @@ mod migration_tests {
             .connect_with(options)
             .await
             .unwrap();
-        // The database as it was before issue 11.
         let mut before = sqlx::migrate::Migrator::new(std::path::Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/migrations"
@@ -267,11 +262,22 @@ mod migration_tests {
         before.migrations = before
             .migrations
             .iter()
-            .filter(|m| m.version <= 5)
+            .filter(|m| m.version <= version)
             .cloned()
             .collect::<Vec<_>>()
             .into();
         before.run(&pool).await.unwrap();
+        (url, pool)
+    }
+
+    /// Migration 0007 rebuilds `alerts` (a CHECK cannot change in place). On a database that
+    /// already holds alerts, their answers and the messages that carried them, nothing is lost
+    /// and the links still hold.
+    #[tokio::test]
+    async fn rebuilding_the_alerts_table_keeps_alerts_answers_and_messages() {
+        let dir = tempfile::tempdir().unwrap();
+        // The database as it was before issue 11.
+        let (url, pool) = database_at(&dir, 5).await;
         for sql in [
             "INSERT INTO patients (id, telegram_user_id, chat_id, language, consent_version, consented_at, created_at)
              VALUES (1, 10, 10, 'en', 1, 0, 0)",
@@ -334,29 +340,7 @@ mod migration_tests {
     async fn outbox_rows_queued_before_the_key_columns_are_found_by_them() {
         use crate::domain::outbox_key::Key;
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("old.db").display());
-        let options = SqliteConnectOptions::from_str(&url)
-            .unwrap()
-            .create_if_missing(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options)
-            .await
-            .unwrap();
-        let mut before = sqlx::migrate::Migrator::new(std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/migrations"
-        )))
-        .await
-        .unwrap();
-        before.migrations = before
-            .migrations
-            .iter()
-            .filter(|m| m.version <= 10)
-            .cloned()
-            .collect::<Vec<_>>()
-            .into();
-        before.run(&pool).await.unwrap();
+        let (url, pool) = database_at(&dir, 10).await;
         let keys = [
             Key::LinkAlert { link: 12, alert: 7 },
             Key::LinkEnded(13),
