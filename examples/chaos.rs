@@ -503,7 +503,9 @@ async fn check_in(
         if stop.load(Ordering::Relaxed) && idle > 0 {
             return Ok(false);
         }
-        let msgs = fake.bot_messages(user);
+        // What the patient reads now is what they answer; a message that arrives while they
+        // type is one they have not seen (Telegram dates their text after their reading).
+        let msgs = fake.user_reads(user);
         let current = msgs
             .iter()
             .rev()
@@ -527,15 +529,15 @@ async fn check_in(
                 // The question on screen is answered; if it is still there after the bot's
                 // silence, it is answered again (the patient cannot tell whether it was seen).
                 match step {
-                    Step::Mood => drop(fake.user_sends(user, &want.mood.to_string())),
-                    Step::Sleep => drop(fake.user_sends(user, &want.sleep_h.to_string())),
-                    Step::Quality => drop(fake.user_sends(user, &want.quality.to_string())),
-                    Step::Craving => drop(fake.user_sends(user, &want.craving.to_string())),
+                    Step::Mood => drop(fake.user_sends_at_once(user, &want.mood.to_string())),
+                    Step::Sleep => drop(fake.user_sends_at_once(user, &want.sleep_h.to_string())),
+                    Step::Quality => drop(fake.user_sends_at_once(user, &want.quality.to_string())),
+                    Step::Craving => drop(fake.user_sends_at_once(user, &want.craving.to_string())),
                     Step::Used => {
                         drop(fake.user_taps(user, message_id, if want.used { "Yes" } else { "No" }))
                     }
                     Step::Note => {
-                        fake.user_sends(user, &want.note);
+                        fake.user_sends_at_once(user, &want.note);
                         note_sent = true;
                     }
                 }

@@ -810,7 +810,7 @@ async fn write_outcomes(ctx: &Ctx, outcomes: &[Outcome]) -> Result<()> {
     }
     // What the patient is told about an alert waits until the alert has reached a contact.
     for alert_id in alerts {
-        crate::telegram::alerts::settle_notices(&mut tx, alert_id, now).await?;
+        crate::telegram::alerts::settle_notices(ctx, &mut tx, alert_id, now).await?;
     }
     tx.commit().await?;
     for p in deactivated {

@@ -62,6 +62,7 @@ button-note-skip = Skip
 checkin-tap-expected = Please tap one of the buttons below to answer. If you need help now, tap 🆘 Crisis help.
 checkin-number-expected = Please tap a button below, or type a number from { $min } to { $max }. If you need help now, tap 🆘 Crisis help.
 checkin-text-too-early = I already have your answer to the last question. Here is the next one:
+checkin-text-crossed = Your message arrived just as this question appeared, so I haven't used it as an answer. Here is the question again:
 checkin-note-too-long = That note is { $length } characters. Please keep it under { $max }, or tap Skip.
 checkin-replaced = (this check-in was left unfinished; your answers are saved)
 checkin-done = Thank you for checking in. Here is what you told me:

@@ -314,6 +314,10 @@ alert-delivered = ✓ { $contacts } { $count ->
     [one] has
    *[other] have
 } my message now.
+alert-undelivered = I'm sorry: my message to { $contacts } didn't get through, so { $count ->
+    [one] they haven't been told
+   *[other] none of them has been told
+}. If you'd like support now, please { $crisis_action }, or reach out to someone you trust.
 alert-no-contacts =
     I noticed warning signs building up ({ $signals }). { $why ->
         [none] You don't have a support contact to alert yet.

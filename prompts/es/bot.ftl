@@ -62,6 +62,7 @@ button-note-skip = Omitir
 checkin-tap-expected = Toca uno de los botones de abajo para responder. Si necesitas ayuda ahora, toca 🆘 Ayuda en crisis.
 checkin-number-expected = Toca un botón de abajo o escribe un número del { $min } al { $max }. Si necesitas ayuda ahora, toca 🆘 Ayuda en crisis.
 checkin-text-too-early = Ya tengo tu respuesta a la última pregunta. Aquí va la siguiente:
+checkin-text-crossed = Tu mensaje llegó justo cuando aparecía esta pregunta, así que no lo he tomado como respuesta. Aquí está la pregunta otra vez:
 checkin-note-too-long = Esa nota tiene { $length } caracteres. Intenta que tenga menos de { $max }, o toca Omitir.
 checkin-replaced = (este registro quedó sin terminar; tus respuestas están guardadas)
 checkin-done = Gracias por hacer tu registro. Esto es lo que me contaste:

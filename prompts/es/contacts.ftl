@@ -314,6 +314,10 @@ alert-delivered = { $count ->
     [one] ✓ Mi mensaje ya le llegó a { $contacts }.
    *[other] ✓ Mi mensaje ya les llegó a { $contacts }.
 }
+alert-undelivered = Lo siento: mi mensaje a { $contacts } no llegó, así que { $count ->
+    [one] no sabe nada todavía
+   *[other] no saben nada todavía
+}. Si quieres apoyo ahora, por favor, { $crisis_action }, o habla con alguien de confianza.
 alert-no-contacts =
     Noté que se estaban acumulando señales de alarma ({ $signals }). { $why ->
         [none] Todavía no tienes un contacto de apoyo al que avisar.

@@ -421,9 +421,40 @@ impl Answer {
     }
 }
 
+/// Seconds a person needs at least to read a question and type an answer. Telegram dates
+/// messages in whole seconds, so text dated less than this after the question appeared was
+/// (almost surely) written before the patient could see it: an answer to something else that
+/// crossed with the question on the way.
+pub const READ_SECS: i64 = 2;
+
+/// Whether typed text dated `typed_at` can answer a question that appeared at `shown_at`
+/// (both Telegram's dates, Unix seconds). An unknown date on either side (0 or `None`, as for
+/// updates stored before dates were kept) accepts the text: the message order still guards.
+pub fn read_in_time(shown_at: Option<i64>, typed_at: i64) -> bool {
+    match shown_at {
+        Some(shown) if shown > 0 && typed_at > 0 => typed_at >= shown + READ_SECS,
+        _ => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_dated_too_soon_after_its_question_does_not_answer_it() {
+        let shown = Some(1_700_000_000);
+        assert!(!read_in_time(shown, 1_700_000_000));
+        assert!(!read_in_time(shown, 1_700_000_001));
+        assert!(read_in_time(shown, 1_700_000_002));
+        assert!(read_in_time(shown, 1_700_000_060));
+        // Written before the question appeared at all.
+        assert!(!read_in_time(shown, 1_699_999_990));
+        // Unknown dates accept: the older message-order rule still applies.
+        assert!(read_in_time(None, 1_700_000_000));
+        assert!(read_in_time(Some(0), 1_700_000_000));
+        assert!(read_in_time(shown, 0));
+    }
 
     #[test]
     fn a_full_check_in_asks_every_step_in_order_and_ends_after_the_note() {

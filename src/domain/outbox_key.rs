@@ -35,6 +35,8 @@ pub enum Key {
     AlertNotice(i64),
     /// "✓ Sam has my message now."
     AlertDelivered(i64),
+    /// "My message to Sam didn't get through": sending the alert to a contact failed for good.
+    AlertUndelivered(i64),
     /// "Sam says they reached out."
     AlertAck { alert: i64, link: i64 },
     /// No contact could be told of the alert with this origin (`None`: a use without one).
@@ -107,6 +109,7 @@ impl fmt::Display for Key {
             Key::LinkAlert { link, alert } => write!(f, "link:{link}:alert:{alert}"),
             Key::AlertNotice(a) => write!(f, "alert:{a}:patient"),
             Key::AlertDelivered(a) => write!(f, "alert:{a}:delivered"),
+            Key::AlertUndelivered(a) => write!(f, "alert:{a}:undelivered"),
             Key::AlertAck { alert, link } => write!(f, "alert:{alert}:ack:{link}"),
             Key::NobodyReached(origin) => {
                 write!(f, "{}:unreachable", origin.as_deref().unwrap_or("use"))
@@ -175,6 +178,13 @@ mod tests {
             (
                 Key::AlertDelivered(11),
                 "alert:11:delivered",
+                None,
+                None,
+                None,
+            ),
+            (
+                Key::AlertUndelivered(11),
+                "alert:11:undelivered",
                 None,
                 None,
                 None,

@@ -22,6 +22,8 @@ pub struct Checkin {
     pub message_id: Option<i32>,
     /// The question `message_id` shows, as Telegram confirmed it; `None` when unknown.
     pub shown: Option<Step>,
+    /// When `shown` appeared, as Telegram dated it (seconds since the epoch); `None` when unknown.
+    pub shown_at: Option<i64>,
     pub mood: Option<u8>,
     pub sleep_minutes: Option<u16>,
     pub sleep_quality: Option<u8>,
@@ -36,7 +38,7 @@ pub struct Checkin {
 macro_rules! select {
     ($rest:literal) => {
         concat!(
-            "SELECT id, patient_id, status, step, message_id, shown, mood, sleep_minutes, sleep_quality, ",
+            "SELECT id, patient_id, status, step, message_id, shown, shown_at, mood, sleep_minutes, sleep_quality, ",
             "craving, used, note IS NOT NULL AS has_note, questions, prompt_id FROM checkins ",
             $rest
         )
@@ -60,6 +62,7 @@ fn from_row(r: sqlx::sqlite::SqliteRow) -> Checkin {
             .get::<Option<String>, _>("shown")
             .as_deref()
             .and_then(Step::from_code),
+        shown_at: r.get("shown_at"),
         mood: r.get::<Option<i64>, _>("mood").map(|v| v as u8),
         sleep_minutes: r.get::<Option<i64>, _>("sleep_minutes").map(|v| v as u16),
         sleep_quality: r.get::<Option<i64>, _>("sleep_quality").map(|v| v as u8),
@@ -159,20 +162,28 @@ pub async fn start(
 }
 
 /// Records that message `message_id` shows the check-in at `shown` (Telegram confirmed the send
-/// or edit); `None` when it shows no question (the summary, the crisis-screen pause).
+/// or edit), and when it appeared (`at`, Telegram's date). Without a date (an edit Telegram found
+/// "not modified"), a question already recorded in the same message keeps its date.
 pub async fn set_shown(
     db: &Db,
     checkin_id: i64,
     message_id: i32,
     shown: Option<Step>,
+    at: Option<i64>,
 ) -> Result<()> {
     let mut tx = db.write().await?;
-    sqlx::query("UPDATE checkins SET message_id = ?, shown = ? WHERE id = ?")
-        .bind(message_id)
-        .bind(shown.map(Step::code))
-        .bind(checkin_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE checkins SET shown_at = CASE WHEN ?1 IS NULL THEN NULL \
+           WHEN ?2 IS NOT NULL THEN ?2 \
+           WHEN message_id = ?3 AND shown IS ?1 THEN shown_at END, \
+         message_id = ?3, shown = ?1 WHERE id = ?4",
+    )
+    .bind(shown.map(Step::code))
+    .bind(at)
+    .bind(message_id)
+    .bind(checkin_id)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -374,8 +374,10 @@ pub async fn links_of_contact_user(db: &Db, telegram_user_id: i64) -> Result<Vec
     Ok(rows.iter().map(link_from).collect())
 }
 
-/// Ends a link ('patient' or 'contact' ended it). False if it had ended already.
-pub async fn end_link(tx: &mut Tx, id: i64, by: &str, now: i64) -> Result<bool> {
+/// Ends a link ('patient' or 'contact' ended it). `None` if it had ended already; else the
+/// alerts whose queued messages to this contact were dropped (what their patient is to hear
+/// about them must be settled now, not held for ever).
+pub async fn end_link(tx: &mut Tx, id: i64, by: &str, now: i64) -> Result<Option<Vec<i64>>> {
     let ended = sqlx::query(
         "UPDATE links SET ended_at = ?, ended_by = ? WHERE id = ? AND ended_at IS NULL",
     )
@@ -386,23 +388,23 @@ pub async fn end_link(tx: &mut Tx, id: i64, by: &str, now: i64) -> Result<bool> 
     .await?
     .rows_affected()
         > 0;
-    if ended {
-        // Nothing more about this patient reaches this contact: drop what is still queued.
-        let alerts: Vec<Option<i64>> = sqlx::query_scalar(
-            "UPDATE outbox SET status = 'expired', last_error = 'the link ended',
-                 text = '', keyboard = NULL, render = NULL
-             WHERE status = 'pending' AND contact_id IS NOT NULL AND link_id = ?
-             RETURNING alert_id",
-        )
-        .bind(id)
-        .fetch_all(&mut **tx)
-        .await?;
-        // What the patient was to hear about those alerts is settled now, not held for ever.
-        for alert_id in alerts.into_iter().flatten() {
-            crate::telegram::alerts::settle_notices(tx, alert_id, now).await?;
-        }
+    if !ended {
+        return Ok(None);
     }
-    Ok(ended)
+    // Nothing more about this patient reaches this contact: drop what is still queued.
+    let alerts: Vec<Option<i64>> = sqlx::query_scalar(
+        "UPDATE outbox SET status = 'expired', last_error = 'the link ended',
+             text = '', keyboard = NULL, render = NULL
+         WHERE status = 'pending' AND contact_id IS NOT NULL AND link_id = ?
+         RETURNING alert_id",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut alerts: Vec<i64> = alerts.into_iter().flatten().collect();
+    alerts.sort_unstable();
+    alerts.dedup();
+    Ok(Some(alerts))
 }
 
 pub async fn set_weekly(tx: &mut Tx, id: i64, weekly: bool) -> Result<()> {

@@ -307,6 +307,18 @@ pub async fn alert_sends(tx: &mut Tx, alert_id: i64) -> Result<(i64, i64)> {
     Ok((row.get("pending"), row.get("sent")))
 }
 
+/// The links whose message about an alert failed for good (not refused by a block: that is
+/// told as the contact being unreachable).
+pub async fn alert_failed_links(tx: &mut Tx, alert_id: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT link_id FROM outbox
+         WHERE alert_id = ? AND status = 'failed' AND link_id IS NOT NULL ORDER BY link_id",
+    )
+    .bind(alert_id)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
 /// A message held until `held_until` goes out now (if it is still held).
 pub async fn release_held(tx: &mut Tx, key: &Key, held_until: i64, now: i64) -> Result<()> {
     sqlx::query(

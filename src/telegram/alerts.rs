@@ -451,9 +451,12 @@ fn delivered_key(alert_id: i64) -> Key {
 }
 
 /// Once none of an alert's messages to contacts is waiting any more: if one was delivered, what
-/// the patient is held to hear goes out now; if none was, it is withdrawn (they are told the
-/// contact is unreachable instead).
-pub async fn settle_notices(tx: &mut Tx, alert_id: i64, now: i64) -> Result<()> {
+/// the patient is held to hear goes out now; if none was, it is withdrawn. A contact who
+/// blocked the bot is told to the patient as unreachable (`contact_unreachable`); a message to
+/// a contact that failed for another reason (Telegram kept refusing or failing it) is told
+/// here: the patient, who may have been told "I'm letting Sam know", learns that Sam was not
+/// told, with their crisis line.
+pub async fn settle_notices(ctx: &Ctx, tx: &mut Tx, alert_id: i64, now: i64) -> Result<()> {
     let (pending, sent) = crate::store::outbox::alert_sends(tx, alert_id).await?;
     if pending > 0 {
         return Ok(());
@@ -466,6 +469,42 @@ pub async fn settle_notices(tx: &mut Tx, alert_id: i64, now: i64) -> Result<()> 
             crate::store::outbox::withdraw(tx, &key).await?;
         }
     }
+    let failed = crate::store::outbox::alert_failed_links(tx, alert_id).await?;
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let Some(alert) = alerts::get(tx, alert_id).await? else {
+        return Ok(());
+    };
+    let Some(patient) = crate::store::patients::find_by_id(tx, alert.patient_id).await? else {
+        return Ok(());
+    };
+    let links = contacts::links_of_patient_tx(tx, patient.id).await?;
+    let missed: Vec<&Link> = links.iter().filter(|l| failed.contains(&l.id)).collect();
+    if missed.is_empty() {
+        return Ok(());
+    }
+    let lang = &patient.language;
+    let country = patient.country.as_deref();
+    let text = ctx.t_with(
+        lang,
+        "alert-undelivered",
+        &[
+            ("contacts", names(ctx, lang, &missed).into()),
+            ("count", missed.len().into()),
+            ("crisis_action", ctx.crisis_action(lang, country).into()),
+        ],
+    );
+    ctx.queue(
+        tx,
+        To::patient(&patient),
+        &Key::AlertUndelivered(alert_id),
+        &text,
+        Some(&ctx.crisis_link(lang, country)),
+        ALERT_PRIORITY,
+    )
+    .await?;
+    tracing::warn!(alert_id, "an alert could not reach a contact; patient told");
     Ok(())
 }
 

@@ -7,7 +7,9 @@
 
 use super::router::Tap;
 use super::{support, Ctx, Event};
-use crate::domain::checkin::{Answer, AnswerError, Questions, SleepDuration, Step, NOTE_MAX_CHARS};
+use crate::domain::checkin::{
+    read_in_time, Answer, AnswerError, Questions, SleepDuration, Step, NOTE_MAX_CHARS,
+};
 use crate::domain::outbox_key::Key;
 use crate::store::checkins::{self, Checkin, Status};
 use crate::store::inbox;
@@ -98,11 +100,9 @@ pub async fn show_started(
     message_id: i32,
     checkin: &Checkin,
 ) -> Result<()> {
-    let shown = show_in(ctx, lang, chat_id, message_id, checkin)
-        .await
-        .then_some(checkin.step)
-        .flatten();
-    remember_message(ctx, checkin.id, message_id, shown).await;
+    let confirmed = show_in(ctx, lang, chat_id, message_id, checkin).await;
+    let shown = confirmed.and(checkin.step);
+    remember_message(ctx, checkin.id, message_id, shown, confirmed.flatten()).await;
     Ok(())
 }
 
@@ -124,28 +124,40 @@ async fn send_step(
         None => body,
     };
     let keyboard = ctx.step_keyboard(lang, checkin.id, step);
-    if let Some(mid) = ctx.say(chat_id, text, Some(keyboard)).await {
-        remember_message(ctx, checkin.id, mid.0, Some(step)).await;
+    if let Some((mid, at)) = ctx.say_at(chat_id, text, Some(keyboard)).await {
+        remember_message(ctx, checkin.id, mid.0, Some(step), Some(at)).await;
     }
     Ok(())
 }
 
 /// Records which message shows the check-in, and which question it shows now that Telegram
-/// confirmed it. Bookkeeping after the answer is committed: a failure here is logged, never
+/// confirmed it (since `at`, Telegram's date, when known). Bookkeeping after the answer is committed: a failure here is logged, never
 /// turned into a handler error (which would re-run the handler); the worst it does is make the
 /// next typed answer show its question again.
-async fn remember_message(ctx: &Ctx, checkin_id: i64, message_id: i32, shown: Option<Step>) {
-    if let Err(e) = checkins::set_shown(&ctx.db, checkin_id, message_id, shown).await {
+async fn remember_message(
+    ctx: &Ctx,
+    checkin_id: i64,
+    message_id: i32,
+    shown: Option<Step>,
+    at: Option<i64>,
+) {
+    if let Err(e) = checkins::set_shown(&ctx.db, checkin_id, message_id, shown, at).await {
         tracing::warn!(checkin_id, error = %e, "could not record the check-in message");
     }
 }
 
 /// Shows the current state of a check-in in `message_id`: the next question, or the summary.
-/// False if Telegram did not confirm the edit.
-async fn show_in(ctx: &Ctx, lang: &str, chat_id: i64, message_id: i32, checkin: &Checkin) -> bool {
+/// `None` if Telegram did not confirm the edit; else when it was made, if Telegram said.
+async fn show_in(
+    ctx: &Ctx,
+    lang: &str,
+    chat_id: i64,
+    message_id: i32,
+    checkin: &Checkin,
+) -> Option<Option<i64>> {
     match checkin.step {
         Some(step) => {
-            ctx.edit(
+            ctx.edit_at(
                 chat_id,
                 message_id,
                 step_text(ctx, lang, &checkin.questions, step),
@@ -154,7 +166,7 @@ async fn show_in(ctx: &Ctx, lang: &str, chat_id: i64, message_id: i32, checkin: 
             .await
         }
         None => {
-            ctx.edit(
+            ctx.edit_at(
                 chat_id,
                 message_id,
                 summary(ctx, lang, checkin),
@@ -402,13 +414,15 @@ pub async fn button_answer(
             if let (Some(m), true) = (target, updated.step.is_some() && interrupts(&answer)) {
                 let (text, keyboard) = paused_view(ctx, &ev.lang, &updated);
                 ctx.edit(tap.chat_id, m, text, Some(keyboard)).await;
-                remember_message(ctx, updated.id, m, None).await;
+                remember_message(ctx, updated.id, m, None, None).await;
             } else if let Some(m) = target {
-                let ok = show_in(ctx, &ev.lang, tap.chat_id, m, &updated).await;
-                match updated.step {
-                    Some(step) if ok => remember_message(ctx, updated.id, m, Some(step)).await,
-                    Some(_) => {}
-                    None => summary_in_place(ctx, updated.id, ok).await,
+                let confirmed = show_in(ctx, &ev.lang, tap.chat_id, m, &updated).await;
+                match (updated.step, confirmed) {
+                    (Some(step), Some(at)) => {
+                        remember_message(ctx, updated.id, m, Some(step), at).await
+                    }
+                    (Some(_), None) => {}
+                    (None, _) => summary_in_place(ctx, updated.id, confirmed.is_some()).await,
                 }
             } else if updated.step.is_none() {
                 summary_in_place(ctx, updated.id, false).await;
@@ -423,8 +437,8 @@ pub async fn button_answer(
                     ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-already-answered")))
                         .await;
                     if let Some(m) = c.message_id.or(tap.message_id) {
-                        if show_in(ctx, &ev.lang, tap.chat_id, m, &c).await {
-                            remember_message(ctx, c.id, m, c.step).await;
+                        if let Some(at) = show_in(ctx, &ev.lang, tap.chat_id, m, &c).await {
+                            remember_message(ctx, c.id, m, c.step, at).await;
                         }
                     }
                 }
@@ -444,17 +458,26 @@ pub async fn button_answer(
 }
 
 /// Typed text while a check-in is open.
+/// Where a typed message sits in the chat: its id and Telegram's date for it.
+#[derive(Debug, Clone, Copy)]
+pub struct Typed {
+    pub message_id: i32,
+    /// Unix seconds; 0 when unknown.
+    pub date: i64,
+}
+
 pub async fn text_answer(
     ctx: &Ctx,
     ev: &Event,
     patient: &Patient,
     open: &Checkin,
-    message_id: i32,
+    typed: Typed,
     text: Option<&str>,
 ) -> Result<()> {
     let Some(step) = open.step else {
         return Ok(());
     };
+    let message_id = typed.message_id;
     // Typed text answers the question the patient has seen. Text sent before the current
     // question appeared, or while it has not been confirmed on screen (the reply after their
     // last answer was lost, and they typed it again), answers an earlier one: it must not land
@@ -469,6 +492,17 @@ pub async fn text_answer(
             "typed text before its question was on screen"
         );
         return move_down(ctx, &ev.lang, patient.chat_id, open, hint).await;
+    }
+    // Text that arrived within a moment of the question appearing was written before the
+    // patient could read it (an answer to an older question crossing with this one): shown
+    // again rather than taken as this question's answer.
+    if !read_in_time(open.shown_at, typed.date) {
+        tracing::info!(
+            checkin_id = open.id,
+            "typed text crossed with its question on the way"
+        );
+        let hint = ctx.t(&ev.lang, "checkin-text-crossed");
+        return move_down(ctx, &ev.lang, patient.chat_id, open, Some(hint)).await;
     }
     let parsed = match text {
         Some(t) => Answer::from_text(step, t),
@@ -496,7 +530,7 @@ pub async fn text_answer(
             if let Some(m) = updated.message_id {
                 let (text, keyboard) = paused_view(ctx, &ev.lang, &updated);
                 ctx.edit(patient.chat_id, m, text, Some(keyboard)).await;
-                remember_message(ctx, updated.id, m, None).await;
+                remember_message(ctx, updated.id, m, None, None).await;
             }
             Ok(())
         }

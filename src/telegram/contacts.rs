@@ -561,8 +561,11 @@ pub async fn link_end(ctx: &Ctx, ev: &Event, tap: &Tap, link_id: i64) -> Result<
 /// Ends a link and tells the other side. False if it had ended already.
 async fn end(ctx: &Ctx, tx: &mut Tx, link: &Link, by_patient: bool) -> Result<bool> {
     let by = if by_patient { "patient" } else { "contact" };
-    if !contacts::end_link(tx, link.id, by, ctx.now()).await? {
+    let Some(dropped) = contacts::end_link(tx, link.id, by, ctx.now()).await? else {
         return Ok(false);
+    };
+    for alert_id in dropped {
+        super::alerts::settle_notices(ctx, tx, alert_id, ctx.now()).await?;
     }
     if by_patient {
         let text = ctx.t_with(

@@ -19,6 +19,10 @@ pub enum Incoming {
         message_id: i32,
         /// `None` for stickers, photos and anything else without text.
         text: Option<String>,
+        /// When Telegram received it (Unix seconds; 0 when unknown, as in updates stored
+        /// before this field existed).
+        #[serde(default)]
+        date: i64,
     },
     Callback {
         query_id: String,
@@ -60,6 +64,7 @@ impl Incoming {
                         private: matches!(m.chat.kind, ChatKind::Private(_)),
                         message_id: m.id.0,
                         text: m.text().map(str::to_string),
+                        date: m.date.timestamp(),
                     },
                 )
             }
@@ -127,6 +132,7 @@ pub fn from_raw(raw: &Value) -> (i64, Incoming) {
                 private: m["chat"]["type"] == "private",
                 message_id: message_id as i32,
                 text: string(&m["text"]),
+                date: int(&m["date"]).unwrap_or(0),
             },
         );
     }
@@ -170,7 +176,8 @@ mod tests {
                     chat_id: 77,
                     private: true,
                     message_id: 9,
-                    text: Some("7".into())
+                    text: Some("7".into()),
+                    date: 0,
                 }
             )
         );
@@ -191,6 +198,20 @@ mod tests {
                 }
             )
         );
+        let dated = json!({"update_id": 8, "message": {"message_id": 10, "date": 1_700_000_000,
+            "chat": {"id": 77, "type": "private"}, "from": {"id": 77}, "text": "5"}});
+        assert!(matches!(
+            from_raw(&dated).1,
+            Incoming::Message {
+                date: 1_700_000_000,
+                ..
+            }
+        ));
+        // An update stored in the inbox before `date` existed is still read.
+        let old: Incoming = serde_json::from_value(json!({"kind": "message", "user_id": 1,
+            "language": null, "chat_id": 1, "private": true, "message_id": 2, "text": "4"}))
+        .unwrap();
+        assert!(matches!(old, Incoming::Message { date: 0, .. }));
         assert_eq!(
             from_raw(&json!({"update_id": 7, "poll": {}})),
             (0, Incoming::Other)

@@ -117,12 +117,22 @@ impl Ctx {
         text: String,
         keyboard: Option<InlineKeyboardMarkup>,
     ) -> Option<MessageId> {
+        self.say_at(chat_id, text, keyboard).await.map(|(id, _)| id)
+    }
+
+    /// `say`, also returning when the message appeared (Telegram's date, in seconds).
+    pub async fn say_at(
+        &self,
+        chat_id: i64,
+        text: String,
+        keyboard: Option<InlineKeyboardMarkup>,
+    ) -> Option<(MessageId, i64)> {
         let mut req = self.bot.send_message(ChatId(chat_id), text);
         if let Some(k) = keyboard {
             req = req.reply_markup(k);
         }
         match send(req).await {
-            Ok(m) => Some(m.id),
+            Ok(m) => Some((m.id, m.date.timestamp())),
             Err(e) => {
                 tracing::warn!(chat_id, error = %describe(&e), "could not send a message");
                 None
@@ -164,13 +174,34 @@ impl Ctx {
         text: String,
         keyboard: Option<InlineKeyboardMarkup>,
     ) -> bool {
+        self.edit_at(chat_id, message_id, text, keyboard)
+            .await
+            .is_some()
+    }
+
+    /// `edit`: `Some` when the message shows `text` now, with when it changed (Telegram's
+    /// edit date) if Telegram said; `Some(None)` for "not modified".
+    pub async fn edit_at(
+        &self,
+        chat_id: i64,
+        message_id: i32,
+        text: String,
+        keyboard: Option<InlineKeyboardMarkup>,
+    ) -> Option<Option<i64>> {
         let mut req = self
             .bot
             .edit_message_text(ChatId(chat_id), MessageId(message_id), text);
         if let Some(k) = keyboard {
             req = req.reply_markup(k);
         }
-        self.edit_result(chat_id, send_idempotent(req).await.map(|_| ()))
+        match send_idempotent(req).await {
+            Ok(m) => Some(Some(m.edit_date().unwrap_or(&m.date).timestamp())),
+            Err(RequestError::Api(ApiError::MessageNotModified)) => Some(None),
+            Err(e) => {
+                tracing::warn!(chat_id, error = %describe(&e), "could not edit a message");
+                None
+            }
+        }
     }
 
     /// Shows `text` in place of message `message_id` (the one a button was tapped on), or as a

@@ -178,7 +178,9 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
             private,
             text,
             message_id,
+            date,
         } => {
+            let typed = checkin::Typed { message_id, date };
             let mut command = text.as_deref().and_then(parse_command);
             // `/checkin@OtherBot` is not for us: it must not restart anything here.
             if let Some(target) = text.as_deref().and_then(command_target) {
@@ -250,8 +252,7 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                         .await?
                         .filter(|c| c.step == Some(crate::domain::checkin::Step::Note))
                     {
-                        checkin::text_answer(ctx, &ev, p, &open, message_id, text.as_deref())
-                            .await?;
+                        checkin::text_answer(ctx, &ev, p, &open, typed, text.as_deref()).await?;
                     }
                 }
                 return support::typed_crisis(ctx, &ev, patient.as_ref(), chat_id, found).await;
@@ -362,15 +363,8 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                     }
                     match checkins::open_for(&ctx.db, patient.id).await? {
                         Some(open) => {
-                            checkin::text_answer(
-                                ctx,
-                                &ev,
-                                &patient,
-                                &open,
-                                message_id,
-                                text.as_deref(),
-                            )
-                            .await
+                            checkin::text_answer(ctx, &ev, &patient, &open, typed, text.as_deref())
+                                .await
                         }
                         None => support::unknown(ctx, &ev, Some(&patient), chat_id).await,
                     }

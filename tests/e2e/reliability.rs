@@ -684,3 +684,105 @@ async fn crisis_help_does_not_wait_for_a_write() {
     assert_eq!(crisis_replies, 2, "/crisis and the tap each answered once");
     assert_eq!(h.count(LUPE), 1, "Lupe answered once");
 }
+
+/// An answer typed for something else crosses with a new question on the way: Telegram dates it
+/// the very moment the question appeared, before the patient could have read it. It must not be
+/// taken as the answer to that question (a mood of 0 would open the crisis screen); the question
+/// is shown again, and an answer typed after reading it is taken (issue 12 item 3).
+#[tokio::test]
+async fn text_that_crosses_with_a_new_question_does_not_answer_it() {
+    let h = Harness::start().await;
+    let q = h.start_checkin(ALICE).await;
+    assert!(q.text.contains("mood"), "{}", q.text);
+    h.wait_db(
+        "SELECT COUNT(*) FROM checkins WHERE id = ? AND shown = 'mood' AND shown_at IS NOT NULL",
+        1,
+        Some(1),
+    )
+    .await;
+    let before = h.count(ALICE);
+    // Typed before the question was read: dated the second it arrived.
+    h.fake.user_sends_at_once(ALICE, "0");
+    let again = h.fake.wait_for_bot_message(ALICE, before + 1).await;
+    assert!(
+        again
+            .text
+            .contains("arrived just as this question appeared")
+            && again.text.contains("mood"),
+        "{}",
+        again.text
+    );
+    assert_eq!(
+        h.scalar_i64("SELECT mood FROM checkins WHERE id = ?", 1)
+            .await,
+        None,
+        "the crossed text is not the mood"
+    );
+    assert_eq!(
+        h.scalar_i64(
+            "SELECT COUNT(*) FROM crisis_screens WHERE patient_id > ?",
+            0
+        )
+        .await,
+        Some(0),
+        "no crisis screen from a mood the patient did not give"
+    );
+    // The buttons of the first copy are gone; only the new one can be answered.
+    let first = h
+        .fake
+        .message(ALICE, q.message_id)
+        .expect("still in the chat");
+    assert!(first.keyboard.is_empty(), "{first:#?}");
+    // Read, then typed: taken.
+    let next = h.say(ALICE, "6").await;
+    assert!(next.text.contains("hours did you sleep"), "{}", next.text);
+    assert_eq!(
+        h.scalar_i64("SELECT mood FROM checkins WHERE id = ?", 1)
+            .await,
+        Some(6)
+    );
+}
+
+/// Telegram refuses the alert to Bob for good, for a reason other than a block (a block is
+/// told as "they may have blocked me"): Alice, who would have heard "I've let Bob know", hears
+/// instead that Bob was not told, with her crisis line one tap away. Nobody is left believing
+/// a contact knows (issue 12 item 2).
+#[tokio::test]
+async fn an_alert_that_fails_for_good_tells_the_patient_the_contact_was_not_told() {
+    let h = Harness::start_driven().await;
+    h.enroll(ALICE).await;
+    pair(&h, ALICE, BOB, "Sam", "Alerts only").await;
+    h.fake.fail_next_for_chat(
+        "sendMessage",
+        BOB,
+        Fault::Refused("Bad Request: message is too long".into()),
+        1,
+    );
+    let n = h.count(ALICE);
+    three_worsening_days(&h, ALICE).await;
+    let told = h.next_message_with(ALICE, n, "didn't get through").await;
+    assert!(
+        told.text.contains("Bob") && told.text.contains("988"),
+        "{}",
+        told.text
+    );
+    assert!(
+        told.buttons().any(|b| b.url.is_some()),
+        "the crisis line is one tap away: {told:#?}"
+    );
+    assert!(alerts_to(&h, BOB, ALERT).is_empty());
+    h.drain_outbox().await;
+    assert!(
+        h.fake
+            .bot_messages(ALICE)
+            .iter()
+            .skip(n)
+            .all(|m| !m.text.contains("I've let")),
+        "Alice is never told that Bob knows"
+    );
+    assert_eq!(
+        alerts_to(&h, ALICE, "didn't get through").len(),
+        1,
+        "told once"
+    );
+}

@@ -445,7 +445,7 @@ fn send_message(s: &mut State, p: &Params) -> Reply {
         Ok(k) => k,
         Err(e) => return bad_request(e),
     };
-    let date = s.now();
+    let date = s.date_in(chat);
     let message_id = super::next_message_id(s, chat);
     let msg = ChatMessage {
         message_id,
@@ -454,6 +454,7 @@ fn send_message(s: &mut State, p: &Params) -> Reply {
         keyboard,
         edits: 0,
         date,
+        edit_date: None,
     };
     let json = result_message(s, chat, &msg);
     if !s.no_transcripts {
@@ -482,6 +483,7 @@ fn edit_message(s: &mut State, p: &Params, with_text: bool) -> Reply {
         Ok(k) => k,
         Err(e) => return bad_request(e),
     };
+    let date = s.date_in(chat);
     let Some(msg) = s
         .chats
         .get_mut(&chat)
@@ -498,6 +500,7 @@ fn edit_message(s: &mut State, p: &Params, with_text: bool) -> Reply {
     msg.text = text;
     msg.keyboard = keyboard;
     msg.edits += 1;
+    msg.edit_date = Some(date);
     let msg = msg.clone();
     ok(result_message(s, chat, &msg))
 }
@@ -514,6 +517,9 @@ fn result_message(s: &State, chat: i64, msg: &ChatMessage) -> Value {
             if !msg.keyboard.is_empty() {
                 v["reply_markup"] = super::markup::to_json(&msg.keyboard);
             }
+            if let Some(d) = msg.edit_date {
+                v["edit_date"] = json!(d);
+            }
             v
         }
         None => {
@@ -524,6 +530,9 @@ fn result_message(s: &State, chat: i64, msg: &ChatMessage) -> Value {
             });
             if !msg.keyboard.is_empty() {
                 v["reply_markup"] = super::markup::to_json(&msg.keyboard);
+            }
+            if let Some(d) = msg.edit_date {
+                v["edit_date"] = json!(d);
             }
             v
         }

@@ -96,6 +96,8 @@ pub struct ChatMessage {
     /// How many times the bot edited it.
     pub edits: u32,
     pub date: i64,
+    /// When the bot last edited it (Telegram's `edit_date`).
+    pub edit_date: Option<i64>,
 }
 
 impl ChatMessage {
@@ -152,6 +154,9 @@ pub struct State {
     /// The command menu per language code ("" = the default).
     pub commands: BTreeMap<String, Value>,
     clock_offset: i64,
+    /// Per chat, the latest date given to a message in it: dates in a chat never go back, and
+    /// a user's reading time moves the chat's clock on (see [`FakeTelegram::user_reads`]).
+    chat_clock: HashMap<i64, i64>,
     pub(crate) flood: Flood,
     /// Any positive chat id is a user who has opened a chat with the bot (benchmarks).
     pub(crate) open_to_all: bool,
@@ -191,7 +196,37 @@ impl State {
     fn now(&self) -> i64 {
         chrono::Utc::now().timestamp() + self.clock_offset
     }
+
+    /// The date of a message posted in `chat` now (Telegram dates are whole seconds).
+    pub(crate) fn date_in(&mut self, chat: i64) -> i64 {
+        let now = self.now();
+        let clock = self.chat_clock.entry(chat).or_insert(now);
+        *clock = (*clock).max(now);
+        *clock
+    }
+
+    /// The user has read everything the bot posted in `chat`: the chat's clock moves to
+    /// [`READING_SECS`] after the latest bot message (or its latest edit).
+    fn read_chat(&mut self, chat: i64) {
+        let latest = self
+            .chats
+            .get(&chat)
+            .into_iter()
+            .flatten()
+            .filter(|m| m.from_bot)
+            .map(|m| m.edit_date.unwrap_or(m.date).max(m.date))
+            .max();
+        let now = self.date_in(chat);
+        if let Some(latest) = latest {
+            self.chat_clock.insert(chat, now.max(latest + READING_SECS));
+        }
+    }
 }
+
+/// How long a simulated user takes to read what the bot posted before they answer. Telegram
+/// dates messages in whole seconds; the bot refuses typed text dated less than 2 s after the
+/// question it would answer (the person cannot have read it), so test users read for 2 s.
+pub const READING_SECS: i64 = 2;
 
 pub(crate) struct Shared {
     pub(crate) token: String,
@@ -382,11 +417,29 @@ impl FakeTelegram {
         });
     }
 
-    /// The user sends a text message in their private chat. Returns the update id.
+    /// The user reads their chat, then sends a text message in it. Returns the update id.
     pub fn user_sends(&self, user_id: i64, text: &str) -> i64 {
+        self.with(|s| s.read_chat(user_id));
+        self.user_sends_at_once(user_id, text)
+    }
+
+    /// The user has read everything in their chat so far (their clock moves on by
+    /// [`READING_SECS`] after the bot's latest message). A message the bot posts after this and
+    /// before [`FakeTelegram::user_sends_at_once`] is one they had not seen when they typed.
+    /// Returns the bot's messages as the user read them.
+    pub fn user_reads(&self, user_id: i64) -> Vec<ChatMessage> {
+        self.with(|s| {
+            s.read_chat(user_id);
+            s.bot_messages(user_id).into_iter().cloned().collect()
+        })
+    }
+
+    /// The user sends a text message without reading what has just arrived (they typed it
+    /// before it did). Returns the update id.
+    pub fn user_sends_at_once(&self, user_id: i64, text: &str) -> i64 {
         self.with(|s| {
             let user = s.users.get(&user_id).cloned().expect("add_user first");
-            let date = s.now();
+            let date = s.date_in(user_id);
             let message_id = next_message_id(s, user_id);
             s.chats.entry(user_id).or_default().push(ChatMessage {
                 message_id,
@@ -395,6 +448,7 @@ impl FakeTelegram {
                 keyboard: vec![],
                 edits: 0,
                 date,
+                edit_date: None,
             });
             let mut message = json!({
                 "message_id": message_id,
@@ -420,7 +474,8 @@ impl FakeTelegram {
     pub fn user_sends_sticker(&self, user_id: i64) -> i64 {
         self.with(|s| {
             let user = s.users.get(&user_id).cloned().expect("add_user first");
-            let date = s.now();
+            s.read_chat(user_id);
+            let date = s.date_in(user_id);
             let message_id = next_message_id(s, user_id);
             let message = json!({
                 "message_id": message_id,
@@ -441,7 +496,7 @@ impl FakeTelegram {
     pub fn group_message(&self, group_id: i64, user_id: i64, text: &str) -> i64 {
         self.with(|s| {
             let user = s.users.get(&user_id).cloned().expect("add_user first");
-            let date = s.now();
+            let date = s.date_in(group_id);
             let message_id = next_message_id(s, group_id);
             let message = json!({
                 "message_id": message_id,
@@ -632,6 +687,9 @@ fn message_json(user: &FakeUser, chat_id: i64, m: &ChatMessage) -> Value {
     });
     if !m.keyboard.is_empty() {
         v["reply_markup"] = markup::to_json(&m.keyboard);
+    }
+    if let Some(d) = m.edit_date {
+        v["edit_date"] = json!(d);
     }
     v
 }
