@@ -527,6 +527,18 @@ fn check_before_sending(ctx: &Ctx, row: &OutboxRow) -> Option<Outcome> {
             prompt: prompt.map(|p| (p, "missed")),
         });
     }
+    // "Your check-in is still here" must be true: not once the prompt stopped taking answers
+    // (after downtime, say; the scheduler records it missed).
+    if row.kind == Kind::Reminder
+        && row
+            .prompt_expires_at
+            .is_some_and(|end| end <= now.timestamp())
+    {
+        return Some(Outcome::Expired {
+            row: row.id,
+            prompt: None,
+        });
+    }
     let zone = row
         .time_zone
         .as_deref()

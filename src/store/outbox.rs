@@ -46,6 +46,8 @@ pub struct OutboxRow {
     /// For prompts and reminders: the prompt's status and due time now.
     pub prompt_status: Option<String>,
     pub prompt_due_at: Option<i64>,
+    /// When the prompt stops taking answers (a reminder after that would be false).
+    pub prompt_expires_at: Option<i64>,
     /// The patient's pause, quiet hours and zone, to check just before sending.
     pub paused_until: Option<i64>,
     pub quiet_start: Option<i64>,
@@ -115,6 +117,7 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
     let rows = sqlx::query(
         "SELECT o.id, o.kind, o.patient_id, o.chat_id, o.prompt_id, o.text, o.keyboard, o.attempts,
                 o.priority, pr.status AS prompt_status, pr.due_at AS prompt_due_at,
+                pr.expires_at AS prompt_expires_at,
                 pa.paused_until, pa.quiet_start, pa.quiet_end, pa.time_zone, o.contact_id, o.alert_id,
                 o.render, o.lang,
                 CASE WHEN o.contact_id IS NOT NULL THEN c.language ELSE pa.language END
@@ -144,6 +147,7 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
             priority: r.get("priority"),
             prompt_status: r.get("prompt_status"),
             prompt_due_at: r.get("prompt_due_at"),
+            prompt_expires_at: r.get("prompt_expires_at"),
             paused_until: r.get("paused_until"),
             quiet_start: r.get("quiet_start"),
             quiet_end: r.get("quiet_end"),

@@ -154,6 +154,7 @@ pub async fn due_reminders(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueR
                         AND c.started_at >= pr.sent_at) AS checked_in_since
          FROM prompts pr JOIN patients pa ON pa.id = pr.patient_id
          WHERE pr.remind_at <= ? AND pr.status = 'sent' AND pa.active = 1
+               AND (pr.expires_at IS NULL OR pr.expires_at > ?)
          ORDER BY pr.remind_at LIMIT ?",
         cols = COLUMNS
             .split(", ")
@@ -161,6 +162,7 @@ pub async fn due_reminders(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueR
             .collect::<Vec<_>>()
             .join(", ")
     )))
+    .bind(now)
     .bind(now)
     .bind(limit)
     .fetch_all(&mut **tx)
