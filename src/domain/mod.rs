@@ -3,6 +3,7 @@
 
 pub mod callback;
 pub mod checkin;
+pub mod conversation;
 pub mod coping;
 pub mod country;
 pub mod crisis;

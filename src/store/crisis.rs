@@ -112,50 +112,7 @@ pub async fn set_alert(tx: &mut Tx, id: i64, alert_id: i64) -> Result<()> {
     Ok(())
 }
 
-/// The four parts of a safety plan, in the order they are asked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PlanPart {
-    WarningSigns,
-    Coping,
-    People,
-    /// Professionals or services to contact (the crisis line is always shown with them).
-    Professionals,
-    SafePlace,
-    /// Reasons for living.
-    Reasons,
-}
-
-impl PlanPart {
-    /// In the order Stanley & Brown's plan asks them, with reasons for living last.
-    pub const ALL: [PlanPart; 6] = [
-        PlanPart::WarningSigns,
-        PlanPart::Coping,
-        PlanPart::People,
-        PlanPart::Professionals,
-        PlanPart::SafePlace,
-        PlanPart::Reasons,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            PlanPart::WarningSigns => "warning_signs",
-            PlanPart::Coping => "coping",
-            PlanPart::People => "people",
-            PlanPart::Professionals => "professionals",
-            PlanPart::SafePlace => "safe_place",
-            PlanPart::Reasons => "reasons",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<PlanPart> {
-        PlanPart::ALL.into_iter().find(|p| p.code() == s)
-    }
-
-    pub fn next(self) -> Option<PlanPart> {
-        let i = PlanPart::ALL.iter().position(|p| *p == self)?;
-        PlanPart::ALL.get(i + 1).copied()
-    }
-}
+pub use crate::domain::conversation::PlanPart;
 
 pub type Plan = Vec<(PlanPart, Option<String>)>;
 

@@ -382,6 +382,82 @@ mod migration_tests {
         }
         db.close().await;
     }
+
+    /// Migration 0013 turns the older prefixed strings in `patients.awaiting` into the JSON of
+    /// `Awaiting`, so a conversation in progress at the upgrade goes on; anything unrecognised
+    /// is dropped rather than guessed.
+    #[tokio::test]
+    async fn conversation_states_in_progress_survive_the_move_to_json() {
+        use crate::domain::conversation::{Awaiting, PlanPart};
+        let dir = tempfile::tempdir().unwrap();
+        let (url, pool) = database_at(&dir, 12).await;
+        let states: [(&str, Option<Awaiting>); 9] = [
+            ("invite-name", Some(Awaiting::InviteName)),
+            (
+                "invite-share:Ana: mi hermana",
+                Some(Awaiting::InviteShare {
+                    name: "Ana: mi hermana".into(),
+                }),
+            ),
+            (
+                "invite-use:w:Sam",
+                Some(Awaiting::InviteUse {
+                    name: "Sam".into(),
+                    weekly: true,
+                }),
+            ),
+            (
+                "invite-use:a:Bo \"B\"",
+                Some(Awaiting::InviteUse {
+                    name: "Bo \"B\"".into(),
+                    weekly: false,
+                }),
+            ),
+            (
+                "plan:safe_place",
+                Some(Awaiting::Plan {
+                    part: PlanPart::SafePlace,
+                }),
+            ),
+            ("slot-time:17", Some(Awaiting::SlotTime { slot: 17 })),
+            ("slot-time:1x", None),
+            ("plan:nonsense", None),
+            ("something-else", None),
+        ];
+        for (i, (old, _)) in states.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO patients (id, telegram_user_id, chat_id, language, consent_version,
+                     consented_at, created_at, awaiting)
+                 VALUES (?, ?, ?, 'en', 2, 0, 0, ?)",
+            )
+            .bind(i as i64 + 1)
+            .bind(i as i64 + 100)
+            .bind(i as i64 + 100)
+            .bind(*old)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        pool.close().await;
+        let db = Db::open(&url).await.unwrap();
+        for (i, (old, want)) in states.iter().enumerate() {
+            let p = super::patients::find_by_user(&db, i as i64 + 100)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(&p.awaiting, want, "{old}");
+            if want.is_none() {
+                let raw: Option<String> =
+                    sqlx::query_scalar("SELECT awaiting FROM patients WHERE id = ?")
+                        .bind(i as i64 + 1)
+                        .fetch_one(db.pool())
+                        .await
+                        .unwrap();
+                assert_eq!(raw, None, "{old} is cleared");
+            }
+        }
+        db.close().await;
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Enrolled patients and the memory of a "not now".
 
 use super::{Db, Tx};
+use crate::domain::conversation::Awaiting;
 use crate::domain::schedule::QuietHours;
 use crate::domain::timezone::PatientZone;
 use anyhow::Result;
@@ -23,8 +24,8 @@ pub struct Patient {
     /// Check-ins paused until this instant (unix s).
     pub paused_until: Option<i64>,
     pub quiet: Option<QuietHours>,
-    /// What typed text means right now (e.g. `slot-time:12`).
-    pub awaiting: Option<String>,
+    /// What typed text (or a tap finishing an invitation) means right now.
+    pub awaiting: Option<Awaiting>,
     /// ISO 3166 code of the country whose crisis line is shown (from the zone, or chosen).
     pub country: Option<String>,
     /// The patient chose the country themselves: a new time zone does not change it.
@@ -58,7 +59,10 @@ fn from_row(r: sqlx::sqlite::SqliteRow) -> Patient {
         active: r.get::<i64, _>("active") != 0,
         paused_until: r.get("paused_until"),
         quiet: super::slots::quiet_from(r.get("quiet_start"), r.get("quiet_end")),
-        awaiting: r.get("awaiting"),
+        awaiting: r
+            .get::<Option<String>, _>("awaiting")
+            .as_deref()
+            .and_then(Awaiting::decode),
         // Patients enrolled before countries were stored get their zone's.
         country: r
             .get::<Option<String>, _>("country")
@@ -242,9 +246,9 @@ pub async fn set_quiet(tx: &mut Tx, patient_id: i64, quiet: Option<QuietHours>) 
     Ok(())
 }
 
-pub async fn set_awaiting(tx: &mut Tx, patient_id: i64, awaiting: Option<&str>) -> Result<()> {
+pub async fn set_awaiting(tx: &mut Tx, patient_id: i64, awaiting: Option<&Awaiting>) -> Result<()> {
     sqlx::query("UPDATE patients SET awaiting = ? WHERE id = ?")
-        .bind(awaiting)
+        .bind(awaiting.map(Awaiting::encode))
         .bind(patient_id)
         .execute(&mut **tx)
         .await?;

@@ -9,6 +9,7 @@
 use super::router::Tap;
 use super::{support, Ctx, Event, To};
 use crate::domain::callback::Callback;
+use crate::domain::conversation::Awaiting;
 use crate::domain::outbox_key::Key;
 use crate::store::contacts::{self, Link, MAX_FAILURES};
 use crate::store::patients::{self, Patient};
@@ -18,12 +19,6 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
-/// What a patient types as their name for a contact: the `awaiting` marker.
-pub const AWAITING_NAME: &str = "invite-name";
-/// After the name, until the patient taps what to share: `invite-share:<name>`.
-pub const AWAITING_SHARE: &str = "invite-share:";
-/// Waiting for the choice about a reported use: `invite-use:<a|w>:<name>`.
-pub const AWAITING_USE: &str = "invite-use:";
 pub const NAME_MAX_CHARS: usize = 40;
 /// Outbox priority of pairing news: a reply someone is waiting for.
 const NEWS_PRIORITY: i64 = super::coping::REPLY_PRIORITY;
@@ -185,7 +180,7 @@ pub async fn invite_start(
     };
     ctx.ack(&tap.query_id, None).await;
     let mut tx = ctx.db.write().await?;
-    patients::set_awaiting(&mut tx, patient.id, Some(AWAITING_NAME)).await?;
+    patients::set_awaiting(&mut tx, patient.id, Some(&Awaiting::InviteName)).await?;
     let last = contacts::last_patient_name(&mut tx, patient.id).await?;
     inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
@@ -235,7 +230,7 @@ pub async fn invite_last_name(
     let mut tx = ctx.db.write().await?;
     let last = contacts::last_patient_name(&mut tx, patient.id).await?;
     drop(tx);
-    let (Some(name), Some(AWAITING_NAME)) = (last, patient.awaiting.as_deref()) else {
+    let (Some(name), Some(Awaiting::InviteName)) = (last, &patient.awaiting) else {
         ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
             .await;
         return Ok(());
@@ -256,7 +251,7 @@ async fn name_chosen(
     patients::set_awaiting(
         &mut tx,
         patient.id,
-        Some(&format!("{AWAITING_SHARE}{name}")),
+        Some(&Awaiting::InviteShare { name: name.clone() }),
     )
     .await?;
     inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
@@ -293,19 +288,14 @@ pub async fn invite_share(
     let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
         return Ok(());
     };
-    let Some(name) = patient
-        .awaiting
-        .as_deref()
-        .and_then(|a| a.strip_prefix(AWAITING_SHARE))
-        .map(str::to_string)
-    else {
+    let Some(Awaiting::InviteShare { name }) = patient.awaiting.clone() else {
         ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
             .await;
         return Ok(());
     };
     ctx.ack(&tap.query_id, None).await;
     let mut tx = ctx.db.write().await?;
-    let state = format!("{AWAITING_USE}{}:{name}", if weekly { "w" } else { "a" });
+    let state = Awaiting::InviteUse { name, weekly };
     patients::set_awaiting(&mut tx, patient.id, Some(&state)).await?;
     inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
@@ -343,17 +333,7 @@ pub async fn invite_use(
     let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
         return Ok(());
     };
-    let Some((weekly, name)) = patient
-        .awaiting
-        .as_deref()
-        .and_then(|a| a.strip_prefix(AWAITING_USE))
-        .and_then(|rest| rest.split_once(':'))
-        .and_then(|(w, name)| match w {
-            "w" => Some((true, name.to_string())),
-            "a" => Some((false, name.to_string())),
-            _ => None,
-        })
-    else {
+    let Some(Awaiting::InviteUse { name, weekly }) = patient.awaiting.clone() else {
         ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
             .await;
         return Ok(());

@@ -6,6 +6,7 @@ use super::{
     support, Ctx, Event,
 };
 use crate::domain::callback::Callback;
+use crate::domain::conversation::Awaiting;
 use crate::store::{checkins, patients};
 use anyhow::Result;
 
@@ -231,12 +232,8 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
             // Writing the safety plan: the words are saved whatever they say (a plan's warning
             // signs may well name suicide), and words of crisis also bring the crisis line.
             if let (None, Some(p)) = (command, patient.as_ref()) {
-                if let Some(awaiting) = p
-                    .awaiting
-                    .as_deref()
-                    .filter(|a| a.starts_with(screen::AWAITING_PLAN))
-                {
-                    screen::plan_text(ctx, &ev, p, awaiting, text.as_deref()).await?;
+                if let Some(Awaiting::Plan { part }) = p.awaiting {
+                    screen::plan_text(ctx, &ev, p, part, text.as_deref()).await?;
                     if found.any() {
                         support::typed_crisis(ctx, &ev, patient.as_ref(), chat_id, found).await?;
                     }
@@ -328,21 +325,22 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                     if patient.zone.is_none() {
                         return onboarding::zone_text(ctx, &ev, &patient, text.as_deref()).await;
                     }
-                    if let Some(awaiting) = patient.awaiting.as_deref() {
-                        if awaiting == contacts::AWAITING_NAME
-                            || awaiting.starts_with(contacts::AWAITING_SHARE)
-                            || awaiting.starts_with(contacts::AWAITING_USE)
-                        {
+                    match &patient.awaiting {
+                        Some(a) if a.is_invitation() => {
                             return contacts::name_text(ctx, &ev, &patient, text.as_deref()).await;
                         }
-                        return schedule::awaiting_text(
-                            ctx,
-                            &ev,
-                            &patient,
-                            awaiting,
-                            text.as_deref(),
-                        )
-                        .await;
+                        Some(Awaiting::SlotTime { slot }) => {
+                            return schedule::awaiting_text(
+                                ctx,
+                                &ev,
+                                &patient,
+                                *slot,
+                                text.as_deref(),
+                            )
+                            .await;
+                        }
+                        // (A safety plan in progress took the text above.)
+                        _ => {}
                     }
                     // A crisis screen waiting for answers (one a mood of 0 opened, say): typed
                     // text must not land in the paused check-in.

@@ -4,6 +4,7 @@ use super::router::Tap;
 use super::{checkin, support, Ctx, Event};
 use crate::domain::callback::{Callback, ScheduleAction};
 use crate::domain::checkin::{Questions, Step};
+use crate::domain::conversation::Awaiting;
 use crate::domain::schedule::{LocalTime, QuietHours, SlotKind, Timing};
 use crate::domain::timezone::PatientZone;
 use crate::store::patients::{self, Patient, PAUSED_INDEFINITELY};
@@ -310,7 +311,8 @@ pub async fn action(
                 return refuse(ctx, ev, tap).await;
             };
             let mut tx = ctx.db.write().await?;
-            patients::set_awaiting(&mut tx, patient.id, Some(&format!("slot-time:{id}"))).await?;
+            patients::set_awaiting(&mut tx, patient.id, Some(&Awaiting::SlotTime { slot: id }))
+                .await?;
             tx.commit().await?;
             slot_editor(ctx, lang, &slot)
         }
@@ -369,7 +371,8 @@ pub async fn action(
                 now,
             )
             .await?;
-            patients::set_awaiting(&mut tx, patient.id, Some(&format!("slot-time:{id}"))).await?;
+            patients::set_awaiting(&mut tx, patient.id, Some(&Awaiting::SlotTime { slot: id }))
+                .await?;
             inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
             tx.commit().await?;
             ctx.wake_scheduler.notify_one();
@@ -405,15 +408,10 @@ pub async fn awaiting_text(
     ctx: &Ctx,
     ev: &Event,
     patient: &Patient,
-    awaiting: &str,
+    id: i64,
     text: Option<&str>,
 ) -> Result<()> {
-    let (Some(id), Some(zone)) = (
-        awaiting
-            .strip_prefix("slot-time:")
-            .and_then(|i| i.parse::<i64>().ok()),
-        patient.zone,
-    ) else {
+    let Some(zone) = patient.zone else {
         return clear_awaiting(ctx, patient).await;
     };
     let Some(slot) = slots::get_owned(&ctx.db, id, patient.id).await? else {

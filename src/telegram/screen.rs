@@ -9,6 +9,7 @@
 use super::router::Tap;
 use super::{alerts, support, Ctx, Event, To};
 use crate::domain::callback::{Callback, ReachFrom};
+use crate::domain::conversation::Awaiting;
 use crate::domain::outbox_key::Key;
 use crate::domain::screen::Question;
 use crate::store::crisis::{self as store, PlanPart};
@@ -18,7 +19,6 @@ use anyhow::Result;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 /// The `awaiting` prefix while the patient writes a part of their plan: `plan:<part>`.
-pub const AWAITING_PLAN: &str = "plan:";
 /// Longest part of a safety plan, in characters.
 pub const PLAN_PART_MAX: usize = 500;
 /// A screen started this recently and still open is continued rather than started again.
@@ -405,11 +405,10 @@ pub async fn plan_tap(
         return Ok(());
     };
     let lang = &ev.lang;
-    let current = patient
-        .awaiting
-        .as_deref()
-        .and_then(|a| a.strip_prefix(AWAITING_PLAN))
-        .and_then(PlanPart::parse);
+    let current = match patient.awaiting {
+        Some(Awaiting::Plan { part }) => Some(part),
+        _ => None,
+    };
     let next = match action {
         Callback::PlanShow => {
             ctx.ack(&tap.query_id, None).await;
@@ -440,8 +439,8 @@ async fn advance(
     next: Option<PlanPart>,
 ) -> Result<()> {
     let mut tx = ctx.db.write().await?;
-    let awaiting = next.map(|p| format!("{AWAITING_PLAN}{}", p.code()));
-    patients::set_awaiting(&mut tx, patient.id, awaiting.as_deref()).await?;
+    let awaiting = next.map(|part| Awaiting::Plan { part });
+    patients::set_awaiting(&mut tx, patient.id, awaiting.as_ref()).await?;
     if next.is_none() && store::plan(&ctx.db, patient.id).await?.is_none() {
         // Everything skipped: an empty plan still shows the crisis line when opened.
         store::set_plan_part(&mut tx, patient.id, PlanPart::WarningSigns, None, ctx.now()).await?;
@@ -472,15 +471,9 @@ pub async fn plan_text(
     ctx: &Ctx,
     ev: &Event,
     patient: &Patient,
-    awaiting: &str,
+    part: PlanPart,
     text: Option<&str>,
 ) -> Result<()> {
-    let Some(part) = awaiting
-        .strip_prefix(AWAITING_PLAN)
-        .and_then(PlanPart::parse)
-    else {
-        return Ok(());
-    };
     let text = text.map(str::trim).unwrap_or("");
     if text.is_empty() || text.chars().count() > PLAN_PART_MAX {
         let (ask, keyboard) = plan_question(ctx, &ev.lang, patient.country.as_deref(), part);
