@@ -18,3 +18,6 @@ pub mod scheduler;
 pub mod store;
 pub mod suggestions;
 pub mod telegram;
+
+#[cfg(test)]
+mod layering;
