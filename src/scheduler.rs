@@ -115,7 +115,7 @@ pub async fn tick(ctx: &Ctx) -> Result<TickReport> {
         tx.commit().await?;
         n
     };
-    let (asked, counted) = crate::telegram::screen::ok_checks(ctx).await?;
+    let (asked, counted) = crate::telegram::ok_check::ok_checks(ctx).await?;
     report.ok_checks = asked;
     report.ok_unanswered = counted;
     report.weekly_summaries = crate::telegram::contacts::queue_weekly(ctx).await?;

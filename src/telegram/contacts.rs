@@ -6,6 +6,7 @@
 //! person invited sees exactly that before accepting. Messages to the other side go through the
 //! outbox (keys `link:<id>:…`, so ending a link drops what was still queued for it).
 
+use super::keyboards::button;
 use super::router::Tap;
 use super::{support, Ctx, Event, To};
 use crate::domain::callback::Callback;
@@ -22,10 +23,6 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 pub const NAME_MAX_CHARS: usize = 40;
 /// Outbox priority of pairing news: a reply someone is waiting for.
 const NEWS_PRIORITY: i64 = super::coping::REPLY_PRIORITY;
-
-fn button(label: String, cb: Callback) -> InlineKeyboardButton {
-    InlineKeyboardButton::callback(label, cb.encode())
-}
 
 /// A new invitation token: 24 random bytes as hex (48 characters, inside Telegram's 64-character
 /// `start` parameter and its alphabet).

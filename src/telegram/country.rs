@@ -2,6 +2,7 @@
 //! It starts as the country of their time zone; choosing one here keeps it when the zone
 //! changes.
 
+use super::keyboards::button;
 use super::router::Tap;
 use super::{support, Ctx, Event};
 use crate::domain::callback::Callback;
@@ -9,10 +10,6 @@ use crate::store::inbox;
 use crate::store::patients::{self, Patient};
 use anyhow::Result;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
-
-fn button(label: String, cb: Callback) -> InlineKeyboardButton {
-    InlineKeyboardButton::callback(label, cb.encode())
-}
 
 /// Every country in the table, by its name in `lang`, three to a row; then "another country".
 pub fn keyboard(ctx: &Ctx, lang: &str) -> InlineKeyboardMarkup {

@@ -6,7 +6,8 @@ use crate::domain::checkin::{SleepDuration, Step};
 use crate::domain::timezone::{PatientZone, COMMON_ZONES};
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
-fn button(label: String, cb: Callback) -> InlineKeyboardButton {
+/// A button that sends `cb` when tapped.
+pub fn button(label: String, cb: Callback) -> InlineKeyboardButton {
     InlineKeyboardButton::callback(label, cb.encode())
 }
 

@@ -2,8 +2,8 @@
 
 use super::incoming::Incoming;
 use super::{
-    alerts, checkin, contacts, coping, country, language, onboarding, schedule, screen, sos,
-    support, Ctx, Event,
+    alerts, checkin, contacts, coping, country, language, ok_check, onboarding, safety_plan,
+    schedule, screen, sos, support, Ctx, Event,
 };
 use crate::domain::callback::Callback;
 use crate::domain::conversation::Awaiting;
@@ -233,7 +233,7 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
             // signs may well name suicide), and words of crisis also bring the crisis line.
             if let (None, Some(p)) = (command, patient.as_ref()) {
                 if let Some(Awaiting::Plan { part }) = p.awaiting {
-                    screen::plan_text(ctx, &ev, p, part, text.as_deref()).await?;
+                    safety_plan::plan_text(ctx, &ev, p, part, text.as_deref()).await?;
                     if found.any() {
                         support::typed_crisis(ctx, &ev, patient.as_ref(), chat_id, found).await?;
                     }
@@ -265,7 +265,7 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                     contacts::command(ctx, &ev, patient.as_ref(), chat_id).await
                 }
                 Some(Command::SafetyPlan) => {
-                    screen::plan_show(ctx, &ev, patient.as_ref(), chat_id).await
+                    safety_plan::plan_show(ctx, &ev, patient.as_ref(), chat_id).await
                 }
                 Some(Command::Patients) => contacts::patients_command(ctx, &ev, chat_id).await,
                 Some(Command::Stop) => contacts::stop_command(ctx, &ev, chat_id).await,
@@ -468,10 +468,10 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                     screen::answer(ctx, &ev, patient.as_ref(), &tap, screen_id, question, yes).await
                 }
                 Callback::Ok { fine } => {
-                    screen::ok_answer(ctx, &ev, patient.as_ref(), &tap, fine).await
+                    ok_check::ok_answer(ctx, &ev, patient.as_ref(), &tap, fine).await
                 }
                 ref plan @ (Callback::PlanShow | Callback::PlanWrite | Callback::PlanSkip) => {
-                    screen::plan_tap(ctx, &ev, patient.as_ref(), &tap, plan).await
+                    safety_plan::plan_tap(ctx, &ev, patient.as_ref(), &tap, plan).await
                 }
                 Callback::Consent { agree, lang } => {
                     onboarding::consent(ctx, &ev, patient.as_ref(), &tap, agree, lang.as_deref())

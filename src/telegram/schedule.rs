@@ -1,5 +1,6 @@
 //! Scheduled prompts (start / remind me later), /schedule, /pause, /resume and /quiet.
 
+use super::keyboards::button;
 use super::router::Tap;
 use super::{checkin, support, Ctx, Event};
 use crate::domain::callback::{Callback, ScheduleAction};
@@ -12,10 +13,6 @@ use crate::store::slots::{self, Slot, MAX_SLOTS};
 use crate::store::{inbox, prompts};
 use anyhow::Result;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
-
-fn button(label: String, cb: Callback) -> InlineKeyboardButton {
-    InlineKeyboardButton::callback(label, cb.encode())
-}
 
 /// Default slots for a newly onboarded patient: morning and evening.
 pub async fn create_defaults(
