@@ -1,7 +1,7 @@
 //! Check-ins: one row each, answers written as they are given.
 
 use super::{Db, Tx};
-use crate::domain::checkin::{Answer, Questions, Step};
+use crate::domain::checkin::{Answer, Questions, Step, UseAnswer};
 use anyhow::Result;
 use sqlx::Row;
 
@@ -28,7 +28,7 @@ pub struct Checkin {
     pub sleep_minutes: Option<u16>,
     pub sleep_quality: Option<u8>,
     pub craving: Option<u8>,
-    pub used: Option<String>,
+    pub used: Option<UseAnswer>,
     pub has_note: bool,
     pub questions: Questions,
     pub prompt_id: Option<i64>,
@@ -67,7 +67,9 @@ fn from_row(r: sqlx::sqlite::SqliteRow) -> Checkin {
         sleep_minutes: r.get::<Option<i64>, _>("sleep_minutes").map(|v| v as u16),
         sleep_quality: r.get::<Option<i64>, _>("sleep_quality").map(|v| v as u8),
         craving: r.get::<Option<i64>, _>("craving").map(|v| v as u8),
-        used: r.get("used"),
+        used: r
+            .get::<Option<String>, _>("used")
+            .and_then(|u| UseAnswer::from_code(&u).ok()),
         has_note: r.get::<i64, _>("has_note") != 0,
         questions: Questions::parse(r.get::<String, _>("questions").as_str())
             .unwrap_or_else(Questions::full),

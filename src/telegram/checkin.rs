@@ -8,7 +8,7 @@
 use super::router::Tap;
 use super::{support, Ctx, Event};
 use crate::domain::checkin::{
-    read_in_time, Answer, AnswerError, Questions, SleepDuration, Step, NOTE_MAX_CHARS,
+    read_in_time, Answer, AnswerError, Questions, SleepDuration, Step, UseAnswer, NOTE_MAX_CHARS,
 };
 use crate::domain::outbox_key::Key;
 use crate::store::checkins::{self, Checkin, Status};
@@ -236,10 +236,10 @@ fn summary(ctx: &Ctx, lang: &str, c: &Checkin) -> String {
                 &[("craving", num(c.craving).into())],
             ),
             Step::Used => {
-                let key = match c.used.as_deref() {
-                    Some("yes") => "summary-used-yes",
-                    Some("no") => "summary-used-no",
-                    _ => "summary-used-skip",
+                let key = match c.used.and_then(UseAnswer::reported_use) {
+                    Some(true) => "summary-used-yes",
+                    Some(false) => "summary-used-no",
+                    None => "summary-used-skip",
                 };
                 ctx.t_with(lang, "summary-used", &[("used", ctx.t(lang, key).into())])
             }

@@ -8,6 +8,7 @@
 use super::router::Tap;
 use super::{Ctx, Event};
 use crate::domain::callback::SuggestionAction;
+use crate::domain::checkin::UseAnswer;
 use crate::domain::coping::{self as domain, Need, Reading};
 use crate::domain::outbox_key::Key;
 use crate::store::checkins::Checkin;
@@ -36,11 +37,7 @@ pub async fn after_checkin(
         sleep_minutes: c.sleep_minutes,
         sleep_quality: c.sleep_quality,
         craving: c.craving,
-        used: match c.used.as_deref() {
-            Some("yes") => Some(true),
-            Some("no") => Some(false),
-            _ => None,
-        },
+        used: c.used.and_then(UseAnswer::reported_use),
         previous_craving: coping::previous_craving(tx, patient.id, c.id).await?,
     };
     let mut need = domain::primary(&reading);
@@ -101,7 +98,7 @@ pub async fn after_checkin(
     )
     .await?;
     // After a reported use, a short, separate harm-reduction message (unless turned off).
-    if c.used.as_deref() == Some("yes") && !patient.harm_reduction_off {
+    if c.used == Some(UseAnswer::Yes) && !patient.harm_reduction_off {
         let (text, keyboard) = harm_reduction(ctx, lang, patient.country.as_deref());
         ctx.queue(
             tx,

@@ -294,6 +294,15 @@ impl UseAnswer {
             .find(|u| u.code() == code)
             .ok_or(AnswerError::UnknownChoice)
     }
+
+    /// Whether a use was reported: `None` for "prefer not to say", which is neither.
+    pub fn reported_use(self) -> Option<bool> {
+        match self {
+            UseAnswer::Yes => Some(true),
+            UseAnswer::No => Some(false),
+            UseAnswer::PreferNotToSay => None,
+        }
+    }
 }
 
 /// An optional free-text note. Never logged, never shared with a contact.
