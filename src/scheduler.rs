@@ -74,7 +74,7 @@ pub async fn run(ctx: Ctx, mut stop: watch::Receiver<bool>) -> Result<()> {
 async fn next_wakeup(ctx: &Ctx) -> Result<Option<i64>> {
     let rules = &ctx.content.rules;
     let others = [
-        crate::store::alerts::next_ok_count(&ctx.db, rules.ok_check_wait).await?,
+        crate::store::ok_checks::next_ok_count(&ctx.db, rules.ok_check_wait).await?,
         crate::store::alerts::next_escalation(&ctx.db, rules.cooldown).await?,
         crate::store::contacts::next_weekly(&ctx.db).await?,
         next_prompt_event(&ctx.db).await?,

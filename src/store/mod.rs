@@ -9,9 +9,11 @@ pub mod contacts;
 pub mod coping;
 pub mod crisis;
 pub mod inbox;
+pub mod ok_checks;
 pub mod outbox;
 pub mod patients;
 pub mod prompts;
+pub mod reports;
 pub mod slots;
 pub mod sos;
 

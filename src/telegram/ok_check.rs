@@ -19,7 +19,8 @@ pub async fn ok_checks(ctx: &Ctx) -> Result<(u64, u64)> {
     let mut tx = ctx.db.write().await?;
     let mut asked = 0;
     for (patient_id, last_prompt) in
-        alert_store::missed_runs(&mut tx, rules.missed_in_a_row, rules.window, now, 500).await?
+        crate::store::ok_checks::missed_runs(&mut tx, rules.missed_in_a_row, rules.window, now, 500)
+            .await?
     {
         let Some(patient) = patients::find_by_id(&mut tx, patient_id).await? else {
             continue;
@@ -30,8 +31,14 @@ pub async fn ok_checks(ctx: &Ctx) -> Result<(u64, u64)> {
             (Some(zone), Some(quiet)) => quiet.postpone(zone, ctx.clock.now()).timestamp(),
             _ => now,
         };
-        let Some(id) =
-            alert_store::insert_ok_check(&mut tx, patient_id, last_prompt, now, not_before).await?
+        let Some(id) = crate::store::ok_checks::insert_ok_check(
+            &mut tx,
+            patient_id,
+            last_prompt,
+            now,
+            not_before,
+        )
+        .await?
         else {
             continue;
         };
@@ -49,7 +56,9 @@ pub async fn ok_checks(ctx: &Ctx) -> Result<(u64, u64)> {
     }
     let mut counted = 0;
     let mut fired = false;
-    for patient_id in alert_store::count_unanswered(&mut tx, rules.ok_check_wait, now).await? {
+    for patient_id in
+        crate::store::ok_checks::count_unanswered(&mut tx, rules.ok_check_wait, now).await?
+    {
         fired |= alerts::evaluate(ctx, &mut tx, patient_id).await?.alerts();
         counted += 1;
     }
@@ -78,7 +87,8 @@ pub async fn ok_answer(
     ctx.ack(&tap.query_id, None).await;
     let lang = &ev.lang;
     let mut tx = ctx.db.write().await?;
-    let answered = alert_store::ok_answered(&mut tx, patient.id, fine, ctx.now()).await?;
+    let answered =
+        crate::store::ok_checks::ok_answered(&mut tx, patient.id, fine, ctx.now()).await?;
     let mut fired = false;
     if answered > 0 && !fine {
         fired = alerts::evaluate(ctx, &mut tx, patient.id).await?.alerts();
@@ -87,7 +97,7 @@ pub async fn ok_answer(
     let reach = if fine || answered == 0 {
         None
     } else {
-        match alert_store::latest_ok_check(&mut tx, patient.id).await? {
+        match crate::store::ok_checks::latest_ok_check(&mut tx, patient.id).await? {
             Some(id) => {
                 alerts::reach_out_row(ctx, &mut tx, patient.id, lang, ReachFrom::OkCheck(id))
                     .await?

@@ -52,13 +52,13 @@ pub async fn patients_command(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()>
     let now = ctx.now();
     let mut text = ctx.t(&ev.lang, "patients-list");
     for l in &links {
-        let status = crate::store::alerts::patient_status(&ctx.db, l.patient_id).await?;
+        let status = crate::store::reports::patient_status(&ctx.db, l.patient_id).await?;
         let last = match status.last_checkin {
             Some(at) => ago(ctx, &ev.lang, now - at),
             None => ctx.t(&ev.lang, "patients-never"),
         };
         // Only alerts this contact received, recently.
-        let recent_alert = crate::store::alerts::last_sent_to(&ctx.db, l.id)
+        let recent_alert = crate::store::reports::last_sent_to(&ctx.db, l.id)
             .await?
             .filter(|at| now - at < ctx.content.rules.window);
         let state = if !status.active {

@@ -11,7 +11,7 @@ pub async fn queue_weekly(ctx: &Ctx) -> Result<u64> {
     let mut queued = 0;
     for link in &due {
         let since = now - 7 * 86_400;
-        let w = crate::store::alerts::week(&mut tx, link.patient_id, since, now).await?;
+        let w = crate::store::reports::week(&mut tx, link.patient_id, since, now).await?;
         let render = crate::telegram::render::Render::Weekly {
             name: link.patient_name.clone(),
             checkins: w.checkins,

@@ -1,0 +1,84 @@
+//! What a support contact is shown: `/patients` (a patient's latest check-in and alert) and
+//! the weekly summary (counts and averages only).
+
+use super::{Db, Tx};
+use anyhow::Result;
+use sqlx::Row;
+
+/// The latest alert actually sent to this link (for `/patients`).
+pub async fn last_sent_to(db: &Db, link_id: i64) -> Result<Option<i64>> {
+    Ok(
+        // An alert to this link: the rows carrying an alert to a contact about it.
+        sqlx::query_scalar(
+            "SELECT MAX(sent_at) FROM outbox WHERE link_id = ? AND alert_id IS NOT NULL
+               AND contact_id IS NOT NULL AND status = 'sent'",
+        )
+        .bind(link_id)
+        .fetch_one(db.pool())
+        .await?,
+    )
+}
+
+/// The most recent alert a contact received about a patient (for `/patients`).
+pub async fn latest_for_patient(db: &Db, patient_id: i64) -> Result<Option<(String, i64)>> {
+    let row = sqlx::query(
+        "SELECT kind, created_at FROM alerts WHERE patient_id = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(patient_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|r| (r.get("kind"), r.get("created_at"))))
+}
+
+/// What `/patients` shows a contact about one patient.
+#[derive(Debug, Clone)]
+pub struct PatientStatus {
+    pub last_checkin: Option<i64>,
+    pub active: bool,
+    pub paused_until: Option<i64>,
+}
+
+pub async fn patient_status(db: &Db, patient_id: i64) -> Result<PatientStatus> {
+    let r = sqlx::query(
+        "SELECT p.active, p.paused_until,
+                (SELECT MAX(started_at) FROM checkins c WHERE c.patient_id = p.id) AS last_checkin
+         FROM patients p WHERE p.id = ?",
+    )
+    .bind(patient_id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(PatientStatus {
+        last_checkin: r.get("last_checkin"),
+        active: r.get::<i64, _>("active") != 0,
+        paused_until: r.get("paused_until"),
+    })
+}
+
+/// A week of check-ins, for the weekly summary: counts and averages only.
+#[derive(Debug, Clone, Default)]
+pub struct Week {
+    pub checkins: i64,
+    pub mood: Option<f64>,
+    pub sleep_hours: Option<f64>,
+    pub craving: Option<f64>,
+}
+
+pub async fn week(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Result<Week> {
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS n, AVG(mood) AS mood, AVG(sleep_minutes) / 60.0 AS sleep,
+                AVG(craving) AS craving
+         FROM checkins WHERE patient_id = ? AND started_at >= ? AND started_at <= ?
+             AND COALESCE(mood, sleep_minutes, sleep_quality, craving) IS NOT NULL",
+    )
+    .bind(patient_id)
+    .bind(since)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(Week {
+        checkins: r.get("n"),
+        mood: r.get("mood"),
+        sleep_hours: r.get("sleep"),
+        craving: r.get("craving"),
+    })
+}
