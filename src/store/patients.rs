@@ -189,7 +189,9 @@ pub async fn set_language(tx: &mut Tx, patient_id: i64, language: &str) -> Resul
 }
 
 /// Telegram refused delivery for good (blocked, deactivated, chat gone): stop scheduling and
-/// sending, keep the data. Queued messages are closed as undeliverable.
+/// sending, keep the data. Queued messages *to the patient* are closed as undeliverable; an
+/// alert about them still queued for a support contact goes out (a patient who blocks the bot
+/// in a crisis is the one whose contact must hear).
 pub async fn deactivate(tx: &mut Tx, patient_id: i64, reason: &str, now: i64) -> Result<()> {
     sqlx::query("UPDATE patients SET active = 0, inactive_since = ? WHERE id = ? AND active = 1")
         .bind(now)
@@ -197,7 +199,8 @@ pub async fn deactivate(tx: &mut Tx, patient_id: i64, reason: &str, now: i64) ->
         .execute(&mut **tx)
         .await?;
     sqlx::query(
-        "UPDATE outbox SET status = 'undeliverable', last_error = ? WHERE patient_id = ? AND status = 'pending'",
+        "UPDATE outbox SET status = 'undeliverable', last_error = ?
+         WHERE patient_id = ? AND contact_id IS NULL AND status = 'pending'",
     )
     .bind(reason)
     .bind(patient_id)
@@ -272,4 +275,47 @@ pub async fn delete_everything(tx: &mut Tx, telegram_user_id: i64) -> Result<()>
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The patient blocks the bot while an alert about them waits for their contact: the
+    /// patient's own messages are closed, the alert still goes out.
+    #[tokio::test]
+    async fn blocking_the_bot_does_not_drop_an_alert_queued_for_a_contact() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&format!("sqlite://{}", dir.path().join("bot.db").display()))
+            .await
+            .unwrap();
+        for sql in [
+            "INSERT INTO patients (id, telegram_user_id, chat_id, language, consent_version, consented_at, created_at)
+             VALUES (1, 10, 10, 'en', 2, 0, 0)",
+            "INSERT INTO contacts (id, telegram_user_id, chat_id, language, created_at) VALUES (1, 20, 20, 'en', 0)",
+            "INSERT INTO links (id, patient_id, contact_id, patient_name, contact_name, weekly, created_at)
+             VALUES (1, 1, 1, 'Sam', 'Bob', 0, 0)",
+            "INSERT INTO alerts (id, patient_id, kind, signals, created_at, recipients)
+             VALUES (7, 1, 'crisis', '[]', 100, 1)",
+            "INSERT INTO outbox (key, kind, patient_id, chat_id, text, status, not_before, created_at, contact_id, alert_id, link_id)
+             VALUES ('link:1:alert:7', 'message', 1, 20, 'alert', 'pending', 100, 100, 1, 7, 1)",
+            "INSERT INTO outbox (key, kind, patient_id, chat_id, text, status, not_before, created_at)
+             VALUES ('summary:3', 'message', 1, 10, 'summary', 'pending', 100, 100)",
+        ] {
+            sqlx::query(sql).execute(db.pool()).await.unwrap();
+        }
+        let mut tx = db.write().await.unwrap();
+        deactivate(&mut tx, 1, "Forbidden: bot was blocked by the user", 200)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let status = |key: &'static str| {
+            sqlx::query_scalar::<_, String>("SELECT status FROM outbox WHERE key = ?")
+                .bind(key)
+                .fetch_one(db.pool())
+        };
+        assert_eq!(status("link:1:alert:7").await.unwrap(), "pending");
+        assert_eq!(status("summary:3").await.unwrap(), "undeliverable");
+        db.close().await;
+    }
 }

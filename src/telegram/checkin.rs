@@ -457,7 +457,6 @@ pub async fn button_answer(
     Ok(())
 }
 
-/// Typed text while a check-in is open.
 /// Where a typed message sits in the chat: its id and Telegram's date for it.
 #[derive(Debug, Clone, Copy)]
 pub struct Typed {
@@ -466,6 +465,7 @@ pub struct Typed {
     pub date: i64,
 }
 
+/// Typed text while a check-in is open.
 pub async fn text_answer(
     ctx: &Ctx,
     ev: &Event,
