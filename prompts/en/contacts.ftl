@@ -314,7 +314,7 @@ alert-delivered = ✓ { $contacts } { $count ->
     [one] has
    *[other] have
 } my message now.
-alert-undelivered = I'm sorry: my message to { $contacts } didn't get through, so { $count ->
+alert-undelivered = I'm sorry: I tried to let { $contacts } know, but my message didn't get through, so { $count ->
     [one] they haven't been told
    *[other] none of them has been told
 }. If you'd like support now, please { $crisis_action }, or reach out to someone you trust.

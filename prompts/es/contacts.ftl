@@ -314,7 +314,7 @@ alert-delivered = { $count ->
     [one] ✓ Mi mensaje ya le llegó a { $contacts }.
    *[other] ✓ Mi mensaje ya les llegó a { $contacts }.
 }
-alert-undelivered = Lo siento: mi mensaje a { $contacts } no llegó, así que { $count ->
+alert-undelivered = Lo siento: intenté avisar a { $contacts }, pero mi mensaje no llegó, así que { $count ->
     [one] no sabe nada todavía
    *[other] no saben nada todavía
 }. Si quieres apoyo ahora, por favor, { $crisis_action }, o habla con alguien de confianza.
