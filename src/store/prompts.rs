@@ -246,3 +246,32 @@ pub async fn close_unsent(tx: &mut Tx, id: i64, status: &str) -> Result<()> {
     .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A prompt that stopped taking answers gets no reminder, even though its reminder time has
+    /// passed too (after downtime): "your check-in is still here" would not be true.
+    #[tokio::test]
+    async fn no_reminder_for_a_prompt_that_closed() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+        let db = Db::open(&url).await.unwrap();
+        for sql in [
+            "INSERT INTO patients (id, telegram_user_id, chat_id, language, consent_version, consented_at, created_at)
+             VALUES (1, 10, 10, 'en', 2, 0, 0)",
+            "INSERT INTO prompts (id, patient_id, kind, questions, local_date, due_at, status, sent_at, remind_at, expires_at, created_at)
+             VALUES (5, 1, 'evening', 'full', '2026-03-03', 0, 'sent', 0, 100, 150, 0)",
+        ] {
+            sqlx::query(sql).execute(db.pool()).await.unwrap();
+        }
+        let mut tx = db.write().await.unwrap();
+        let open = due_reminders(&mut tx, 120, 10).await.unwrap();
+        assert_eq!(open.iter().map(|r| r.prompt.id).collect::<Vec<_>>(), [5]);
+        assert!(due_reminders(&mut tx, 150, 10).await.unwrap().is_empty());
+        assert!(due_reminders(&mut tx, 9_999, 10).await.unwrap().is_empty());
+        drop(tx);
+        db.close().await;
+    }
+}
