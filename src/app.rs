@@ -38,6 +38,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Ctx> {
         wake_sender: Arc::new(Notify::new()),
         username: Arc::default(),
         answered: Arc::default(),
+        last_committed: Arc::default(),
     })
 }
 

@@ -12,7 +12,6 @@ use crate::domain::checkin::{
 };
 use crate::domain::outbox_key::Key;
 use crate::store::checkins::{self, Checkin, Status};
-use crate::store::inbox;
 use crate::store::patients::Patient;
 use anyhow::Result;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
@@ -70,14 +69,13 @@ pub async fn open_new(
     questions: &Questions,
     prompt_id: Option<i64>,
 ) -> Result<Checkin> {
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     let (checkin, previous) =
         checkins::start(&mut tx, patient.id, questions, prompt_id, ctx.now()).await?;
     if let Some(p) = prompt_id {
         crate::store::prompts::mark_answered(&mut tx, p).await?;
     }
     crate::store::patients::set_awaiting(&mut tx, patient.id, None).await?;
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
     tracing::info!(checkin_id = checkin.id, "check-in started");
     if let Some(m) = previous.and_then(|p| p.message_id) {
@@ -318,7 +316,7 @@ async fn store(
     answer: &Answer,
     summary_below: bool,
 ) -> Result<Option<Checkin>> {
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     let updated =
         checkins::record_answer(&mut tx, checkin_id, patient.id, answer, ctx.now()).await?;
     // The very bottom of the mood scale interrupts the check-in at once: the crisis screen comes
@@ -367,13 +365,7 @@ async fn store(
         // Its answers may complete a cluster of warning signs: alert the contacts if so.
         super::alerts::evaluate(ctx, &mut tx, patient.id).await?;
     }
-    if updated.is_some() {
-        inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
-    }
     tx.commit().await?;
-    if completed.is_some() || interrupted {
-        ctx.wake_sender.notify_one();
-    }
     if let Some(c) = &updated {
         tracing::info!(
             checkin_id = c.id,

@@ -14,7 +14,7 @@ use crate::domain::outbox_key::Key;
 use crate::store::checkins::Checkin;
 use crate::store::coping::{self, Origin};
 use crate::store::patients::Patient;
-use crate::store::{inbox, Tx};
+use crate::store::Tx;
 use anyhow::Result;
 
 /// Outbox priority of a reply the patient is waiting for: ahead of scheduled prompts.
@@ -148,9 +148,8 @@ pub async fn harm_reduction_off(
     let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
         return Ok(());
     };
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     crate::store::patients::set_harm_reduction_off(&mut tx, patient.id).await?;
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
     ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "harm-reduction-off")))
         .await;
@@ -226,7 +225,7 @@ pub async fn tap(
     let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
         return Ok(());
     };
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     let Some(shown) = coping::get(&mut tx, shown_id)
         .await?
         .filter(|s| s.patient_id == patient.id)
@@ -239,7 +238,6 @@ pub async fn tap(
     };
     if action == SuggestionAction::Helpful {
         coping::set_feedback(&mut tx, shown.id, true, ctx.now()).await?;
-        inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
         tx.commit().await?;
         tracing::info!(shown_id = shown.id, "suggestion marked helpful");
         ctx.ack(&tap.query_id, Some(ctx.t(lang, "coping-helpful-saved")))
@@ -279,7 +277,6 @@ pub async fn tap(
         ),
         _ => None,
     };
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
     let (Some(key), Some(next_id)) = (next, next_id) else {
         let toast = if action == SuggestionAction::NotForMe {

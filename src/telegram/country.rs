@@ -6,7 +6,6 @@ use super::keyboards::button;
 use super::router::Tap;
 use super::{support, Ctx, Event};
 use crate::domain::callback::Callback;
-use crate::store::inbox;
 use crate::store::patients::{self, Patient};
 use anyhow::Result;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
@@ -157,9 +156,8 @@ pub async fn tap(
 
 /// Stores the choice; returns what the patient will see from now on.
 async fn save(ctx: &Ctx, ev: &Event, patient: &Patient, code: &str) -> Result<String> {
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     patients::set_country(&mut tx, patient.id, code).await?;
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
     tracing::info!(patient_id = patient.id, "country chosen");
     let lang = &ev.lang;

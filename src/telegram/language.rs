@@ -4,7 +4,6 @@
 
 use super::router::Tap;
 use super::{Ctx, Event};
-use crate::store::inbox;
 use crate::store::patients::{self, Patient};
 use anyhow::Result;
 
@@ -89,9 +88,8 @@ async fn set(
 ) -> Result<()> {
     match patient {
         Some(p) => {
-            let mut tx = ctx.db.write().await?;
+            let mut tx = ctx.work(ev).await?;
             patients::set_language(&mut tx, p.id, code).await?;
-            inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
             tx.commit().await?;
             tracing::info!(language = code, "language changed");
             ctx.replace_or_send(

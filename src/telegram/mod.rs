@@ -25,6 +25,7 @@ pub mod schedule;
 pub mod screen;
 pub mod sos;
 pub mod support;
+pub mod work;
 pub mod worker;
 
 use crate::clock::Clock;
@@ -54,11 +55,28 @@ pub struct Ctx {
     /// Updates already answered whose "handled" could not be written yet (crisis help given
     /// while the disk was full, say): they are marked later, never answered again.
     pub answered: Arc<std::sync::Mutex<std::collections::HashSet<i64>>>,
+    /// The last update whose `Work` committed (marked handled with it), per chat task: the
+    /// worker does not take the write lock again to mark it.
+    pub last_committed: Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl Ctx {
     pub fn now(&self) -> i64 {
         self.clock.unix()
+    }
+
+    /// Notes that `update_id` was marked handled by its unit of work.
+    fn committed(&self, update_id: i64) {
+        self.last_committed
+            .store(update_id, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// A copy for one chat task, with its own record of the last committed update.
+    pub fn for_chat(&self) -> Ctx {
+        Ctx {
+            last_committed: Arc::default(),
+            ..self.clone()
+        }
     }
 
     /// The bot's username, asked of Telegram once.

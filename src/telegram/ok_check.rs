@@ -6,8 +6,8 @@ use super::router::Tap;
 use super::{alerts, Ctx, Event, To};
 use crate::domain::callback::{Callback, ReachFrom};
 use crate::domain::outbox_key::Key;
+use crate::store::alerts as alert_store;
 use crate::store::patients::{self, Patient};
-use crate::store::{alerts as alert_store, inbox};
 use anyhow::Result;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
@@ -86,12 +86,11 @@ pub async fn ok_answer(
     };
     ctx.ack(&tap.query_id, None).await;
     let lang = &ev.lang;
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     let answered =
         crate::store::ok_checks::ok_answered(&mut tx, patient.id, fine, ctx.now()).await?;
-    let mut fired = false;
     if answered > 0 && !fine {
-        fired = alerts::evaluate(ctx, &mut tx, patient.id).await?.alerts();
+        alerts::evaluate(ctx, &mut tx, patient.id).await?;
     }
     // The button names the check this answer was recorded on (none for a stale tap).
     let reach = if fine || answered == 0 {
@@ -105,11 +104,7 @@ pub async fn ok_answer(
             None => None,
         }
     };
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
-    if fired {
-        ctx.wake_sender.notify_one();
-    }
     if let Some(m) = tap.message_id {
         ctx.set_keyboard(tap.chat_id, m, ctx.crisis_only(lang))
             .await;

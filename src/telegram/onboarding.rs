@@ -4,7 +4,7 @@ use super::router::Tap;
 use super::{Ctx, Event};
 use crate::domain::timezone::{PatientZone, ZoneError, COMMON_ZONES};
 use crate::store::patients::{self, Patient};
-use crate::store::{inbox, slots};
+use crate::store::slots;
 use anyhow::Result;
 
 pub async fn start(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i64) -> Result<()> {
@@ -70,13 +70,12 @@ pub async fn consent(
         // A second tap on an old introduction: nothing to record.
         return start(ctx, ev, Some(p), tap.chat_id).await;
     }
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     if agree {
         patients::enroll(&mut tx, ev.user_id, tap.chat_id, &ev.lang, ctx.now()).await?;
     } else {
         patients::record_declined(&mut tx, ev.user_id, ctx.now()).await?;
     }
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
     tracing::info!(agree, "consent answered");
     // The introduction keeps its text; its consent buttons give way to the crisis button.
@@ -164,15 +163,14 @@ pub async fn zone_text(ctx: &Ctx, ev: &Event, patient: &Patient, text: Option<&s
 /// Saves the zone; a new patient gets the default check-in times, and an existing one has
 /// their times recomputed in the new zone. Returns whether defaults were created.
 async fn save_zone(ctx: &Ctx, ev: &Event, patient: &Patient, zone: PatientZone) -> Result<bool> {
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     patients::set_zone(&mut tx, patient.id, zone).await?;
     let created = super::schedule::create_defaults(ctx, &mut tx, patient, zone).await?;
     if !created {
         slots::reschedule_all(&mut tx, patient.id, zone, patient.quiet, ctx.clock.now()).await?;
     }
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.rescheduled();
     tx.commit().await?;
-    ctx.wake_scheduler.notify_one();
     tracing::info!(patient_id = patient.id, "time zone set");
     Ok(created)
 }

@@ -215,6 +215,7 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 let mut tx = ctx.db.write().await?;
                 support::reactivate(ctx, &mut tx, p).await?;
                 tx.commit().await?;
+                ctx.wake_scheduler.notify_one();
             }
             // A command ends any half-finished edit of a check-in time.
             if let (Some(_), Some(p)) = (command, patient.as_ref().filter(|p| p.awaiting.is_some()))

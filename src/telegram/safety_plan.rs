@@ -7,7 +7,6 @@ use super::{support, Ctx, Event};
 use crate::domain::callback::Callback;
 use crate::domain::conversation::Awaiting;
 use crate::store::crisis::{self as store, PlanPart};
-use crate::store::inbox;
 use crate::store::patients::{self, Patient};
 use anyhow::Result;
 use teloxide::types::InlineKeyboardMarkup;
@@ -154,14 +153,13 @@ async fn advance(
     chat_id: i64,
     next: Option<PlanPart>,
 ) -> Result<()> {
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     let awaiting = next.map(|part| Awaiting::Plan { part });
     patients::set_awaiting(&mut tx, patient.id, awaiting.as_ref()).await?;
     if next.is_none() && store::plan(&ctx.db, patient.id).await?.is_none() {
         // Everything skipped: an empty plan still shows the crisis line when opened.
         store::set_plan_part(&mut tx, patient.id, PlanPart::WarningSigns, None, ctx.now()).await?;
     }
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
     match next {
         Some(part) => {

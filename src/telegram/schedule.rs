@@ -9,8 +9,8 @@ use crate::domain::conversation::Awaiting;
 use crate::domain::schedule::{LocalTime, QuietHours, SlotKind, Timing};
 use crate::domain::timezone::PatientZone;
 use crate::store::patients::{self, Patient, PAUSED_INDEFINITELY};
+use crate::store::prompts;
 use crate::store::slots::{self, Slot, MAX_SLOTS};
-use crate::store::{inbox, prompts};
 use anyhow::Result;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
@@ -84,7 +84,7 @@ pub async fn prompt_tap(
     if later {
         let now = ctx.clock.now();
         let at = now + ctx.schedule.snooze;
-        let mut tx = ctx.db.write().await?;
+        let mut tx = ctx.work(ev).await?;
         let ok = prompts::snooze(
             &mut tx,
             prompt.id,
@@ -93,9 +93,8 @@ pub async fn prompt_tap(
             (at + ctx.schedule.reminder_after).timestamp(),
         )
         .await?;
-        inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+        tx.rescheduled();
         tx.commit().await?;
-        ctx.wake_scheduler.notify_one();
         let toast = match (ok, patient.zone) {
             (true, Some(zone)) => ctx.t_with(
                 &ev.lang,
@@ -307,7 +306,7 @@ pub async fn action(
             let Some(slot) = owned(id).await? else {
                 return refuse(ctx, ev, tap).await;
             };
-            let mut tx = ctx.db.write().await?;
+            let mut tx = ctx.work(ev).await?;
             patients::set_awaiting(&mut tx, patient.id, Some(&Awaiting::SlotTime { slot: id }))
                 .await?;
             tx.commit().await?;
@@ -326,29 +325,27 @@ pub async fn action(
                 },
                 _ => return refuse(ctx, ev, tap).await,
             };
-            let mut tx = ctx.db.write().await?;
+            let mut tx = ctx.work(ev).await?;
             slots::set_timing(&mut tx, &slot, timing, zone, patient.quiet, now).await?;
             patients::set_awaiting(&mut tx, patient.id, None).await?;
-            inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+            tx.rescheduled();
             tx.commit().await?;
-            ctx.wake_scheduler.notify_one();
             toast = Some(ctx.t(lang, "slot-saved"));
             overview(ctx, lang, patient).await?
         }
         ScheduleAction::Remove(id) => {
-            let mut tx = ctx.db.write().await?;
+            let mut tx = ctx.work(ev).await?;
             if !slots::delete(&mut tx, id, patient.id).await? {
                 drop(tx);
                 return refuse(ctx, ev, tap).await;
             }
             patients::set_awaiting(&mut tx, patient.id, None).await?;
-            inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
             tx.commit().await?;
             toast = Some(ctx.t(lang, "slot-removed"));
             overview(ctx, lang, patient).await?
         }
         ScheduleAction::Add(kind) => {
-            let mut tx = ctx.db.write().await?;
+            let mut tx = ctx.work(ev).await?;
             if slots::count(&mut tx, patient.id).await? >= MAX_SLOTS as i64 {
                 drop(tx);
                 ctx.ack(
@@ -370,9 +367,8 @@ pub async fn action(
             .await?;
             patients::set_awaiting(&mut tx, patient.id, Some(&Awaiting::SlotTime { slot: id }))
                 .await?;
-            inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+            tx.rescheduled();
             tx.commit().await?;
-            ctx.wake_scheduler.notify_one();
             let slot = owned(id).await?.expect("just created");
             slot_editor(ctx, lang, &slot)
         }
@@ -430,12 +426,11 @@ pub async fn awaiting_text(
             end: LocalTime::from_minutes((t.minutes() + 5 * 60) % 1440).expect("valid"),
         },
     };
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     slots::set_timing(&mut tx, &slot, timing, zone, patient.quiet, ctx.clock.now()).await?;
     patients::set_awaiting(&mut tx, patient.id, None).await?;
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.rescheduled();
     tx.commit().await?;
-    ctx.wake_scheduler.notify_one();
     let (text, keyboard) = overview(ctx, &ev.lang, patient).await?;
     let saved = ctx.t(&ev.lang, "slot-saved");
     ctx.say(
@@ -495,9 +490,8 @@ pub async fn pause(
     } else {
         (now + chrono::Duration::days(i64::from(days))).timestamp()
     };
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     patients::set_paused_until(&mut tx, patient.id, Some(until)).await?;
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
     let text = if days == 0 {
         ctx.t(&ev.lang, "pause-done-open")
@@ -527,13 +521,12 @@ pub async fn resume(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i
             .await;
         return Ok(());
     }
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     patients::set_paused_until(&mut tx, patient.id, None).await?;
     // Days passed while paused were recorded as paused; plan the next ones from now.
     slots::reschedule_all(&mut tx, patient.id, zone, patient.quiet, ctx.clock.now()).await?;
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.rescheduled();
     tx.commit().await?;
-    ctx.wake_scheduler.notify_one();
     ctx.say(
         chat_id,
         ctx.t(&ev.lang, "resume-done"),
@@ -642,12 +635,11 @@ async fn set_quiet(
     let Some(zone) = patient.zone else {
         return Ok(());
     };
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     patients::set_quiet(&mut tx, patient.id, q).await?;
     slots::reschedule_all(&mut tx, patient.id, zone, q, ctx.clock.now()).await?;
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
+    tx.rescheduled();
     tx.commit().await?;
-    ctx.wake_scheduler.notify_one();
     let text = match q {
         Some(q) => ctx.t_with(
             &ev.lang,

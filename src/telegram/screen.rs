@@ -13,7 +13,7 @@ use crate::domain::callback::Callback;
 use crate::domain::screen::Question;
 use crate::store::crisis::{self as store};
 use crate::store::patients::Patient;
-use crate::store::{inbox, Tx};
+use crate::store::Tx;
 use anyhow::Result;
 use teloxide::types::InlineKeyboardMarkup;
 
@@ -105,9 +105,8 @@ pub async fn not_safe(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, tap: &Ta
     let Some(patient) = patient else {
         return support::crisis(ctx, ev, tap.chat_id).await;
     };
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     let (text, keyboard) = open(ctx, &mut tx, patient, &ev.lang, Origin::Button).await?;
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
     ctx.say_urgent(tap.chat_id, text, Some(keyboard)).await;
     Ok(())
@@ -127,7 +126,7 @@ pub async fn answer(
         return Ok(());
     };
     let lang = &ev.lang;
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     let screen = store::get(&mut tx, screen_id).await?;
     let q = Question::from_number(number);
     let (Some(mut screen), Some(q)) = (screen.filter(|s| s.patient_id == patient.id), q) else {
@@ -167,10 +166,8 @@ pub async fn answer(
             alerts::evaluate(ctx, &mut tx, patient.id).await?;
         }
     }
-    inbox::mark_handled(&mut tx, ev.update_id, now).await?;
     tx.commit().await?;
     // Whatever was queued (a crisis alert, or a cluster alert the last answer completed).
-    ctx.wake_sender.notify_one();
 
     let country = patient.country.as_deref();
     // What comes before the next question, in the same message.

@@ -12,7 +12,7 @@ use crate::domain::coping::{self as domain, threshold, History, Need};
 use crate::domain::outbox_key::Key;
 use crate::store::coping::{self, Origin};
 use crate::store::patients::Patient;
-use crate::store::{inbox, sos, Tx};
+use crate::store::{sos, Tx};
 use anyhow::Result;
 use teloxide::types::InlineKeyboardMarkup;
 
@@ -42,13 +42,12 @@ pub async fn start(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i6
         ctx.say(chat_id, text, Some(ctx.crisis_only(lang))).await;
         return Ok(());
     };
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     // A second tap or /sos within a minute of one not yet answered is the same SOS: its step and
     // question are on their way (or just above).
     if let Some(recent) = sos::latest(&mut tx, patient.id).await? {
         let fresh = ctx.now() - recent.started_at < SAME_SOS_WITHIN_SECS;
         if fresh && sos::ratings(&mut tx, recent.id).await?.is_empty() {
-            inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
             tx.commit().await?;
             tracing::info!(sos_id = recent.id, "sos asked again; the open one stands");
             return Ok(());
@@ -95,9 +94,7 @@ pub async fn start(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i6
     queue_follow_up(ctx, &mut tx, patient, lang, sos_id, 1).await?;
     // Asking for help is not a warning sign: no alert is evaluated here. An urge still strong
     // at a follow-up is (evaluated when it is rated).
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
-    ctx.wake_sender.notify_one();
     tracing::info!(sos_id, "sos started");
     Ok(())
 }
@@ -165,7 +162,7 @@ pub async fn rate(
     let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
         return Ok(());
     };
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     // Only the patient's own SOS, and only a round that was actually asked.
     let Some(session) = sos::get(&mut tx, sos_id)
         .await?
@@ -251,11 +248,7 @@ pub async fn rate(
             .await?;
         }
     }
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
-    if follow_up || crisis {
-        ctx.wake_sender.notify_one();
-    }
     tracing::info!(sos_id, round, "sos urge stored");
     ctx.ack(&tap.query_id, Some(ctx.t(lang, "sos-rating-saved")))
         .await;

@@ -4,7 +4,7 @@ use super::router::Tap;
 use super::{Ctx, Event};
 use crate::domain::callback::Callback;
 use crate::store::patients::{self, Patient};
-use crate::store::{inbox, slots};
+use crate::store::slots;
 use anyhow::Result;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
@@ -180,31 +180,29 @@ pub async fn unknown(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: 
 
 /// The patient blocked or unblocked the bot (Telegram's my_chat_member update).
 pub async fn membership(ctx: &Ctx, update_id: i64, user_id: i64, blocked: bool) -> Result<()> {
+    let contact = crate::store::contacts::contact_by_user(&ctx.db, user_id).await?;
+    let patient = patients::find_by_user(&ctx.db, user_id).await?;
+    let mut tx = ctx.work_for(update_id).await?;
     // A support contact blocking the bot: their patients are told now, not at the next alert.
-    if let Some(c) = crate::store::contacts::contact_by_user(&ctx.db, user_id).await? {
-        let mut tx = ctx.db.write().await?;
+    if let Some(c) = contact {
         if blocked {
             super::alerts::contact_unreachable(ctx, &mut tx, c.id, update_id).await?;
         } else {
             crate::store::contacts::set_contact_active(&mut tx, c.id, true).await?;
         }
-        tx.commit().await?;
-        ctx.wake_sender.notify_one();
     }
-    let Some(patient) = patients::find_by_user(&ctx.db, user_id).await? else {
-        return Ok(());
-    };
-    let mut tx = ctx.db.write().await?;
-    if blocked {
-        patients::deactivate(&mut tx, patient.id, "blocked the bot", ctx.now()).await?;
-        tracing::info!(
-            patient_id = patient.id,
-            "patient blocked the bot; marked inactive"
-        );
-    } else {
-        reactivate(ctx, &mut tx, &patient).await?;
+    if let Some(patient) = patient {
+        if blocked {
+            patients::deactivate(&mut tx, patient.id, "blocked the bot", ctx.now()).await?;
+            tracing::info!(
+                patient_id = patient.id,
+                "patient blocked the bot; marked inactive"
+            );
+        } else {
+            reactivate(ctx, &mut tx, &patient).await?;
+            tx.rescheduled();
+        }
     }
-    inbox::mark_handled(&mut tx, update_id, ctx.now()).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -254,7 +252,7 @@ pub async fn delete_ask(
 pub async fn delete_answer(ctx: &Ctx, ev: &Event, tap: &Tap, confirm: bool) -> Result<()> {
     ctx.ack(&tap.query_id, None).await;
     let text = if confirm {
-        let mut tx = ctx.db.write().await?;
+        let mut tx = ctx.work(ev).await?;
         // Their support contacts are told the link ended (that message outlives the patient).
         if let Some(p) = patients::find_by_user(&ctx.db, ev.user_id).await? {
             super::contacts::end_all_for_patient(ctx, &mut tx, p.id).await?;
@@ -269,7 +267,6 @@ pub async fn delete_answer(ctx: &Ctx, ev: &Event, tap: &Tap, confirm: bool) -> R
         {
             tracing::warn!(error = %e, "could not checkpoint the log after an erasure");
         }
-        ctx.wake_sender.notify_one();
         tracing::info!("a patient deleted their data");
         ctx.t(&ev.lang, "delete-done")
     } else {

@@ -66,7 +66,7 @@ pub async fn run(
                         break;
                     }
                     if busy.insert(key) {
-                        running.spawn(drain_chat(ctx.clone(), key));
+                        running.spawn(drain_chat(ctx.for_chat(), key));
                     }
                 }
             }
@@ -154,9 +154,13 @@ async fn handle_row(ctx: &Ctx, row: InboxRow) -> bool {
         let incoming: Incoming = serde_json::from_str(&row.payload).unwrap_or(Incoming::Other);
         match guarded(ctx, row.update_id, incoming.clone()).await {
             Ok(()) => {
-                // Handlers that write mark the update handled in their own transaction; this
-                // covers the rest. It is idempotent. If it cannot be written, the update is
-                // remembered as answered, so it is not answered twice.
+                // Handlers that write mark the update handled in their unit of work (`Work`);
+                // this covers the rest. If it cannot be written, the update is remembered as
+                // answered, so it is not answered twice.
+                let committed = ctx.last_committed.load(std::sync::atomic::Ordering::Relaxed);
+                if committed == row.update_id {
+                    return true;
+                }
                 if let Err(e) = mark(ctx, row.update_id).await {
                     ctx.answered.lock().unwrap().insert(row.update_id);
                     if let Some(suppressed) = crate::logging::every_minute("worker-mark") {

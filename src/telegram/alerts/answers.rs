@@ -13,7 +13,7 @@ pub async fn answer(
 ) -> Result<()> {
     let link = contacts::link(&ctx.db, link_id).await?;
     let contact = contacts::contact_by_user(&ctx.db, ev.user_id).await?;
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     let alert = alerts::get(&mut tx, alert_id).await?;
     let valid = match (&link, &contact, &alert) {
         (Some(l), Some(c), Some(a)) => {
@@ -60,9 +60,7 @@ pub async fn answer(
         )
         .await?;
     }
-    inbox::mark_handled(&mut tx, ev.update_id, now).await?;
     tx.commit().await?;
-    ctx.wake_sender.notify_one();
     tracing::info!(alert_id, link_id = link.id, reached, "alert answered");
     // The alert keeps its text; its answer buttons give way to the patient's crisis line.
     if let Some(m) = tap.message_id {

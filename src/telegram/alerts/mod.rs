@@ -14,7 +14,7 @@ use crate::domain::outbox_key::Key;
 use crate::domain::risk::{self, Decision, Found, Signal};
 use crate::store::contacts::{self, Link};
 use crate::store::patients;
-use crate::store::{alerts, inbox, Tx};
+use crate::store::{alerts, Tx};
 use anyhow::Result;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 

@@ -42,7 +42,7 @@ pub async fn reach_out(
         return Ok(());
     };
     let lang = &ev.lang;
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     // Offered where it was needed, and good for two days.
     let since = ctx.now() - 48 * 3600;
     if !alerts::reach_source_is_patients(&mut tx, patient.id, from, since).await? {
@@ -70,9 +70,7 @@ pub async fn reach_out(
             ),
         }
     };
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
-    ctx.wake_sender.notify_one();
     ctx.ack(&tap.query_id, None).await;
     ctx.say(
         tap.chat_id,

@@ -14,10 +14,9 @@ pub async fn invite_start(
         return Ok(());
     };
     ctx.ack(&tap.query_id, None).await;
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     patients::set_awaiting(&mut tx, patient.id, Some(&Awaiting::InviteName)).await?;
     let last = contacts::last_patient_name(&mut tx, patient.id).await?;
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
     let lang = &ev.lang;
     let (text, keyboard) = match last {
@@ -82,14 +81,13 @@ async fn name_chosen(
     chat_id: i64,
     name: String,
 ) -> Result<()> {
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     patients::set_awaiting(
         &mut tx,
         patient.id,
         Some(&Awaiting::InviteShare { name: name.clone() }),
     )
     .await?;
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
     let lang = &ev.lang;
     let keyboard = InlineKeyboardMarkup::new([
@@ -129,10 +127,9 @@ pub async fn invite_share(
         return Ok(());
     };
     ctx.ack(&tap.query_id, None).await;
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     let state = Awaiting::InviteUse { name, weekly };
     patients::set_awaiting(&mut tx, patient.id, Some(&state)).await?;
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
     let lang = &ev.lang;
     let keyboard = InlineKeyboardMarkup::new([
@@ -184,7 +181,7 @@ pub async fn invite_use(
         return Ok(());
     };
     let token = new_token();
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     contacts::create_invite(
         &mut tx,
         patient.id,
@@ -196,7 +193,6 @@ pub async fn invite_use(
     )
     .await?;
     patients::set_awaiting(&mut tx, patient.id, None).await?;
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
     tracing::info!(patient_id = patient.id, weekly, "invitation created");
     let lang = &ev.lang;

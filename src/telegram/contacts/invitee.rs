@@ -12,9 +12,8 @@ pub async fn open_invite(
     token: &str,
 ) -> Result<()> {
     let now = ctx.now();
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     if contacts::recent_failures(&mut tx, ev.user_id, now).await? >= MAX_FAILURES {
-        inbox::mark_handled(&mut tx, ev.update_id, now).await?;
         tx.commit().await?;
         tracing::warn!("invitation guessing slowed down");
         ctx.say(
@@ -38,7 +37,6 @@ pub async fn open_invite(
     });
     let Some(invite) = usable.filter(|_| !own) else {
         if own {
-            inbox::mark_handled(&mut tx, ev.update_id, now).await?;
             tx.commit().await?;
             ctx.say(
                 chat_id,
@@ -49,7 +47,6 @@ pub async fn open_invite(
             return Ok(());
         }
         contacts::record_failure(&mut tx, ev.user_id, now).await?;
-        inbox::mark_handled(&mut tx, ev.update_id, now).await?;
         tx.commit().await?;
         tracing::info!("an invitation link that does not work");
         ctx.say(
@@ -61,7 +58,6 @@ pub async fn open_invite(
         return Ok(());
     };
     if already_supports(ctx, ev.user_id, invite.patient_id).await? {
-        inbox::mark_handled(&mut tx, ev.update_id, now).await?;
         tx.commit().await?;
         ctx.say(
             chat_id,
@@ -76,7 +72,6 @@ pub async fn open_invite(
         return Ok(());
     }
     contacts::claim_invite(&mut tx, invite.id, ev.user_id).await?;
-    inbox::mark_handled(&mut tx, ev.update_id, now).await?;
     tx.commit().await?;
     let lang = &ev.lang;
     let mut receive = ctx.t(lang, "invite-receive-alerts");
@@ -140,7 +135,7 @@ pub async fn invite_answer(
     accept: bool,
 ) -> Result<()> {
     let now = ctx.now();
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     let invite = contacts::invite(&mut tx, invite_id).await?;
     let Some(invite) = invite
         .filter(|i| i.status == "open" && i.expires_at > now && i.opened_by == Some(ev.user_id))
@@ -214,9 +209,7 @@ pub async fn invite_answer(
         tracing::info!("an invitation was declined");
         ctx.t(&ev.lang, "invite-declined-contact")
     };
-    inbox::mark_handled(&mut tx, ev.update_id, now).await?;
     tx.commit().await?;
-    ctx.wake_sender.notify_one();
     ctx.replace_or_send(
         tap.chat_id,
         tap.message_id,

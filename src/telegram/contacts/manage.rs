@@ -125,7 +125,7 @@ pub async fn link_setting(
             "link-use-changed",
         ),
     };
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     if current != wanted {
         match setting {
             LinkSetting::Weekly(on) => contacts::set_weekly(&mut tx, link.id, on).await?,
@@ -153,9 +153,7 @@ pub async fn link_setting(
         )
         .await?;
     }
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
-    ctx.wake_sender.notify_one();
     let Some(patient) = patients::find_by_user(&ctx.db, ev.user_id).await? else {
         return Ok(());
     };
@@ -193,11 +191,9 @@ pub async fn link_end(ctx: &Ctx, ev: &Event, tap: &Tap, link_id: i64) -> Result<
         return Ok(());
     };
     ctx.ack(&tap.query_id, None).await;
-    let mut tx = ctx.db.write().await?;
+    let mut tx = ctx.work(ev).await?;
     let ended = end(ctx, &mut tx, &link, by_patient).await?;
-    inbox::mark_handled(&mut tx, ev.update_id, ctx.now()).await?;
     tx.commit().await?;
-    ctx.wake_sender.notify_one();
     if !ended {
         return Ok(());
     }

@@ -16,7 +16,7 @@ use crate::domain::conversation::Awaiting;
 use crate::domain::outbox_key::Key;
 use crate::store::contacts::{self, Link, MAX_FAILURES};
 use crate::store::patients::{self, Patient};
-use crate::store::{inbox, Tx};
+use crate::store::Tx;
 use anyhow::Result;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
