@@ -151,7 +151,7 @@ pub(super) async fn deliver(
     }
     let prompt = row.prompt_id.filter(|_| row.kind == Kind::Prompt);
     let mut text = row.text.clone();
-    let mut keyboard: Option<InlineKeyboardMarkup> = row
+    let mut keyboard: Option<Keyboard> = row
         .keyboard
         .as_deref()
         .and_then(|k| serde_json::from_str(k).ok());
@@ -204,7 +204,7 @@ pub(super) async fn deliver(
         limiter.start().await;
         let mut req = ctx.bot.send_message(ChatId(row.chat_id), text.clone());
         if let Some(k) = &keyboard {
-            req = req.reply_markup(k.clone());
+            req = req.reply_markup(k.to_telegram());
         }
         let transient = match req.send().await {
             Ok(m) => {

@@ -13,8 +13,8 @@ use crate::domain::checkin::{
 use crate::domain::outbox_key::Key;
 use crate::store::checkins::{self, Checkin, Status};
 use crate::store::patients::Patient;
+use crate::telegram::keyboard::{Button, Keyboard};
 use anyhow::Result;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 fn question_key(step: Step) -> &'static str {
     match step {
@@ -38,8 +38,8 @@ fn step_text(ctx: &Ctx, lang: &str, questions: &Questions, step: Step) -> String
     format!("{progress}\n\n{question}")
 }
 
-fn no_keyboard() -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(Vec::<Vec<InlineKeyboardButton>>::new())
+fn no_keyboard() -> Keyboard {
+    Keyboard::new(Vec::<Vec<Button>>::new())
 }
 
 /// `/checkin` or the "Check in now" button.
@@ -123,7 +123,7 @@ async fn send_step(
     };
     let keyboard = ctx.step_keyboard(lang, checkin.id, step);
     if let Some((mid, at)) = ctx.say_at(chat_id, text, Some(keyboard)).await {
-        remember_message(ctx, checkin.id, mid.0, Some(step), Some(at)).await;
+        remember_message(ctx, checkin.id, mid, Some(step), Some(at)).await;
     }
     Ok(())
 }
@@ -168,7 +168,7 @@ async fn show_in(
                 chat_id,
                 message_id,
                 summary(ctx, lang, checkin),
-                Some(InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang))),
+                Some(Keyboard::new(ctx.sos_crisis_rows(lang))),
             )
             .await
         }
@@ -261,15 +261,15 @@ fn interrupts(answer: &Answer) -> bool {
 }
 
 /// A check-in the crisis screen interrupted: what was answered, and a button to go on.
-fn paused_view(ctx: &Ctx, lang: &str, checkin: &Checkin) -> (String, InlineKeyboardMarkup) {
-    let mut rows = vec![vec![InlineKeyboardButton::callback(
+fn paused_view(ctx: &Ctx, lang: &str, checkin: &Checkin) -> (String, Keyboard) {
+    let mut rows = vec![vec![Button::callback(
         ctx.t(lang, "button-checkin-resume"),
         crate::domain::callback::Callback::Resume(checkin.id).encode(),
     )]];
     rows.push(ctx.crisis_row(lang));
     (
         ctx.t(lang, "checkin-paused-for-screen"),
-        InlineKeyboardMarkup::new(rows),
+        Keyboard::new(rows),
     )
 }
 
@@ -349,7 +349,7 @@ async fn store(
         } else {
             ctx.now() + SUMMARY_FALLBACK_SECS
         };
-        let keyboard = InlineKeyboardMarkup::new(ctx.sos_crisis_rows(&ev.lang));
+        let keyboard = Keyboard::new(ctx.sos_crisis_rows(&ev.lang));
         ctx.queue_at(
             &mut tx,
             super::To::patient(patient),
@@ -548,7 +548,7 @@ pub async fn move_down(
         ctx.say(
             chat_id,
             summary(ctx, lang, checkin),
-            Some(InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang))),
+            Some(Keyboard::new(ctx.sos_crisis_rows(lang))),
         )
         .await;
         Ok(())

@@ -121,15 +121,15 @@ pub fn harm_reduction(
     ctx: &Ctx,
     lang: &str,
     country: Option<&str>,
-) -> (String, teloxide::types::InlineKeyboardMarkup) {
-    use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+) -> (String, crate::telegram::keyboard::Keyboard) {
+    use crate::telegram::keyboard::{Button, Keyboard};
     let text = ctx.t_with(
         lang,
         "harm-reduction",
         &[("emergency_number", ctx.emergency(country).into())],
     );
-    let keyboard = InlineKeyboardMarkup::new([
-        vec![InlineKeyboardButton::callback(
+    let keyboard = Keyboard::new([
+        vec![Button::callback(
             ctx.t(lang, "button-harm-reduction-off"),
             crate::domain::callback::Callback::HarmReductionOff.encode(),
         )],

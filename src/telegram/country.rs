@@ -7,11 +7,11 @@ use super::router::Tap;
 use super::{support, Ctx, Event};
 use crate::domain::callback::Callback;
 use crate::store::patients::{self, Patient};
+use crate::telegram::keyboard::{Button, Keyboard};
 use anyhow::Result;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 /// Every country in the table, by its name in `lang`, three to a row; then "another country".
-pub fn keyboard(ctx: &Ctx, lang: &str) -> InlineKeyboardMarkup {
+pub fn keyboard(ctx: &Ctx, lang: &str) -> Keyboard {
     let mut countries: Vec<(String, String)> = ctx
         .content
         .crisis_lines
@@ -23,7 +23,7 @@ pub fn keyboard(ctx: &Ctx, lang: &str) -> InlineKeyboardMarkup {
         let name = name.strip_prefix("the ").unwrap_or(name);
         crate::domain::country::fold(name)
     });
-    let mut rows: Vec<Vec<InlineKeyboardButton>> = countries
+    let mut rows: Vec<Vec<Button>> = countries
         .chunks(3)
         .map(|chunk| {
             chunk
@@ -37,7 +37,7 @@ pub fn keyboard(ctx: &Ctx, lang: &str) -> InlineKeyboardMarkup {
         Callback::Country("ZZ".into()),
     )]);
     rows.push(ctx.crisis_row(lang));
-    InlineKeyboardMarkup::new(rows)
+    Keyboard::new(rows)
 }
 
 /// What the patient sees now, and the list to change it.
@@ -193,6 +193,6 @@ pub fn onboarding_line(ctx: &Ctx, lang: &str, country: Option<&str>) -> String {
 }
 
 /// The button under the onboarding message.
-pub fn change_button(ctx: &Ctx, lang: &str) -> InlineKeyboardButton {
+pub fn change_button(ctx: &Ctx, lang: &str) -> Button {
     button(ctx.t(lang, "button-country-change"), Callback::CountryList)
 }

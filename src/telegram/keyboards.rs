@@ -4,41 +4,41 @@ use super::Ctx;
 use crate::domain::callback::{Callback, SuggestionAction};
 use crate::domain::checkin::{SleepDuration, Step};
 use crate::domain::timezone::{PatientZone, COMMON_ZONES};
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+use crate::telegram::keyboard::{Button, Keyboard};
 
 /// A button that sends `cb` when tapped.
-pub fn button(label: String, cb: Callback) -> InlineKeyboardButton {
-    InlineKeyboardButton::callback(label, cb.encode())
+pub fn button(label: String, cb: Callback) -> Button {
+    Button::callback(label, cb.encode())
 }
 
 impl Ctx {
-    pub fn crisis_button(&self, lang: &str) -> InlineKeyboardButton {
+    pub fn crisis_button(&self, lang: &str) -> Button {
         button(self.t(lang, "button-crisis"), Callback::Crisis)
     }
 
     /// "I'm not safe": the crisis screen (for someone not enrolled, the crisis line).
-    pub fn not_safe_button(&self, lang: &str) -> InlineKeyboardButton {
+    pub fn not_safe_button(&self, lang: &str) -> Button {
         button(self.t(lang, "button-not-safe"), Callback::NotSafe)
     }
 
     /// The crisis line and "I'm not safe", side by side: on every keyboard.
-    pub fn crisis_row(&self, lang: &str) -> Vec<InlineKeyboardButton> {
+    pub fn crisis_row(&self, lang: &str) -> Vec<Button> {
         vec![self.crisis_button(lang), self.not_safe_button(lang)]
     }
 
     /// A keyboard holding only the crisis row.
-    pub fn crisis_only(&self, lang: &str) -> InlineKeyboardMarkup {
-        InlineKeyboardMarkup::new([self.crisis_row(lang)])
+    pub fn crisis_only(&self, lang: &str) -> Keyboard {
+        Keyboard::new([self.crisis_row(lang)])
     }
 
     /// For messages only a support contact receives: crisis help (the lines and the emergency
     /// number) one tap away, without the patient's "I'm not safe" screen.
-    pub fn contact_only(&self, lang: &str) -> InlineKeyboardMarkup {
-        InlineKeyboardMarkup::new([[self.crisis_button(lang)]])
+    pub fn contact_only(&self, lang: &str) -> Keyboard {
+        Keyboard::new([[self.crisis_button(lang)]])
     }
 
     /// The one-tap link to the crisis line's page, for the person's country.
-    pub fn crisis_link(&self, lang: &str, country: Option<&str>) -> InlineKeyboardMarkup {
+    pub fn crisis_link(&self, lang: &str, country: Option<&str>) -> Keyboard {
         let line = self.line(country);
         let label = self.t_with(
             lang,
@@ -46,25 +46,25 @@ impl Ctx {
             &[("crisis_line", line.name.clone().into())],
         );
         match reqwest::Url::parse(&line.url) {
-            Ok(url) => InlineKeyboardMarkup::new([[InlineKeyboardButton::url(label, url)]]),
+            Ok(url) => Keyboard::new([[Button::url(label, url)]]),
             // Config validation makes this unreachable; never fail the crisis path over it.
-            Err(_) => InlineKeyboardMarkup::new(Vec::<Vec<InlineKeyboardButton>>::new()),
+            Err(_) => Keyboard::new(Vec::<Vec<Button>>::new()),
         }
     }
 
     /// The SOS button: a craving right now.
-    pub fn sos_button(&self, lang: &str) -> InlineKeyboardButton {
+    pub fn sos_button(&self, lang: &str) -> Button {
         button(self.t(lang, "button-sos"), Callback::Sos)
     }
 
     /// SOS, then the crisis row: the last rows of every check-in and suggestion.
-    pub fn sos_crisis_rows(&self, lang: &str) -> Vec<Vec<InlineKeyboardButton>> {
+    pub fn sos_crisis_rows(&self, lang: &str) -> Vec<Vec<Button>> {
         vec![vec![self.sos_button(lang)], self.crisis_row(lang)]
     }
 
     /// Agree / not now, in the language the introduction is shown in; the other languages;
     /// crisis.
-    pub fn consent_keyboard(&self, lang: &str) -> InlineKeyboardMarkup {
+    pub fn consent_keyboard(&self, lang: &str) -> Keyboard {
         let consent = |agree| Callback::Consent {
             agree,
             lang: Some(lang.to_string()),
@@ -73,7 +73,7 @@ impl Ctx {
             button(self.t(lang, "button-agree"), consent(true)),
             button(self.t(lang, "button-not-now"), consent(false)),
         ]];
-        let others: Vec<InlineKeyboardButton> = self
+        let others: Vec<Button> = self
             .content
             .languages()
             .into_iter()
@@ -89,12 +89,12 @@ impl Ctx {
             rows.push(others);
         }
         rows.push(self.crisis_row(lang));
-        InlineKeyboardMarkup::new(rows)
+        Keyboard::new(rows)
     }
 
     /// Every language the bot speaks, each named in itself; the current one ticked.
-    pub fn language_keyboard(&self, lang: &str) -> InlineKeyboardMarkup {
-        let buttons: Vec<InlineKeyboardButton> = self
+    pub fn language_keyboard(&self, lang: &str) -> Keyboard {
+        let buttons: Vec<Button> = self
             .content
             .languages()
             .into_iter()
@@ -108,19 +108,13 @@ impl Ctx {
                 button(label, Callback::Language(l.to_string()))
             })
             .collect();
-        let mut rows: Vec<Vec<InlineKeyboardButton>> =
-            buttons.chunks(2).map(<[_]>::to_vec).collect();
+        let mut rows: Vec<Vec<Button>> = buttons.chunks(2).map(<[_]>::to_vec).collect();
         rows.push(self.crisis_row(lang));
-        InlineKeyboardMarkup::new(rows)
+        Keyboard::new(rows)
     }
 
     /// Under a coping suggestion: another idea, helpful / not for me (until rated), SOS, crisis.
-    pub fn suggestion_keyboard(
-        &self,
-        lang: &str,
-        shown_id: i64,
-        with_feedback: bool,
-    ) -> InlineKeyboardMarkup {
+    pub fn suggestion_keyboard(&self, lang: &str, shown_id: i64, with_feedback: bool) -> Keyboard {
         let action = |action| Callback::Suggestion { shown_id, action };
         let mut rows = vec![vec![button(
             self.t(lang, "button-more-ideas"),
@@ -139,11 +133,11 @@ impl Ctx {
             ]);
         }
         rows.extend(self.sos_crisis_rows(lang));
-        InlineKeyboardMarkup::new(rows)
+        Keyboard::new(rows)
     }
 
     /// "How strong is the urge?" 0–10 for one round of an SOS, and the crisis button.
-    pub fn sos_rating_keyboard(&self, lang: &str, sos_id: i64, round: u8) -> InlineKeyboardMarkup {
+    pub fn sos_rating_keyboard(&self, lang: &str, sos_id: i64, round: u8) -> Keyboard {
         let rate = |urge: u8| {
             button(
                 urge.to_string(),
@@ -154,7 +148,7 @@ impl Ctx {
                 },
             )
         };
-        InlineKeyboardMarkup::new([
+        Keyboard::new([
             (0..=5).map(rate).collect::<Vec<_>>(),
             (6..=10).map(rate).collect(),
             self.crisis_row(lang),
@@ -162,8 +156,8 @@ impl Ctx {
     }
 
     /// Check in / help / crisis: what an enrolled patient can do next.
-    pub fn home_keyboard(&self, lang: &str) -> InlineKeyboardMarkup {
-        InlineKeyboardMarkup::new([
+    pub fn home_keyboard(&self, lang: &str) -> Keyboard {
+        Keyboard::new([
             vec![
                 button(self.t(lang, "button-checkin-now"), Callback::StartCheckin),
                 button(self.t(lang, "button-help"), Callback::Help),
@@ -173,8 +167,8 @@ impl Ctx {
     }
 
     /// After onboarding: check in now, change the times, help, crisis.
-    pub fn welcome_keyboard(&self, lang: &str) -> InlineKeyboardMarkup {
-        InlineKeyboardMarkup::new([
+    pub fn welcome_keyboard(&self, lang: &str) -> Keyboard {
+        Keyboard::new([
             vec![
                 button(self.t(lang, "button-checkin-now"), Callback::StartCheckin),
                 button(
@@ -188,9 +182,9 @@ impl Ctx {
     }
 
     /// The common zones, each labelled with its local time now, two per row.
-    pub fn zone_keyboard(&self, lang: &str) -> InlineKeyboardMarkup {
+    pub fn zone_keyboard(&self, lang: &str) -> Keyboard {
         let now = self.clock.now();
-        let buttons: Vec<InlineKeyboardButton> = COMMON_ZONES
+        let buttons: Vec<Button> = COMMON_ZONES
             .iter()
             .enumerate()
             .map(|(i, tz)| {
@@ -206,15 +200,14 @@ impl Ctx {
                 button(label, Callback::Zone(i))
             })
             .collect();
-        let mut rows: Vec<Vec<InlineKeyboardButton>> =
-            buttons.chunks(2).map(<[_]>::to_vec).collect();
+        let mut rows: Vec<Vec<Button>> = buttons.chunks(2).map(<[_]>::to_vec).collect();
         rows.push(self.crisis_row(lang));
-        InlineKeyboardMarkup::new(rows)
+        Keyboard::new(rows)
     }
 
     /// Under a scheduled prompt or its reminder: start, remind me later, crisis.
-    pub fn prompt_keyboard(&self, lang: &str, prompt_id: i64) -> InlineKeyboardMarkup {
-        InlineKeyboardMarkup::new([
+    pub fn prompt_keyboard(&self, lang: &str, prompt_id: i64) -> Keyboard {
+        Keyboard::new([
             vec![
                 button(
                     self.t(lang, "button-prompt-start"),
@@ -236,7 +229,7 @@ impl Ctx {
     }
 
     /// The answer buttons for one step of a check-in.
-    pub fn step_keyboard(&self, lang: &str, checkin_id: i64, step: Step) -> InlineKeyboardMarkup {
+    pub fn step_keyboard(&self, lang: &str, checkin_id: i64, step: Step) -> Keyboard {
         let answer = |label: String, value: String| {
             button(
                 label,
@@ -247,12 +240,12 @@ impl Ctx {
                 },
             )
         };
-        let numbers = |range: std::ops::RangeInclusive<u16>| -> Vec<InlineKeyboardButton> {
+        let numbers = |range: std::ops::RangeInclusive<u16>| -> Vec<Button> {
             range
                 .map(|n| answer(n.to_string(), n.to_string()))
                 .collect()
         };
-        let mut rows: Vec<Vec<InlineKeyboardButton>> = match step {
+        let mut rows: Vec<Vec<Button>> = match step {
             Step::Mood | Step::SleepQuality | Step::Craving => {
                 vec![numbers(0..=5), numbers(6..=10)]
             }
@@ -278,6 +271,6 @@ impl Ctx {
             )]],
         };
         rows.extend(self.sos_crisis_rows(lang));
-        InlineKeyboardMarkup::new(rows)
+        Keyboard::new(rows)
     }
 }

@@ -13,6 +13,7 @@ pub mod coping;
 pub mod country;
 pub mod incoming;
 pub mod intake;
+pub mod keyboard;
 pub mod keyboards;
 pub mod language;
 pub mod ok_check;
@@ -101,7 +102,7 @@ impl Ctx {
         to: To,
         key: &Key,
         text: &str,
-        keyboard: Option<&teloxide::types::InlineKeyboardMarkup>,
+        keyboard: Option<&crate::telegram::keyboard::Keyboard>,
         priority: i64,
     ) -> anyhow::Result<bool> {
         self.queue_at(tx, to, key, text, keyboard, priority, self.now())
@@ -116,7 +117,7 @@ impl Ctx {
         to: To,
         key: &Key,
         text: &str,
-        keyboard: Option<&teloxide::types::InlineKeyboardMarkup>,
+        keyboard: Option<&crate::telegram::keyboard::Keyboard>,
         priority: i64,
         not_before: i64,
     ) -> anyhow::Result<bool> {

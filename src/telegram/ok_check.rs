@@ -8,8 +8,8 @@ use crate::domain::callback::{Callback, ReachFrom};
 use crate::domain::outbox_key::Key;
 use crate::store::alerts as alert_store;
 use crate::store::patients::{self, Patient};
+use crate::telegram::keyboard::{Button, Keyboard};
 use anyhow::Result;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 /// Queues "are you OK?" for patients whose last check-ins were all missed, and gives the
 /// unanswered ones to the risk engine. Called by the scheduler.
@@ -112,13 +112,13 @@ pub async fn ok_answer(
     let (text, keyboard) = if fine {
         (ctx.t(lang, "ok-fine"), ctx.home_keyboard(lang))
     } else {
-        let mut rows: Vec<Vec<InlineKeyboardButton>> = reach.into_iter().collect();
+        let mut rows: Vec<Vec<Button>> = reach.into_iter().collect();
         rows.push(vec![button(
             ctx.t(lang, "button-checkin-now"),
             Callback::StartCheckin,
         )]);
         rows.extend(ctx.sos_crisis_rows(lang));
-        (ctx.t(lang, "ok-not-great"), InlineKeyboardMarkup::new(rows))
+        (ctx.t(lang, "ok-not-great"), Keyboard::new(rows))
     };
     ctx.say(tap.chat_id, text, Some(keyboard)).await;
     Ok(())

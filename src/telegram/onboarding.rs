@@ -176,7 +176,7 @@ async fn save_zone(ctx: &Ctx, ev: &Event, patient: &Patient, zone: PatientZone) 
 }
 
 /// The welcome buttons, and "change country" for the crisis line.
-fn welcome_keyboard(ctx: &Ctx, lang: &str) -> teloxide::types::InlineKeyboardMarkup {
+fn welcome_keyboard(ctx: &Ctx, lang: &str) -> crate::telegram::keyboard::Keyboard {
     let mut k = ctx.welcome_keyboard(lang);
     k.inline_keyboard
         .insert(1, vec![super::country::change_button(ctx, lang)]);

@@ -6,8 +6,8 @@
 use super::Ctx;
 use crate::domain::callback::Callback;
 use crate::domain::risk::{Found, Signal};
+use crate::telegram::keyboard::{Button, Keyboard};
 use serde::{Deserialize, Serialize};
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 /// A sign as an alert names it: how often, since when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,7 +87,7 @@ pub enum Render {
 
 impl Render {
     /// The text and keyboard in `lang`.
-    pub fn render(&self, ctx: &Ctx, lang: &str) -> (String, InlineKeyboardMarkup) {
+    pub fn render(&self, ctx: &Ctx, lang: &str) -> (String, Keyboard) {
         match self {
             Render::Prompt {
                 prompt_id,
@@ -119,14 +119,11 @@ impl Render {
             ),
             Render::OkCheck => {
                 let button = |label: &str, fine| {
-                    InlineKeyboardButton::callback(
-                        ctx.t(lang, label),
-                        Callback::Ok { fine }.encode(),
-                    )
+                    Button::callback(ctx.t(lang, label), Callback::Ok { fine }.encode())
                 };
                 (
                     ctx.t(lang, "ok-check"),
-                    InlineKeyboardMarkup::new([
+                    Keyboard::new([
                         vec![
                             button("button-ok-fine", true),
                             button("button-ok-not-great", false),

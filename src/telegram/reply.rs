@@ -3,9 +3,10 @@
 //! off. A send that may have arrived (timeout, dropped connection) is not repeated, except crisis
 //! resources (`say_urgent`). Messages that must not be lost go through the outbox instead.
 
+use super::keyboard::Keyboard;
 use std::time::Duration;
 use teloxide::prelude::*;
-use teloxide::types::{ChatId, InlineKeyboardMarkup, MessageId};
+use teloxide::types::{ChatId, MessageId};
 use teloxide::{ApiError, RequestError};
 
 use super::Ctx;
@@ -111,12 +112,7 @@ where
 
 impl Ctx {
     /// Sends a text message; returns its id, or `None` when it could not be sent (logged).
-    pub async fn say(
-        &self,
-        chat_id: i64,
-        text: String,
-        keyboard: Option<InlineKeyboardMarkup>,
-    ) -> Option<MessageId> {
+    pub async fn say(&self, chat_id: i64, text: String, keyboard: Option<Keyboard>) -> Option<i32> {
         self.say_at(chat_id, text, keyboard).await.map(|(id, _)| id)
     }
 
@@ -125,14 +121,14 @@ impl Ctx {
         &self,
         chat_id: i64,
         text: String,
-        keyboard: Option<InlineKeyboardMarkup>,
-    ) -> Option<(MessageId, i64)> {
+        keyboard: Option<Keyboard>,
+    ) -> Option<(i32, i64)> {
         let mut req = self.bot.send_message(ChatId(chat_id), text);
         if let Some(k) = keyboard {
-            req = req.reply_markup(k);
+            req = req.reply_markup(k.to_telegram());
         }
         match send(req).await {
-            Ok(m) => Some((m.id, m.date.timestamp())),
+            Ok(m) => Some((m.id.0, m.date.timestamp())),
             Err(e) => {
                 tracing::warn!(chat_id, error = %describe(&e), "could not send a message");
                 None
@@ -142,15 +138,10 @@ impl Ctx {
 
     /// `say` for crisis resources: retried even when a first attempt may have arrived. True if
     /// Telegram took it (also when its reply could not be read but said ok).
-    pub async fn say_urgent(
-        &self,
-        chat_id: i64,
-        text: String,
-        keyboard: Option<InlineKeyboardMarkup>,
-    ) -> bool {
+    pub async fn say_urgent(&self, chat_id: i64, text: String, keyboard: Option<Keyboard>) -> bool {
         let mut req = self.bot.send_message(ChatId(chat_id), text);
         if let Some(k) = keyboard {
-            req = req.reply_markup(k);
+            req = req.reply_markup(k.to_telegram());
         }
         match send_urgent(req).await {
             Ok(_) => true,
@@ -172,7 +163,7 @@ impl Ctx {
         chat_id: i64,
         message_id: i32,
         text: String,
-        keyboard: Option<InlineKeyboardMarkup>,
+        keyboard: Option<Keyboard>,
     ) -> bool {
         self.edit_at(chat_id, message_id, text, keyboard)
             .await
@@ -186,13 +177,13 @@ impl Ctx {
         chat_id: i64,
         message_id: i32,
         text: String,
-        keyboard: Option<InlineKeyboardMarkup>,
+        keyboard: Option<Keyboard>,
     ) -> Option<Option<i64>> {
         let mut req = self
             .bot
             .edit_message_text(ChatId(chat_id), MessageId(message_id), text);
         if let Some(k) = keyboard {
-            req = req.reply_markup(k);
+            req = req.reply_markup(k.to_telegram());
         }
         match send_idempotent(req).await {
             Ok(m) => Some(Some(m.edit_date().unwrap_or(&m.date).timestamp())),
@@ -211,7 +202,7 @@ impl Ctx {
         chat_id: i64,
         message_id: Option<i32>,
         text: String,
-        keyboard: InlineKeyboardMarkup,
+        keyboard: Keyboard,
     ) {
         match message_id {
             Some(m) => {
@@ -224,16 +215,11 @@ impl Ctx {
     }
 
     /// Removes (or replaces) the keyboard of a message, keeping its text.
-    pub async fn set_keyboard(
-        &self,
-        chat_id: i64,
-        message_id: i32,
-        keyboard: InlineKeyboardMarkup,
-    ) -> bool {
+    pub async fn set_keyboard(&self, chat_id: i64, message_id: i32, keyboard: Keyboard) -> bool {
         let req = self
             .bot
             .edit_message_reply_markup(ChatId(chat_id), MessageId(message_id))
-            .reply_markup(keyboard);
+            .reply_markup(keyboard.to_telegram());
         self.edit_result(chat_id, send_idempotent(req).await.map(|_| ()))
     }
 

@@ -8,8 +8,8 @@ use crate::domain::callback::Callback;
 use crate::domain::conversation::Awaiting;
 use crate::store::crisis::{self as store, PlanPart};
 use crate::store::patients::{self, Patient};
+use crate::telegram::keyboard::Keyboard;
 use anyhow::Result;
-use teloxide::types::InlineKeyboardMarkup;
 
 /// Longest part of a safety plan, in characters.
 pub const PLAN_PART_MAX: usize = 500;
@@ -29,11 +29,7 @@ pub async fn plan_show(
     Ok(())
 }
 
-async fn plan_view(
-    ctx: &Ctx,
-    lang: &str,
-    patient: &Patient,
-) -> Result<(String, InlineKeyboardMarkup)> {
+async fn plan_view(ctx: &Ctx, lang: &str, patient: &Patient) -> Result<(String, Keyboard)> {
     let country = patient.country.as_deref();
     // The crisis line is always among the services to contact, whatever was written.
     let typed_none = ctx.t(lang, "plan-empty-part");
@@ -86,7 +82,7 @@ async fn plan_view(
     };
     rows.extend(ctx.crisis_link(lang, country).inline_keyboard);
     rows.push(ctx.crisis_row(lang));
-    Ok((text, InlineKeyboardMarkup::new(rows)))
+    Ok((text, Keyboard::new(rows)))
 }
 
 fn plan_question(
@@ -94,14 +90,14 @@ fn plan_question(
     lang: &str,
     country: Option<&str>,
     part: PlanPart,
-) -> (String, InlineKeyboardMarkup) {
+) -> (String, Keyboard) {
     (
         ctx.t_with(
             lang,
             &format!("plan-ask-{}", part.code()),
             &[("crisis_summary", ctx.crisis_summary(lang, country).into())],
         ),
-        InlineKeyboardMarkup::new([
+        Keyboard::new([
             vec![button(ctx.t(lang, "button-plan-skip"), Callback::PlanSkip)],
             ctx.crisis_row(lang),
         ]),

@@ -11,8 +11,8 @@ use crate::domain::timezone::PatientZone;
 use crate::store::patients::{self, Patient, PAUSED_INDEFINITELY};
 use crate::store::prompts;
 use crate::store::slots::{self, Slot, MAX_SLOTS};
+use crate::telegram::keyboard::{Button, Keyboard};
 use anyhow::Result;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 /// Default slots for a newly onboarded patient: morning and evening.
 pub async fn create_defaults(
@@ -164,11 +164,7 @@ fn slot_button_label(ctx: &Ctx, lang: &str, s: &Slot) -> String {
     format!("✏️ {} {when}", slot_name(ctx, lang, s.kind))
 }
 
-async fn overview(
-    ctx: &Ctx,
-    lang: &str,
-    patient: &Patient,
-) -> Result<(String, InlineKeyboardMarkup)> {
+async fn overview(ctx: &Ctx, lang: &str, patient: &Patient) -> Result<(String, Keyboard)> {
     let list = slots::list(&ctx.db, patient.id).await?;
     let zone = patient.zone.map(|z| z.to_string()).unwrap_or_default();
     let mut text = if list.is_empty() {
@@ -183,7 +179,7 @@ async fn overview(
         text.push_str("\n\n");
         text.push_str(&ctx.t(lang, "schedule-paused-note"));
     }
-    let mut rows: Vec<Vec<InlineKeyboardButton>> = list
+    let mut rows: Vec<Vec<Button>> = list
         .iter()
         .map(|s| {
             vec![button(
@@ -206,12 +202,12 @@ async fn overview(
         );
     }
     rows.push(ctx.crisis_row(lang));
-    Ok((text, InlineKeyboardMarkup::new(rows)))
+    Ok((text, Keyboard::new(rows)))
 }
 
-fn slot_editor(ctx: &Ctx, lang: &str, s: &Slot) -> (String, InlineKeyboardMarkup) {
+fn slot_editor(ctx: &Ctx, lang: &str, s: &Slot) -> (String, Keyboard) {
     let name = slot_name(ctx, lang, s.kind);
-    let (text, choices): (String, Vec<InlineKeyboardButton>) = match s.timing {
+    let (text, choices): (String, Vec<Button>) = match s.timing {
         Timing::At(t) => (
             ctx.t_with(
                 lang,
@@ -250,7 +246,7 @@ fn slot_editor(ctx: &Ctx, lang: &str, s: &Slot) -> (String, InlineKeyboardMarkup
                 .collect(),
         ),
     };
-    let mut rows: Vec<Vec<InlineKeyboardButton>> = choices.chunks(4).map(<[_]>::to_vec).collect();
+    let mut rows: Vec<Vec<Button>> = choices.chunks(4).map(<[_]>::to_vec).collect();
     rows.push(vec![
         button(
             ctx.t(lang, "button-remove"),
@@ -262,7 +258,7 @@ fn slot_editor(ctx: &Ctx, lang: &str, s: &Slot) -> (String, InlineKeyboardMarkup
         ),
     ]);
     rows.push(ctx.crisis_row(lang));
-    (text, InlineKeyboardMarkup::new(rows))
+    (text, Keyboard::new(rows))
 }
 
 fn needs_zone(patient: Option<&Patient>) -> Option<(&Patient, PatientZone)> {
@@ -297,7 +293,7 @@ pub async fn action(
     let now = ctx.clock.now();
     let owned = |id: i64| slots::get_owned(&ctx.db, id, patient.id);
     let mut toast = None;
-    let view: (String, InlineKeyboardMarkup) = match action {
+    let view: (String, Keyboard) = match action {
         ScheduleAction::List => {
             clear_awaiting(ctx, patient).await?;
             overview(ctx, lang, patient).await?
@@ -454,7 +450,7 @@ pub async fn pause_ask(
         return support::not_enrolled(ctx, ev, chat_id).await;
     }
     let lang = &ev.lang;
-    let keyboard = InlineKeyboardMarkup::new([
+    let keyboard = Keyboard::new([
         vec![
             button(ctx.t(lang, "button-pause-1"), Callback::Pause { days: 1 }),
             button(ctx.t(lang, "button-pause-3"), Callback::Pause { days: 3 }),
@@ -577,7 +573,7 @@ pub async fn quiet_command(
         Some(q) => format!("{}–{}", q.start, q.end),
         None => ctx.t(lang, "quiet-none"),
     };
-    let mut rows: Vec<Vec<InlineKeyboardButton>> = vec![QUIET_CHOICES
+    let mut rows: Vec<Vec<Button>> = vec![QUIET_CHOICES
         .iter()
         .map(|(a, b)| {
             let (a, b) = (
@@ -598,7 +594,7 @@ pub async fn quiet_command(
     ctx.say(
         chat_id,
         ctx.t_with(lang, "quiet-ask", &[("current", current.into())]),
-        Some(InlineKeyboardMarkup::new(rows)),
+        Some(Keyboard::new(rows)),
     )
     .await;
     Ok(())

@@ -14,8 +14,8 @@ use crate::domain::screen::Question;
 use crate::store::crisis::{self as store};
 use crate::store::patients::Patient;
 use crate::store::Tx;
+use crate::telegram::keyboard::Keyboard;
 use anyhow::Result;
-use teloxide::types::InlineKeyboardMarkup;
 
 /// A screen started this recently and still open is continued rather than started again.
 pub const SCREEN_REUSE_SECS: i64 = 10 * 60;
@@ -45,7 +45,7 @@ fn question(
     country: Option<&str>,
     screen_id: i64,
     q: Question,
-) -> (String, InlineKeyboardMarkup) {
+) -> (String, Keyboard) {
     let answer = |yes| Callback::Screen {
         screen_id,
         question: q.number(),
@@ -59,7 +59,7 @@ fn question(
     rows.push(vec![ctx.crisis_button(lang)]);
     (
         ctx.t(lang, &format!("screen-q{}", q.number())),
-        InlineKeyboardMarkup::new(rows),
+        Keyboard::new(rows),
     )
 }
 
@@ -70,7 +70,7 @@ pub async fn open(
     patient: &Patient,
     lang: &str,
     origin: Origin,
-) -> Result<(String, InlineKeyboardMarkup)> {
+) -> Result<(String, Keyboard)> {
     let now = ctx.now();
     let screen = match store::open_since(tx, patient.id, now - SCREEN_REUSE_SECS).await? {
         Some(s) => s,
@@ -194,8 +194,7 @@ pub async fn answer(
         None => {
             // The last question keeps its text; its buttons go.
             if let Some(m) = tap.message_id {
-                ctx.set_keyboard(tap.chat_id, m, InlineKeyboardMarkup::default())
-                    .await;
+                ctx.set_keyboard(tap.chat_id, m, Keyboard::default()).await;
             }
             let open_checkin = crate::store::checkins::open_for(&ctx.db, patient.id).await?;
             let (text, mut keyboard) = if screen.answers.any_yes() {
@@ -206,7 +205,7 @@ pub async fn answer(
             } else {
                 (
                     ctx.t(lang, "screen-all-no"),
-                    InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang)),
+                    Keyboard::new(ctx.sos_crisis_rows(lang)),
                 )
             };
             // A check-in the screen interrupted can be finished now.
@@ -260,11 +259,7 @@ async fn withdraw_notice(ctx: &Ctx, alert_id: Option<i64>) {
 }
 
 /// The crisis line, the emergency number, and the safety plan one tap away.
-async fn help_after_yes(
-    ctx: &Ctx,
-    lang: &str,
-    patient: &Patient,
-) -> Result<(String, InlineKeyboardMarkup)> {
+async fn help_after_yes(ctx: &Ctx, lang: &str, patient: &Patient) -> Result<(String, Keyboard)> {
     let country = patient.country.as_deref();
     let has_plan = store::plan(&ctx.db, patient.id).await?.is_some();
     let text = ctx.t_with(
@@ -283,5 +278,5 @@ async fn help_after_yes(
     } else {
         button(ctx.t(lang, "button-plan-write"), Callback::PlanWrite)
     }]);
-    Ok((text, InlineKeyboardMarkup::new(rows)))
+    Ok((text, Keyboard::new(rows)))
 }

@@ -13,8 +13,8 @@ use crate::domain::outbox_key::Key;
 use crate::store::coping::{self, Origin};
 use crate::store::patients::Patient;
 use crate::store::{sos, Tx};
+use crate::telegram::keyboard::Keyboard;
 use anyhow::Result;
-use teloxide::types::InlineKeyboardMarkup;
 
 /// Minutes between a rating and the next "how strong is it now?".
 pub const FOLLOW_UP_MINUTES: i64 = 15;
@@ -106,7 +106,7 @@ async fn queue(
     patient: &Patient,
     key: &Key,
     text: &str,
-    keyboard: &InlineKeyboardMarkup,
+    keyboard: &Keyboard,
     not_before: i64,
 ) -> Result<()> {
     ctx.queue_at(

@@ -5,8 +5,8 @@ use super::{Ctx, Event};
 use crate::domain::callback::Callback;
 use crate::store::patients::{self, Patient};
 use crate::store::slots;
+use crate::telegram::keyboard::{Button, Keyboard};
 use anyhow::Result;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 pub async fn help(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i64) -> Result<()> {
     if patient.is_none() && is_contact(ctx, ev).await? {
@@ -85,17 +85,13 @@ pub async fn typed_crisis_sent(
     let mut rows = ctx.crisis_link(lang, country).inline_keyboard;
     if found.harm() && patient.is_some_and(|p| p.zone.is_some()) {
         parts.push(ctx.t(lang, "crisis-screen-offer"));
-        rows.push(vec![InlineKeyboardButton::callback(
+        rows.push(vec![Button::callback(
             ctx.t(lang, "button-screen-offer"),
             Callback::NotSafe.encode(),
         )]);
     }
     let sent = ctx
-        .say_urgent(
-            chat_id,
-            parts.join("\n\n"),
-            Some(InlineKeyboardMarkup::new(rows)),
-        )
+        .say_urgent(chat_id, parts.join("\n\n"), Some(Keyboard::new(rows)))
         .await;
     // Which kind is not logged: it says what the person wrote.
     tracing::info!("crisis resources shown for typed words");
@@ -229,13 +225,13 @@ pub async fn delete_ask(
     if patient.is_none() {
         return not_enrolled(ctx, ev, chat_id).await;
     }
-    let keyboard = InlineKeyboardMarkup::new([
+    let keyboard = Keyboard::new([
         vec![
-            InlineKeyboardButton::callback(
+            Button::callback(
                 ctx.t(&ev.lang, "button-delete-yes"),
                 Callback::Delete { confirm: true }.encode(),
             ),
-            InlineKeyboardButton::callback(
+            Button::callback(
                 ctx.t(&ev.lang, "button-cancel"),
                 Callback::Delete { confirm: false }.encode(),
             ),

@@ -53,9 +53,7 @@ pub async fn answer(
                 link: link.id,
             },
             &text,
-            Some(&InlineKeyboardMarkup::new(
-                ctx.sos_crisis_rows(&link.patient_language),
-            )),
+            Some(&Keyboard::new(ctx.sos_crisis_rows(&link.patient_language))),
             ALERT_PRIORITY,
         )
         .await?;

@@ -15,8 +15,8 @@ use crate::domain::risk::{self, Decision, Found, Signal};
 use crate::store::contacts::{self, Link};
 use crate::store::patients;
 use crate::store::{alerts, Tx};
+use crate::telegram::keyboard::{Button, Keyboard};
 use anyhow::Result;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 /// Evaluates the alert rule for a patient now, and alerts if it says so.
 pub async fn evaluate(ctx: &Ctx, tx: &mut Tx, patient_id: i64) -> Result<Decision> {
@@ -151,7 +151,7 @@ fn alert_keyboard(
     alert_id: i64,
     link_id: i64,
     patient_country: Option<&str>,
-) -> InlineKeyboardMarkup {
+) -> Keyboard {
     let answer = |reached| {
         Callback::AlertAnswer {
             alert_id,
@@ -160,10 +160,10 @@ fn alert_keyboard(
         }
         .encode()
     };
-    InlineKeyboardMarkup::new(
+    Keyboard::new(
         [vec![
-            InlineKeyboardButton::callback(ctx.t(lang, "button-reached"), answer(true)),
-            InlineKeyboardButton::callback(ctx.t(lang, "button-cant"), answer(false)),
+            Button::callback(ctx.t(lang, "button-reached"), answer(true)),
+            Button::callback(ctx.t(lang, "button-cant"), answer(false)),
         ]]
         .into_iter()
         .chain(ctx.crisis_link(lang, patient_country).inline_keyboard)
@@ -213,7 +213,7 @@ async fn fire(
             To::patient(&patient),
             &Key::NobodyReached(why.origin().map(str::to_string)),
             &text,
-            Some(&InlineKeyboardMarkup::new(rows)),
+            Some(&Keyboard::new(rows)),
             super::coping::REPLY_PRIORITY,
         )
         .await?;
@@ -296,7 +296,7 @@ async fn fire(
             );
             let mut rows = ctx.crisis_link(lang, country).inline_keyboard;
             rows.extend(ctx.sos_crisis_rows(lang));
-            (text, InlineKeyboardMarkup::new(rows))
+            (text, Keyboard::new(rows))
         }
         Fire::Crisis => (
             ctx.t_with(
@@ -312,7 +312,7 @@ async fn fire(
                 "alert-patient-use-told",
                 &[("contacts", contacts.into()), ("count", count.into())],
             ),
-            InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang)),
+            Keyboard::new(ctx.sos_crisis_rows(lang)),
         ),
         Fire::Request(_) => (
             ctx.t_with(
@@ -320,7 +320,7 @@ async fn fire(
                 "reach-out-sent",
                 &[("contacts", contacts.into()), ("count", count.into())],
             ),
-            InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang)),
+            Keyboard::new(ctx.sos_crisis_rows(lang)),
         ),
         Fire::Cluster | Fire::Escalation => (
             ctx.t_with(
@@ -332,7 +332,7 @@ async fn fire(
                     ("contacts", contacts.into()),
                 ],
             ),
-            InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang)),
+            Keyboard::new(ctx.sos_crisis_rows(lang)),
         ),
     };
     // After the check-in's own replies (queued earlier in this transaction, same priority).
@@ -376,7 +376,7 @@ async fn fire(
             To::patient(&patient),
             &delivered_key(alert_id),
             &confirmation,
-            Some(&InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang))),
+            Some(&Keyboard::new(ctx.sos_crisis_rows(lang))),
             super::coping::REPLY_PRIORITY,
             HELD_UNTIL,
         )
@@ -401,7 +401,7 @@ pub fn contact_alert(
     country: Option<&str>,
     found: &[Found],
     at: i64,
-) -> (String, InlineKeyboardMarkup) {
+) -> (String, Keyboard) {
     let emergency = ("emergency_number", ctx.emergency(country).into());
     let name_arg = ("name", name.to_string().into());
     let text = match kind {

@@ -9,13 +9,13 @@ pub async fn reach_out_row(
     patient_id: i64,
     lang: &str,
     from: ReachFrom,
-) -> Result<Option<Vec<InlineKeyboardButton>>> {
+) -> Result<Option<Vec<Button>>> {
     let links = contacts::links_of_patient_tx(tx, patient_id).await?;
     let reachable: Vec<&Link> = links.iter().filter(|l| l.contact_active).collect();
     if reachable.is_empty() {
         return Ok(None);
     }
-    Ok(Some(vec![InlineKeyboardButton::callback(
+    Ok(Some(vec![Button::callback(
         ctx.t_with(
             lang,
             "button-ask-reach-out",
@@ -75,7 +75,7 @@ pub async fn reach_out(
     ctx.say(
         tap.chat_id,
         text,
-        Some(InlineKeyboardMarkup::new(ctx.sos_crisis_rows(lang))),
+        Some(Keyboard::new(ctx.sos_crisis_rows(lang))),
     )
     .await;
     Ok(())

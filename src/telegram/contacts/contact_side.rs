@@ -14,7 +14,7 @@ pub async fn stop_command(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()> {
         .await;
         return Ok(());
     }
-    let mut rows: Vec<Vec<InlineKeyboardButton>> = links
+    let mut rows: Vec<Vec<Button>> = links
         .iter()
         .map(|l| {
             vec![button(
@@ -31,7 +31,7 @@ pub async fn stop_command(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()> {
     ctx.say(
         chat_id,
         ctx.t(&ev.lang, "stop-choose"),
-        Some(InlineKeyboardMarkup::new(rows)),
+        Some(Keyboard::new(rows)),
     )
     .await;
     Ok(())

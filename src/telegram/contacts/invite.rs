@@ -22,7 +22,7 @@ pub async fn invite_start(
     let (text, keyboard) = match last {
         Some(name) => (
             ctx.t(lang, "invite-ask-name-again"),
-            InlineKeyboardMarkup::new([
+            Keyboard::new([
                 vec![button(
                     ctx.t_with(lang, "button-use-name", &[("name", name.into())]),
                     Callback::InviteLastName,
@@ -90,7 +90,7 @@ async fn name_chosen(
     .await?;
     tx.commit().await?;
     let lang = &ev.lang;
-    let keyboard = InlineKeyboardMarkup::new([
+    let keyboard = Keyboard::new([
         vec![button(
             ctx.t(lang, "button-share-alerts"),
             Callback::InviteShare { weekly: false },
@@ -132,7 +132,7 @@ pub async fn invite_share(
     patients::set_awaiting(&mut tx, patient.id, Some(&state)).await?;
     tx.commit().await?;
     let lang = &ev.lang;
-    let keyboard = InlineKeyboardMarkup::new([
+    let keyboard = Keyboard::new([
         vec![button(
             ctx.t(lang, "button-use-tell"),
             Callback::InviteUse { tell: true },
@@ -204,17 +204,14 @@ pub async fn invite_use(
         "https://t.me/share/url",
         &[("url", link.as_str()), ("text", note.as_str())],
     ) {
-        rows.push(vec![InlineKeyboardButton::url(
-            ctx.t(lang, "button-share-invite"),
-            share,
-        )]);
+        rows.push(vec![Button::url(ctx.t(lang, "button-share-invite"), share)]);
     }
     rows.push(ctx.crisis_row(lang));
     ctx.replace_or_send(
         tap.chat_id,
         tap.message_id,
         ctx.t_with(lang, "invite-link", &[("link", link.into())]),
-        InlineKeyboardMarkup::new(rows),
+        Keyboard::new(rows),
     )
     .await;
     Ok(())

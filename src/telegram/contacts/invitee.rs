@@ -83,7 +83,7 @@ pub async fn open_invite(
         receive.push('\n');
         receive.push_str(&ctx.t(lang, "invite-receive-weekly"));
     }
-    let keyboard = InlineKeyboardMarkup::new([
+    let keyboard = Keyboard::new([
         vec![
             button(
                 ctx.t(lang, "button-accept"),

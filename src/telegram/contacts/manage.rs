@@ -13,7 +13,7 @@ pub async fn command(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: 
     Ok(())
 }
 
-async fn menu(ctx: &Ctx, lang: &str, patient: &Patient) -> Result<(String, InlineKeyboardMarkup)> {
+async fn menu(ctx: &Ctx, lang: &str, patient: &Patient) -> Result<(String, Keyboard)> {
     let links = contacts::links_of_patient(&ctx.db, patient.id).await?;
     let mut text = ctx.t(lang, "contact-about");
     text.push_str("\n\n");
@@ -86,7 +86,7 @@ async fn menu(ctx: &Ctx, lang: &str, patient: &Patient) -> Result<(String, Inlin
         vec![button(ctx.t(lang, "button-invite"), Callback::InviteStart)],
     );
     rows.push(ctx.crisis_row(lang));
-    Ok((text, InlineKeyboardMarkup::new(rows)))
+    Ok((text, Keyboard::new(rows)))
 }
 
 /// Changes what a contact receives (the patient's consent, either way); both sides are told.

@@ -17,10 +17,10 @@ use crate::domain::outbox_key::Key;
 use crate::store::contacts::{self, Link, MAX_FAILURES};
 use crate::store::patients::{self, Patient};
 use crate::store::Tx;
+use crate::telegram::keyboard::{Button, Keyboard};
 use anyhow::Result;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 pub const NAME_MAX_CHARS: usize = 40;
 /// Outbox priority of pairing news: a reply someone is waiting for.
