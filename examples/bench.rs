@@ -12,7 +12,7 @@ use fake_telegram::{FakeTelegram, RateLimit};
 use recovery_checkin_bot::app;
 use recovery_checkin_bot::clock::{Clock, ManualClock};
 use recovery_checkin_bot::config::{Config, CrisisLine, ScheduleSettings, SendLimits};
-use recovery_checkin_bot::scheduler;
+use recovery_checkin_bot::jobs::scheduler;
 use recovery_checkin_bot::store::Db;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -234,9 +234,9 @@ async fn enqueue_messages(db: &Db, n: i64, now: i64) -> Result<()> {
 }
 
 /// Runs the real outbox sender with `limits` until nothing is pending; returns the seconds.
-async fn deliver_all(ctx: &recovery_checkin_bot::telegram::Ctx, limits: SendLimits) -> Result<f64> {
+async fn deliver_all(ctx: &recovery_checkin_bot::ctx::Ctx, limits: SendLimits) -> Result<f64> {
     let (stop, stop_rx) = watch::channel(false);
-    let sender = tokio::spawn(recovery_checkin_bot::outbox::run(
+    let sender = tokio::spawn(recovery_checkin_bot::jobs::sender::run(
         ctx.clone(),
         limits,
         stop_rx,

@@ -1,10 +1,12 @@
 //! Starting and stopping the bot: the same code path for `run` and for the end-to-end tests.
 
+use crate::bot::intake;
+use crate::bot::worker;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::content::Content;
+use crate::ctx::Ctx;
 use crate::store::Db;
-use crate::telegram::{intake, worker, Ctx};
 use anyhow::{Context, Result};
 use std::sync::Arc;
 use teloxide::prelude::*;
@@ -39,6 +41,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Ctx> {
         username: Arc::default(),
         answered: Arc::default(),
         last_committed: Arc::default(),
+        renderer: crate::jobs::render::render,
     })
 }
 
@@ -130,13 +133,13 @@ impl RunningBot {
             )));
         }
         if parts.scheduler {
-            tasks.push(tokio::spawn(crate::scheduler::run(
+            tasks.push(tokio::spawn(crate::jobs::scheduler::run(
                 ctx.clone(),
                 stop_rx.clone(),
             )));
         }
         if parts.sender {
-            tasks.push(tokio::spawn(crate::outbox::run(
+            tasks.push(tokio::spawn(crate::jobs::sender::run(
                 ctx.clone(),
                 config.send.clone(),
                 stop_rx,
@@ -248,12 +251,12 @@ async fn announce(ctx: &Ctx) {
         if let Some(code) = code {
             req = req.language_code(code);
         }
-        if let Err(e) = crate::telegram::reply::send_idempotent(req).await {
-            tracing::warn!(error = %crate::telegram::reply::describe(&e), "could not set the command menu");
+        if let Err(e) = crate::ctx::reply::send_idempotent(req).await {
+            tracing::warn!(error = %crate::ctx::reply::describe(&e), "could not set the command menu");
         }
     }
-    if let Err(e) = crate::telegram::reply::send_idempotent(ctx.bot.delete_webhook()).await {
-        tracing::warn!(error = %crate::telegram::reply::describe(&e), "could not remove a webhook");
+    if let Err(e) = crate::ctx::reply::send_idempotent(ctx.bot.delete_webhook()).await {
+        tracing::warn!(error = %crate::ctx::reply::describe(&e), "could not remove a webhook");
     }
 }
 

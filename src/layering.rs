@@ -1,7 +1,15 @@
-//! The dependency rule, checked from the source: the pure `domain` knows nothing of storage,
-//! Telegram or the runtime, and `store` knows nothing of Telegram, the sender or the scheduler.
-//! (`domain ← store ← outbox, content, config ← telegram, scheduler ← app`.) A file breaking
-//! the rule fails this test with its name and line.
+//! The dependency rule, checked from the source. Each layer may use only those below it:
+//!
+//! `domain ← store ← content, config ← ctx ← features ← jobs ← bot ← app`
+//!
+//! - `domain` is pure: no storage, no Telegram, no runtime.
+//! - `store` is SQL: nothing of Telegram, the texts, or anything above.
+//! - `ctx` (what a handler is handed) knows no feature, job or transport.
+//! - `features` know no job and no transport, and never import teloxide (they speak through
+//!   `Ctx` and build `ctx::keyboard::Keyboard`s).
+//! - `jobs` (scheduler, sender) know no transport.
+//!
+//! A file breaking the rule fails a test with its name and line.
 
 use std::path::{Path, PathBuf};
 
@@ -45,52 +53,63 @@ fn offences(dir: &str, forbidden: &[&str]) -> Vec<String> {
     found
 }
 
+const UP_FROM_STORE: &[&str] = &[
+    "crate::ctx",
+    "crate::features",
+    "crate::jobs",
+    "crate::bot",
+    "crate::app",
+    "crate::content",
+    "teloxide",
+];
+
+fn check(dir: &str, forbidden: &[&str], rule: &str) {
+    let found = offences(dir, forbidden);
+    assert!(found.is_empty(), "{dir}/ {rule}:\n{}", found.join("\n"));
+}
+
 #[test]
 fn the_domain_is_pure() {
-    let found = offences(
-        "domain",
-        &[
-            "crate::store",
-            "crate::telegram",
-            "crate::outbox",
-            "crate::scheduler",
-            "crate::content",
-            "crate::app",
-            "teloxide",
-            "sqlx",
-            "tokio",
-            "reqwest",
-        ],
-    );
-    assert!(
-        found.is_empty(),
-        "domain/ must stay pure:\n{}",
-        found.join("\n")
+    let mut forbidden = UP_FROM_STORE.to_vec();
+    forbidden.extend(["crate::store", "sqlx", "tokio", "reqwest"]);
+    check("domain", &forbidden, "must stay pure");
+}
+
+#[test]
+fn the_store_knows_nothing_above_it() {
+    check("store", UP_FROM_STORE, "must not reach up the layers");
+}
+
+#[test]
+fn ctx_knows_no_feature_job_or_transport() {
+    check(
+        "ctx",
+        &["crate::features", "crate::jobs", "crate::bot", "crate::app"],
+        "is below every feature",
     );
 }
 
 #[test]
-fn the_store_knows_nothing_of_telegram_or_the_jobs() {
-    let found = offences(
-        "store",
-        &[
-            "crate::telegram",
-            "crate::outbox",
-            "crate::scheduler",
-            "crate::content",
-            "crate::app",
-            "teloxide",
-        ],
+fn features_know_no_job_or_transport_and_no_teloxide() {
+    check(
+        "features",
+        &["crate::jobs", "crate::bot", "crate::app", "teloxide"],
+        "must not reach up the layers or into Telegram's types",
     );
-    assert!(
-        found.is_empty(),
-        "store/ must not reach up the layers:\n{}",
-        found.join("\n")
+}
+
+#[test]
+fn jobs_know_no_transport() {
+    check(
+        "jobs",
+        &["crate::bot", "crate::app"],
+        "must not reach the transport",
     );
 }
 
 #[test]
 fn the_check_sees_an_offence() {
-    // The rule's own check: `telegram/` does use teloxide, so the scan must find it.
-    assert!(!offences("telegram", &["teloxide"]).is_empty());
+    // The rule's own check: `bot/` does use teloxide and the features, so the scan finds them.
+    assert!(!offences("bot", &["teloxide"]).is_empty());
+    assert!(!offences("bot", &["crate::features"]).is_empty());
 }

@@ -5,19 +5,20 @@
 //! tests and benchmarks is its own crate, `crates/fake-telegram`.
 
 pub mod app;
+pub mod bot;
 pub mod clock;
 pub mod config;
 pub mod content;
 pub mod crisis_lines;
 pub mod crisis_words;
+pub mod ctx;
 pub mod domain;
+pub mod features;
+pub mod jobs;
 pub mod logging;
-pub mod outbox;
 pub mod rules;
-pub mod scheduler;
 pub mod store;
 pub mod suggestions;
-pub mod telegram;
 
 #[cfg(test)]
 mod layering;

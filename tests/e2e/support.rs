@@ -167,9 +167,11 @@ pub const CRISIS_BUTTON: &str = "🆘 Crisis help";
 
 impl Harness {
     /// Runs one scheduler pass now (the background loop also runs; passes are idempotent).
-    pub async fn tick(&self) -> recovery_checkin_bot::scheduler::TickReport {
+    pub async fn tick(&self) -> recovery_checkin_bot::jobs::scheduler::TickReport {
         let ctx = &self.bot.as_ref().expect("a running bot").ctx;
-        recovery_checkin_bot::scheduler::tick(ctx).await.unwrap()
+        recovery_checkin_bot::jobs::scheduler::tick(ctx)
+            .await
+            .unwrap()
     }
 
     /// Moves the clock to `at` (UTC), runs a scheduler pass and lets the outbox deliver.
@@ -180,7 +182,7 @@ impl Harness {
         d: u32,
         h: u32,
         mi: u32,
-    ) -> recovery_checkin_bot::scheduler::TickReport {
+    ) -> recovery_checkin_bot::jobs::scheduler::TickReport {
         self.clock
             .set(Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap());
         let report = self.tick().await;

@@ -1,0 +1,14 @@
+//! Transport: what talks to Telegram and turns its updates into calls of the features.
+//!
+//! teloxide's own polling listener confirms a batch (advances the offset) before handlers run,
+//! so a crash mid-batch would lose updates. Instead, `intake` writes each batch to the `inbox`
+//! table first and only then asks for the next batch (which confirms the previous one), and
+//! `worker` handles recorded updates: in order within a chat, chats concurrently. `incoming`
+//! reads an update into the few fields the bot uses; `router` is a plain `match` from a
+//! command, a button's data or typed text to the feature that answers it, so a wiring mistake
+//! is a compile error rather than a runtime panic. No business rule lives here.
+
+pub mod incoming;
+pub mod intake;
+pub mod router;
+pub mod worker;

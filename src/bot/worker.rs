@@ -1,0 +1,257 @@
+//! Handles recorded updates: in update_id order within a chat, different chats concurrently.
+//!
+//! A dispatcher loop finds chats with unhandled updates and gives each one to its own task
+//! (never two tasks for one chat). A chat's task keeps draining that chat's updates, so a slow
+//! or failing chat never holds up the others. All tasks live in a `JoinSet` owned by the
+//! dispatcher: stopping waits for them, and aborting the dispatcher aborts them too.
+
+use crate::bot::incoming::Incoming;
+use crate::bot::router;
+use crate::ctx::Ctx;
+use crate::store::inbox::{self, InboxRow};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinSet;
+use tracing::Instrument;
+
+/// How many chats are handled at the same time.
+const CHAT_CONCURRENCY: usize = 64;
+/// Handled inbox rows are kept this long (ids only; content is cleared when handled): longer
+/// than the 24 h for which Telegram re-delivers unconfirmed updates.
+const KEEP_HANDLED: Duration = Duration::from_secs(2 * 24 * 3600);
+/// The memory of a "not now" is kept this long.
+const KEEP_DECLINED: Duration = Duration::from_secs(30 * 24 * 3600);
+/// A failing update is tried this many times (with backoff) before it is given up.
+const MAX_ATTEMPTS: i64 = 6;
+
+pub async fn run(
+    ctx: Ctx,
+    recorded: Arc<Notify>,
+    mut stop: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let mut running: JoinSet<i64> = JoinSet::new();
+    let mut busy: HashSet<i64> = HashSet::new();
+    let mut last_prune: Option<Instant> = None;
+    let mut clock_moved = ctx.clock.jumps();
+    loop {
+        if *stop.borrow() {
+            // Let the chats in progress finish what they hold.
+            while running.join_next().await.is_some() {}
+            return Ok(());
+        }
+        // SQLite said the file is damaged: stop (the next start's check names it) rather than
+        // answer nobody.
+        if let Err(e) = ctx.db.damage() {
+            running.abort_all();
+            return Err(e);
+        }
+        if last_prune.is_none_or(|t| t.elapsed() > Duration::from_secs(3600)) {
+            let now = ctx.now();
+            let pruned = inbox::prune(
+                &ctx.db,
+                now - KEEP_HANDLED.as_secs() as i64,
+                now - KEEP_DECLINED.as_secs() as i64,
+            );
+            match pruned.await {
+                Ok(n) => tracing::debug!(pruned = n, "inbox pruned"),
+                Err(e) => tracing::warn!(error = %e, "inbox prune failed"),
+            }
+            last_prune = Some(Instant::now());
+        }
+        match inbox::chats_with_unhandled(&ctx.db, ctx.now(), 1000).await {
+            Ok(chats) => {
+                for key in chats {
+                    if running.len() >= CHAT_CONCURRENCY {
+                        break;
+                    }
+                    if busy.insert(key) {
+                        running.spawn(drain_chat(ctx.for_chat(), key));
+                    }
+                }
+            }
+            Err(e) => {
+                ctx.db.note(&e);
+                if let Some(suppressed) = crate::logging::every_minute("worker-inbox") {
+                    tracing::error!(error = %e, suppressed, "could not read the inbox");
+                }
+            }
+        }
+        tokio::select! {
+            _ = recorded.notified() => {}
+            Some(done) = running.join_next(), if !running.is_empty() => {
+                match done {
+                    Ok(key) => { busy.remove(&key); }
+                    // Handlers' panics are caught per update (see `handle_row`), so this is
+                    // only reached if the task itself was cancelled.
+                    Err(e) => tracing::error!(error = %e, "a chat task ended unexpectedly"),
+                }
+            }
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = crate::clock::jumped(&mut clock_moved) => {}
+            _ = stop.changed() => {}
+        }
+    }
+}
+
+/// Handles one chat's updates in order until it has none left; returns the chat key. If one
+/// fails, the chat stops there (later updates wait, to keep their order) and is tried again
+/// after a backoff.
+async fn drain_chat(ctx: Ctx, chat_key: i64) -> i64 {
+    let mut after = 0;
+    loop {
+        let rows = match inbox::unhandled_in_chat(&ctx.db, chat_key, after, 50).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                ctx.db.note(&e);
+                if let Some(suppressed) = crate::logging::every_minute("worker-inbox") {
+                    tracing::error!(error = %e, suppressed, "could not read the inbox");
+                }
+                return chat_key;
+            }
+        };
+        if rows.is_empty() {
+            return chat_key;
+        }
+        for row in rows {
+            after = row.update_id;
+            if !handle_row(&ctx, row).await {
+                return chat_key;
+            }
+        }
+    }
+}
+
+/// Handles one update. Returns false when it failed and will be tried again later.
+async fn handle_row(ctx: &Ctx, row: InboxRow) -> bool {
+    let span = tracing::info_span!("update", update_id = row.update_id);
+    async {
+        // An earlier attempt may have committed its write before failing later on: never run
+        // a handler twice for one update.
+        match inbox::is_handled(&ctx.db, row.update_id).await {
+            Ok(true) => return true,
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "could not check the inbox");
+                return false;
+            }
+        }
+        // Answered already, but "handled" could not be written then: only mark it.
+        if ctx.answered.lock().unwrap().contains(&row.update_id) {
+            return match mark(ctx, row.update_id).await {
+                Ok(()) => {
+                    ctx.answered.lock().unwrap().remove(&row.update_id);
+                    true
+                }
+                Err(e) => {
+                    if let Some(suppressed) = crate::logging::every_minute("worker-mark") {
+                        tracing::error!(error = %e, suppressed, "could not mark update handled");
+                    }
+                    false
+                }
+            };
+        }
+        let incoming: Incoming = serde_json::from_str(&row.payload).unwrap_or(Incoming::Other);
+        match guarded(ctx, row.update_id, incoming.clone()).await {
+            Ok(()) => {
+                // Handlers that write mark the update handled in their unit of work (`Work`);
+                // this covers the rest. If it cannot be written, the update is remembered as
+                // answered, so it is not answered twice.
+                let committed = ctx.last_committed.load(std::sync::atomic::Ordering::Relaxed);
+                if committed == row.update_id {
+                    return true;
+                }
+                if let Err(e) = mark(ctx, row.update_id).await {
+                    ctx.answered.lock().unwrap().insert(row.update_id);
+                    if let Some(suppressed) = crate::logging::every_minute("worker-mark") {
+                        tracing::error!(error = %e, suppressed, "could not mark update handled");
+                    }
+                    return false;
+                }
+                true
+            }
+            Err(e) => {
+                if ctx.db.note(&e) {
+                    return false;
+                }
+                let attempts = row.attempts + 1;
+                if attempts >= MAX_ATTEMPTS {
+                    tracing::error!(error = %e, attempts, "update given up after repeated failures");
+                    give_up(ctx, row.update_id, &incoming).await;
+                    return true;
+                }
+                let backoff = 1i64 << attempts.min(10);
+                if let Some(suppressed) = crate::logging::every_minute("worker-handler") {
+                    tracing::warn!(error = %e, attempts, backoff, suppressed, "handler failed; will retry");
+                }
+                if let Err(e) = inbox::record_failure(&ctx.db, row.update_id, ctx.now() + backoff).await {
+                    if let Some(suppressed) = crate::logging::every_minute("worker-failure") {
+                        tracing::error!(error = %e, suppressed, "could not record the failure");
+                    }
+                }
+                false
+            }
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+/// After repeated failures: tell the person, so nothing fails silently, and move on.
+async fn give_up(ctx: &Ctx, update_id: i64, incoming: &Incoming) {
+    // In the patient's language if the database answers, else in their Telegram language.
+    let (user_id, telegram_lang) = match incoming {
+        Incoming::Callback {
+            user_id, language, ..
+        }
+        | Incoming::Message {
+            user_id, language, ..
+        } => (Some(*user_id), language.as_deref()),
+        _ => (None, None),
+    };
+    let stored = match user_id {
+        Some(u) => crate::store::patients::find_by_user(&ctx.db, u)
+            .await
+            .ok()
+            .flatten()
+            .map(|p| p.language),
+        None => None,
+    };
+    let lang = stored.unwrap_or_else(|| ctx.content.pick_language(telegram_lang));
+    let lang = lang.as_str();
+    let sorry = ctx.t(lang, "sorry-try-again");
+    match incoming {
+        Incoming::Callback { query_id, .. } => ctx.ack(query_id, Some(sorry)).await,
+        Incoming::Message {
+            chat_id,
+            private: true,
+            ..
+        } => {
+            ctx.say(*chat_id, sorry, Some(ctx.crisis_only(lang))).await;
+        }
+        _ => {}
+    }
+    if let Err(e) = mark(ctx, update_id).await {
+        tracing::error!(error = %e, "could not mark update handled");
+    }
+}
+
+/// Runs the router, turning a panic into an error so one bad update cannot stop its chat.
+async fn guarded(ctx: &Ctx, update_id: i64, incoming: Incoming) -> anyhow::Result<()> {
+    use futures::FutureExt;
+    match std::panic::AssertUnwindSafe(router::handle(ctx, update_id, incoming))
+        .catch_unwind()
+        .await
+    {
+        Ok(r) => r,
+        Err(_) => Err(anyhow::anyhow!("handler panicked")),
+    }
+}
+
+async fn mark(ctx: &Ctx, update_id: i64) -> anyhow::Result<()> {
+    let mut tx = ctx.db.write().await?;
+    inbox::mark_handled(&mut tx, update_id, ctx.now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
