@@ -6,11 +6,13 @@ use crate::ctx::Event;
 use crate::ctx::Tap;
 use crate::domain::callback::Callback;
 use crate::domain::conversation::Awaiting;
+use crate::features::account;
 use crate::features::alerts;
 use crate::features::checkin;
 use crate::features::contacts;
 use crate::features::coping;
 use crate::features::country;
+use crate::features::help;
 use crate::features::language;
 use crate::features::ok_check;
 use crate::features::onboarding;
@@ -18,7 +20,6 @@ use crate::features::safety_plan;
 use crate::features::schedule;
 use crate::features::screen;
 use crate::features::sos;
-use crate::features::support;
 use crate::store::{checkins, patients};
 use anyhow::Result;
 
@@ -155,9 +156,9 @@ pub async fn crisis_without_writing(ctx: &Ctx, update_id: i64, incoming: &Incomi
         ctx.ack(query_id, None).await;
     }
     let sent = if found.any() {
-        support::typed_crisis_sent(ctx, &ev, patient.as_ref(), chat_id, found).await
+        help::typed_crisis_sent(ctx, &ev, patient.as_ref(), chat_id, found).await
     } else {
-        support::crisis_sent(ctx, &ev, chat_id).await
+        help::crisis_sent(ctx, &ev, chat_id).await
     };
     if !sent {
         return Distress::NotAnswered;
@@ -225,7 +226,7 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
             // Someone who blocked the bot and writes again is back.
             if let Some(p) = patient.as_ref().filter(|p| !p.active) {
                 let mut tx = ctx.db.write().await?;
-                support::reactivate(ctx, &mut tx, p).await?;
+                account::reactivate(ctx, &mut tx, p).await?;
                 tx.commit().await?;
                 ctx.wake_scheduler.notify_one();
             }
@@ -248,7 +249,7 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                 if let Some(Awaiting::Plan { part }) = p.awaiting {
                     safety_plan::plan_text(ctx, &ev, p, part, text.as_deref()).await?;
                     if found.any() {
-                        support::typed_crisis(ctx, &ev, patient.as_ref(), chat_id, found).await?;
+                        help::typed_crisis(ctx, &ev, patient.as_ref(), chat_id, found).await?;
                     }
                     return Ok(());
                 }
@@ -265,7 +266,7 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                         checkin::text_answer(ctx, &ev, p, &open, typed, text.as_deref()).await?;
                     }
                 }
-                return support::typed_crisis(ctx, &ev, patient.as_ref(), chat_id, found).await;
+                return help::typed_crisis(ctx, &ev, patient.as_ref(), chat_id, found).await;
             }
             match command {
                 Some(Command::Start) => match start_payload(text.as_deref().unwrap_or("")) {
@@ -293,8 +294,8 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                     .await
                 }
                 Some(Command::Checkin) => checkin::begin(ctx, &ev, patient.as_ref(), chat_id).await,
-                Some(Command::Help) => support::help(ctx, &ev, patient.as_ref(), chat_id).await,
-                Some(Command::Crisis) => support::crisis(ctx, &ev, chat_id).await,
+                Some(Command::Help) => help::help(ctx, &ev, patient.as_ref(), chat_id).await,
+                Some(Command::Crisis) => help::crisis(ctx, &ev, chat_id).await,
                 Some(Command::Schedule) => {
                     schedule::show(ctx, &ev, patient.as_ref(), chat_id).await
                 }
@@ -326,14 +327,12 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                     .await
                 }
                 Some(Command::Delete) => {
-                    support::delete_ask(ctx, &ev, patient.as_ref(), chat_id).await
+                    account::delete_ask(ctx, &ev, patient.as_ref(), chat_id).await
                 }
-                Some(Command::Unknown) => {
-                    support::unknown(ctx, &ev, patient.as_ref(), chat_id).await
-                }
+                Some(Command::Unknown) => help::unknown(ctx, &ev, patient.as_ref(), chat_id).await,
                 None => {
                     let Some(patient) = patient else {
-                        return support::not_enrolled(ctx, &ev, chat_id).await;
+                        return help::not_enrolled(ctx, &ev, chat_id).await;
                     };
                     if patient.zone.is_none() {
                         return onboarding::zone_text(ctx, &ev, &patient, text.as_deref()).await;
@@ -377,7 +376,7 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                             checkin::text_answer(ctx, &ev, &patient, &open, typed, text.as_deref())
                                 .await
                         }
-                        None => support::unknown(ctx, &ev, Some(&patient), chat_id).await,
+                        None => help::unknown(ctx, &ev, Some(&patient), chat_id).await,
                     }
                 }
             }
@@ -426,11 +425,11 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
             match callback {
                 Callback::Crisis => {
                     ctx.ack(&tap.query_id, None).await;
-                    support::crisis(ctx, &ev, chat_id).await
+                    help::crisis(ctx, &ev, chat_id).await
                 }
                 Callback::Help => {
                     ctx.ack(&tap.query_id, None).await;
-                    support::help(ctx, &ev, patient.as_ref(), chat_id).await
+                    help::help(ctx, &ev, patient.as_ref(), chat_id).await
                 }
                 Callback::InviteStart => {
                     contacts::invite_start(ctx, &ev, patient.as_ref(), &tap).await
@@ -509,7 +508,7 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
                     onboarding::zone_button(ctx, &ev, patient.as_ref(), &tap, i).await
                 }
                 Callback::Delete { confirm } => {
-                    support::delete_answer(ctx, &ev, &tap, confirm).await
+                    account::delete_answer(ctx, &ev, &tap, confirm).await
                 }
                 Callback::Prompt { prompt_id, later } => {
                     schedule::prompt_tap(ctx, &ev, patient.as_ref(), &tap, prompt_id, later).await
@@ -557,7 +556,7 @@ pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()>
         }
         Incoming::Membership {
             user_id, blocked, ..
-        } => support::membership(ctx, update_id, user_id, blocked).await,
+        } => account::membership(ctx, update_id, user_id, blocked).await,
         Incoming::Other => Ok(()),
     }
 }

@@ -309,6 +309,9 @@ impl To {
     }
 }
 
+/// Outbox priority of a reply the patient is waiting for: ahead of scheduled prompts (0).
+pub const REPLY_PRIORITY: i64 = 1;
+
 /// Outbox priority of alerts and crisis screens: ahead of replies and prompts, and they do not
 /// wait behind other chats' messages for the send budget (`outbox::Limiter`).
 pub const ALERT_PRIORITY: i64 = 2;

@@ -13,7 +13,7 @@ use crate::domain::checkin::{
     read_in_time, Answer, AnswerError, Questions, SleepDuration, Step, UseAnswer, NOTE_MAX_CHARS,
 };
 use crate::domain::outbox_key::Key;
-use crate::features::support;
+use crate::features::help;
 use crate::store::checkins::{self, Checkin, Status};
 use crate::store::patients::Patient;
 use anyhow::Result;
@@ -47,7 +47,7 @@ fn no_keyboard() -> Keyboard {
 /// `/checkin` or the "Check in now" button.
 pub async fn begin(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i64) -> Result<()> {
     let Some(patient) = patient else {
-        return support::not_enrolled(ctx, ev, chat_id).await;
+        return help::not_enrolled(ctx, ev, chat_id).await;
     };
     if patient.zone.is_none() {
         ctx.say(
@@ -363,7 +363,7 @@ async fn store(
             &summary_key(c.id),
             &summary(ctx, &ev.lang, c),
             Some(&keyboard),
-            crate::features::coping::REPLY_PRIORITY,
+            crate::ctx::REPLY_PRIORITY,
             not_before,
         )
         .await?;

@@ -18,8 +18,7 @@ use crate::store::patients::Patient;
 use crate::store::Tx;
 use anyhow::Result;
 
-/// Outbox priority of a reply the patient is waiting for: ahead of scheduled prompts.
-pub const REPLY_PRIORITY: i64 = 1;
+use crate::ctx::REPLY_PRIORITY;
 
 /// How far back the check-in streak is counted.
 const STREAK_LOOKBACK_DAYS: i64 = 400;

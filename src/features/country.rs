@@ -8,7 +8,7 @@ use crate::ctx::Ctx;
 use crate::ctx::Event;
 use crate::ctx::Tap;
 use crate::domain::callback::Callback;
-use crate::features::support;
+use crate::features::help;
 use crate::store::patients::{self, Patient};
 use anyhow::Result;
 
@@ -71,7 +71,7 @@ pub async fn command(
             Some(c) => format!(
                 "{}\n\n{}",
                 ctx.crisis_summary(lang, Some(c)),
-                support::where_line(ctx, lang, Some(c))
+                help::where_line(ctx, lang, Some(c))
             ),
             None => ctx.t(lang, "country-other-help"),
         };

@@ -4,11 +4,13 @@
 //! is a folder with those parts. Features never import teloxide: they speak through `Ctx`
 //! (`say`, `edit`, `ack`, `queue`) and build `ctx::keyboard::Keyboard`s.
 
+pub mod account;
 pub mod alerts;
 pub mod checkin;
 pub mod contacts;
 pub mod coping;
 pub mod country;
+pub mod help;
 pub mod language;
 pub mod ok_check;
 pub mod onboarding;
@@ -16,4 +18,3 @@ pub mod safety_plan;
 pub mod schedule;
 pub mod screen;
 pub mod sos;
-pub mod support;

@@ -51,7 +51,7 @@ pub async fn ok_checks(ctx: &Ctx) -> Result<(u64, u64)> {
             &Key::OkCheck(id),
             &crate::ctx::render::Render::OkCheck,
             &patient.language,
-            crate::features::coping::REPLY_PRIORITY,
+            crate::ctx::REPLY_PRIORITY,
             not_before,
         )
         .await?;
@@ -125,4 +125,20 @@ pub async fn ok_answer(
     };
     ctx.say(tap.chat_id, text, Some(keyboard)).await;
     Ok(())
+}
+
+/// "Are you OK?", with I'm fine / Not great and the crisis row.
+pub fn ok_check_message(ctx: &Ctx, lang: &str) -> (String, Keyboard) {
+    let button =
+        |label: &str, fine| Button::callback(ctx.t(lang, label), Callback::Ok { fine }.encode());
+    (
+        ctx.t(lang, "ok-check"),
+        Keyboard::new([
+            vec![
+                button("button-ok-fine", true),
+                button("button-ok-not-great", false),
+            ],
+            ctx.crisis_row(lang),
+        ]),
+    )
 }

@@ -8,7 +8,7 @@ use crate::ctx::Event;
 use crate::ctx::Tap;
 use crate::domain::callback::Callback;
 use crate::domain::conversation::Awaiting;
-use crate::features::support;
+use crate::features::help;
 use crate::store::crisis::{self as store, PlanPart};
 use crate::store::patients::{self, Patient};
 use anyhow::Result;
@@ -24,7 +24,7 @@ pub async fn plan_show(
     chat_id: i64,
 ) -> Result<()> {
     let Some(patient) = patient else {
-        return support::not_enrolled(ctx, ev, chat_id).await;
+        return help::not_enrolled(ctx, ev, chat_id).await;
     };
     let (text, keyboard) = plan_view(ctx, &ev.lang, patient).await?;
     ctx.say(chat_id, text, Some(keyboard)).await;

@@ -11,7 +11,7 @@ use crate::domain::conversation::Awaiting;
 use crate::domain::schedule::{LocalTime, QuietHours, SlotKind, Timing};
 use crate::domain::timezone::PatientZone;
 use crate::features::checkin;
-use crate::features::support;
+use crate::features::help;
 use crate::store::patients::{self, Patient, PAUSED_INDEFINITELY};
 use crate::store::prompts;
 use crate::store::slots::{self, Slot, MAX_SLOTS};
@@ -272,7 +272,7 @@ fn needs_zone(patient: Option<&Patient>) -> Option<(&Patient, PatientZone)> {
 /// `/schedule`.
 pub async fn show(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i64) -> Result<()> {
     let Some((patient, _)) = needs_zone(patient) else {
-        return support::not_enrolled(ctx, ev, chat_id).await;
+        return help::not_enrolled(ctx, ev, chat_id).await;
     };
     let (text, keyboard) = overview(ctx, &ev.lang, patient).await?;
     ctx.say(chat_id, text, Some(keyboard)).await;
@@ -450,7 +450,7 @@ pub async fn pause_ask(
     chat_id: i64,
 ) -> Result<()> {
     if needs_zone(patient).is_none() {
-        return support::not_enrolled(ctx, ev, chat_id).await;
+        return help::not_enrolled(ctx, ev, chat_id).await;
     }
     let lang = &ev.lang;
     let keyboard = Keyboard::new([
@@ -513,7 +513,7 @@ pub async fn pause(
 
 pub async fn resume(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i64) -> Result<()> {
     let Some((patient, zone)) = needs_zone(patient) else {
-        return support::not_enrolled(ctx, ev, chat_id).await;
+        return help::not_enrolled(ctx, ev, chat_id).await;
     };
     if !patient.paused_at(ctx.now()) {
         ctx.say(chat_id, ctx.t(&ev.lang, "resume-not-paused"), None)
@@ -548,7 +548,7 @@ pub async fn quiet_command(
     text: &str,
 ) -> Result<()> {
     let Some((patient, _)) = needs_zone(patient) else {
-        return support::not_enrolled(ctx, ev, chat_id).await;
+        return help::not_enrolled(ctx, ev, chat_id).await;
     };
     let lang = &ev.lang;
     let arg = text
@@ -653,4 +653,34 @@ async fn set_quiet(
     ctx.replace_or_send(chat_id, edit, text, ctx.crisis_only(&ev.lang))
         .await;
     Ok(())
+}
+
+/// A scheduled prompt: "Good morning, 3 short questions", with Start / Later.
+pub fn prompt_message(
+    ctx: &Ctx,
+    lang: &str,
+    prompt_id: i64,
+    kind: &str,
+    questions: usize,
+) -> (String, Keyboard) {
+    (
+        ctx.t_with(
+            lang,
+            &format!("prompt-{kind}"),
+            &[("count", questions.into())],
+        ),
+        ctx.prompt_keyboard(lang, prompt_id),
+    )
+}
+
+/// The reminder of a prompt not started yet.
+pub fn reminder_message(ctx: &Ctx, lang: &str, prompt_id: i64, kind: &str) -> (String, Keyboard) {
+    (
+        ctx.t_with(
+            lang,
+            "reminder",
+            &[("kind", ctx.t(lang, &format!("slot-{kind}")).into())],
+        ),
+        ctx.prompt_keyboard(lang, prompt_id),
+    )
 }

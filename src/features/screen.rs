@@ -14,7 +14,7 @@ use crate::ctx::Tap;
 use crate::domain::callback::Callback;
 use crate::domain::screen::Question;
 use crate::features::alerts;
-use crate::features::support;
+use crate::features::help;
 use crate::store::crisis::{self as store};
 use crate::store::patients::Patient;
 use crate::store::Tx;
@@ -106,7 +106,7 @@ pub async fn open(
 pub async fn not_safe(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, tap: &Tap) -> Result<()> {
     ctx.ack(&tap.query_id, None).await;
     let Some(patient) = patient else {
-        return support::crisis(ctx, ev, tap.chat_id).await;
+        return help::crisis(ctx, ev, tap.chat_id).await;
     };
     let mut tx = ctx.work(ev).await?;
     let (text, keyboard) = open(ctx, &mut tx, patient, &ev.lang, Origin::Button).await?;

@@ -117,7 +117,7 @@ async fn queue(
         key,
         text,
         Some(keyboard),
-        coping_ui::REPLY_PRIORITY,
+        crate::ctx::REPLY_PRIORITY,
         not_before,
     )
     .await?;
@@ -143,7 +143,7 @@ async fn queue_follow_up(
             minutes: FOLLOW_UP_MINUTES,
         },
         lang,
-        coping_ui::REPLY_PRIORITY,
+        crate::ctx::REPLY_PRIORITY,
         ctx.now() + FOLLOW_UP_MINUTES * 60,
     )
     .await?;
@@ -307,4 +307,18 @@ pub async fn rate(
         .await;
 
     Ok(())
+}
+
+/// "How strong is the urge now?", `minutes` after the SOS.
+pub fn follow_up_message(
+    ctx: &Ctx,
+    lang: &str,
+    sos_id: i64,
+    round: u8,
+    minutes: i64,
+) -> (String, Keyboard) {
+    (
+        ctx.t_with(lang, "sos-followup", &[("minutes", minutes.into())]),
+        ctx.sos_rating_keyboard(lang, sos_id, round),
+    )
 }

@@ -2,10 +2,10 @@
 //! the feature it belongs to. Used when a message is queued (`Ctx::queue_rendered`, wired in by
 //! `app`) and again by the sender if the recipient switched language meanwhile.
 
-use crate::ctx::keyboard::{Button, Keyboard};
+use crate::ctx::keyboard::Keyboard;
 use crate::ctx::render::{Render, Seen};
 use crate::ctx::Ctx;
-use crate::domain::callback::Callback;
+use crate::features::{alerts, contacts, ok_check, schedule, sos};
 
 /// The text and keyboard in `lang`.
 pub fn render(ctx: &Ctx, recipe: &Render, lang: &str) -> (String, Keyboard) {
@@ -14,45 +14,16 @@ pub fn render(ctx: &Ctx, recipe: &Render, lang: &str) -> (String, Keyboard) {
             prompt_id,
             kind,
             questions,
-        } => (
-            ctx.t_with(
-                lang,
-                &format!("prompt-{kind}"),
-                &[("count", (*questions).into())],
-            ),
-            ctx.prompt_keyboard(lang, *prompt_id),
-        ),
-        Render::Reminder { prompt_id, kind } => (
-            ctx.t_with(
-                lang,
-                "reminder",
-                &[("kind", ctx.t(lang, &format!("slot-{kind}")).into())],
-            ),
-            ctx.prompt_keyboard(lang, *prompt_id),
-        ),
+        } => schedule::prompt_message(ctx, lang, *prompt_id, kind, *questions),
+        Render::Reminder { prompt_id, kind } => {
+            schedule::reminder_message(ctx, lang, *prompt_id, kind)
+        }
         Render::SosFollowUp {
             sos_id,
             round,
             minutes,
-        } => (
-            ctx.t_with(lang, "sos-followup", &[("minutes", (*minutes).into())]),
-            ctx.sos_rating_keyboard(lang, *sos_id, *round),
-        ),
-        Render::OkCheck => {
-            let button = |label: &str, fine| {
-                Button::callback(ctx.t(lang, label), Callback::Ok { fine }.encode())
-            };
-            (
-                ctx.t(lang, "ok-check"),
-                Keyboard::new([
-                    vec![
-                        button("button-ok-fine", true),
-                        button("button-ok-not-great", false),
-                    ],
-                    ctx.crisis_row(lang),
-                ]),
-            )
-        }
+        } => sos::follow_up_message(ctx, lang, *sos_id, *round, *minutes),
+        Render::OkCheck => ok_check::ok_check_message(ctx, lang),
         Render::Alert {
             kind,
             alert_id,
@@ -61,7 +32,7 @@ pub fn render(ctx: &Ctx, recipe: &Render, lang: &str) -> (String, Keyboard) {
             country,
             signs,
             at,
-        } => crate::features::alerts::contact_alert(
+        } => alerts::contact_alert(
             ctx,
             lang,
             kind,
@@ -78,24 +49,6 @@ pub fn render(ctx: &Ctx, recipe: &Render, lang: &str) -> (String, Keyboard) {
             mood,
             sleep_hours,
             craving,
-        } => {
-            let none = || ctx.t(lang, "weekly-none");
-            let avg =
-                |v: &Option<f64>, unit: &str| v.map_or_else(none, |v| format!("{v:.1}{unit}"));
-            (
-                ctx.t_with(
-                    lang,
-                    "weekly-summary",
-                    &[
-                        ("name", name.clone().into()),
-                        ("checkins", (*checkins).into()),
-                        ("mood", avg(mood, "/10").into()),
-                        ("sleep", avg(sleep_hours, " h").into()),
-                        ("craving", avg(craving, "/10").into()),
-                    ],
-                ),
-                ctx.contact_only(lang),
-            )
-        }
+        } => contacts::weekly_message(ctx, lang, name, *checkins, [*mood, *sleep_hours, *craving]),
     }
 }

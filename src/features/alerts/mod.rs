@@ -217,7 +217,7 @@ async fn fire(
             &Key::NobodyReached(why.origin().map(str::to_string)),
             &text,
             Some(&Keyboard::new(rows)),
-            crate::features::coping::REPLY_PRIORITY,
+            crate::ctx::REPLY_PRIORITY,
         )
         .await?;
         return Ok(None);
@@ -360,7 +360,7 @@ async fn fire(
             &notice_key(alert_id),
             &text,
             Some(&keyboard),
-            crate::features::coping::REPLY_PRIORITY,
+            crate::ctx::REPLY_PRIORITY,
             not_before,
         )
         .await?;
@@ -380,7 +380,7 @@ async fn fire(
             &delivered_key(alert_id),
             &confirmation,
             Some(&Keyboard::new(ctx.sos_crisis_rows(lang))),
-            crate::features::coping::REPLY_PRIORITY,
+            crate::ctx::REPLY_PRIORITY,
             HELD_UNTIL,
         )
         .await?;

@@ -6,7 +6,7 @@ use super::*;
 /// `/contact`: who supports me, what they get, invite or end.
 pub async fn command(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i64) -> Result<()> {
     let Some(patient) = patient else {
-        return support::not_enrolled(ctx, ev, chat_id).await;
+        return help::not_enrolled(ctx, ev, chat_id).await;
     };
     let (text, keyboard) = menu(ctx, &ev.lang, patient).await?;
     ctx.say(chat_id, text, Some(keyboard)).await;

@@ -17,7 +17,7 @@ use crate::ctx::To;
 use crate::domain::callback::Callback;
 use crate::domain::conversation::Awaiting;
 use crate::domain::outbox_key::Key;
-use crate::features::support;
+use crate::features::help;
 use crate::store::contacts::{self, Link, MAX_FAILURES};
 use crate::store::patients::{self, Patient};
 use crate::store::Tx;
@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 
 pub const NAME_MAX_CHARS: usize = 40;
 /// Outbox priority of pairing news: a reply someone is waiting for.
-const NEWS_PRIORITY: i64 = crate::features::coping::REPLY_PRIORITY;
+const NEWS_PRIORITY: i64 = crate::ctx::REPLY_PRIORITY;
 
 /// A new invitation token: 24 random bytes as hex (48 characters, inside Telegram's 64-character
 /// `start` parameter and its alphabet).

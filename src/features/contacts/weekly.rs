@@ -43,3 +43,29 @@ pub async fn queue_weekly(ctx: &Ctx) -> Result<u64> {
     tx.commit().await?;
     Ok(queued)
 }
+
+/// The weekly summary's words: check-ins and the averages of mood, sleep and craving.
+pub fn weekly_message(
+    ctx: &Ctx,
+    lang: &str,
+    name: &str,
+    checkins: i64,
+    [mood, sleep_hours, craving]: [Option<f64>; 3],
+) -> (String, Keyboard) {
+    let none = || ctx.t(lang, "weekly-none");
+    let avg = |v: Option<f64>, unit: &str| v.map_or_else(none, |v| format!("{v:.1}{unit}"));
+    (
+        ctx.t_with(
+            lang,
+            "weekly-summary",
+            &[
+                ("name", name.to_string().into()),
+                ("checkins", checkins.into()),
+                ("mood", avg(mood, "/10").into()),
+                ("sleep", avg(sleep_hours, " h").into()),
+                ("craving", avg(craving, "/10").into()),
+            ],
+        ),
+        ctx.contact_only(lang),
+    )
+}
