@@ -362,9 +362,10 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(2000);
     let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(2);
-    let mut rules =
-        recovery_checkin_bot::rules::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts"))
-            .unwrap_or_else(|e| panic!("alert rules: {e:?}"));
+    let mut rules = recovery_checkin_bot::config::rules::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts"),
+    )
+    .unwrap_or_else(|e| panic!("alert rules: {e:?}"));
     // To try other values without editing the file: CALIBRATE_RULES="min_kinds=4,window_hours=48".
     if let Ok(overrides) = std::env::var("CALIBRATE_RULES") {
         for kv in overrides.split(',').filter(|s| !s.is_empty()) {

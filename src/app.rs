@@ -4,7 +4,6 @@ use crate::bot::intake;
 use crate::bot::worker;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::content::Content;
 use crate::ctx::Ctx;
 use crate::store::Db;
 use anyhow::{Context, Result};
@@ -27,12 +26,14 @@ pub fn make_bot(config: &Config) -> Result<Bot> {
 
 /// Loads and checks everything the bot needs before it talks to Telegram.
 pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Ctx> {
-    let content = Content::load(&config.prompts_dir).map_err(anyhow::Error::new)?;
+    let (content, rules) =
+        crate::config::load_prompts(&config.prompts_dir).map_err(anyhow::Error::new)?;
     let db = Db::open(&config.database_url).await?;
     Ok(Ctx {
         bot: make_bot(config)?,
         db,
         content: Arc::new(content),
+        rules: Arc::new(rules),
         crisis: Arc::new(config.crisis.clone()),
         clock,
         schedule: Arc::new(config.schedule.clone()),

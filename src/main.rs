@@ -1,6 +1,6 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use recovery_checkin_bot::{app, config, content::Content, store::Db};
+use recovery_checkin_bot::{app, config, store::Db};
 use tracing_subscriber::EnvFilter;
 
 /// Daily check-ins for people in early recovery from cocaine use, on Telegram.
@@ -70,14 +70,14 @@ async fn real_main(cli: Cli) -> Result<()> {
         }
         Command::CheckContent { words } => {
             let dir = config::prompts_dir();
-            let content = Content::load(&dir)?;
+            let (content, rules) = config::load_prompts(&dir)?;
             println!(
                 "{}: all messages present and valid in: {}; {} coping suggestions, each with a need, a source and every language",
                 dir.display(),
                 content.languages().join(", "),
                 content.library.len()
             );
-            let r = &content.rules;
+            let r = &rules;
             println!(
                 "alert rules: {} kinds of warning sign, seen at least {} h apart within {} h, alert the support contacts; cooldown {} h",
                 r.min_kinds,

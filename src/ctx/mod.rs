@@ -25,6 +25,8 @@ pub struct Ctx {
     pub bot: Bot,
     pub db: Db,
     pub content: Arc<Content>,
+    /// When support contacts are alerted (`prompts/alert-rules.toml`, `config::rules`).
+    pub rules: Arc<crate::domain::risk::Rules>,
     pub crisis: Arc<CrisisLine>,
     pub clock: Arc<dyn Clock>,
     pub schedule: Arc<ScheduleSettings>,

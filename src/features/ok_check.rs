@@ -17,7 +17,7 @@ use anyhow::Result;
 /// Queues "are you OK?" for patients whose last check-ins were all missed, and gives the
 /// unanswered ones to the risk engine. Called by the scheduler.
 pub async fn ok_checks(ctx: &Ctx) -> Result<(u64, u64)> {
-    let rules = &ctx.content.rules;
+    let rules = &ctx.rules;
     let now = ctx.now();
     let mut tx = ctx.db.write().await?;
     let mut asked = 0;

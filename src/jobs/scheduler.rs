@@ -72,7 +72,7 @@ pub async fn run(ctx: Ctx, mut stop: watch::Receiver<bool>) -> Result<()> {
 /// The earliest moment something is due: a slot, a reminder, a prompt closing, an "are you
 /// OK?" wait ending, an alert's cooldown ending, a weekly summary.
 async fn next_wakeup(ctx: &Ctx) -> Result<Option<i64>> {
-    let rules = &ctx.content.rules;
+    let rules = &ctx.rules;
     let others = [
         crate::store::ok_checks::next_ok_count(&ctx.db, rules.ok_check_wait).await?,
         crate::store::alerts::next_escalation(&ctx.db, rules.cooldown).await?,

@@ -21,6 +21,9 @@
 
 use std::fmt;
 
+mod line;
+pub use line::CrisisLine;
+
 /// What a text seems to be about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Concern {

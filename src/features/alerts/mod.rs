@@ -23,7 +23,7 @@ use anyhow::Result;
 
 /// Evaluates the alert rule for a patient now, and alerts if it says so.
 pub async fn evaluate(ctx: &Ctx, tx: &mut Tx, patient_id: i64) -> Result<Decision> {
-    let rules = &ctx.content.rules;
+    let rules = &ctx.rules;
     let now = ctx.now();
     // Earlier check-ins too: the patient's usual is their median over the `baseline_days`
     // before the window, and a rise in craving is judged over consecutive check-ins.

@@ -60,7 +60,7 @@ pub async fn patients_command(ctx: &Ctx, ev: &Event, chat_id: i64) -> Result<()>
         // Only alerts this contact received, recently.
         let recent_alert = crate::store::reports::last_sent_to(&ctx.db, l.id)
             .await?
-            .filter(|at| now - at < ctx.content.rules.window);
+            .filter(|at| now - at < ctx.rules.window);
         let state = if !status.active {
             ctx.t(&ev.lang, "status-inactive")
         } else if let Some(at) = recent_alert {

@@ -5,9 +5,9 @@
 //! Every language must have the file and at least a few patterns for each concern; a broken
 //! pattern stops the bot naming the file, the line and the pattern.
 
+use super::{line_of, parse_toml, read};
 use crate::content::ContentError;
 use crate::domain::crisis::{Concern, Lexicon, Pattern};
-use crate::suggestions::{line_of, parse_toml, read};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 

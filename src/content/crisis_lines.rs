@@ -5,10 +5,10 @@
 //! The operator's `CRISIS_*` settings are the fallback for any country not in the table.
 //! Loading validates every entry and names the file, the line and the country of a problem.
 
-use crate::config::CrisisLine;
+use super::{line_of, parse_toml, read};
 use crate::content::ContentError;
 use crate::domain::country;
-use crate::suggestions::{line_of, parse_toml, read};
+use crate::domain::crisis::CrisisLine;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,26 +1,19 @@
-//! Settings from the environment (and an optional `.env`), typed, with clear errors.
+//! Settings from the environment (and an optional `.env`), typed, with clear errors, and the
+//! alert rules (`prompts/alert-rules.toml`, [`rules`]): deployment settings, not texts.
 
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub const DEFAULT_DATABASE_URL: &str = "sqlite://recovery-bot.db";
+pub mod rules;
 
-#[derive(Debug, Clone)]
-pub struct CrisisLine {
-    /// Shown name, e.g. "988 Suicide & Crisis Lifeline".
-    pub name: String,
-    /// Number to call or text, e.g. "988".
-    pub number: String,
-    /// A https:// page for the one-tap button.
-    pub url: String,
-    /// Emergency services number, e.g. "911".
-    pub emergency_number: String,
-    /// Whether the line takes text messages as well as calls (988 does; many lines don't).
-    pub can_text: bool,
-    /// Whether someone answers day and night; if not, texts point to the emergency number too.
-    pub always_open: bool,
-}
+use crate::content::{Content, ContentErrors};
+use crate::domain::risk::Rules;
+
+/// A crisis line: the type is the domain's; where the operator's comes from is here.
+pub use crate::domain::crisis::CrisisLine;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://recovery-bot.db";
 
 impl Default for CrisisLine {
     fn default() -> Self {
@@ -230,4 +223,17 @@ fn non_empty(name: &str) -> Option<String> {
         .ok()
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())
+}
+
+/// Everything under the prompts folder: the texts (with the suggestions, crisis lines and words
+/// of crisis) and the alert rules, checked together so an editor sees every problem at once.
+pub fn load_prompts(dir: &std::path::Path) -> std::result::Result<(Content, Rules), ContentErrors> {
+    match (Content::load(dir), rules::load(dir)) {
+        (Ok(content), Ok(rules)) => Ok((content, rules)),
+        (content, rules) => {
+            let mut errors = content.err().map(|e| e.0).unwrap_or_default();
+            errors.extend(rules.err().unwrap_or_default());
+            Err(ContentErrors(errors))
+        }
+    }
 }

@@ -2,8 +2,8 @@
 //! (`domain::risk`), validated at start-up like the texts. A problem names the file and line.
 
 use crate::content::ContentError;
+use crate::content::{line_of, parse_toml, read};
 use crate::domain::risk::Rules;
-use crate::suggestions::line_of;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -39,7 +39,7 @@ struct RawRules {
 /// Loads `<dir>/alert-rules.toml`.
 pub fn load(dir: &Path) -> Result<Rules, Vec<ContentError>> {
     let file = dir.join(FILE_NAME);
-    let source = crate::suggestions::read(&file)?;
+    let source = read(&file)?;
     parse(&file, &source)
 }
 
@@ -50,7 +50,7 @@ pub fn parse(file: &Path, source: &str) -> Result<Rules, Vec<ContentError>> {
         key: key.map(|k| format!("setting {k}")),
         problem,
     };
-    let raw: RawRules = crate::suggestions::parse_toml(file, source)?;
+    let raw: RawRules = parse_toml(file, source)?;
     let mut errors = Vec::new();
     let mut get = |name: &str, s: &Setting, lo: i64, hi: i64| -> i64 {
         let v = *s.get_ref();

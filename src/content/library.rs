@@ -4,7 +4,7 @@
 //!
 //! Loading validates everything and names the file, the line and the key of each problem.
 
-use crate::content::ContentError;
+use super::{line_of, parse_toml, read, ContentError};
 use crate::domain::coping::Need;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
@@ -210,37 +210,6 @@ fn known_needs() -> String {
         .map(Need::code)
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-pub(crate) fn line_of(source: &str, byte: usize) -> usize {
-    source[..byte.min(source.len())].matches('\n').count() + 1
-}
-
-/// A file under `prompts/`, or the problem naming it.
-pub(crate) fn read(file: &Path) -> Result<String, Vec<ContentError>> {
-    std::fs::read_to_string(file).map_err(|e| {
-        vec![ContentError {
-            file: file.to_path_buf(),
-            line: None,
-            key: None,
-            problem: format!("cannot be read: {e}"),
-        }]
-    })
-}
-
-/// TOML into `T`; a syntax error or an unknown field names the file and line.
-pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
-    file: &Path,
-    source: &str,
-) -> Result<T, Vec<ContentError>> {
-    toml::from_str(source).map_err(|e| {
-        vec![ContentError {
-            file: file.to_path_buf(),
-            line: e.span().map(|s| line_of(source, s.start)),
-            key: None,
-            problem: format!("is not valid: {}", e.message().trim()),
-        }]
-    })
 }
 
 #[cfg(test)]
