@@ -14,8 +14,8 @@
 //! update. It is not derived from stored ids, because after a week without updates Telegram
 //! may start ids again at a random (possibly lower) number.
 
+use crate::bot::distress::Distress;
 use crate::bot::incoming::Incoming;
-use crate::bot::router::Distress;
 use crate::ctx::Ctx;
 use crate::store::inbox;
 use std::sync::Arc;
@@ -190,7 +190,7 @@ pub async fn run(
                     }
                     let incoming: Incoming =
                         serde_json::from_str(payload).unwrap_or(Incoming::Other);
-                    match crate::bot::router::crisis_without_writing(&ctx, *update_id, &incoming)
+                    match crate::bot::distress::crisis_without_writing(&ctx, *update_id, &incoming)
                         .await
                     {
                         Distress::Answered => {

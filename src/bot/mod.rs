@@ -4,11 +4,16 @@
 //! so a crash mid-batch would lose updates. Instead, `intake` writes each batch to the `inbox`
 //! table first and only then asks for the next batch (which confirms the previous one), and
 //! `worker` handles recorded updates: in order within a chat, chats concurrently. `incoming`
-//! reads an update into the few fields the bot uses; `router` is a plain `match` from a
-//! command, a button's data or typed text to the feature that answers it, so a wiring mistake
-//! is a compile error rather than a runtime panic. No business rule lives here.
+//! reads an update into the few fields the bot uses; `router` (with `messages`, `taps` and
+//! `commands`) is a plain `match` from a command, a button's data or typed text to the feature
+//! that answers it, so a wiring mistake is a compile error rather than a runtime panic;
+//! `distress` gives crisis help while nothing can be written. No business rule lives here.
 
+pub mod commands;
+pub mod distress;
 pub mod incoming;
 pub mod intake;
+mod messages;
 pub mod router;
+mod taps;
 pub mod worker;

@@ -1,261 +1,17 @@
-//! The check-in: one message, edited step by step as the patient taps.
-//!
-//! Each answer is committed as it is given, together with marking its update handled, so a
-//! check-in abandoned halfway keeps what was answered and a re-delivered update cannot store
-//! an answer twice. When the patient types instead of tapping, the check-in message moves down
-//! below their text so the buttons stay in reach.
+//! An answer, tapped or typed: checked, stored with its update, and the next step shown; a
+//! mood of 0 pauses the check-in for the crisis screen.
 
+use super::summary::{summary_in_place, summary_key, summary_text, SUMMARY_FALLBACK_SECS};
+use super::{move_down, no_keyboard, remember_message, show_in};
 use crate::ctx::keyboard::{Button, Keyboard};
 use crate::ctx::Ctx;
 use crate::ctx::Event;
 use crate::ctx::Tap;
-use crate::domain::checkin::{
-    read_in_time, Answer, AnswerError, Questions, SleepDuration, Step, UseAnswer, NOTE_MAX_CHARS,
-};
+use crate::domain::checkin::{read_in_time, Answer, AnswerError, Step, NOTE_MAX_CHARS};
 use crate::domain::outbox_key::Key;
-use crate::features::help;
 use crate::store::checkins::{self, Checkin, Status};
 use crate::store::patients::Patient;
 use anyhow::Result;
-
-fn question_key(step: Step) -> &'static str {
-    match step {
-        Step::Mood => "checkin-mood",
-        Step::SleepHours => "checkin-sleep-hours",
-        Step::SleepQuality => "checkin-sleep-quality",
-        Step::Craving => "checkin-craving",
-        Step::Used => "checkin-used",
-        Step::Note => "checkin-note",
-    }
-}
-
-fn step_text(ctx: &Ctx, lang: &str, questions: &Questions, step: Step) -> String {
-    let (n, total) = questions.position(step);
-    let progress = ctx.t_with(
-        lang,
-        "checkin-progress",
-        &[("step", n.into()), ("total", total.into())],
-    );
-    let question = ctx.t_with(lang, question_key(step), &[("max", NOTE_MAX_CHARS.into())]);
-    format!("{progress}\n\n{question}")
-}
-
-fn no_keyboard() -> Keyboard {
-    Keyboard::new(Vec::<Vec<Button>>::new())
-}
-
-/// `/checkin` or the "Check in now" button.
-pub async fn begin(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i64) -> Result<()> {
-    let Some(patient) = patient else {
-        return help::not_enrolled(ctx, ev, chat_id).await;
-    };
-    if patient.zone.is_none() {
-        ctx.say(
-            chat_id,
-            ctx.t(&ev.lang, "timezone-first"),
-            Some(ctx.zone_keyboard(&ev.lang)),
-        )
-        .await;
-        return Ok(());
-    }
-    let checkin = open_new(ctx, ev, patient, &Questions::full(), None).await?;
-    // A reused check-in already has a message: its buttons move down to the new one.
-    move_down(ctx, &ev.lang, patient.chat_id, &checkin, None).await
-}
-
-/// Starts a check-in asking `questions`, closing any open one (its message is tidied).
-pub async fn open_new(
-    ctx: &Ctx,
-    ev: &Event,
-    patient: &Patient,
-    questions: &Questions,
-    prompt_id: Option<i64>,
-) -> Result<Checkin> {
-    let mut tx = ctx.work(ev).await?;
-    let (checkin, previous) =
-        checkins::start(&mut tx, patient.id, questions, prompt_id, ctx.now()).await?;
-    if let Some(p) = prompt_id {
-        crate::store::prompts::mark_answered(&mut tx, p).await?;
-    }
-    crate::store::patients::set_awaiting(&mut tx, patient.id, None).await?;
-    tx.commit().await?;
-    tracing::info!(checkin_id = checkin.id, "check-in started");
-    if let Some(m) = previous.and_then(|p| p.message_id) {
-        ctx.edit(
-            patient.chat_id,
-            m,
-            ctx.t(&ev.lang, "checkin-replaced"),
-            None,
-        )
-        .await;
-    }
-    Ok(checkin)
-}
-
-/// Shows a freshly started check-in in an existing message (a scheduled prompt's).
-pub async fn show_started(
-    ctx: &Ctx,
-    lang: &str,
-    chat_id: i64,
-    message_id: i32,
-    checkin: &Checkin,
-) -> Result<()> {
-    let confirmed = show_in(ctx, lang, chat_id, message_id, checkin).await;
-    let shown = confirmed.and(checkin.step);
-    remember_message(ctx, checkin.id, message_id, shown, confirmed.flatten()).await;
-    Ok(())
-}
-
-/// Sends the current step as a new message (optionally after a short preface) and remembers
-/// it as the check-in's message.
-async fn send_step(
-    ctx: &Ctx,
-    lang: &str,
-    chat_id: i64,
-    checkin: &Checkin,
-    preface: Option<String>,
-) -> Result<()> {
-    let Some(step) = checkin.step else {
-        return Ok(());
-    };
-    let body = step_text(ctx, lang, &checkin.questions, step);
-    let text = match preface {
-        Some(p) => format!("{p}\n\n{body}"),
-        None => body,
-    };
-    let keyboard = ctx.step_keyboard(lang, checkin.id, step);
-    if let Some((mid, at)) = ctx.say_at(chat_id, text, Some(keyboard)).await {
-        remember_message(ctx, checkin.id, mid, Some(step), Some(at)).await;
-    }
-    Ok(())
-}
-
-/// Records which message shows the check-in, and which question it shows now that Telegram
-/// confirmed it (since `at`, Telegram's date, when known). Bookkeeping after the answer is committed: a failure here is logged, never
-/// turned into a handler error (which would re-run the handler); the worst it does is make the
-/// next typed answer show its question again.
-async fn remember_message(
-    ctx: &Ctx,
-    checkin_id: i64,
-    message_id: i32,
-    shown: Option<Step>,
-    at: Option<i64>,
-) {
-    if let Err(e) = checkins::set_shown(&ctx.db, checkin_id, message_id, shown, at).await {
-        tracing::warn!(checkin_id, error = %e, "could not record the check-in message");
-    }
-}
-
-/// Shows the current state of a check-in in `message_id`: the next question, or the summary.
-/// `None` if Telegram did not confirm the edit; else when it was made, if Telegram said.
-async fn show_in(
-    ctx: &Ctx,
-    lang: &str,
-    chat_id: i64,
-    message_id: i32,
-    checkin: &Checkin,
-) -> Option<Option<i64>> {
-    match checkin.step {
-        Some(step) => {
-            ctx.edit_at(
-                chat_id,
-                message_id,
-                step_text(ctx, lang, &checkin.questions, step),
-                Some(ctx.step_keyboard(lang, checkin.id, step)),
-            )
-            .await
-        }
-        None => {
-            ctx.edit_at(
-                chat_id,
-                message_id,
-                summary(ctx, lang, checkin),
-                Some(Keyboard::new(ctx.sos_crisis_rows(lang))),
-            )
-            .await
-        }
-    }
-}
-
-/// How long the queued copy of a summary waits for the summary shown in place (a tap's edit)
-/// before it is sent below instead: the edit may be lost, or the bot may stop before it.
-const SUMMARY_FALLBACK_SECS: i64 = 20;
-
-fn summary_key(checkin_id: i64) -> Key {
-    Key::Summary(checkin_id)
-}
-
-/// The summary was edited into the check-in's message (its queued copy is withdrawn), or that
-/// edit failed (the copy goes out now).
-async fn summary_in_place(ctx: &Ctx, checkin_id: i64, shown: bool) {
-    let key = summary_key(checkin_id);
-    let done = async {
-        let mut tx = ctx.db.write().await?;
-        if shown {
-            crate::store::outbox::withdraw(&mut tx, &key).await?;
-        } else {
-            crate::store::outbox::hasten(&mut tx, &key, ctx.now()).await?;
-        }
-        tx.commit().await?;
-        anyhow::Ok(())
-    };
-    match done.await {
-        Ok(()) if !shown => ctx.wake_sender.notify_one(),
-        Ok(()) => {}
-        Err(e) => tracing::warn!(checkin_id, error = %e, "could not settle the summary's copy"),
-    }
-}
-
-/// "Thank you" and one line per question the check-in asked.
-fn summary(ctx: &Ctx, lang: &str, c: &Checkin) -> String {
-    let dash = || "–".to_string();
-    let num = |v: Option<u8>| v.map_or_else(dash, |v| v.to_string());
-    let mut lines = vec![ctx.t(lang, "checkin-done")];
-    for step in c.questions.steps() {
-        let line = match step {
-            Step::Mood => ctx.t_with(lang, "summary-mood", &[("mood", num(c.mood).into())]),
-            Step::SleepHours => ctx.t_with(
-                lang,
-                "summary-sleep-hours",
-                &[(
-                    "hours",
-                    c.sleep_minutes
-                        .and_then(|m| SleepDuration::from_minutes(i64::from(m)).ok())
-                        .map_or_else(dash, |d| d.hours_label())
-                        .into(),
-                )],
-            ),
-            Step::SleepQuality => ctx.t_with(
-                lang,
-                "summary-sleep-quality",
-                &[("quality", num(c.sleep_quality).into())],
-            ),
-            Step::Craving => ctx.t_with(
-                lang,
-                "summary-craving",
-                &[("craving", num(c.craving).into())],
-            ),
-            Step::Used => {
-                let key = match c.used.and_then(UseAnswer::reported_use) {
-                    Some(true) => "summary-used-yes",
-                    Some(false) => "summary-used-no",
-                    None => "summary-used-skip",
-                };
-                ctx.t_with(lang, "summary-used", &[("used", ctx.t(lang, key).into())])
-            }
-            Step::Note => {
-                let key = if c.has_note {
-                    "summary-note-saved"
-                } else {
-                    "summary-note-none"
-                };
-                ctx.t_with(lang, "summary-note", &[("note", ctx.t(lang, key).into())])
-            }
-        };
-        lines.push(line);
-    }
-    lines.join("\n")
-}
 
 /// Whether this answer stops the check-in for the crisis screen.
 fn interrupts(answer: &Answer) -> bool {
@@ -361,7 +117,7 @@ async fn store(
             &mut tx,
             crate::ctx::To::patient(patient),
             &summary_key(c.id),
-            &summary(ctx, &ev.lang, c),
+            &summary_text(ctx, &ev.lang, c),
             Some(&keyboard),
             crate::ctx::REPLY_PRIORITY,
             not_before,
@@ -535,30 +291,6 @@ pub async fn text_answer(
         }
         Some(updated) => move_down(ctx, &ev.lang, patient.chat_id, &updated, None).await,
         None => Ok(()),
-    }
-}
-
-/// Takes the keyboard off the check-in's current message and shows the check-in again below.
-pub async fn move_down(
-    ctx: &Ctx,
-    lang: &str,
-    chat_id: i64,
-    checkin: &Checkin,
-    preface: Option<String>,
-) -> Result<()> {
-    if let Some(m) = checkin.message_id {
-        ctx.set_keyboard(chat_id, m, no_keyboard()).await;
-    }
-    if checkin.step.is_some() {
-        send_step(ctx, lang, chat_id, checkin, preface).await
-    } else {
-        ctx.say(
-            chat_id,
-            summary(ctx, lang, checkin),
-            Some(Keyboard::new(ctx.sos_crisis_rows(lang))),
-        )
-        .await;
-        Ok(())
     }
 }
 

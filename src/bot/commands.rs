@@ -1,0 +1,94 @@
+//! Commands as typed: `/start`, `/checkin@SomeBot`, the Spanish aliases.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Start,
+    Checkin,
+    Help,
+    Crisis,
+    Delete,
+    Schedule,
+    Pause,
+    Resume,
+    Quiet,
+    Sos,
+    Language,
+    Contact,
+    SafetyPlan,
+    Patients,
+    Stop,
+    Country,
+    Unknown,
+}
+
+/// `/start`, `/start payload`, `/checkin@SomeBot` → the command; plain text → `None`.
+pub fn parse_command(text: &str) -> Option<Command> {
+    let first = text.split_whitespace().next()?;
+    let name = first.strip_prefix('/')?;
+    let name = name.split('@').next().unwrap_or(name).to_ascii_lowercase();
+    Some(match name.as_str() {
+        "start" => Command::Start,
+        "checkin" | "check" => Command::Checkin,
+        "help" => Command::Help,
+        "crisis" => Command::Crisis,
+        "sos" => Command::Sos,
+        "language" | "lang" | "idioma" => Command::Language,
+        "delete" => Command::Delete,
+        "schedule" => Command::Schedule,
+        "pause" => Command::Pause,
+        "resume" => Command::Resume,
+        "quiet" => Command::Quiet,
+        "contact" | "contacts" | "contacto" => Command::Contact,
+        "safetyplan" | "plan" => Command::SafetyPlan,
+        "patients" => Command::Patients,
+        "stop" => Command::Stop,
+        "country" | "pais" | "país" => Command::Country,
+        _ => Command::Unknown,
+    })
+}
+
+/// The bot a command names, if any: `/checkin@SomeBot` → `SomeBot`.
+pub fn command_target(text: &str) -> Option<&str> {
+    let first = text.split_whitespace().next()?;
+    first.strip_prefix('/')?.split_once('@').map(|(_, bot)| bot)
+}
+
+/// The deep-link payload of `/start <payload>`, if any.
+pub fn start_payload(text: &str) -> Option<&str> {
+    let mut words = text.split_whitespace();
+    words.next()?;
+    words.next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands() {
+        assert_eq!(parse_command("/start"), Some(Command::Start));
+        assert_eq!(parse_command("/start abc123"), Some(Command::Start));
+        assert_eq!(
+            parse_command("/CheckIn@recovery_bot"),
+            Some(Command::Checkin)
+        );
+        assert_eq!(parse_command("  /help"), Some(Command::Help));
+        assert_eq!(parse_command("/crisis"), Some(Command::Crisis));
+        assert_eq!(parse_command("/sos"), Some(Command::Sos));
+        assert_eq!(parse_command("/language es"), Some(Command::Language));
+        assert_eq!(parse_command("/idioma"), Some(Command::Language));
+        assert_eq!(parse_command("/whatever"), Some(Command::Unknown));
+        assert_eq!(command_target("/checkin@OtherBot now"), Some("OtherBot"));
+        assert_eq!(command_target("/checkin"), None);
+        assert_eq!(command_target("mail me @ home"), None);
+        assert_eq!(parse_command("hello /start"), None);
+        assert_eq!(parse_command("7"), None);
+        assert_eq!(parse_command(""), None);
+        assert_eq!(parse_command("/contact"), Some(Command::Contact));
+        assert_eq!(parse_command("/safetyplan"), Some(Command::SafetyPlan));
+        assert_eq!(parse_command("/patients"), Some(Command::Patients));
+        assert_eq!(parse_command("/stop"), Some(Command::Stop));
+        assert_eq!(start_payload("/start abc"), Some("abc"));
+        assert_eq!(start_payload("/start"), None);
+    }
+}

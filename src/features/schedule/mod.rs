@@ -1,0 +1,154 @@
+//! Scheduled prompts: the default slots, "Start check-in" / "Remind me later" under a prompt or
+//! reminder, and how both read. `/schedule` (the slot editor) is in `editor`, `/pause`,
+//! `/resume` and `/quiet` in `pause`.
+
+mod editor;
+mod pause;
+
+pub use editor::{action, awaiting_text, show};
+pub use pause::{pause, pause_ask, quiet_command, quiet_tap, resume};
+
+use crate::ctx::keyboard::Keyboard;
+use crate::ctx::Ctx;
+use crate::ctx::Event;
+use crate::ctx::Tap;
+use crate::domain::checkin::Questions;
+use crate::domain::schedule::{SlotKind, Timing};
+use crate::domain::timezone::PatientZone;
+use crate::features::checkin;
+use crate::store::patients::Patient;
+use crate::store::prompts;
+use crate::store::slots::{self};
+use anyhow::Result;
+
+/// Default slots for a newly onboarded patient: morning and evening.
+pub async fn create_defaults(
+    ctx: &Ctx,
+    tx: &mut crate::store::Tx,
+    patient: &Patient,
+    zone: PatientZone,
+) -> Result<bool> {
+    if slots::count(tx, patient.id).await? > 0 {
+        return Ok(false);
+    }
+    for kind in [SlotKind::Morning, SlotKind::Evening] {
+        slots::create(
+            tx,
+            patient.id,
+            kind,
+            kind.default_timing(),
+            zone,
+            patient.quiet,
+            ctx.clock.now(),
+        )
+        .await?;
+    }
+    Ok(true)
+}
+
+/// The line told after onboarding: when the default check-ins come.
+pub fn defaults_text(ctx: &Ctx, lang: &str) -> String {
+    let t = |k: SlotKind| match k.default_timing() {
+        Timing::At(t) => t.to_string(),
+        Timing::Window { start, .. } => start.to_string(),
+    };
+    ctx.t_with(
+        lang,
+        "schedule-defaults",
+        &[
+            ("morning", t(SlotKind::Morning).into()),
+            ("evening", t(SlotKind::Evening).into()),
+        ],
+    )
+}
+
+// ---------------------------------------------------------------- prompts
+
+/// "Start check-in" or "Remind me in 30 min" under a prompt or reminder.
+pub async fn prompt_tap(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    tap: &Tap,
+    prompt_id: i64,
+    later: bool,
+) -> Result<()> {
+    let Some(patient) = ctx.enrolled(patient, tap, &ev.lang).await else {
+        return Ok(());
+    };
+    let prompt = prompts::get(&ctx.db, prompt_id).await?;
+    let Some(prompt) = prompt.filter(|p| p.patient_id == patient.id) else {
+        tracing::info!("refused a prompt button that is not the sender's");
+        ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
+            .await;
+        return Ok(());
+    };
+    if prompt.status == "answered" {
+        ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "prompt-already-done")))
+            .await;
+        return Ok(());
+    }
+    if later {
+        let now = ctx.clock.now();
+        let at = now + ctx.schedule.snooze;
+        let mut tx = ctx.work(ev).await?;
+        let ok = prompts::snooze(
+            &mut tx,
+            prompt.id,
+            patient.id,
+            at.timestamp(),
+            (at + ctx.schedule.reminder_after).timestamp(),
+        )
+        .await?;
+        tx.rescheduled();
+        tx.commit().await?;
+        let toast = match (ok, patient.zone) {
+            (true, Some(zone)) => ctx.t_with(
+                &ev.lang,
+                "prompt-snoozed",
+                &[("time", zone.local_hhmm(at).into())],
+            ),
+            _ => ctx.t(&ev.lang, "tap-not-valid"),
+        };
+        ctx.ack(&tap.query_id, Some(toast)).await;
+        return Ok(());
+    }
+    ctx.ack(&tap.query_id, None).await;
+    let questions = Questions::parse(&prompt.questions).unwrap_or_else(Questions::full);
+    let c = checkin::open_new(ctx, ev, patient, &questions, Some(prompt.id)).await?;
+    match tap.message_id {
+        Some(m) => checkin::show_started(ctx, &ev.lang, tap.chat_id, m, &c).await,
+        // Telegram did not say which message was tapped: ask below instead.
+        None => checkin::move_down(ctx, &ev.lang, tap.chat_id, &c, None).await,
+    }
+}
+
+/// A scheduled prompt: "Good morning, 3 short questions", with Start / Later.
+pub fn prompt_message(
+    ctx: &Ctx,
+    lang: &str,
+    prompt_id: i64,
+    kind: &str,
+    questions: usize,
+) -> (String, Keyboard) {
+    (
+        ctx.t_with(
+            lang,
+            &format!("prompt-{kind}"),
+            &[("count", questions.into())],
+        ),
+        ctx.prompt_keyboard(lang, prompt_id),
+    )
+}
+
+/// The reminder of a prompt not started yet.
+pub fn reminder_message(ctx: &Ctx, lang: &str, prompt_id: i64, kind: &str) -> (String, Keyboard) {
+    (
+        ctx.t_with(
+            lang,
+            "reminder",
+            &[("kind", ctx.t(lang, &format!("slot-{kind}")).into())],
+        ),
+        ctx.prompt_keyboard(lang, prompt_id),
+    )
+}
