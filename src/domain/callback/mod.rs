@@ -6,6 +6,9 @@
 use super::checkin::Step;
 use super::schedule::SlotKind;
 
+mod fields;
+use fields::{id_number, language_code, minute, parse_schedule, small_number, yes_no};
+
 /// What a button in `/schedule` does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScheduleAction {
@@ -450,68 +453,6 @@ impl Callback {
             value: value.to_string(),
         })
     }
-}
-
-fn parse_schedule(rest: &str) -> Option<ScheduleAction> {
-    if rest == "list" {
-        return Some(ScheduleAction::List);
-    }
-    if let Some(kind) = rest.strip_prefix("add:") {
-        return SlotKind::parse(kind).map(ScheduleAction::Add);
-    }
-    let mut parts = rest.split(':');
-    let id = id_number(parts.next()?)?;
-    let action = match (parts.next(), parts.next()) {
-        (None, _) => ScheduleAction::Open(id),
-        (Some("rm"), None) => ScheduleAction::Remove(id),
-        (Some("t"), Some(m)) => ScheduleAction::SetTime(id, minute(m)?),
-        (Some("w"), Some(m)) => ScheduleAction::SetWindow(id, minute(m)?),
-        _ => return None,
-    };
-    parts.next().is_none().then_some(action)
-}
-
-/// Minutes after midnight, 0–1439.
-fn minute(s: &str) -> Option<u16> {
-    small_number(s)
-        .or_else(|| {
-            (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| s.parse().ok())
-                .flatten()
-        })
-        .filter(|m| *m < 1440)
-        .map(|m| m as u16)
-}
-
-/// A language code as the prompts folders are named: 2–3 lowercase ASCII letters. Whether the
-/// bot speaks it is the handler's check.
-fn language_code(s: &str) -> Option<String> {
-    ((2..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase())).then(|| s.to_string())
-}
-
-fn yes_no(s: &str, yes: &str, no: &str) -> Option<bool> {
-    if s == yes {
-        Some(true)
-    } else if s == no {
-        Some(false)
-    } else {
-        None
-    }
-}
-
-/// A database id: 1–19 ASCII digits that fit an i64.
-fn id_number(s: &str) -> Option<i64> {
-    if s.is_empty() || s.len() > 19 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
-}
-
-fn small_number(s: &str) -> Option<u32> {
-    if s.is_empty() || s.len() > 3 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
 }
 
 #[cfg(test)]
