@@ -3,12 +3,14 @@
 
 mod alert_patterns;
 mod checkin;
+mod contact_alerts;
 mod contacts;
 mod coping;
 mod crisis_country;
 mod crisis_screen;
 mod crisis_words;
 mod durability;
+mod failures;
 mod fake_server;
 mod language;
 mod onboarding;
@@ -16,5 +18,6 @@ mod reliability;
 mod review_fixes;
 mod robustness;
 mod schedule;
+mod schedule_faults;
 mod sos;
 mod support;
