@@ -2,7 +2,7 @@
 //! read, before the update is recorded.
 
 use super::commands::{parse_command, Command};
-use super::incoming::Incoming;
+use super::incoming::{Incoming, Said, Tapped};
 use super::router::{event_country, region};
 use crate::ctx::{Ctx, Event};
 use crate::domain::callback::Callback;
@@ -26,25 +26,25 @@ pub enum Distress {
 /// that, the person's Telegram language), so the crisis path never waits for a write.
 pub async fn crisis_without_writing(ctx: &Ctx, update_id: i64, incoming: &Incoming) -> Distress {
     let (user_id, language, chat_id) = match incoming {
-        Incoming::Message {
+        Incoming::Message(Said {
             user_id,
             language,
             chat_id,
             private: true,
             ..
-        } => (*user_id, language.as_deref(), *chat_id),
-        Incoming::Callback {
+        }) => (*user_id, language.as_deref(), *chat_id),
+        Incoming::Callback(Tapped {
             user_id,
             language,
             chat_id,
             ..
-        } => (*user_id, language.as_deref(), chat_id.unwrap_or(*user_id)),
+        }) => (*user_id, language.as_deref(), chat_id.unwrap_or(*user_id)),
         _ => return Distress::NotAnswered,
     };
     let (command, found) = match incoming {
-        Incoming::Message {
+        Incoming::Message(Said {
             text: Some(text), ..
-        } => {
+        }) => {
             let command = parse_command(text);
             let found = match command {
                 None => ctx.content.crisis_words.detect(text),
@@ -55,7 +55,7 @@ pub async fn crisis_without_writing(ctx: &Ctx, update_id: i64, incoming: &Incomi
         _ => (None, Default::default()),
     };
     let tapped = match incoming {
-        Incoming::Callback { data, .. } => data
+        Incoming::Callback(Tapped { data, .. }) => data
             .as_deref()
             .and_then(Callback::parse)
             .filter(|c| matches!(c, Callback::Crisis | Callback::NotSafe)),
@@ -82,7 +82,7 @@ pub async fn crisis_without_writing(ctx: &Ctx, update_id: i64, incoming: &Incomi
         lang,
         country,
     };
-    if let Incoming::Callback { query_id, .. } = incoming {
+    if let Incoming::Callback(Tapped { query_id, .. }) = incoming {
         ctx.ack(query_id, None).await;
     }
     let sent = if found.any() {

@@ -8,34 +8,42 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use teloxide::types::{ChatKind, ChatMemberKind, Update, UpdateKind};
 
+/// A message in a chat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Said {
+    pub user_id: i64,
+    pub language: Option<String>,
+    pub chat_id: i64,
+    pub private: bool,
+    pub message_id: i32,
+    /// `None` for stickers, photos and anything else without text.
+    pub text: Option<String>,
+    /// When Telegram received it (Unix seconds; 0 when unknown, as in updates stored
+    /// before this field existed).
+    #[serde(default)]
+    pub date: i64,
+}
+
+/// A tapped button.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tapped {
+    pub query_id: String,
+    pub user_id: i64,
+    pub language: Option<String>,
+    /// The chat and message the tapped keyboard belongs to, when Telegram says.
+    pub chat_id: Option<i64>,
+    pub message_id: Option<i32>,
+    pub data: Option<String>,
+    /// The tapper's first name (used only when accepting an invitation).
+    #[serde(default)]
+    pub first_name: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Incoming {
-    Message {
-        user_id: i64,
-        language: Option<String>,
-        chat_id: i64,
-        private: bool,
-        message_id: i32,
-        /// `None` for stickers, photos and anything else without text.
-        text: Option<String>,
-        /// When Telegram received it (Unix seconds; 0 when unknown, as in updates stored
-        /// before this field existed).
-        #[serde(default)]
-        date: i64,
-    },
-    Callback {
-        query_id: String,
-        user_id: i64,
-        language: Option<String>,
-        /// The chat and message the tapped keyboard belongs to, when Telegram says.
-        chat_id: Option<i64>,
-        message_id: Option<i32>,
-        data: Option<String>,
-        /// The tapper's first name (used only when accepting an invitation).
-        #[serde(default)]
-        first_name: Option<String>,
-    },
+    Message(Said),
+    Callback(Tapped),
     /// The person blocked (`blocked`) or unblocked the bot in their private chat.
     Membership {
         user_id: i64,
@@ -57,7 +65,7 @@ impl Incoming {
                 };
                 (
                     m.chat.id.0,
-                    Incoming::Message {
+                    Incoming::Message(Said {
                         user_id: user.id.0 as i64,
                         language: user.language_code.clone(),
                         chat_id: m.chat.id.0,
@@ -65,7 +73,7 @@ impl Incoming {
                         message_id: m.id.0,
                         text: m.text().map(str::to_string),
                         date: m.date.timestamp(),
-                    },
+                    }),
                 )
             }
             UpdateKind::CallbackQuery(q) => {
@@ -73,7 +81,7 @@ impl Incoming {
                 let chat_id = q.message.as_ref().map(|m| m.chat().id.0);
                 (
                     chat_id.unwrap_or(user_id),
-                    Incoming::Callback {
+                    Incoming::Callback(Tapped {
                         query_id: q.id.0.clone(),
                         user_id,
                         language: q.from.language_code.clone(),
@@ -81,7 +89,7 @@ impl Incoming {
                         message_id: q.message.as_ref().map(|m| m.id().0),
                         data: q.data.clone(),
                         first_name: Some(q.from.first_name.clone()),
-                    },
+                    }),
                 )
             }
             UpdateKind::MyChatMember(m) if matches!(m.chat.kind, ChatKind::Private(_)) => (
@@ -125,7 +133,7 @@ pub fn from_raw(raw: &Value) -> (i64, Incoming) {
         };
         return (
             chat_id,
-            Incoming::Message {
+            Incoming::Message(Said {
                 user_id,
                 language: string(&m["from"]["language_code"]),
                 chat_id,
@@ -133,7 +141,7 @@ pub fn from_raw(raw: &Value) -> (i64, Incoming) {
                 message_id: message_id as i32,
                 text: string(&m["text"]),
                 date: int(&m["date"]).unwrap_or(0),
-            },
+            }),
         );
     }
     if let Some(q) = raw.get("callback_query") {
@@ -143,7 +151,7 @@ pub fn from_raw(raw: &Value) -> (i64, Incoming) {
         let chat_id = int(&q["message"]["chat"]["id"]);
         return (
             chat_id.unwrap_or(user_id),
-            Incoming::Callback {
+            Incoming::Callback(Tapped {
                 query_id,
                 user_id,
                 language: string(&q["from"]["language_code"]),
@@ -151,7 +159,7 @@ pub fn from_raw(raw: &Value) -> (i64, Incoming) {
                 message_id: int(&q["message"]["message_id"]).map(|m| m as i32),
                 data: string(&q["data"]),
                 first_name: string(&q["from"]["first_name"]),
-            },
+            }),
         );
     }
     (0, Incoming::Other)
@@ -170,7 +178,7 @@ mod tests {
             from_raw(&m),
             (
                 77,
-                Incoming::Message {
+                Incoming::Message(Said {
                     user_id: 77,
                     language: Some("es".into()),
                     chat_id: 77,
@@ -178,7 +186,7 @@ mod tests {
                     message_id: 9,
                     text: Some("7".into()),
                     date: 0,
-                }
+                })
             )
         );
         let q = json!({"update_id": 6, "callback_query": {"id": "q1", "from": {"id": 77},
@@ -187,7 +195,7 @@ mod tests {
             from_raw(&q),
             (
                 77,
-                Incoming::Callback {
+                Incoming::Callback(Tapped {
                     query_id: "q1".into(),
                     user_id: 77,
                     language: None,
@@ -195,23 +203,40 @@ mod tests {
                     message_id: Some(3),
                     data: Some("crisis".into()),
                     first_name: None,
-                }
+                })
             )
         );
         let dated = json!({"update_id": 8, "message": {"message_id": 10, "date": 1_700_000_000,
             "chat": {"id": 77, "type": "private"}, "from": {"id": 77}, "text": "5"}});
         assert!(matches!(
             from_raw(&dated).1,
-            Incoming::Message {
+            Incoming::Message(Said {
                 date: 1_700_000_000,
                 ..
-            }
+            })
         ));
         // An update stored in the inbox before `date` existed is still read.
         let old: Incoming = serde_json::from_value(json!({"kind": "message", "user_id": 1,
             "language": null, "chat_id": 1, "private": true, "message_id": 2, "text": "4"}))
         .unwrap();
-        assert!(matches!(old, Incoming::Message { date: 0, .. }));
+        assert!(matches!(old, Incoming::Message(Said { date: 0, .. })));
+        // The inbox's stored form is flat, as it was before `Said` and `Tapped` were types.
+        let tap = Incoming::Callback(Tapped {
+            query_id: "q".into(),
+            user_id: 1,
+            language: None,
+            chat_id: Some(1),
+            message_id: Some(3),
+            data: Some("help".into()),
+            first_name: None,
+        });
+        let stored = serde_json::to_value(&tap).unwrap();
+        assert_eq!(
+            stored,
+            json!({"kind": "callback", "query_id": "q", "user_id": 1, "language": null,
+                "chat_id": 1, "message_id": 3, "data": "help", "first_name": null})
+        );
+        assert_eq!(serde_json::from_value::<Incoming>(stored).unwrap(), tap);
         assert_eq!(
             from_raw(&json!({"update_id": 7, "poll": {}})),
             (0, Incoming::Other)

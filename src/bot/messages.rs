@@ -2,6 +2,7 @@
 //! the middle of (onboarding, naming a contact, a check-in time, a safety plan, a check-in).
 
 use super::commands::{command_target, parse_command, start_payload, Command};
+use super::incoming::Said;
 use super::router::event;
 use crate::ctx::Ctx;
 use crate::domain::conversation::Awaiting;
@@ -11,17 +12,6 @@ use crate::features::{
 };
 use crate::store::{checkins, patients};
 use anyhow::Result;
-
-/// What `Incoming::Message` carries.
-pub(super) struct Said {
-    pub user_id: i64,
-    pub language: Option<String>,
-    pub chat_id: i64,
-    pub private: bool,
-    pub message_id: i32,
-    pub text: Option<String>,
-    pub date: i64,
-}
 
 pub(super) async fn said(ctx: &Ctx, update_id: i64, said: Said) -> Result<()> {
     let Said {
@@ -96,56 +86,30 @@ pub(super) async fn said(ctx: &Ctx, update_id: i64, said: Said) -> Result<()> {
         }
         return help::typed_crisis(ctx, &ev, patient.as_ref(), chat_id, found).await;
     }
+    // What follows a command's name (`/quiet 22:00-07:00`), for the commands that take it.
+    let args = text.as_deref().unwrap_or("");
+    let p = patient.as_ref();
     match command {
-        Some(Command::Start) => match start_payload(text.as_deref().unwrap_or("")) {
-            Some(token) => contacts::open_invite(ctx, &ev, patient.as_ref(), chat_id, token).await,
-            None => onboarding::start(ctx, &ev, patient.as_ref(), chat_id).await,
+        Some(Command::Start) => match start_payload(args) {
+            Some(token) => contacts::open_invite(ctx, &ev, p, chat_id, token).await,
+            None => onboarding::start(ctx, &ev, p, chat_id).await,
         },
-        Some(Command::Contact) => contacts::command(ctx, &ev, patient.as_ref(), chat_id).await,
-        Some(Command::SafetyPlan) => {
-            safety_plan::plan_show(ctx, &ev, patient.as_ref(), chat_id).await
-        }
+        Some(Command::Contact) => contacts::command(ctx, &ev, p, chat_id).await,
+        Some(Command::SafetyPlan) => safety_plan::plan_show(ctx, &ev, p, chat_id).await,
         Some(Command::Patients) => contacts::patients_command(ctx, &ev, chat_id).await,
         Some(Command::Stop) => contacts::stop_command(ctx, &ev, chat_id).await,
-        Some(Command::Country) => {
-            country::command(
-                ctx,
-                &ev,
-                patient.as_ref(),
-                chat_id,
-                text.as_deref().unwrap_or(""),
-            )
-            .await
-        }
-        Some(Command::Checkin) => checkin::begin(ctx, &ev, patient.as_ref(), chat_id).await,
-        Some(Command::Help) => help::help(ctx, &ev, patient.as_ref(), chat_id).await,
+        Some(Command::Country) => country::command(ctx, &ev, p, chat_id, args).await,
+        Some(Command::Checkin) => checkin::begin(ctx, &ev, p, chat_id).await,
+        Some(Command::Help) => help::help(ctx, &ev, p, chat_id).await,
         Some(Command::Crisis) => help::crisis(ctx, &ev, chat_id).await,
-        Some(Command::Schedule) => schedule::show(ctx, &ev, patient.as_ref(), chat_id).await,
-        Some(Command::Pause) => schedule::pause_ask(ctx, &ev, patient.as_ref(), chat_id).await,
-        Some(Command::Resume) => schedule::resume(ctx, &ev, patient.as_ref(), chat_id).await,
-        Some(Command::Quiet) => {
-            schedule::quiet_command(
-                ctx,
-                &ev,
-                patient.as_ref(),
-                chat_id,
-                text.as_deref().unwrap_or(""),
-            )
-            .await
-        }
-        Some(Command::Sos) => sos::start(ctx, &ev, patient.as_ref(), chat_id).await,
-        Some(Command::Language) => {
-            language::command(
-                ctx,
-                &ev,
-                patient.as_ref(),
-                chat_id,
-                text.as_deref().unwrap_or(""),
-            )
-            .await
-        }
-        Some(Command::Delete) => account::delete_ask(ctx, &ev, patient.as_ref(), chat_id).await,
-        Some(Command::Unknown) => help::unknown(ctx, &ev, patient.as_ref(), chat_id).await,
+        Some(Command::Schedule) => schedule::show(ctx, &ev, p, chat_id).await,
+        Some(Command::Pause) => schedule::pause_ask(ctx, &ev, p, chat_id).await,
+        Some(Command::Resume) => schedule::resume(ctx, &ev, p, chat_id).await,
+        Some(Command::Quiet) => schedule::quiet_command(ctx, &ev, p, chat_id, args).await,
+        Some(Command::Sos) => sos::start(ctx, &ev, p, chat_id).await,
+        Some(Command::Language) => language::command(ctx, &ev, p, chat_id, args).await,
+        Some(Command::Delete) => account::delete_ask(ctx, &ev, p, chat_id).await,
+        Some(Command::Unknown) => help::unknown(ctx, &ev, p, chat_id).await,
         None => {
             let Some(patient) = patient else {
                 return help::not_enrolled(ctx, &ev, chat_id).await;

@@ -2,8 +2,8 @@
 //! block or unblock (`account`). The match is plain so the compiler checks every case.
 
 use super::incoming::Incoming;
-use super::messages::{said, Said};
-use super::taps::{tapped, Tapped};
+use super::messages::said;
+use super::taps::tapped;
 use crate::ctx::{Ctx, Event};
 use crate::features::account;
 use crate::store::patients;
@@ -11,46 +11,8 @@ use anyhow::Result;
 
 pub async fn handle(ctx: &Ctx, update_id: i64, incoming: Incoming) -> Result<()> {
     match incoming {
-        Incoming::Message {
-            user_id,
-            language,
-            chat_id,
-            private,
-            text,
-            message_id,
-            date,
-        } => {
-            let m = Said {
-                user_id,
-                language,
-                chat_id,
-                private,
-                message_id,
-                text,
-                date,
-            };
-            said(ctx, update_id, m).await
-        }
-        Incoming::Callback {
-            query_id,
-            user_id,
-            language,
-            chat_id,
-            message_id,
-            data,
-            first_name,
-        } => {
-            let t = Tapped {
-                query_id,
-                user_id,
-                language,
-                chat_id,
-                message_id,
-                data,
-                first_name,
-            };
-            tapped(ctx, update_id, t).await
-        }
+        Incoming::Message(m) => said(ctx, update_id, m).await,
+        Incoming::Callback(t) => tapped(ctx, update_id, t).await,
         Incoming::Membership {
             user_id, blocked, ..
         } => account::membership(ctx, update_id, user_id, blocked).await,

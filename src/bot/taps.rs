@@ -1,6 +1,7 @@
 //! A tapped button: refused outside the tapper's own chat or when its data is not ours, else
 //! handed to the feature it belongs to.
 
+use super::incoming::Tapped;
 use super::router::event;
 use crate::ctx::{Ctx, Tap};
 use crate::domain::callback::Callback;
@@ -9,17 +10,6 @@ use crate::features::{
     safety_plan, schedule, screen, sos,
 };
 use anyhow::Result;
-
-/// What `Incoming::Callback` carries.
-pub(super) struct Tapped {
-    pub query_id: String,
-    pub user_id: i64,
-    pub language: Option<String>,
-    pub chat_id: Option<i64>,
-    pub message_id: Option<i32>,
-    pub data: Option<String>,
-    pub first_name: Option<String>,
-}
 
 pub(super) async fn tapped(ctx: &Ctx, update_id: i64, tapped: Tapped) -> Result<()> {
     let Tapped {
@@ -53,6 +43,7 @@ pub(super) async fn tapped(ctx: &Ctx, update_id: i64, tapped: Tapped) -> Result<
         chat_id,
         message_id,
     };
+    let p = patient.as_ref();
     match callback {
         Callback::Crisis => {
             ctx.ack(&tap.query_id, None).await;
@@ -60,92 +51,76 @@ pub(super) async fn tapped(ctx: &Ctx, update_id: i64, tapped: Tapped) -> Result<
         }
         Callback::Help => {
             ctx.ack(&tap.query_id, None).await;
-            help::help(ctx, &ev, patient.as_ref(), chat_id).await
+            help::help(ctx, &ev, p, chat_id).await
         }
-        Callback::InviteStart => contacts::invite_start(ctx, &ev, patient.as_ref(), &tap).await,
-        Callback::InviteShare { weekly } => {
-            contacts::invite_share(ctx, &ev, patient.as_ref(), &tap, weekly).await
-        }
-        Callback::InviteLastName => {
-            contacts::invite_last_name(ctx, &ev, patient.as_ref(), &tap).await
-        }
-        Callback::InviteUse { tell } => {
-            contacts::invite_use(ctx, &ev, patient.as_ref(), &tap, tell).await
-        }
-        Callback::ReachOut(from) => alerts::reach_out(ctx, &ev, patient.as_ref(), &tap, from).await,
+        Callback::InviteStart => contacts::invite_start(ctx, &ev, p, &tap).await,
+        Callback::InviteShare { weekly } => contacts::invite_share(ctx, &ev, p, &tap, weekly).await,
+        Callback::InviteLastName => contacts::invite_last_name(ctx, &ev, p, &tap).await,
+        Callback::InviteUse { tell } => contacts::invite_use(ctx, &ev, p, &tap, tell).await,
+        Callback::ReachOut(from) => alerts::reach_out(ctx, &ev, p, &tap, from).await,
         Callback::InviteAnswer { invite_id, accept } => {
             contacts::invite_answer(ctx, &ev, &tap, first_name.as_deref(), invite_id, accept).await
         }
         Callback::LinkEnd(link_id) => contacts::link_end(ctx, &ev, &tap, link_id).await,
         Callback::LinkWeekly { link_id, weekly } => {
             let setting = contacts::LinkSetting::Weekly(weekly);
-            contacts::link_setting(ctx, &ev, patient.as_ref(), &tap, link_id, setting).await
+            contacts::link_setting(ctx, &ev, p, &tap, link_id, setting).await
         }
         Callback::LinkUse { link_id, tell } => {
             let setting = contacts::LinkSetting::Use(tell);
-            contacts::link_setting(ctx, &ev, patient.as_ref(), &tap, link_id, setting).await
+            contacts::link_setting(ctx, &ev, p, &tap, link_id, setting).await
         }
         Callback::AlertAnswer {
             alert_id,
             link_id,
             reached,
         } => alerts::answer(ctx, &ev, &tap, alert_id, link_id, reached).await,
-        Callback::NotSafe => screen::not_safe(ctx, &ev, patient.as_ref(), &tap).await,
+        Callback::NotSafe => screen::not_safe(ctx, &ev, p, &tap).await,
         Callback::Screen {
             screen_id,
             question,
             yes,
-        } => screen::answer(ctx, &ev, patient.as_ref(), &tap, screen_id, question, yes).await,
-        Callback::Ok { fine } => ok_check::ok_answer(ctx, &ev, patient.as_ref(), &tap, fine).await,
+        } => screen::answer(ctx, &ev, p, &tap, screen_id, question, yes).await,
+        Callback::Ok { fine } => ok_check::ok_answer(ctx, &ev, p, &tap, fine).await,
         ref plan @ (Callback::PlanShow | Callback::PlanWrite | Callback::PlanSkip) => {
-            safety_plan::plan_tap(ctx, &ev, patient.as_ref(), &tap, plan).await
+            safety_plan::plan_tap(ctx, &ev, p, &tap, plan).await
         }
         Callback::Consent { agree, lang } => {
-            onboarding::consent(ctx, &ev, patient.as_ref(), &tap, agree, lang.as_deref()).await
+            onboarding::consent(ctx, &ev, p, &tap, agree, lang.as_deref()).await
         }
-        Callback::Language(code) => language::tap(ctx, &ev, patient.as_ref(), &tap, &code).await,
+        Callback::Language(code) => language::tap(ctx, &ev, p, &tap, &code).await,
         Callback::Sos => {
             ctx.ack(&tap.query_id, None).await;
-            sos::start(ctx, &ev, patient.as_ref(), chat_id).await
+            sos::start(ctx, &ev, p, chat_id).await
         }
         Callback::SosRate {
             sos_id,
             round,
             urge,
-        } => sos::rate(ctx, &ev, patient.as_ref(), &tap, sos_id, round, urge).await,
+        } => sos::rate(ctx, &ev, p, &tap, sos_id, round, urge).await,
         Callback::Suggestion { shown_id, action } => {
-            coping::tap(ctx, &ev, patient.as_ref(), &tap, shown_id, action).await
+            coping::tap(ctx, &ev, p, &tap, shown_id, action).await
         }
-        Callback::Zone(i) => onboarding::zone_button(ctx, &ev, patient.as_ref(), &tap, i).await,
+        Callback::Zone(i) => onboarding::zone_button(ctx, &ev, p, &tap, i).await,
         Callback::Delete { confirm } => account::delete_answer(ctx, &ev, &tap, confirm).await,
         Callback::Prompt { prompt_id, later } => {
-            schedule::prompt_tap(ctx, &ev, patient.as_ref(), &tap, prompt_id, later).await
+            schedule::prompt_tap(ctx, &ev, p, &tap, prompt_id, later).await
         }
-        Callback::Schedule(action) => {
-            schedule::action(ctx, &ev, patient.as_ref(), &tap, action).await
-        }
-        Callback::Pause { days } => schedule::pause(ctx, &ev, patient.as_ref(), &tap, days).await,
-        Callback::Quiet(window) => {
-            schedule::quiet_tap(ctx, &ev, patient.as_ref(), &tap, window).await
-        }
+        Callback::Schedule(action) => schedule::action(ctx, &ev, p, &tap, action).await,
+        Callback::Pause { days } => schedule::pause(ctx, &ev, p, &tap, days).await,
+        Callback::Quiet(window) => schedule::quiet_tap(ctx, &ev, p, &tap, window).await,
         Callback::StartCheckin => {
             ctx.ack(&tap.query_id, None).await;
-            checkin::begin(ctx, &ev, patient.as_ref(), chat_id).await
+            checkin::begin(ctx, &ev, p, chat_id).await
         }
-        Callback::Resume(checkin_id) => {
-            checkin::resume(ctx, &ev, patient.as_ref(), &tap, checkin_id).await
-        }
-        Callback::CountryList => country::list_tap(ctx, &ev, patient.as_ref(), &tap).await,
-        Callback::Country(code) => country::tap(ctx, &ev, patient.as_ref(), &tap, &code).await,
-        Callback::HarmReductionOff => {
-            coping::harm_reduction_off(ctx, &ev, patient.as_ref(), &tap).await
-        }
+        Callback::Resume(checkin_id) => checkin::resume(ctx, &ev, p, &tap, checkin_id).await,
+        Callback::CountryList => country::list_tap(ctx, &ev, p, &tap).await,
+        Callback::Country(code) => country::tap(ctx, &ev, p, &tap, &code).await,
+        Callback::HarmReductionOff => coping::harm_reduction_off(ctx, &ev, p, &tap).await,
         Callback::Answer {
             checkin_id,
             step,
             value,
-        } => {
-            checkin::button_answer(ctx, &ev, patient.as_ref(), &tap, checkin_id, step, &value).await
-        }
+        } => checkin::button_answer(ctx, &ev, p, &tap, checkin_id, step, &value).await,
     }
 }

@@ -5,7 +5,7 @@
 //! or failing chat never holds up the others. All tasks live in a `JoinSet` owned by the
 //! dispatcher: stopping waits for them, and aborting the dispatcher aborts them too.
 
-use crate::bot::incoming::Incoming;
+use crate::bot::incoming::{Incoming, Said, Tapped};
 use crate::bot::router;
 use crate::ctx::Ctx;
 use crate::store::inbox::{self, InboxRow};
@@ -202,12 +202,12 @@ async fn handle_row(ctx: &Ctx, row: InboxRow) -> bool {
 async fn give_up(ctx: &Ctx, update_id: i64, incoming: &Incoming) {
     // In the patient's language if the database answers, else in their Telegram language.
     let (user_id, telegram_lang) = match incoming {
-        Incoming::Callback {
+        Incoming::Callback(Tapped {
             user_id, language, ..
-        }
-        | Incoming::Message {
+        })
+        | Incoming::Message(Said {
             user_id, language, ..
-        } => (Some(*user_id), language.as_deref()),
+        }) => (Some(*user_id), language.as_deref()),
         _ => (None, None),
     };
     let stored = match user_id {
@@ -222,12 +222,12 @@ async fn give_up(ctx: &Ctx, update_id: i64, incoming: &Incoming) {
     let lang = lang.as_str();
     let sorry = ctx.t(lang, "sorry-try-again");
     match incoming {
-        Incoming::Callback { query_id, .. } => ctx.ack(query_id, Some(sorry)).await,
-        Incoming::Message {
+        Incoming::Callback(Tapped { query_id, .. }) => ctx.ack(query_id, Some(sorry)).await,
+        Incoming::Message(Said {
             chat_id,
             private: true,
             ..
-        } => {
+        }) => {
             ctx.say(*chat_id, sorry, Some(ctx.crisis_only(lang))).await;
         }
         _ => {}

@@ -73,6 +73,16 @@ pub async fn invite_last_name(
     name_chosen(ctx, ev, patient, tap.chat_id, name).await
 }
 
+/// One of two choices, a button each, with the crisis row under them.
+fn choices(ctx: &Ctx, lang: &str, options: [(&str, Callback); 2]) -> Keyboard {
+    let mut rows: Vec<_> = options
+        .into_iter()
+        .map(|(label, callback)| vec![button(ctx.t(lang, label), callback)])
+        .collect();
+    rows.push(ctx.crisis_row(lang));
+    Keyboard::new(rows)
+}
+
 /// The name is set: what should they receive?
 async fn name_chosen(
     ctx: &Ctx,
@@ -90,17 +100,20 @@ async fn name_chosen(
     .await?;
     tx.commit().await?;
     let lang = &ev.lang;
-    let keyboard = Keyboard::new([
-        vec![button(
-            ctx.t(lang, "button-share-alerts"),
-            Callback::InviteShare { weekly: false },
-        )],
-        vec![button(
-            ctx.t(lang, "button-share-weekly"),
-            Callback::InviteShare { weekly: true },
-        )],
-        ctx.crisis_row(lang),
-    ]);
+    let keyboard = choices(
+        ctx,
+        lang,
+        [
+            (
+                "button-share-alerts",
+                Callback::InviteShare { weekly: false },
+            ),
+            (
+                "button-share-weekly",
+                Callback::InviteShare { weekly: true },
+            ),
+        ],
+    );
     ctx.say(
         chat_id,
         ctx.t_with(lang, "invite-ask-share", &[("name", name.into())]),
@@ -132,17 +145,14 @@ pub async fn invite_share(
     patients::set_awaiting(&mut tx, patient.id, Some(&state)).await?;
     tx.commit().await?;
     let lang = &ev.lang;
-    let keyboard = Keyboard::new([
-        vec![button(
-            ctx.t(lang, "button-use-tell"),
-            Callback::InviteUse { tell: true },
-        )],
-        vec![button(
-            ctx.t(lang, "button-use-sign"),
-            Callback::InviteUse { tell: false },
-        )],
-        ctx.crisis_row(lang),
-    ]);
+    let keyboard = choices(
+        ctx,
+        lang,
+        [
+            ("button-use-tell", Callback::InviteUse { tell: true }),
+            ("button-use-sign", Callback::InviteUse { tell: false }),
+        ],
+    );
     ctx.replace_or_send(
         tap.chat_id,
         tap.message_id,
