@@ -2,7 +2,6 @@
 
 use super::{Db, Tx};
 use anyhow::Result;
-use sqlx::Row;
 
 #[derive(Debug, Clone)]
 pub struct InboxRow {
@@ -57,7 +56,7 @@ pub async fn unhandled_in_chat(
     after_update_id: i64,
     limit: i64,
 ) -> Result<Vec<InboxRow>> {
-    let rows = sqlx::query(
+    let rows: Vec<(i64, i64, Option<String>, i64)> = sqlx::query_as(
         "SELECT update_id, chat_key, payload, attempts FROM inbox
          WHERE handled_at IS NULL AND chat_key = ? AND update_id > ?
          ORDER BY update_id LIMIT ?",
@@ -69,11 +68,11 @@ pub async fn unhandled_in_chat(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| InboxRow {
-            update_id: r.get(0),
-            chat_key: r.get(1),
-            payload: r.get::<Option<String>, _>(2).unwrap_or_default(),
-            attempts: r.get(3),
+        .map(|(update_id, chat_key, payload, attempts)| InboxRow {
+            update_id,
+            chat_key,
+            payload: payload.unwrap_or_default(),
+            attempts,
         })
         .collect())
 }

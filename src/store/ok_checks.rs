@@ -3,7 +3,6 @@
 
 use super::{Db, Tx};
 use anyhow::Result;
-use sqlx::Row;
 
 /// Patients whose last `n` decided prompts (by due time) were all sent and missed, with no
 /// check-in since the first of them, and no "are you OK?" yet for the last one:
@@ -15,7 +14,7 @@ pub async fn missed_runs(
     now: i64,
     limit: i64,
 ) -> Result<Vec<(i64, i64)>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "WITH recent AS (
              SELECT pr.patient_id, pr.id, pr.status, pr.due_at,
                     ROW_NUMBER() OVER (PARTITION BY pr.patient_id ORDER BY pr.due_at DESC, pr.id DESC) AS k
@@ -47,11 +46,7 @@ pub async fn missed_runs(
     .bind(now - ask_again_after)
     .bind(limit)
     .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| (r.get("patient_id"), r.get("last_id")))
-        .collect())
+    .await?)
 }
 
 /// Missed check-ins older than this do not start an "are you OK?".
