@@ -2,30 +2,30 @@
 //! the weekly summary (counts and averages only).
 
 use super::{Db, Tx};
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 /// The latest alert actually sent to this link (for `/patients`).
 pub async fn last_sent_to(db: &Db, link_id: i64) -> Result<Option<i64>> {
-    Ok(
-        // An alert to this link: the rows carrying an alert to a contact about it.
-        sqlx::query_scalar(
-            "SELECT MAX(sent_at) FROM outbox WHERE link_id = ? AND alert_id IS NOT NULL
-               AND contact_id IS NOT NULL AND status = 'sent'",
-        )
-        .bind(link_id)
-        .fetch_one(db.pool())
-        .await?,
+    // An alert to this link: the rows carrying an alert to a contact about it.
+    sqlx::query_scalar(
+        "SELECT MAX(sent_at) FROM outbox WHERE link_id = ? AND alert_id IS NOT NULL
+           AND contact_id IS NOT NULL AND status = 'sent'",
     )
+    .bind(link_id)
+    .fetch_one(db.pool())
+    .await
+    .context("store::reports::last_sent_to")
 }
 
 /// The most recent alert a contact received about a patient (for `/patients`).
 pub async fn latest_for_patient(db: &Db, patient_id: i64) -> Result<Option<(String, i64)>> {
-    Ok(sqlx::query_as(
+    sqlx::query_as(
         "SELECT kind, created_at FROM alerts WHERE patient_id = ? ORDER BY id DESC LIMIT 1",
     )
     .bind(patient_id)
     .fetch_optional(db.pool())
-    .await?)
+    .await
+    .context("store::reports::latest_for_patient")
 }
 
 /// What `/patients` shows a contact about one patient.
@@ -51,7 +51,8 @@ pub async fn patient_status(db: &Db, patient_id: i64) -> Result<PatientStatus> {
     )
     .bind(patient_id)
     .fetch_one(db.pool())
-    .await?;
+    .await
+    .context("store::reports::patient_status")?;
     Ok(PatientStatus {
         last_checkin: r.last_checkin,
         active: r.active != 0,
@@ -87,7 +88,8 @@ pub async fn week(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Result<
     .bind(since)
     .bind(now)
     .fetch_one(&mut **tx)
-    .await?;
+    .await
+    .context("store::reports::week")?;
     Ok(Week {
         checkins: r.n,
         mood: r.mood,

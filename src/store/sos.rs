@@ -1,7 +1,7 @@
 //! `/sos` sessions: the urge rated at the start and at each follow-up.
 
 use super::Tx;
-use anyhow::Result;
+use anyhow::{Context, Result};
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Sos {
     pub id: i64,
@@ -20,34 +20,34 @@ pub async fn start(tx: &mut Tx, patient_id: i64, now: i64) -> Result<i64> {
     )
     .bind(patient_id)
     .execute(&mut **tx)
-    .await?;
-    Ok(
-        sqlx::query_scalar("INSERT INTO sos (patient_id, started_at) VALUES (?, ?) RETURNING id")
-            .bind(patient_id)
-            .bind(now)
-            .fetch_one(&mut **tx)
-            .await?,
-    )
+    .await
+    .context("store::sos::start")?;
+    sqlx::query_scalar("INSERT INTO sos (patient_id, started_at) VALUES (?, ?) RETURNING id")
+        .bind(patient_id)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await
+        .context("store::sos::start")
 }
 
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Sos>> {
-    Ok(
-        sqlx::query_as("SELECT id, patient_id, started_at, followups FROM sos WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?,
-    )
+    sqlx::query_as("SELECT id, patient_id, started_at, followups FROM sos WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+        .context("store::sos::get")
 }
 
 /// The patient's most recent session.
 pub async fn latest(tx: &mut Tx, patient_id: i64) -> Result<Option<Sos>> {
-    Ok(sqlx::query_as(
+    sqlx::query_as(
         "SELECT id, patient_id, started_at, followups FROM sos
          WHERE patient_id = ? ORDER BY id DESC LIMIT 1",
     )
     .bind(patient_id)
     .fetch_optional(&mut **tx)
-    .await?)
+    .await
+    .context("store::sos::latest")
 }
 
 pub async fn set_followups(tx: &mut Tx, id: i64, followups: i64) -> Result<()> {
@@ -55,7 +55,8 @@ pub async fn set_followups(tx: &mut Tx, id: i64, followups: i64) -> Result<()> {
         .bind(followups)
         .bind(id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::sos::set_followups")?;
     Ok(())
 }
 
@@ -70,7 +71,8 @@ pub async fn rate(tx: &mut Tx, id: i64, round: i64, urge: u8, now: i64) -> Resul
     .bind(i64::from(urge))
     .bind(now)
     .execute(&mut **tx)
-    .await?
+    .await
+    .context("store::sos::rate")?
     .rows_affected()
         > 0)
 }
@@ -81,7 +83,8 @@ pub async fn ratings(tx: &mut Tx, id: i64) -> Result<Vec<(i64, u8)>> {
         sqlx::query_as("SELECT round, urge FROM sos_ratings WHERE sos_id = ? ORDER BY round")
             .bind(id)
             .fetch_all(&mut **tx)
-            .await?;
+            .await
+            .context("store::sos::ratings")?;
     Ok(rows
         .into_iter()
         .map(|(round, urge)| (round, urge as u8))
