@@ -145,9 +145,9 @@ async fn enqueue_due_slots(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
             let paused = d.paused_until.is_some_and(|u| u > now.timestamp());
             let decision = decide(due_at, now, ctx.schedule.grace, paused);
             let status = match decision {
-                Due::Send => "queued",
-                Due::Missed => "missed",
-                Due::Paused => "paused",
+                Due::Send => prompts::PromptStatus::Queued,
+                Due::Missed => prompts::PromptStatus::Missed,
+                Due::Paused => prompts::PromptStatus::Paused,
             };
             let date = slot.next_date.to_string();
             let prompt_id = prompts::insert(
@@ -227,7 +227,11 @@ async fn enqueue_due_slots(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
             let mut caught_up = 0;
             while now - next_due > ctx.schedule.grace {
                 if caught_up < CATCH_UP_DAYS {
-                    let status = if paused { "paused" } else { "missed" };
+                    let status = if paused {
+                        prompts::PromptStatus::Paused
+                    } else {
+                        prompts::PromptStatus::Missed
+                    };
                     let inserted = prompts::insert(
                         &mut tx,
                         slot.patient_id,

@@ -4,13 +4,22 @@
 use super::{Db, Tx};
 use crate::domain::outbox_key::Key;
 use crate::domain::risk::{Answers, Found, History, LastAlert, Signal, Sos};
-use anyhow::Result;
-use sqlx::Row;
+use anyhow::{Context, Result};
+
+/// `(started_at, mood, sleep_minutes, sleep_quality, craving, used)` of a check-in.
+type AnswersRow = (
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
 
 /// The answers and events of `(since, now]` the risk engine needs, oldest first. Read inside
 /// the transaction that will record the decision, so two evaluations cannot both alert.
 pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Result<History> {
-    let rows = sqlx::query(
+    let rows: Vec<AnswersRow> = sqlx::query_as(
         "SELECT started_at, mood, sleep_minutes, sleep_quality, craving, used FROM checkins
          WHERE patient_id = ? AND started_at > ? AND started_at <= ? ORDER BY started_at, id",
     )
@@ -18,26 +27,25 @@ pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Resu
     .bind(since)
     .bind(now)
     .fetch_all(&mut **tx)
-    .await?;
+    .await
+    .context("store::alerts::history")?;
     let small = |v: Option<i64>| v.and_then(|v| u8::try_from(v).ok());
     let checkins = rows
-        .iter()
-        .map(|r| Answers {
-            at: r.get("started_at"),
-            mood: small(r.get("mood")),
-            sleep_minutes: r
-                .get::<Option<i64>, _>("sleep_minutes")
-                .and_then(|v| u16::try_from(v).ok()),
-            sleep_quality: small(r.get("sleep_quality")),
-            craving: small(r.get("craving")),
-            used: r
-                .get::<Option<String>, _>("used")
-                .and_then(|u| match u.as_str() {
+        .into_iter()
+        .map(
+            |(at, mood, sleep_minutes, sleep_quality, craving, used)| Answers {
+                at,
+                mood: small(mood),
+                sleep_minutes: sleep_minutes.and_then(|v| u16::try_from(v).ok()),
+                sleep_quality: small(sleep_quality),
+                craving: small(craving),
+                used: used.and_then(|u| match u.as_str() {
                     "yes" => Some(true),
                     "no" => Some(false),
                     _ => None,
                 }),
-        })
+            },
+        )
         .collect();
     let unanswered_ok_checks = sqlx::query_scalar(
         "SELECT sent_at FROM ok_checks WHERE patient_id = ? AND answered_at IS NULL
@@ -46,9 +54,10 @@ pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Resu
     .bind(patient_id)
     .bind(since)
     .fetch_all(&mut **tx)
-    .await?;
+    .await
+    .context("store::alerts::history")?;
     // Each SOS with the urge at its latest follow-up rating (round 1 or 2), if any.
-    let sos = sqlx::query(
+    let sos = sqlx::query_as::<_, (i64, Option<i64>)>(
         "SELECT s.started_at,
                 (SELECT r.urge FROM sos_ratings r WHERE r.sos_id = s.id AND r.round > 0
                   AND r.rated_at <= ? ORDER BY r.round DESC LIMIT 1) AS urge
@@ -60,11 +69,12 @@ pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Resu
     .bind(since)
     .bind(now)
     .fetch_all(&mut **tx)
-    .await?
-    .iter()
-    .map(|r| Sos {
-        at: r.get("started_at"),
-        last_followup_urge: small(r.get("urge")),
+    .await
+    .context("store::alerts::history")?
+    .into_iter()
+    .map(|(at, urge)| Sos {
+        at,
+        last_followup_urge: small(urge),
     })
     .collect();
     let not_great = sqlx::query_scalar(
@@ -75,7 +85,8 @@ pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Resu
     .bind(since)
     .bind(now)
     .fetch_all(&mut **tx)
-    .await?;
+    .await
+    .context("store::alerts::history")?;
     let crisis_yes = sqlx::query_scalar(
         "SELECT started_at FROM crisis_screens WHERE patient_id = ? AND started_at > ?
              AND 1 IN (q1, q2, q3, q4, q5, q6) ORDER BY started_at",
@@ -83,7 +94,8 @@ pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Resu
     .bind(patient_id)
     .bind(since)
     .fetch_all(&mut **tx)
-    .await?;
+    .await
+    .context("store::alerts::history")?;
     Ok(History {
         checkins,
         unanswered_ok_checks,
@@ -95,17 +107,18 @@ pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Resu
 
 /// The patient's latest cluster alert or escalation (not crisis alerts).
 pub async fn last_cluster_alert(tx: &mut Tx, patient_id: i64) -> Result<Option<LastAlert>> {
-    let row = sqlx::query(
+    let row: Option<(i64, String, Option<i64>)> = sqlx::query_as(
         "SELECT created_at, kind, acknowledged_at FROM alerts
          WHERE patient_id = ? AND kind IN ('alert', 'escalation') ORDER BY id DESC LIMIT 1",
     )
     .bind(patient_id)
     .fetch_optional(&mut **tx)
-    .await?;
-    Ok(row.map(|r| LastAlert {
-        at: r.get("created_at"),
-        escalation: r.get::<String, _>("kind") == "escalation",
-        acknowledged: r.get::<Option<i64>, _>("acknowledged_at").is_some(),
+    .await
+    .context("store::alerts::last_cluster_alert")?;
+    Ok(row.map(|(at, kind, acknowledged_at)| LastAlert {
+        at,
+        escalation: kind == "escalation",
+        acknowledged: acknowledged_at.is_some(),
     }))
 }
 
@@ -144,7 +157,7 @@ pub async fn insert(
     now: i64,
 ) -> Result<Option<i64>> {
     // One alert per origin (a use per check-in, a request per source): a repeat is nothing.
-    Ok(sqlx::query_scalar(
+    sqlx::query_scalar(
         "INSERT INTO alerts (patient_id, kind, signals, created_at, recipients, origin)
          VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (patient_id, origin) WHERE origin IS NOT NULL DO NOTHING RETURNING id",
@@ -156,7 +169,8 @@ pub async fn insert(
     .bind(recipients as i64)
     .bind(origin)
     .fetch_optional(&mut **tx)
-    .await?)
+    .await
+    .context("store::alerts::insert")
 }
 
 #[derive(Debug, Clone)]
@@ -169,20 +183,30 @@ pub struct Alert {
     pub acknowledged_at: Option<i64>,
 }
 
+#[derive(sqlx::FromRow)]
+struct AlertRow {
+    id: i64,
+    patient_id: i64,
+    kind: String,
+    signals: String,
+    created_at: i64,
+    acknowledged_at: Option<i64>,
+}
+
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Alert>> {
-    let row = sqlx::query(
+    let row: Option<AlertRow> = sqlx::query_as(
         "SELECT id, patient_id, kind, signals, created_at, acknowledged_at FROM alerts WHERE id = ?",
     )
     .bind(id)
     .fetch_optional(&mut **tx)
-    .await?;
+    .await.context("store::alerts::get")?;
     Ok(row.map(|r| Alert {
-        id: r.get("id"),
-        patient_id: r.get("patient_id"),
-        kind: r.get("kind"),
-        signals: parse_signals(&r.get::<String, _>("signals")),
-        created_at: r.get("created_at"),
-        acknowledged_at: r.get("acknowledged_at"),
+        id: r.id,
+        patient_id: r.patient_id,
+        kind: r.kind,
+        signals: parse_signals(&r.signals),
+        created_at: r.created_at,
+        acknowledged_at: r.acknowledged_at,
     }))
 }
 
@@ -198,7 +222,8 @@ pub async fn was_sent_to(tx: &mut Tx, alert_id: i64, link_id: i64) -> Result<boo
                 .to_string(),
             )
             .fetch_one(&mut **tx)
-            .await?
+            .await
+            .context("store::alerts::was_sent_to")?
             > 0,
     )
 }
@@ -220,7 +245,8 @@ pub async fn answer(
     .bind(if reached { "reached" } else { "cant" })
     .bind(now)
     .execute(&mut **tx)
-    .await?
+    .await
+    .context("store::alerts::answer")?
     .rows_affected()
         > 0;
     if new && reached {
@@ -230,7 +256,8 @@ pub async fn answer(
         .bind(now)
         .bind(alert_id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::alerts::answer")?;
     }
     Ok(new)
 }
@@ -239,7 +266,7 @@ pub async fn answer(
 /// once more for an escalation even if they send nothing new. Each alert is looked at once
 /// here (later answers are evaluated as they arrive).
 pub async fn escalation_candidates(tx: &mut Tx, cooldown: i64, now: i64) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
+    sqlx::query_scalar(
         "UPDATE alerts SET escalation_checked_at = ?
          WHERE kind = 'alert' AND acknowledged_at IS NULL AND escalation_checked_at IS NULL
            AND created_at + ? <= ?
@@ -249,18 +276,20 @@ pub async fn escalation_candidates(tx: &mut Tx, cooldown: i64, now: i64) -> Resu
     .bind(cooldown)
     .bind(now)
     .fetch_all(&mut **tx)
-    .await?)
+    .await
+    .context("store::alerts::escalation_candidates")
 }
 
 /// When the next unanswered alert's cooldown ends, for the scheduler's sleep.
 pub async fn next_escalation(db: &Db, cooldown: i64) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar(
+    sqlx::query_scalar(
         "SELECT MIN(created_at + ?) FROM alerts
          WHERE kind = 'alert' AND acknowledged_at IS NULL AND escalation_checked_at IS NULL",
     )
     .bind(cooldown)
     .fetch_one(db.pool())
-    .await?)
+    .await
+    .context("store::alerts::next_escalation")
 }
 
 /// Whether the place a "reach out" request names is the patient's own, recent (since
@@ -292,6 +321,7 @@ pub async fn reach_source_is_patients(
         .bind(id)
         .bind(since)
         .fetch_optional(&mut **tx)
-        .await?;
+        .await
+        .context("store::alerts::reach_source_is_patients")?;
     Ok(owner == Some(patient_id))
 }

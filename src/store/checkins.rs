@@ -2,8 +2,7 @@
 
 use super::{Db, Tx};
 use crate::domain::checkin::{Answer, Questions, Step, UseAnswer};
-use anyhow::Result;
-use sqlx::Row;
+use anyhow::{Context, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -45,51 +44,64 @@ macro_rules! select {
     };
 }
 
-fn from_row(r: sqlx::sqlite::SqliteRow) -> Checkin {
-    let status: String = r.get("status");
-    let step: Option<String> = r.get("step");
+#[derive(sqlx::FromRow)]
+struct CheckinRow {
+    id: i64,
+    patient_id: i64,
+    status: String,
+    step: Option<String>,
+    message_id: Option<i64>,
+    shown: Option<String>,
+    shown_at: Option<i64>,
+    mood: Option<i64>,
+    sleep_minutes: Option<i64>,
+    sleep_quality: Option<i64>,
+    craving: Option<i64>,
+    used: Option<String>,
+    has_note: i64,
+    questions: String,
+    prompt_id: Option<i64>,
+}
+
+fn from_row(r: CheckinRow) -> Checkin {
     Checkin {
-        id: r.get("id"),
-        patient_id: r.get("patient_id"),
-        status: match status.as_str() {
+        id: r.id,
+        patient_id: r.patient_id,
+        status: match r.status.as_str() {
             "open" => Status::Open,
             "completed" => Status::Completed,
             _ => Status::Abandoned,
         },
-        step: step.as_deref().and_then(Step::from_code),
-        message_id: r.get::<Option<i64>, _>("message_id").map(|m| m as i32),
-        shown: r
-            .get::<Option<String>, _>("shown")
-            .as_deref()
-            .and_then(Step::from_code),
-        shown_at: r.get("shown_at"),
-        mood: r.get::<Option<i64>, _>("mood").map(|v| v as u8),
-        sleep_minutes: r.get::<Option<i64>, _>("sleep_minutes").map(|v| v as u16),
-        sleep_quality: r.get::<Option<i64>, _>("sleep_quality").map(|v| v as u8),
-        craving: r.get::<Option<i64>, _>("craving").map(|v| v as u8),
-        used: r
-            .get::<Option<String>, _>("used")
-            .and_then(|u| UseAnswer::from_code(&u).ok()),
-        has_note: r.get::<i64, _>("has_note") != 0,
-        questions: Questions::parse(r.get::<String, _>("questions").as_str())
-            .unwrap_or_else(Questions::full),
-        prompt_id: r.get("prompt_id"),
+        step: r.step.as_deref().and_then(Step::from_code),
+        message_id: r.message_id.map(|m| m as i32),
+        shown: r.shown.as_deref().and_then(Step::from_code),
+        shown_at: r.shown_at,
+        mood: r.mood.map(|v| v as u8),
+        sleep_minutes: r.sleep_minutes.map(|v| v as u16),
+        sleep_quality: r.sleep_quality.map(|v| v as u8),
+        craving: r.craving.map(|v| v as u8),
+        used: r.used.and_then(|u| UseAnswer::from_code(&u).ok()),
+        has_note: r.has_note != 0,
+        questions: Questions::parse(r.questions.as_str()).unwrap_or_else(Questions::full),
+        prompt_id: r.prompt_id,
     }
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<Checkin>> {
-    let row = sqlx::query(select!("WHERE id = ?"))
+    let row = sqlx::query_as::<_, CheckinRow>(select!("WHERE id = ?"))
         .bind(id)
         .fetch_optional(db.pool())
-        .await?;
+        .await
+        .context("store::checkins::get")?;
     Ok(row.map(from_row))
 }
 
 pub async fn open_for(db: &Db, patient_id: i64) -> Result<Option<Checkin>> {
-    let row = sqlx::query(select!("WHERE patient_id = ? AND status = 'open'"))
+    let row = sqlx::query_as::<_, CheckinRow>(select!("WHERE patient_id = ? AND status = 'open'"))
         .bind(patient_id)
         .fetch_optional(db.pool())
-        .await?;
+        .await
+        .context("store::checkins::open_for")?;
     Ok(row.map(from_row))
 }
 
@@ -110,7 +122,8 @@ pub async fn abandon(
     .bind(patient_id)
     .bind(patient_id)
     .execute(&mut **tx)
-    .await?;
+    .await
+    .context("store::checkins::abandon")?;
     Ok(done.rows_affected())
 }
 
@@ -123,11 +136,13 @@ pub async fn start(
     prompt_id: Option<i64>,
     now: i64,
 ) -> Result<(Checkin, Option<Checkin>)> {
-    let previous = sqlx::query(select!("WHERE patient_id = ? AND status = 'open'"))
-        .bind(patient_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(from_row);
+    let previous =
+        sqlx::query_as::<_, CheckinRow>(select!("WHERE patient_id = ? AND status = 'open'"))
+            .bind(patient_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .context("store::checkins::start")?
+            .map(from_row);
     // An open check-in with nothing answered yet (a double tap on "Check in now") is reused
     // when it asks the same questions, rather than left behind as an empty abandoned row.
     if let Some(p) = previous.as_ref().filter(|p| {
@@ -142,7 +157,8 @@ pub async fn start(
         .bind(now)
         .bind(p.id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::checkins::start")?;
     }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO checkins (patient_id, status, step, started_at, updated_at, questions, prompt_id)
@@ -155,11 +171,12 @@ pub async fn start(
     .bind(questions.code())
     .bind(prompt_id)
     .fetch_one(&mut **tx)
-    .await?;
-    let row = sqlx::query(select!("WHERE id = ?"))
+    .await.context("store::checkins::start")?;
+    let row = sqlx::query_as::<_, CheckinRow>(select!("WHERE id = ?"))
         .bind(id)
         .fetch_one(&mut **tx)
-        .await?;
+        .await
+        .context("store::checkins::start")?;
     Ok((from_row(row), previous))
 }
 
@@ -185,7 +202,8 @@ pub async fn set_shown(
     .bind(message_id)
     .bind(checkin_id)
     .execute(&mut *tx)
-    .await?;
+    .await
+    .context("store::checkins::set_shown")?;
     tx.commit().await?;
     Ok(())
 }
@@ -206,7 +224,8 @@ pub async fn record_answer(
             .bind(checkin_id)
             .bind(patient_id)
             .fetch_optional(&mut **tx)
-            .await?;
+            .await
+            .context("store::checkins::record_answer")?;
     let Some(questions) = questions.as_deref().and_then(Questions::parse) else {
         return Ok(None);
     };
@@ -243,14 +262,16 @@ pub async fn record_answer(
     .bind(checkin_id)
     .bind(patient_id)
     .execute(&mut **tx)
-    .await?
+    .await
+    .context("store::checkins::record_answer")?
     .rows_affected();
     if changed == 0 {
         return Ok(None);
     }
-    let row = sqlx::query(select!("WHERE id = ?"))
+    let row = sqlx::query_as::<_, CheckinRow>(select!("WHERE id = ?"))
         .bind(checkin_id)
         .fetch_one(&mut **tx)
-        .await?;
+        .await
+        .context("store::checkins::record_answer")?;
     Ok(Some(from_row(row)))
 }

@@ -2,8 +2,8 @@
 //! patient and their contacts.
 
 use super::{Db, Tx};
-use anyhow::Result;
-use sqlx::Row;
+use anyhow::{Context, Result};
+use sqlx::Sqlite;
 
 /// How long an invitation link works.
 pub const INVITE_LIFETIME_SECS: i64 = 24 * 3600;
@@ -11,7 +11,17 @@ pub const INVITE_LIFETIME_SECS: i64 = 24 * 3600;
 pub const MAX_FAILURES: i64 = 5;
 pub const FAILURE_WINDOW_SECS: i64 = 3600;
 
-#[derive(Debug, Clone)]
+/// Where an invitation stands (`invites.status`).
+#[derive(sqlx::Type, Debug, Clone, Copy, PartialEq, Eq)]
+#[sqlx(type_name = "TEXT", rename_all = "lowercase")]
+pub enum InviteStatus {
+    Open,
+    Accepted,
+    Declined,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Invite {
     pub id: i64,
     pub patient_id: i64,
@@ -19,26 +29,13 @@ pub struct Invite {
     pub weekly: bool,
     /// A reported use alone tells this contact (the patient's choice when inviting).
     pub use_alerts: bool,
-    pub status: String,
+    pub status: InviteStatus,
     pub opened_by: Option<i64>,
     pub expires_at: i64,
 }
 
 const INVITE_COLUMNS: &str =
     "id, patient_id, patient_name, weekly, use_alerts, status, opened_by, expires_at";
-
-fn invite_from(r: &sqlx::sqlite::SqliteRow) -> Invite {
-    Invite {
-        id: r.get("id"),
-        patient_id: r.get("patient_id"),
-        patient_name: r.get("patient_name"),
-        weekly: r.get::<i64, _>("weekly") != 0,
-        use_alerts: r.get::<i64, _>("use_alerts") != 0,
-        status: r.get("status"),
-        opened_by: r.get("opened_by"),
-        expires_at: r.get("expires_at"),
-    }
-}
 
 pub async fn create_invite(
     tx: &mut Tx,
@@ -49,7 +46,7 @@ pub async fn create_invite(
     use_alerts: bool,
     now: i64,
 ) -> Result<i64> {
-    Ok(sqlx::query_scalar(
+    sqlx::query_scalar(
         "INSERT INTO invites (patient_id, token_hash, patient_name, weekly, use_alerts, status,
                               created_at, expires_at)
          VALUES (?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id",
@@ -62,27 +59,28 @@ pub async fn create_invite(
     .bind(now)
     .bind(now + INVITE_LIFETIME_SECS)
     .fetch_one(&mut **tx)
-    .await?)
+    .await
+    .context("store::contacts::create_invite")
 }
 
 pub async fn invite_by_hash(tx: &mut Tx, token_hash: &str) -> Result<Option<Invite>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {INVITE_COLUMNS} FROM invites WHERE token_hash = ?"
     )))
     .bind(token_hash)
     .fetch_optional(&mut **tx)
-    .await?;
-    Ok(row.as_ref().map(invite_from))
+    .await
+    .context("store::contacts::invite_by_hash")
 }
 
 pub async fn invite(tx: &mut Tx, id: i64) -> Result<Option<Invite>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {INVITE_COLUMNS} FROM invites WHERE id = ?"
     )))
     .bind(id)
     .fetch_optional(&mut **tx)
-    .await?;
-    Ok(row.as_ref().map(invite_from))
+    .await
+    .context("store::contacts::invite")
 }
 
 /// The first person to open a link claims it: only they can accept or decline it.
@@ -91,18 +89,20 @@ pub async fn claim_invite(tx: &mut Tx, id: i64, telegram_user_id: i64) -> Result
         .bind(telegram_user_id)
         .bind(id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::contacts::claim_invite")?;
     Ok(
         sqlx::query_scalar::<_, Option<i64>>("SELECT opened_by FROM invites WHERE id = ?")
             .bind(id)
             .fetch_one(&mut **tx)
-            .await?
+            .await
+            .context("store::contacts::claim_invite")?
             == Some(telegram_user_id),
     )
 }
 
 /// Closes an open invitation ('accepted', 'declined', 'cancelled'). False if it was not open.
-pub async fn close_invite(tx: &mut Tx, id: i64, status: &str, now: i64) -> Result<bool> {
+pub async fn close_invite(tx: &mut Tx, id: i64, status: InviteStatus, now: i64) -> Result<bool> {
     Ok(sqlx::query(
         "UPDATE invites SET status = ?, answered_at = ?,
              opened_by = CASE WHEN ? = 'declined' THEN NULL ELSE opened_by END
@@ -113,20 +113,22 @@ pub async fn close_invite(tx: &mut Tx, id: i64, status: &str, now: i64) -> Resul
     .bind(status)
     .bind(id)
     .execute(&mut **tx)
-    .await?
+    .await
+    .context("store::contacts::close_invite")?
     .rows_affected()
         > 0)
 }
 
 /// Open, unexpired invitations a patient has out.
 pub async fn open_invites(db: &Db, patient_id: i64, now: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar(
+    sqlx::query_scalar(
         "SELECT COUNT(*) FROM invites WHERE patient_id = ? AND status = 'open' AND expires_at > ?",
     )
     .bind(patient_id)
     .bind(now)
     .fetch_one(db.pool())
-    .await?)
+    .await
+    .context("store::contacts::open_invites")
 }
 
 /// Counts a link that did not work; returns the failures in the last window, this one included.
@@ -134,26 +136,27 @@ pub async fn record_failure(tx: &mut Tx, telegram_user_id: i64, now: i64) -> Res
     sqlx::query("DELETE FROM invite_failures WHERE at <= ?")
         .bind(now - 24 * 3600)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::contacts::record_failure")?;
     sqlx::query("INSERT INTO invite_failures (telegram_user_id, at) VALUES (?, ?)")
         .bind(telegram_user_id)
         .bind(now)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::contacts::record_failure")?;
     recent_failures(tx, telegram_user_id, now).await
 }
 
 pub async fn recent_failures(tx: &mut Tx, telegram_user_id: i64, now: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM invite_failures WHERE telegram_user_id = ? AND at > ?",
-    )
-    .bind(telegram_user_id)
-    .bind(now - FAILURE_WINDOW_SECS)
-    .fetch_one(&mut **tx)
-    .await?)
+    sqlx::query_scalar("SELECT COUNT(*) FROM invite_failures WHERE telegram_user_id = ? AND at > ?")
+        .bind(telegram_user_id)
+        .bind(now - FAILURE_WINDOW_SECS)
+        .fetch_one(&mut **tx)
+        .await
+        .context("store::contacts::recent_failures")
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Contact {
     pub id: i64,
     pub telegram_user_id: i64,
@@ -162,24 +165,13 @@ pub struct Contact {
     pub active: bool,
 }
 
-fn contact_from(r: &sqlx::sqlite::SqliteRow) -> Contact {
-    Contact {
-        id: r.get("id"),
-        telegram_user_id: r.get("telegram_user_id"),
-        chat_id: r.get("chat_id"),
-        language: r.get("language"),
-        active: r.get::<i64, _>("active") != 0,
-    }
-}
-
 pub async fn contact_by_user(db: &Db, telegram_user_id: i64) -> Result<Option<Contact>> {
-    let row = sqlx::query(
+    sqlx::query_as(
         "SELECT id, telegram_user_id, chat_id, language, active FROM contacts WHERE telegram_user_id = ?",
     )
     .bind(telegram_user_id)
     .fetch_optional(db.pool())
-    .await?;
-    Ok(row.as_ref().map(contact_from))
+    .await.context("store::contacts::contact_by_user")
 }
 
 /// Records (or refreshes) the person who accepted an invitation.
@@ -190,7 +182,7 @@ pub async fn upsert_contact(
     language: &str,
     now: i64,
 ) -> Result<i64> {
-    Ok(sqlx::query_scalar(
+    sqlx::query_scalar(
         "INSERT INTO contacts (telegram_user_id, chat_id, language, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (telegram_user_id) DO UPDATE SET chat_id = excluded.chat_id,
              language = excluded.language, active = 1
@@ -201,7 +193,8 @@ pub async fn upsert_contact(
     .bind(language)
     .bind(now)
     .fetch_one(&mut **tx)
-    .await?)
+    .await
+    .context("store::contacts::upsert_contact")
 }
 
 /// Blocked the bot (or unblocked it: `active`).
@@ -212,7 +205,8 @@ pub async fn set_contact_active(tx: &mut Tx, contact_id: i64, active: bool) -> R
             .bind(contact_id)
             .bind(!active)
             .execute(&mut **tx)
-            .await?
+            .await
+            .context("store::contacts::set_contact_active")?
             .rows_affected()
             > 0,
     )
@@ -227,7 +221,8 @@ pub async fn set_contact_active_by_user(
         .bind(active)
         .bind(telegram_user_id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::contacts::set_contact_active_by_user")?;
     Ok(())
 }
 
@@ -262,39 +257,67 @@ const LINK_SELECT: &str =
         p.country AS patient_country, p.time_zone AS patient_zone
     FROM links l JOIN contacts c ON c.id = l.contact_id JOIN patients p ON p.id = l.patient_id";
 
-fn link_from(r: &sqlx::sqlite::SqliteRow) -> Link {
-    Link {
-        id: r.get("id"),
-        patient_id: r.get("patient_id"),
-        contact_id: r.get("contact_id"),
-        patient_name: r.get("patient_name"),
-        contact_name: r.get("contact_name"),
-        weekly: r.get::<i64, _>("weekly") != 0,
-        use_alerts: r.get::<i64, _>("use_alerts") != 0,
-        created_at: r.get("created_at"),
-        weekly_sent_at: r.get("weekly_sent_at"),
-        ended_at: r.get("ended_at"),
-        contact_chat_id: r.get("contact_chat_id"),
-        contact_language: r.get("contact_language"),
-        contact_active: r.get::<i64, _>("contact_active") != 0,
-        patient_chat_id: r.get("patient_chat_id"),
-        patient_language: r.get("patient_language"),
-        patient_country: r.get::<Option<String>, _>("patient_country").or_else(|| {
-            r.get::<Option<String>, _>("patient_zone")
-                .and_then(|z| crate::domain::timezone::PatientZone::parse(&z).ok())
-                .and_then(|z| z.country().map(str::to_string))
-        }),
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    id: i64,
+    patient_id: i64,
+    contact_id: i64,
+    patient_name: String,
+    contact_name: String,
+    weekly: bool,
+    use_alerts: bool,
+    created_at: i64,
+    weekly_sent_at: Option<i64>,
+    ended_at: Option<i64>,
+    contact_chat_id: i64,
+    contact_language: String,
+    contact_active: bool,
+    patient_chat_id: i64,
+    patient_language: String,
+    patient_country: Option<String>,
+    patient_zone: Option<String>,
+}
+
+impl From<LinkRow> for Link {
+    fn from(r: LinkRow) -> Link {
+        Link {
+            id: r.id,
+            patient_id: r.patient_id,
+            contact_id: r.contact_id,
+            patient_name: r.patient_name,
+            contact_name: r.contact_name,
+            weekly: r.weekly,
+            use_alerts: r.use_alerts,
+            created_at: r.created_at,
+            weekly_sent_at: r.weekly_sent_at,
+            ended_at: r.ended_at,
+            contact_chat_id: r.contact_chat_id,
+            contact_language: r.contact_language,
+            contact_active: r.contact_active,
+            patient_chat_id: r.patient_chat_id,
+            patient_language: r.patient_language,
+            patient_country: r.patient_country.or_else(|| {
+                r.patient_zone
+                    .and_then(|z| crate::domain::timezone::PatientZone::parse(&z).ok())
+                    .and_then(|z| z.country().map(str::to_string))
+            }),
+        }
     }
+}
+
+fn links(rows: Vec<LinkRow>) -> Vec<Link> {
+    rows.into_iter().map(Link::from).collect()
 }
 
 /// The name the patient gave in their latest invitation, offered for the next one.
 pub async fn last_patient_name(tx: &mut Tx, patient_id: i64) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar(
+    sqlx::query_scalar(
         "SELECT patient_name FROM invites WHERE patient_id = ? ORDER BY id DESC LIMIT 1",
     )
     .bind(patient_id)
     .fetch_optional(&mut **tx)
-    .await?)
+    .await
+    .context("store::contacts::last_patient_name")
 }
 
 /// Pairs a patient and a contact. `None` if they are already paired.
@@ -305,7 +328,7 @@ pub async fn create_link(
     contact_name: &str,
     now: i64,
 ) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar(
+    sqlx::query_scalar(
         "INSERT INTO links (patient_id, contact_id, patient_name, contact_name, weekly, use_alerts,
                             created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -319,59 +342,61 @@ pub async fn create_link(
     .bind(invite.use_alerts)
     .bind(now)
     .fetch_optional(&mut **tx)
-    .await?)
+    .await
+    .context("store::contacts::create_link")
 }
 
 pub async fn link(db: &Db, id: i64) -> Result<Option<Link>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{LINK_SELECT} WHERE l.id = ?")))
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?;
-    Ok(row.as_ref().map(link_from))
+    let row: Option<LinkRow> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{LINK_SELECT} WHERE l.id = ?")))
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await
+            .context("store::contacts::link")?;
+    Ok(row.map(Link::from))
 }
 
-/// The patient's current contacts, oldest first.
-pub async fn links_of_patient(db: &Db, patient_id: i64) -> Result<Vec<Link>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+/// The patient's current contacts, oldest first: through the pool (`db.pool()`), or inside a
+/// write transaction (`&mut **tx`; alerts are queued in the transaction that decides them).
+pub async fn links_of_patient<'e, E>(conn: E, patient_id: i64) -> Result<Vec<Link>>
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{LINK_SELECT} WHERE l.patient_id = ? AND l.ended_at IS NULL ORDER BY l.id"
     )))
     .bind(patient_id)
-    .fetch_all(db.pool())
-    .await?;
-    Ok(rows.iter().map(link_from).collect())
+    .fetch_all(conn)
+    .await
+    .context("store::contacts::links_of_patient")?;
+    Ok(links(rows))
 }
 
-/// Same, inside a write transaction (alerts are queued in the transaction that decides them).
-pub async fn links_of_patient_tx(tx: &mut Tx, patient_id: i64) -> Result<Vec<Link>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{LINK_SELECT} WHERE l.patient_id = ? AND l.ended_at IS NULL ORDER BY l.id"
-    )))
-    .bind(patient_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows.iter().map(link_from).collect())
-}
-
-/// A contact's current links, inside a write transaction.
-pub async fn links_of_contact_tx(tx: &mut Tx, contact_id: i64) -> Result<Vec<Link>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+/// A contact's current links (through the pool, or `&mut **tx` inside a write transaction).
+pub async fn links_of_contact<'e, E>(conn: E, contact_id: i64) -> Result<Vec<Link>>
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{LINK_SELECT} WHERE l.contact_id = ? AND l.ended_at IS NULL ORDER BY l.id"
     )))
     .bind(contact_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows.iter().map(link_from).collect())
+    .fetch_all(conn)
+    .await
+    .context("store::contacts::links_of_contact")?;
+    Ok(links(rows))
 }
 
 /// The patients a person supports now, oldest link first.
 pub async fn links_of_contact_user(db: &Db, telegram_user_id: i64) -> Result<Vec<Link>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{LINK_SELECT} WHERE c.telegram_user_id = ? AND l.ended_at IS NULL ORDER BY l.id"
     )))
     .bind(telegram_user_id)
     .fetch_all(db.pool())
-    .await?;
-    Ok(rows.iter().map(link_from).collect())
+    .await
+    .context("store::contacts::links_of_contact_user")?;
+    Ok(links(rows))
 }
 
 /// Ends a link ('patient' or 'contact' ended it). `None` if it had ended already; else the
@@ -385,7 +410,8 @@ pub async fn end_link(tx: &mut Tx, id: i64, by: &str, now: i64) -> Result<Option
     .bind(by)
     .bind(id)
     .execute(&mut **tx)
-    .await?
+    .await
+    .context("store::contacts::end_link")?
     .rows_affected()
         > 0;
     if !ended {
@@ -400,7 +426,8 @@ pub async fn end_link(tx: &mut Tx, id: i64, by: &str, now: i64) -> Result<Option
     )
     .bind(id)
     .fetch_all(&mut **tx)
-    .await?;
+    .await
+    .context("store::contacts::end_link")?;
     let mut alerts: Vec<i64> = alerts.into_iter().flatten().collect();
     alerts.sort_unstable();
     alerts.dedup();
@@ -412,7 +439,8 @@ pub async fn set_weekly(tx: &mut Tx, id: i64, weekly: bool) -> Result<()> {
         .bind(weekly)
         .bind(id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::contacts::set_weekly")?;
     Ok(())
 }
 
@@ -421,13 +449,14 @@ pub async fn set_use_alerts(tx: &mut Tx, id: i64, tell: bool) -> Result<()> {
         .bind(tell)
         .bind(id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::contacts::set_use_alerts")?;
     Ok(())
 }
 
 /// Links whose weekly summary is due: a week after pairing or after the last summary.
 pub async fn weekly_due(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<Link>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{LINK_SELECT} WHERE l.ended_at IS NULL AND l.weekly = 1 AND c.active = 1
              AND COALESCE(l.weekly_sent_at, l.created_at) + 7 * 86400 <= ?
          ORDER BY l.id LIMIT ?"
@@ -435,8 +464,9 @@ pub async fn weekly_due(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<Link>> 
     .bind(now)
     .bind(limit)
     .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows.iter().map(link_from).collect())
+    .await
+    .context("store::contacts::weekly_due")?;
+    Ok(links(rows))
 }
 
 pub async fn weekly_sent(tx: &mut Tx, id: i64, at: i64) -> Result<()> {
@@ -444,17 +474,19 @@ pub async fn weekly_sent(tx: &mut Tx, id: i64, at: i64) -> Result<()> {
         .bind(at)
         .bind(id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::contacts::weekly_sent")?;
     Ok(())
 }
 
 /// When the next weekly summary falls due, for the scheduler's sleep.
 pub async fn next_weekly(db: &Db) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar(
+    sqlx::query_scalar(
         "SELECT MIN(COALESCE(l.weekly_sent_at, l.created_at) + 7 * 86400)
          FROM links l JOIN contacts c ON c.id = l.contact_id
          WHERE l.ended_at IS NULL AND l.weekly = 1 AND c.active = 1",
     )
     .fetch_one(db.pool())
-    .await?)
+    .await
+    .context("store::contacts::next_weekly")
 }

@@ -2,8 +2,7 @@
 
 use super::Tx;
 use crate::domain::coping::{Feedback, History, Need};
-use anyhow::Result;
-use sqlx::Row;
+use anyhow::{Context, Result};
 
 /// How many recent showings the choice looks at (more than it needs for "no repeats").
 const HISTORY_DEPTH: i64 = 30;
@@ -37,7 +36,7 @@ pub async fn record_shown(
         Origin::Checkin(c) => (Some(c), None),
         Origin::Sos(s) => (None, Some(s)),
     };
-    Ok(sqlx::query_scalar(
+    sqlx::query_scalar(
         "INSERT INTO suggestions_shown (patient_id, checkin_id, sos_id, need, key, shown_at)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
     )
@@ -48,24 +47,36 @@ pub async fn record_shown(
     .bind(key)
     .bind(now)
     .fetch_one(&mut **tx)
-    .await?)
+    .await
+    .context("store::coping::record_shown")
+}
+
+#[derive(sqlx::FromRow)]
+struct ShownRow {
+    id: i64,
+    patient_id: i64,
+    checkin_id: Option<i64>,
+    sos_id: Option<i64>,
+    need: String,
+    key: String,
 }
 
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Shown>> {
-    let row = sqlx::query(
+    let row: Option<ShownRow> = sqlx::query_as(
         "SELECT id, patient_id, checkin_id, sos_id, need, key FROM suggestions_shown WHERE id = ?",
     )
     .bind(id)
     .fetch_optional(&mut **tx)
-    .await?;
+    .await
+    .context("store::coping::get")?;
     Ok(row.and_then(|r| {
         Some(Shown {
-            id: r.get("id"),
-            patient_id: r.get("patient_id"),
-            checkin_id: r.get("checkin_id"),
-            sos_id: r.get("sos_id"),
-            need: Need::parse(r.get::<String, _>("need").as_str())?,
-            key: r.get("key"),
+            id: r.id,
+            patient_id: r.patient_id,
+            checkin_id: r.checkin_id,
+            sos_id: r.sos_id,
+            need: Need::parse(r.need.as_str())?,
+            key: r.key,
         })
     }))
 }
@@ -78,8 +89,9 @@ pub async fn history(tx: &mut Tx, patient_id: i64) -> Result<History> {
     .bind(patient_id)
     .bind(HISTORY_DEPTH)
     .fetch_all(&mut **tx)
-    .await?;
-    let rows = sqlx::query(
+    .await
+    .context("store::coping::history")?;
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT key,
                 SUM(feedback = 'helpful') AS helpful,
                 SUM(feedback = 'not-for-me') AS not_for_me
@@ -87,15 +99,16 @@ pub async fn history(tx: &mut Tx, patient_id: i64) -> Result<History> {
     )
     .bind(patient_id)
     .fetch_all(&mut **tx)
-    .await?;
+    .await
+    .context("store::coping::history")?;
     let feedback = rows
-        .iter()
-        .map(|r| {
+        .into_iter()
+        .map(|(key, helpful, not_for_me)| {
             (
-                r.get::<String, _>("key"),
+                key,
                 Feedback {
-                    helpful: r.get::<i64, _>("helpful") as u32,
-                    not_for_me: r.get::<i64, _>("not_for_me") as u32,
+                    helpful: helpful as u32,
+                    not_for_me: not_for_me as u32,
                 },
             )
         })
@@ -115,10 +128,11 @@ pub async fn shown_for(tx: &mut Tx, origin: Origin) -> Result<Vec<String>> {
             s,
         ),
     };
-    Ok(sqlx::query_scalar(sql)
+    sqlx::query_scalar(sql)
         .bind(id)
         .fetch_all(&mut **tx)
-        .await?)
+        .await
+        .context("store::coping::shown_for")
 }
 
 /// Records "helpful" or "not for me" on one showing (a second tap changes it).
@@ -128,7 +142,8 @@ pub async fn set_feedback(tx: &mut Tx, id: i64, helpful: bool, now: i64) -> Resu
         .bind(now)
         .bind(id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::coping::set_feedback")?;
     Ok(())
 }
 
@@ -142,19 +157,21 @@ pub async fn previous_craving(tx: &mut Tx, patient_id: i64, checkin_id: i64) -> 
     .bind(patient_id)
     .bind(checkin_id)
     .fetch_optional(&mut **tx)
-    .await?
+    .await
+    .context("store::coping::previous_craving")?
     .flatten();
     Ok(v.map(|v| v as u8))
 }
 
 /// When the patient's finished check-ins of the last `days` days were completed (unix s).
 pub async fn completed_since(tx: &mut Tx, patient_id: i64, since: i64) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
+    sqlx::query_scalar(
         "SELECT completed_at FROM checkins
          WHERE patient_id = ? AND status = 'completed' AND completed_at >= ?",
     )
     .bind(patient_id)
     .bind(since)
     .fetch_all(&mut **tx)
-    .await?)
+    .await
+    .context("store::coping::completed_since")
 }

@@ -2,7 +2,7 @@
 
 use super::{Db, Tx};
 use crate::domain::screen::{Answers, Question};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use sqlx::Row;
 
 #[derive(Debug, Clone)]
@@ -17,30 +17,33 @@ pub struct Screen {
 
 const COLUMNS: &str = "id, patient_id, started_at, q1, q2, q3, q4, q5, q6, completed_at, alert_id";
 
-fn from_row(r: &sqlx::sqlite::SqliteRow) -> Screen {
+/// The answer columns are picked per question at run time, hence `try_get`.
+fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Screen> {
     let mut answers = Answers::default();
     for q in Question::ALL {
-        answers.set_opt(q, r.get::<Option<i64>, _>(q.column()).map(|v| v != 0));
+        let v: Option<i64> = r.try_get(q.column())?;
+        answers.set_opt(q, v.map(|v| v != 0));
     }
-    Screen {
-        id: r.get("id"),
-        patient_id: r.get("patient_id"),
-        started_at: r.get("started_at"),
+    Ok(Screen {
+        id: r.try_get("id")?,
+        patient_id: r.try_get("patient_id")?,
+        started_at: r.try_get("started_at")?,
         answers,
-        completed: r.get::<Option<i64>, _>("completed_at").is_some(),
-        alert_id: r.get("alert_id"),
-    }
+        completed: r.try_get::<Option<i64>, _>("completed_at")?.is_some(),
+        alert_id: r.try_get("alert_id")?,
+    })
 }
 
 pub async fn start(tx: &mut Tx, patient_id: i64, origin: &str, now: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar(
+    sqlx::query_scalar(
         "INSERT INTO crisis_screens (patient_id, origin, started_at) VALUES (?, ?, ?) RETURNING id",
     )
     .bind(patient_id)
     .bind(origin)
     .bind(now)
     .fetch_one(&mut **tx)
-    .await?)
+    .await
+    .context("store::crisis::start")
 }
 
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Screen>> {
@@ -49,8 +52,12 @@ pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Screen>> {
     )))
     .bind(id)
     .fetch_optional(&mut **tx)
-    .await?;
-    Ok(row.as_ref().map(from_row))
+    .await
+    .context("store::crisis::get")?;
+    row.as_ref()
+        .map(from_row)
+        .transpose()
+        .context("store::crisis::get: reading the row")
 }
 
 /// The patient's screen started within `since`, still open.
@@ -63,7 +70,8 @@ pub async fn is_open_since(db: &Db, patient_id: i64, since: i64) -> Result<bool>
     .bind(patient_id)
     .bind(since)
     .fetch_one(db.pool())
-    .await?;
+    .await
+    .context("store::crisis::is_open_since")?;
     Ok(n > 0)
 }
 
@@ -76,8 +84,12 @@ pub async fn open_since(tx: &mut Tx, patient_id: i64, since: i64) -> Result<Opti
     .bind(patient_id)
     .bind(since)
     .fetch_optional(&mut **tx)
-    .await?;
-    Ok(row.as_ref().map(from_row))
+    .await
+    .context("store::crisis::open_since")?;
+    row.as_ref()
+        .map(from_row)
+        .transpose()
+        .context("store::crisis::open_since: reading the row")
 }
 
 /// Records one answer; false if that question was answered already (a double tap).
@@ -89,7 +101,7 @@ pub async fn answer(tx: &mut Tx, id: i64, q: Question, yes: bool) -> Result<bool
     .bind(yes)
     .bind(id)
     .execute(&mut **tx)
-    .await?
+    .await.context("store::crisis::answer")?
     .rows_affected()
         > 0)
 }
@@ -99,7 +111,8 @@ pub async fn complete(tx: &mut Tx, id: i64, now: i64) -> Result<()> {
         .bind(now)
         .bind(id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::crisis::complete")?;
     Ok(())
 }
 
@@ -108,7 +121,8 @@ pub async fn set_alert(tx: &mut Tx, id: i64, alert_id: i64) -> Result<()> {
         .bind(alert_id)
         .bind(id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::crisis::set_alert")?;
     Ok(())
 }
 
@@ -123,13 +137,16 @@ pub async fn plan(db: &Db, patient_id: i64) -> Result<Option<Plan>> {
     )
     .bind(patient_id)
     .fetch_optional(db.pool())
-    .await?;
-    Ok(row.map(|r| {
+    .await
+    .context("store::crisis::plan")?;
+    row.map(|r| {
         PlanPart::ALL
             .into_iter()
-            .map(|p| (p, r.get::<Option<String>, _>(p.code())))
-            .collect()
-    }))
+            .map(|p| Ok((p, r.try_get::<Option<String>, _>(p.code())?)))
+            .collect::<std::result::Result<Plan, sqlx::Error>>()
+            .context("store::crisis::plan: reading the row")
+    })
+    .transpose()
 }
 
 /// Writes one part (None clears it), creating the plan if needed.
@@ -149,6 +166,6 @@ pub async fn set_plan_part(
     .bind(text)
     .bind(now)
     .execute(&mut **tx)
-    .await?;
+    .await.context("store::crisis::set_plan_part")?;
     Ok(())
 }

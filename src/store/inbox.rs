@@ -1,8 +1,7 @@
 //! Durable intake: updates are written here before the offset that confirms them is sent.
 
 use super::{Db, Tx};
-use anyhow::Result;
-use sqlx::Row;
+use anyhow::{Context, Result};
 
 #[derive(Debug, Clone)]
 pub struct InboxRow {
@@ -27,7 +26,8 @@ pub async fn record_batch(db: &Db, batch: &[(i64, i64, String)], now: i64) -> Re
         .bind(payload)
         .bind(now)
         .execute(&mut *tx)
-        .await?
+        .await
+        .context("store::inbox::record_batch")?
         .rows_affected();
     }
     tx.commit().await?;
@@ -37,7 +37,7 @@ pub async fn record_batch(db: &Db, batch: &[(i64, i64, String)], now: i64) -> Re
 /// Chats that have updates waiting to be handled. A chat is ready when its oldest waiting
 /// update may be tried (later ones wait behind it, to keep their order).
 pub async fn chats_with_unhandled(db: &Db, now: i64, limit: i64) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
+    sqlx::query_scalar(
         "SELECT chat_key FROM inbox i
          WHERE handled_at IS NULL AND next_try_at <= ?
            AND update_id = (SELECT MIN(update_id) FROM inbox j
@@ -47,7 +47,8 @@ pub async fn chats_with_unhandled(db: &Db, now: i64, limit: i64) -> Result<Vec<i
     .bind(now)
     .bind(limit)
     .fetch_all(db.pool())
-    .await?)
+    .await
+    .context("store::inbox::chats_with_unhandled")
 }
 
 /// One chat's unhandled updates after `after_update_id`, oldest first.
@@ -57,7 +58,7 @@ pub async fn unhandled_in_chat(
     after_update_id: i64,
     limit: i64,
 ) -> Result<Vec<InboxRow>> {
-    let rows = sqlx::query(
+    let rows: Vec<(i64, i64, Option<String>, i64)> = sqlx::query_as(
         "SELECT update_id, chat_key, payload, attempts FROM inbox
          WHERE handled_at IS NULL AND chat_key = ? AND update_id > ?
          ORDER BY update_id LIMIT ?",
@@ -66,14 +67,15 @@ pub async fn unhandled_in_chat(
     .bind(after_update_id)
     .bind(limit)
     .fetch_all(db.pool())
-    .await?;
+    .await
+    .context("store::inbox::unhandled_in_chat")?;
     Ok(rows
         .into_iter()
-        .map(|r| InboxRow {
-            update_id: r.get(0),
-            chat_key: r.get(1),
-            payload: r.get::<Option<String>, _>(2).unwrap_or_default(),
-            attempts: r.get(3),
+        .map(|(update_id, chat_key, payload, attempts)| InboxRow {
+            update_id,
+            chat_key,
+            payload: payload.unwrap_or_default(),
+            attempts,
         })
         .collect())
 }
@@ -86,7 +88,7 @@ pub async fn mark_handled(tx: &mut Tx, update_id: i64, now: i64) -> Result<()> {
     .bind(now)
     .bind(update_id)
     .execute(&mut **tx)
-    .await?;
+    .await.context("store::inbox::mark_handled")?;
     Ok(())
 }
 
@@ -99,7 +101,7 @@ pub async fn record_failure(db: &Db, update_id: i64, next_try_at: i64) -> Result
     .bind(next_try_at)
     .bind(update_id)
     .fetch_one(&mut *tx)
-    .await?;
+    .await.context("store::inbox::record_failure")?;
     tx.commit().await?;
     Ok(attempts)
 }
@@ -109,7 +111,8 @@ pub async fn is_handled(db: &Db, update_id: i64) -> Result<bool> {
         sqlx::query_scalar("SELECT handled_at FROM inbox WHERE update_id = ?")
             .bind(update_id)
             .fetch_optional(db.pool())
-            .await?;
+            .await
+            .context("store::inbox::is_handled")?;
     Ok(matches!(handled, Some(Some(_))))
 }
 
@@ -120,12 +123,14 @@ pub async fn prune(db: &Db, before: i64, declined_before: i64) -> Result<u64> {
     let n = sqlx::query("DELETE FROM inbox WHERE handled_at IS NOT NULL AND received_at < ?")
         .bind(before)
         .execute(&mut *tx)
-        .await?
+        .await
+        .context("store::inbox::prune")?
         .rows_affected();
     sqlx::query("DELETE FROM declined WHERE declined_at < ?")
         .bind(declined_before)
         .execute(&mut *tx)
-        .await?;
+        .await
+        .context("store::inbox::prune")?;
     tx.commit().await?;
     Ok(n)
 }

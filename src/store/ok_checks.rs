@@ -2,8 +2,7 @@
 //! ones counted as a warning sign.
 
 use super::{Db, Tx};
-use anyhow::Result;
-use sqlx::Row;
+use anyhow::{Context, Result};
 
 /// Patients whose last `n` decided prompts (by due time) were all sent and missed, with no
 /// check-in since the first of them, and no "are you OK?" yet for the last one:
@@ -15,7 +14,7 @@ pub async fn missed_runs(
     now: i64,
     limit: i64,
 ) -> Result<Vec<(i64, i64)>> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "WITH recent AS (
              SELECT pr.patient_id, pr.id, pr.status, pr.due_at,
                     ROW_NUMBER() OVER (PARTITION BY pr.patient_id ORDER BY pr.due_at DESC, pr.id DESC) AS k
@@ -47,11 +46,7 @@ pub async fn missed_runs(
     .bind(now - ask_again_after)
     .bind(limit)
     .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| (r.get("patient_id"), r.get("last_id")))
-        .collect())
+    .await.context("store::ok_checks::missed_runs")
 }
 
 /// Missed check-ins older than this do not start an "are you OK?".
@@ -64,7 +59,7 @@ pub async fn insert_ok_check(
     now: i64,
     send_at: i64,
 ) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar(
+    sqlx::query_scalar(
         "INSERT INTO ok_checks (patient_id, last_prompt_id, created_at, sent_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (last_prompt_id) DO NOTHING RETURNING id",
     )
@@ -73,7 +68,7 @@ pub async fn insert_ok_check(
     .bind(now)
     .bind(send_at)
     .fetch_optional(&mut **tx)
-    .await?)
+    .await.context("store::ok_checks::insert_ok_check")
 }
 
 /// The patient answered (a tap on it): every open check is answered, even one already counted
@@ -89,14 +84,16 @@ pub async fn ok_answered(tx: &mut Tx, patient_id: i64, fine: bool, now: i64) -> 
     .bind(if fine { "fine" } else { "not-great" })
     .bind(patient_id)
     .execute(&mut **tx)
-    .await?;
+    .await
+    .context("store::ok_checks::ok_answered")?;
     let n = sqlx::query(
         "UPDATE ok_checks SET answered_at = ? WHERE patient_id = ? AND answered_at IS NULL",
     )
     .bind(now)
     .bind(patient_id)
     .execute(&mut **tx)
-    .await?
+    .await
+    .context("store::ok_checks::ok_answered")?
     .rows_affected();
     expire_answered_questions(tx).await?;
     Ok(n)
@@ -110,7 +107,8 @@ async fn expire_answered_questions(tx: &mut Tx) -> Result<()> {
            AND ok_check_id IN (SELECT id FROM ok_checks WHERE answered_at IS NOT NULL)",
     )
     .execute(&mut **tx)
-    .await?;
+    .await
+    .context("store::ok_checks::expire_answered_questions")?;
     Ok(())
 }
 
@@ -125,9 +123,10 @@ pub async fn count_unanswered(tx: &mut Tx, wait: i64, now: i64) -> Result<Vec<i6
     )
     .bind(now)
     .execute(&mut **tx)
-    .await?;
+    .await
+    .context("store::ok_checks::count_unanswered")?;
     expire_answered_questions(tx).await?;
-    Ok(sqlx::query_scalar(
+    sqlx::query_scalar(
         "UPDATE ok_checks SET counted_at = ?
          WHERE answered_at IS NULL AND counted_at IS NULL AND sent_at + ? <= ?
          RETURNING patient_id",
@@ -136,25 +135,28 @@ pub async fn count_unanswered(tx: &mut Tx, wait: i64, now: i64) -> Result<Vec<i6
     .bind(wait)
     .bind(now)
     .fetch_all(&mut **tx)
-    .await?)
+    .await
+    .context("store::ok_checks::count_unanswered")
 }
 
 /// When the next open check's wait ends.
 pub async fn next_ok_count(db: &Db, wait: i64) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar(
+    sqlx::query_scalar(
         "SELECT MIN(sent_at + ?) FROM ok_checks WHERE answered_at IS NULL AND counted_at IS NULL",
     )
     .bind(wait)
     .fetch_one(db.pool())
-    .await?)
+    .await
+    .context("store::ok_checks::next_ok_count")
 }
 
 /// The patient's latest "are you OK?" (answered or not).
 pub async fn latest_ok_check(tx: &mut Tx, patient_id: i64) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar(
+    sqlx::query_scalar(
         "SELECT id FROM ok_checks WHERE patient_id = ? ORDER BY sent_at DESC, id DESC LIMIT 1",
     )
     .bind(patient_id)
     .fetch_optional(&mut **tx)
-    .await?)
+    .await
+    .context("store::ok_checks::latest_ok_check")
 }

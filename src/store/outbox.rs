@@ -1,9 +1,20 @@
 //! The outbox: every message that must arrive, sent by one worker (src/outbox.rs).
 
+use super::prompts::PromptStatus;
 use super::{Db, Tx};
 use crate::domain::outbox_key::Key;
-use anyhow::Result;
-use sqlx::Row;
+use anyhow::{Context, Result};
+
+/// What became of an outbox message (`outbox.status`).
+#[derive(sqlx::Type, Debug, Clone, Copy, PartialEq, Eq)]
+#[sqlx(type_name = "TEXT", rename_all = "lowercase")]
+pub enum OutboxStatus {
+    Pending,
+    Sent,
+    Undeliverable,
+    Failed,
+    Expired,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -44,7 +55,7 @@ pub struct OutboxRow {
     /// Higher goes first; alerts and crisis screens also skip the send queue.
     pub priority: i64,
     /// For prompts and reminders: the prompt's status and due time now.
-    pub prompt_status: Option<String>,
+    pub prompt_status: Option<PromptStatus>,
     pub prompt_due_at: Option<i64>,
     /// When the prompt stops taking answers (a reminder after that would be false).
     pub prompt_expires_at: Option<i64>,
@@ -108,13 +119,38 @@ pub async fn enqueue(tx: &mut Tx, m: &NewMessage<'_>, now: i64) -> Result<bool> 
     .bind(m.key.sos_id())
     .bind(m.key.ok_check_id())
     .execute(&mut **tx)
-    .await?
+    .await.context("store::outbox::enqueue")?
     .rows_affected()
         > 0)
 }
 
+#[derive(sqlx::FromRow)]
+struct DueRow {
+    id: i64,
+    kind: String,
+    patient_id: Option<i64>,
+    chat_id: i64,
+    prompt_id: Option<i64>,
+    text: String,
+    keyboard: Option<String>,
+    attempts: i64,
+    priority: i64,
+    prompt_status: Option<PromptStatus>,
+    prompt_due_at: Option<i64>,
+    prompt_expires_at: Option<i64>,
+    paused_until: Option<i64>,
+    quiet_start: Option<i64>,
+    quiet_end: Option<i64>,
+    time_zone: Option<String>,
+    contact_id: Option<i64>,
+    alert_id: Option<i64>,
+    render: Option<String>,
+    lang: Option<String>,
+    recipient_lang: Option<String>,
+}
+
 pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
-    let rows = sqlx::query(
+    let rows: Vec<DueRow> = sqlx::query_as(
         "SELECT o.id, o.kind, o.patient_id, o.chat_id, o.prompt_id, o.text, o.keyboard, o.attempts,
                 o.priority, pr.status AS prompt_status, pr.due_at AS prompt_due_at,
                 pr.expires_at AS prompt_expires_at,
@@ -132,42 +168,41 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
     .bind(now)
     .bind(limit)
     .fetch_all(db.pool())
-    .await?;
+    .await.context("store::outbox::due")?;
     Ok(rows
-        .iter()
+        .into_iter()
         .map(|r| OutboxRow {
-            id: r.get("id"),
-            kind: Kind::parse(r.get::<String, _>("kind").as_str()),
-            patient_id: r.get("patient_id"),
-            chat_id: r.get("chat_id"),
-            prompt_id: r.get("prompt_id"),
-            text: r.get("text"),
-            keyboard: r.get("keyboard"),
-            attempts: r.get("attempts"),
-            priority: r.get("priority"),
-            prompt_status: r.get("prompt_status"),
-            prompt_due_at: r.get("prompt_due_at"),
-            prompt_expires_at: r.get("prompt_expires_at"),
-            paused_until: r.get("paused_until"),
-            quiet_start: r.get("quiet_start"),
-            quiet_end: r.get("quiet_end"),
-            time_zone: r.get("time_zone"),
-            contact_id: r.get("contact_id"),
-            alert_id: r.get("alert_id"),
-            render: r.get("render"),
-            lang: r.get("lang"),
-            recipient_lang: r.get("recipient_lang"),
+            id: r.id,
+            kind: Kind::parse(&r.kind),
+            patient_id: r.patient_id,
+            chat_id: r.chat_id,
+            prompt_id: r.prompt_id,
+            text: r.text,
+            keyboard: r.keyboard,
+            attempts: r.attempts,
+            priority: r.priority,
+            prompt_status: r.prompt_status,
+            prompt_due_at: r.prompt_due_at,
+            prompt_expires_at: r.prompt_expires_at,
+            paused_until: r.paused_until,
+            quiet_start: r.quiet_start,
+            quiet_end: r.quiet_end,
+            time_zone: r.time_zone,
+            contact_id: r.contact_id,
+            alert_id: r.alert_id,
+            render: r.render,
+            lang: r.lang,
+            recipient_lang: r.recipient_lang,
         })
         .collect())
 }
 
 /// The earliest pending `not_before`, to know how long the sender may sleep.
 pub async fn next_due(db: &Db) -> Result<Option<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
-            .fetch_one(db.pool())
-            .await?,
-    )
+    sqlx::query_scalar("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
+        .fetch_one(db.pool())
+        .await
+        .context("store::outbox::next_due")
 }
 
 /// Sent: the text (which may hold mood, sleep, craving, a name) is cleared; the row keeps only
@@ -182,7 +217,8 @@ pub async fn mark_sent(tx: &mut Tx, id: i64, message_id: Option<i32>, now: i64) 
     .bind(now)
     .bind(id)
     .execute(&mut **tx)
-    .await?;
+    .await
+    .context("store::outbox::mark_sent")?;
     Ok(())
 }
 
@@ -203,7 +239,8 @@ pub async fn mark_sending(
                 .bind(now)
                 .bind(id)
                 .execute(&mut *tx)
-                .await?;
+                .await
+                .context("store::outbox::mark_sending")?;
         if done.rows_affected() > 0 {
             marked.insert(*id);
         }
@@ -230,22 +267,26 @@ pub struct Unknown {
     pub alert_id: Option<i64>,
 }
 
+/// `(id, priority, kind, prompt_id, alert_id)` of an unknown outcome.
+type UnknownRow = (i64, i64, String, Option<i64>, Option<i64>);
+
 /// The messages a previous process was sending when it stopped.
 pub async fn unknown_outcomes(db: &Db) -> Result<Vec<Unknown>> {
-    let rows = sqlx::query(
+    let rows: Vec<UnknownRow> = sqlx::query_as(
         "SELECT id, priority, kind, prompt_id, alert_id FROM outbox
          WHERE status = 'pending' AND sending_at IS NOT NULL",
     )
     .fetch_all(db.pool())
-    .await?;
+    .await
+    .context("store::outbox::unknown_outcomes")?;
     Ok(rows
-        .iter()
-        .map(|r| Unknown {
-            id: r.get("id"),
-            priority: r.get("priority"),
-            kind: Kind::parse(r.get::<String, _>("kind").as_str()),
-            prompt_id: r.get("prompt_id"),
-            alert_id: r.get("alert_id"),
+        .into_iter()
+        .map(|(id, priority, kind, prompt_id, alert_id)| Unknown {
+            id,
+            priority,
+            kind: Kind::parse(&kind),
+            prompt_id,
+            alert_id,
         })
         .collect())
 }
@@ -256,7 +297,8 @@ pub async fn resend(tx: &mut Tx, id: i64) -> Result<()> {
     sqlx::query("UPDATE outbox SET sending_at = NULL WHERE id = ?")
         .bind(id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::outbox::resend")?;
     Ok(())
 }
 
@@ -270,7 +312,7 @@ pub async fn retry_later(tx: &mut Tx, id: i64, not_before: i64, error: &str) -> 
     .bind(error)
     .bind(id)
     .execute(&mut **tx)
-    .await?;
+    .await.context("store::outbox::retry_later")?;
     Ok(())
 }
 
@@ -280,7 +322,8 @@ pub async fn defer(tx: &mut Tx, id: i64, not_before: i64) -> Result<()> {
         .bind(not_before)
         .bind(id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::outbox::defer")?;
     Ok(())
 }
 
@@ -294,33 +337,36 @@ pub async fn withdraw(tx: &mut Tx, key: &Key) -> Result<bool> {
     )
     .bind(key.to_string())
     .execute(&mut **tx)
-    .await?;
+    .await
+    .context("store::outbox::withdraw")?;
     Ok(done.rows_affected() > 0)
 }
 
 /// How many of an alert's messages to contacts are still waiting, and how many were sent.
 pub async fn alert_sends(tx: &mut Tx, alert_id: i64) -> Result<(i64, i64)> {
-    let row = sqlx::query(
+    let (pending, sent): (i64, i64) = sqlx::query_as(
         "SELECT COALESCE(SUM(status = 'pending'), 0) AS pending,
                 COALESCE(SUM(status = 'sent'), 0) AS sent
          FROM outbox WHERE alert_id = ?",
     )
     .bind(alert_id)
     .fetch_one(&mut **tx)
-    .await?;
-    Ok((row.get("pending"), row.get("sent")))
+    .await
+    .context("store::outbox::alert_sends")?;
+    Ok((pending, sent))
 }
 
 /// The links whose message about an alert failed for good (not refused by a block: that is
 /// told as the contact being unreachable).
 pub async fn alert_failed_links(tx: &mut Tx, alert_id: i64) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
+    sqlx::query_scalar(
         "SELECT DISTINCT link_id FROM outbox
          WHERE alert_id = ? AND status = 'failed' AND link_id IS NOT NULL ORDER BY link_id",
     )
     .bind(alert_id)
     .fetch_all(&mut **tx)
-    .await?)
+    .await
+    .context("store::outbox::alert_failed_links")
 }
 
 /// A message held until `held_until` goes out now (if it is still held).
@@ -332,7 +378,8 @@ pub async fn release_held(tx: &mut Tx, key: &Key, held_until: i64, now: i64) -> 
     .bind(key.to_string())
     .bind(held_until)
     .execute(&mut **tx)
-    .await?;
+    .await
+    .context("store::outbox::release_held")?;
     Ok(())
 }
 
@@ -344,13 +391,14 @@ pub async fn hasten(tx: &mut Tx, key: &Key, now: i64) -> Result<()> {
     .bind(now)
     .bind(key.to_string())
     .execute(&mut **tx)
-    .await?;
+    .await
+    .context("store::outbox::hasten")?;
     Ok(())
 }
 
 /// A final outcome other than sent: 'undeliverable' (blocked), 'failed' (refused by Telegram),
 /// 'expired' (too late to be useful).
-pub async fn close(tx: &mut Tx, id: i64, status: &str, error: &str) -> Result<()> {
+pub async fn close(tx: &mut Tx, id: i64, status: OutboxStatus, error: &str) -> Result<()> {
     sqlx::query(
         "UPDATE outbox SET status = ?, last_error = ?, attempts = attempts + 1,
              text = '', keyboard = NULL, render = NULL
@@ -360,6 +408,7 @@ pub async fn close(tx: &mut Tx, id: i64, status: &str, error: &str) -> Result<()
     .bind(error)
     .bind(id)
     .execute(&mut **tx)
-    .await?;
+    .await
+    .context("store::outbox::close")?;
     Ok(())
 }

@@ -4,8 +4,7 @@ use super::{Db, Tx};
 use crate::domain::conversation::Awaiting;
 use crate::domain::schedule::QuietHours;
 use crate::domain::timezone::PatientZone;
-use anyhow::Result;
-use sqlx::Row;
+use anyhow::{Context, Result};
 
 /// Version of the consent text a patient agreed to; bump it when the text's substance changes.
 /// 2: support contacts (/contact) are mentioned; each pairing has its own explicit consent.
@@ -43,32 +42,44 @@ impl Patient {
 /// Pause "until /resume": far enough to never pass.
 pub const PAUSED_INDEFINITELY: i64 = i64::MAX / 2;
 
-fn from_row(r: sqlx::sqlite::SqliteRow) -> Patient {
-    let zone: Option<String> = r.get("time_zone");
+#[derive(sqlx::FromRow)]
+struct PatientRow {
+    id: i64,
+    telegram_user_id: i64,
+    chat_id: i64,
+    language: String,
+    time_zone: Option<String>,
+    active: i64,
+    paused_until: Option<i64>,
+    quiet_start: Option<i64>,
+    quiet_end: Option<i64>,
+    awaiting: Option<String>,
+    country: Option<String>,
+    country_chosen: i64,
+    harm_reduction_off: i64,
+}
+
+fn from_row(r: PatientRow) -> Patient {
+    let zone = r.time_zone;
     let zone_country = zone
         .as_deref()
         .and_then(|z| PatientZone::parse(z).ok())
         .and_then(|z| z.country());
     Patient {
-        id: r.get("id"),
-        telegram_user_id: r.get("telegram_user_id"),
-        chat_id: r.get("chat_id"),
-        language: r.get("language"),
+        id: r.id,
+        telegram_user_id: r.telegram_user_id,
+        chat_id: r.chat_id,
+        language: r.language,
         // A zone that no longer parses (tz database change) sends the patient back to choosing.
         zone: zone.and_then(|z| PatientZone::parse(&z).ok()),
-        active: r.get::<i64, _>("active") != 0,
-        paused_until: r.get("paused_until"),
-        quiet: super::slots::quiet_from(r.get("quiet_start"), r.get("quiet_end")),
-        awaiting: r
-            .get::<Option<String>, _>("awaiting")
-            .as_deref()
-            .and_then(Awaiting::decode),
+        active: r.active != 0,
+        paused_until: r.paused_until,
+        quiet: super::slots::quiet_from(r.quiet_start, r.quiet_end),
+        awaiting: r.awaiting.as_deref().and_then(Awaiting::decode),
         // Patients enrolled before countries were stored get their zone's.
-        country: r
-            .get::<Option<String>, _>("country")
-            .or_else(|| zone_country.map(str::to_string)),
-        country_chosen: r.get::<i64, _>("country_chosen") != 0,
-        harm_reduction_off: r.get::<i64, _>("harm_reduction_off") != 0,
+        country: r.country.or_else(|| zone_country.map(str::to_string)),
+        country_chosen: r.country_chosen != 0,
+        harm_reduction_off: r.harm_reduction_off != 0,
     }
 }
 
@@ -77,22 +88,24 @@ const COLUMNS: &str = "id, telegram_user_id, chat_id, language, time_zone, activ
                        harm_reduction_off";
 
 pub async fn find_by_user(db: &Db, telegram_user_id: i64) -> Result<Option<Patient>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let row: Option<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM patients WHERE telegram_user_id = ?"
     )))
     .bind(telegram_user_id)
     .fetch_optional(db.pool())
-    .await?;
+    .await
+    .context("store::patients::find_by_user")?;
     Ok(row.map(from_row))
 }
 
 pub async fn find_by_id(tx: &mut Tx, id: i64) -> Result<Option<Patient>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let row: Option<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM patients WHERE id = ?"
     )))
     .bind(id)
     .fetch_optional(&mut **tx)
-    .await?;
+    .await
+    .context("store::patients::find_by_id")?;
     Ok(row.map(from_row))
 }
 
@@ -107,7 +120,8 @@ pub async fn enroll(
     sqlx::query("DELETE FROM declined WHERE telegram_user_id = ?")
         .bind(telegram_user_id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::patients::enroll")?;
     sqlx::query(
         "INSERT INTO patients (telegram_user_id, chat_id, language, consent_version, consented_at, created_at)
          VALUES (?, ?, ?, ?, ?, ?)
@@ -120,13 +134,14 @@ pub async fn enroll(
     .bind(now)
     .bind(now)
     .execute(&mut **tx)
-    .await?;
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+    .await.context("store::patients::enroll")?;
+    let row: PatientRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM patients WHERE telegram_user_id = ?"
     )))
     .bind(telegram_user_id)
     .fetch_one(&mut **tx)
-    .await?;
+    .await
+    .context("store::patients::enroll")?;
     Ok(from_row(row))
 }
 
@@ -141,7 +156,8 @@ pub async fn record_declined(tx: &mut Tx, telegram_user_id: i64, now: i64) -> Re
     .bind(now)
     .bind(telegram_user_id)
     .execute(&mut **tx)
-    .await?;
+    .await
+    .context("store::patients::record_declined")?;
     Ok(())
 }
 
@@ -156,7 +172,8 @@ pub async fn set_zone(tx: &mut Tx, patient_id: i64, zone: PatientZone) -> Result
     .bind(zone.country())
     .bind(patient_id)
     .execute(&mut **tx)
-    .await?;
+    .await
+    .context("store::patients::set_zone")?;
     Ok(())
 }
 
@@ -166,7 +183,8 @@ pub async fn set_country(tx: &mut Tx, patient_id: i64, country: &str) -> Result<
         .bind(country)
         .bind(patient_id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::patients::set_country")?;
     Ok(())
 }
 
@@ -175,7 +193,8 @@ pub async fn set_harm_reduction_off(tx: &mut Tx, patient_id: i64) -> Result<()> 
     sqlx::query("UPDATE patients SET harm_reduction_off = 1 WHERE id = ?")
         .bind(patient_id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::patients::set_harm_reduction_off")?;
     Ok(())
 }
 
@@ -184,7 +203,8 @@ pub async fn set_language(tx: &mut Tx, patient_id: i64, language: &str) -> Resul
         .bind(language)
         .bind(patient_id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::patients::set_language")?;
     Ok(())
 }
 
@@ -197,7 +217,8 @@ pub async fn deactivate(tx: &mut Tx, patient_id: i64, reason: &str, now: i64) ->
         .bind(now)
         .bind(patient_id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::patients::deactivate")?;
     sqlx::query(
         "UPDATE outbox SET status = 'undeliverable', last_error = ?
          WHERE patient_id = ? AND contact_id IS NULL AND status = 'pending'",
@@ -205,16 +226,17 @@ pub async fn deactivate(tx: &mut Tx, patient_id: i64, reason: &str, now: i64) ->
     .bind(reason)
     .bind(patient_id)
     .execute(&mut **tx)
-    .await?;
+    .await
+    .context("store::patients::deactivate")?;
     // Prompts not yet delivered cannot be; open ones can no longer be answered.
     sqlx::query("UPDATE prompts SET status = 'missed', remind_at = NULL WHERE patient_id = ? AND status = 'sent'")
         .bind(patient_id)
         .execute(&mut **tx)
-        .await?;
+        .await.context("store::patients::deactivate")?;
     sqlx::query("UPDATE prompts SET status = 'undeliverable', remind_at = NULL WHERE patient_id = ? AND status = 'queued'")
         .bind(patient_id)
         .execute(&mut **tx)
-        .await?;
+        .await.context("store::patients::deactivate")?;
     Ok(())
 }
 
@@ -225,7 +247,8 @@ pub async fn reactivate(tx: &mut Tx, patient_id: i64) -> Result<bool> {
     )
     .bind(patient_id)
     .execute(&mut **tx)
-    .await?
+    .await
+    .context("store::patients::reactivate")?
     .rows_affected()
         > 0)
 }
@@ -235,7 +258,8 @@ pub async fn set_paused_until(tx: &mut Tx, patient_id: i64, until: Option<i64>) 
         .bind(until)
         .bind(patient_id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::patients::set_paused_until")?;
     Ok(())
 }
 
@@ -245,7 +269,8 @@ pub async fn set_quiet(tx: &mut Tx, patient_id: i64, quiet: Option<QuietHours>) 
         .bind(quiet.map(|q| i64::from(q.end.minutes())))
         .bind(patient_id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::patients::set_quiet")?;
     Ok(())
 }
 
@@ -254,7 +279,8 @@ pub async fn set_awaiting(tx: &mut Tx, patient_id: i64, awaiting: Option<&Awaiti
         .bind(awaiting.map(Awaiting::encode))
         .bind(patient_id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::patients::set_awaiting")?;
     Ok(())
 }
 
@@ -265,15 +291,18 @@ pub async fn delete_everything(tx: &mut Tx, telegram_user_id: i64) -> Result<()>
     sqlx::query("DELETE FROM patients WHERE telegram_user_id = ?")
         .bind(telegram_user_id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::patients::delete_everything")?;
     sqlx::query("DELETE FROM declined WHERE telegram_user_id = ?")
         .bind(telegram_user_id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::patients::delete_everything")?;
     sqlx::query("DELETE FROM inbox WHERE chat_key = ?")
         .bind(telegram_user_id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::patients::delete_everything")?;
     Ok(())
 }
 

@@ -1,8 +1,19 @@
 //! Scheduled prompts: one per slot per local date, and what became of it.
 
 use super::{Db, Tx};
-use anyhow::Result;
-use sqlx::Row;
+use anyhow::{Context, Result};
+
+/// What became of a prompt (`prompts.status`).
+#[derive(sqlx::Type, Debug, Clone, Copy, PartialEq, Eq)]
+#[sqlx(type_name = "TEXT", rename_all = "lowercase")]
+pub enum PromptStatus {
+    Queued,
+    Sent,
+    Answered,
+    Missed,
+    Paused,
+    Undeliverable,
+}
 
 #[derive(Debug, Clone)]
 pub struct Prompt {
@@ -11,23 +22,38 @@ pub struct Prompt {
     pub slot_id: Option<i64>,
     pub kind: String,
     pub questions: String,
-    pub status: String,
+    pub status: PromptStatus,
     pub message_id: Option<i32>,
     pub sent_at: Option<i64>,
     pub reminders: i64,
 }
 
-fn from_row(r: &sqlx::sqlite::SqliteRow) -> Prompt {
-    Prompt {
-        id: r.get("id"),
-        patient_id: r.get("patient_id"),
-        slot_id: r.get("slot_id"),
-        kind: r.get("kind"),
-        questions: r.get("questions"),
-        status: r.get("status"),
-        message_id: r.get::<Option<i64>, _>("message_id").map(|m| m as i32),
-        sent_at: r.get("sent_at"),
-        reminders: r.get("reminders"),
+#[derive(sqlx::FromRow)]
+struct PromptRow {
+    id: i64,
+    patient_id: i64,
+    slot_id: Option<i64>,
+    kind: String,
+    questions: String,
+    status: PromptStatus,
+    message_id: Option<i64>,
+    sent_at: Option<i64>,
+    reminders: i64,
+}
+
+impl From<PromptRow> for Prompt {
+    fn from(r: PromptRow) -> Prompt {
+        Prompt {
+            id: r.id,
+            patient_id: r.patient_id,
+            slot_id: r.slot_id,
+            kind: r.kind,
+            questions: r.questions,
+            status: r.status,
+            message_id: r.message_id.map(|m| m as i32),
+            sent_at: r.sent_at,
+            reminders: r.reminders,
+        }
     }
 }
 
@@ -45,10 +71,10 @@ pub async fn insert(
     questions: &str,
     local_date: &str,
     due_at: i64,
-    status: &str,
+    status: PromptStatus,
     now: i64,
 ) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar(
+    sqlx::query_scalar(
         "INSERT INTO prompts (patient_id, slot_id, kind, questions, local_date, due_at, status, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (slot_id, local_date) DO NOTHING RETURNING id",
@@ -62,17 +88,19 @@ pub async fn insert(
     .bind(status)
     .bind(now)
     .fetch_optional(&mut **tx)
-    .await?)
+    .await
+    .context("store::prompts::insert")
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<Prompt>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let row: Option<PromptRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM prompts WHERE id = ?"
     )))
     .bind(id)
     .fetch_optional(db.pool())
-    .await?;
-    Ok(row.as_ref().map(from_row))
+    .await
+    .context("store::prompts::get")?;
+    Ok(row.map(Prompt::from))
 }
 
 /// The prompt message reached the patient: remember it and when to remind / give up.
@@ -94,7 +122,7 @@ pub async fn mark_sent(
     .bind(expires_at)
     .bind(id)
     .execute(&mut **tx)
-    .await?;
+    .await.context("store::prompts::mark_sent")?;
     Ok(())
 }
 
@@ -106,7 +134,8 @@ pub async fn mark_answered(tx: &mut Tx, id: i64) -> Result<()> {
     )
     .bind(id)
     .execute(&mut **tx)
-    .await?;
+    .await
+    .context("store::prompts::mark_answered")?;
     Ok(())
 }
 
@@ -127,7 +156,8 @@ pub async fn snooze(
     .bind(id)
     .bind(patient_id)
     .execute(&mut **tx)
-    .await?
+    .await
+    .context("store::prompts::snooze")?
     .rows_affected()
         > 0)
 }
@@ -146,9 +176,22 @@ pub struct DueReminder {
     pub checked_in_since: bool,
 }
 
+#[derive(sqlx::FromRow)]
+struct DueReminderRow {
+    #[sqlx(flatten)]
+    prompt: PromptRow,
+    chat_id: i64,
+    language: String,
+    time_zone: Option<String>,
+    quiet_start: Option<i64>,
+    quiet_end: Option<i64>,
+    paused_until: Option<i64>,
+    checked_in_since: i64,
+}
+
 /// Read inside the scheduler's write transaction (see `slots::due`).
 pub async fn due_reminders(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueReminder>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let rows: Vec<DueReminderRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {cols}, pa.chat_id, pa.language, pa.time_zone, pa.quiet_start, pa.quiet_end, pa.paused_until,
                 EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = pr.patient_id
                         AND c.started_at >= pr.sent_at) AS checked_in_since
@@ -166,18 +209,19 @@ pub async fn due_reminders(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueR
     .bind(now)
     .bind(limit)
     .fetch_all(&mut **tx)
-    .await?;
+    .await
+    .context("store::prompts::due_reminders")?;
     Ok(rows
-        .iter()
+        .into_iter()
         .map(|r| DueReminder {
-            prompt: from_row(r),
-            chat_id: r.get("chat_id"),
-            language: r.get("language"),
-            time_zone: r.get("time_zone"),
-            quiet_start: r.get("quiet_start"),
-            quiet_end: r.get("quiet_end"),
-            paused_until: r.get("paused_until"),
-            checked_in_since: r.get::<i64, _>("checked_in_since") != 0,
+            prompt: r.prompt.into(),
+            chat_id: r.chat_id,
+            language: r.language,
+            time_zone: r.time_zone,
+            quiet_start: r.quiet_start,
+            quiet_end: r.quiet_end,
+            paused_until: r.paused_until,
+            checked_in_since: r.checked_in_since != 0,
         })
         .collect())
 }
@@ -189,7 +233,7 @@ pub async fn postpone_reminder(tx: &mut Tx, id: i64, remind_at: i64) -> Result<(
         .bind(remind_at + 3600)
         .bind(id)
         .execute(&mut **tx)
-        .await?;
+        .await.context("store::prompts::postpone_reminder")?;
     Ok(())
 }
 
@@ -204,7 +248,8 @@ pub async fn reminder_done(tx: &mut Tx, id: i64, sent: bool, answered: bool) -> 
     .bind(answered)
     .bind(id)
     .execute(&mut **tx)
-    .await?;
+    .await
+    .context("store::prompts::reminder_done")?;
     Ok(())
 }
 
@@ -220,7 +265,8 @@ pub async fn close_expired(db: &Db, now: i64) -> Result<(u64, u64)> {
     )
     .bind(now)
     .execute(&mut *tx)
-    .await?
+    .await
+    .context("store::prompts::close_expired")?
     .rows_affected();
     let missed = sqlx::query(
         "UPDATE prompts SET status = 'missed', remind_at = NULL
@@ -228,7 +274,8 @@ pub async fn close_expired(db: &Db, now: i64) -> Result<(u64, u64)> {
     )
     .bind(now)
     .execute(&mut *tx)
-    .await?
+    .await
+    .context("store::prompts::close_expired")?
     .rows_affected();
     tx.commit().await?;
     Ok((answered, missed))
@@ -236,14 +283,15 @@ pub async fn close_expired(db: &Db, now: i64) -> Result<(u64, u64)> {
 
 /// A prompt that will not be delivered after all: 'missed' (too late), 'paused', or
 /// 'undeliverable'. Only a prompt still waiting to be sent changes.
-pub async fn close_unsent(tx: &mut Tx, id: i64, status: &str) -> Result<()> {
+pub async fn close_unsent(tx: &mut Tx, id: i64, status: PromptStatus) -> Result<()> {
     sqlx::query(
         "UPDATE prompts SET status = ?, remind_at = NULL WHERE id = ? AND status = 'queued'",
     )
     .bind(status)
     .bind(id)
     .execute(&mut **tx)
-    .await?;
+    .await
+    .context("store::prompts::close_unsent")?;
     Ok(())
 }
 

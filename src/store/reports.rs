@@ -2,32 +2,30 @@
 //! the weekly summary (counts and averages only).
 
 use super::{Db, Tx};
-use anyhow::Result;
-use sqlx::Row;
+use anyhow::{Context, Result};
 
 /// The latest alert actually sent to this link (for `/patients`).
 pub async fn last_sent_to(db: &Db, link_id: i64) -> Result<Option<i64>> {
-    Ok(
-        // An alert to this link: the rows carrying an alert to a contact about it.
-        sqlx::query_scalar(
-            "SELECT MAX(sent_at) FROM outbox WHERE link_id = ? AND alert_id IS NOT NULL
-               AND contact_id IS NOT NULL AND status = 'sent'",
-        )
-        .bind(link_id)
-        .fetch_one(db.pool())
-        .await?,
+    // An alert to this link: the rows carrying an alert to a contact about it.
+    sqlx::query_scalar(
+        "SELECT MAX(sent_at) FROM outbox WHERE link_id = ? AND alert_id IS NOT NULL
+           AND contact_id IS NOT NULL AND status = 'sent'",
     )
+    .bind(link_id)
+    .fetch_one(db.pool())
+    .await
+    .context("store::reports::last_sent_to")
 }
 
 /// The most recent alert a contact received about a patient (for `/patients`).
 pub async fn latest_for_patient(db: &Db, patient_id: i64) -> Result<Option<(String, i64)>> {
-    let row = sqlx::query(
+    sqlx::query_as(
         "SELECT kind, created_at FROM alerts WHERE patient_id = ? ORDER BY id DESC LIMIT 1",
     )
     .bind(patient_id)
     .fetch_optional(db.pool())
-    .await?;
-    Ok(row.map(|r| (r.get("kind"), r.get("created_at"))))
+    .await
+    .context("store::reports::latest_for_patient")
 }
 
 /// What `/patients` shows a contact about one patient.
@@ -38,19 +36,27 @@ pub struct PatientStatus {
     pub paused_until: Option<i64>,
 }
 
+#[derive(sqlx::FromRow)]
+struct PatientStatusRow {
+    active: i64,
+    paused_until: Option<i64>,
+    last_checkin: Option<i64>,
+}
+
 pub async fn patient_status(db: &Db, patient_id: i64) -> Result<PatientStatus> {
-    let r = sqlx::query(
+    let r: PatientStatusRow = sqlx::query_as(
         "SELECT p.active, p.paused_until,
                 (SELECT MAX(started_at) FROM checkins c WHERE c.patient_id = p.id) AS last_checkin
          FROM patients p WHERE p.id = ?",
     )
     .bind(patient_id)
     .fetch_one(db.pool())
-    .await?;
+    .await
+    .context("store::reports::patient_status")?;
     Ok(PatientStatus {
-        last_checkin: r.get("last_checkin"),
-        active: r.get::<i64, _>("active") != 0,
-        paused_until: r.get("paused_until"),
+        last_checkin: r.last_checkin,
+        active: r.active != 0,
+        paused_until: r.paused_until,
     })
 }
 
@@ -63,8 +69,16 @@ pub struct Week {
     pub craving: Option<f64>,
 }
 
+#[derive(sqlx::FromRow)]
+struct WeekRow {
+    n: i64,
+    mood: Option<f64>,
+    sleep: Option<f64>,
+    craving: Option<f64>,
+}
+
 pub async fn week(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Result<Week> {
-    let r = sqlx::query(
+    let r: WeekRow = sqlx::query_as(
         "SELECT COUNT(*) AS n, AVG(mood) AS mood, AVG(sleep_minutes) / 60.0 AS sleep,
                 AVG(craving) AS craving
          FROM checkins WHERE patient_id = ? AND started_at >= ? AND started_at <= ?
@@ -74,11 +88,12 @@ pub async fn week(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Result<
     .bind(since)
     .bind(now)
     .fetch_one(&mut **tx)
-    .await?;
+    .await
+    .context("store::reports::week")?;
     Ok(Week {
-        checkins: r.get("n"),
-        mood: r.get("mood"),
-        sleep_hours: r.get("sleep"),
-        craving: r.get("craving"),
+        checkins: r.n,
+        mood: r.mood,
+        sleep_hours: r.sleep,
+        craving: r.craving,
     })
 }

@@ -6,9 +6,9 @@ use crate::domain::schedule::{
     day_seed, first_instance, instance, LocalTime, QuietHours, SlotKind, Timing,
 };
 use crate::domain::timezone::PatientZone;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::AssertSqlSafe;
 
 /// Most slots one patient may have.
 pub const MAX_SLOTS: usize = 6;
@@ -39,11 +39,22 @@ const SELECT: &str =
     "SELECT s.id, s.patient_id, s.kind, s.questions, s.at_minute, s.window_start, \
     s.window_end, s.next_date, s.next_due_at";
 
-fn slot_from_row(r: &sqlx::sqlite::SqliteRow) -> Option<Slot> {
-    let at: Option<i64> = r.get("at_minute");
-    let ws: Option<i64> = r.get("window_start");
-    let we: Option<i64> = r.get("window_end");
-    let timing = match (at, ws, we) {
+#[derive(sqlx::FromRow)]
+struct SlotRow {
+    id: i64,
+    patient_id: i64,
+    kind: String,
+    questions: String,
+    at_minute: Option<i64>,
+    window_start: Option<i64>,
+    window_end: Option<i64>,
+    next_date: String,
+    next_due_at: i64,
+}
+
+/// `None` for a row that no longer makes sense (it is left out, as before).
+fn slot_from_row(r: SlotRow) -> Option<Slot> {
+    let timing = match (r.at_minute, r.window_start, r.window_end) {
         (Some(m), _, _) => Timing::At(LocalTime::from_minutes(m as u16)?),
         (None, Some(s), Some(e)) => Timing::Window {
             start: LocalTime::from_minutes(s as u16)?,
@@ -52,13 +63,13 @@ fn slot_from_row(r: &sqlx::sqlite::SqliteRow) -> Option<Slot> {
         _ => return None,
     };
     Some(Slot {
-        id: r.get("id"),
-        patient_id: r.get("patient_id"),
-        kind: SlotKind::parse(r.get::<String, _>("kind").as_str())?,
-        questions: Questions::parse(r.get::<String, _>("questions").as_str())?,
+        id: r.id,
+        patient_id: r.patient_id,
+        kind: SlotKind::parse(r.kind.as_str())?,
+        questions: Questions::parse(r.questions.as_str())?,
         timing,
-        next_date: r.get::<String, _>("next_date").parse().ok()?,
-        next_due_at: r.get("next_due_at"),
+        next_date: r.next_date.parse().ok()?,
+        next_due_at: r.next_due_at,
     })
 }
 
@@ -105,7 +116,8 @@ pub async fn create(
     .bind(we)
     .bind(now.timestamp())
     .fetch_one(&mut **tx)
-    .await?;
+    .await
+    .context("store::slots::create")?;
     let (date, due) = first_instance(timing, zone, quiet, now, |d| day_seed(patient_id, id, d));
     set_next(tx, id, date, due.timestamp()).await?;
     Ok(id)
@@ -117,7 +129,8 @@ pub async fn set_next(tx: &mut Tx, slot_id: i64, date: NaiveDate, due_at: i64) -
         .bind(due_at)
         .bind(slot_id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::slots::set_next")?;
     Ok(())
 }
 
@@ -137,7 +150,8 @@ pub async fn set_timing(
         .bind(we)
         .bind(slot.id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::slots::set_timing")?;
     let (date, due) = first_instance(timing, zone, quiet, now, |d| {
         day_seed(slot.patient_id, slot.id, d)
     });
@@ -146,7 +160,9 @@ pub async fn set_timing(
     let done_until = prompted_until(tx, slot.id).await?;
     let (mut date, mut due) = (date, due);
     while date <= done_until {
-        date = date.succ_opt().expect("date in range");
+        date = date
+            .succ_opt()
+            .context("store::slots::set_timing: no date after the last prompted one")?;
         due = instance(
             timing,
             zone,
@@ -164,7 +180,8 @@ async fn prompted_until(tx: &mut Tx, slot_id: i64) -> Result<NaiveDate> {
         sqlx::query_scalar("SELECT MAX(local_date) FROM prompts WHERE slot_id = ?")
             .bind(slot_id)
             .fetch_one(&mut **tx)
-            .await?;
+            .await
+            .context("store::slots::prompted_until")?;
     Ok(last.and_then(|d| d.parse().ok()).unwrap_or(NaiveDate::MIN))
 }
 
@@ -177,13 +194,14 @@ pub async fn reschedule_all(
     quiet: Option<QuietHours>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let rows = sqlx::query(AssertSqlSafe(format!(
+    let rows: Vec<SlotRow> = sqlx::query_as(AssertSqlSafe(format!(
         "{SELECT} FROM slots s WHERE s.patient_id = ?"
     )))
     .bind(patient_id)
     .fetch_all(&mut **tx)
-    .await?;
-    for slot in rows.iter().filter_map(slot_from_row) {
+    .await
+    .context("store::slots::reschedule_all")?;
+    for slot in rows.into_iter().filter_map(slot_from_row) {
         set_timing(tx, &slot, slot.timing, zone, quiet, now).await?;
     }
     Ok(())
@@ -195,46 +213,59 @@ pub async fn delete(tx: &mut Tx, slot_id: i64, patient_id: i64) -> Result<bool> 
             .bind(slot_id)
             .bind(patient_id)
             .execute(&mut **tx)
-            .await?
+            .await
+            .context("store::slots::delete")?
             .rows_affected()
             > 0,
     )
 }
 
 pub async fn list(db: &Db, patient_id: i64) -> Result<Vec<Slot>> {
-    let rows = sqlx::query(AssertSqlSafe(format!("{SELECT} FROM slots s WHERE s.patient_id = ? ORDER BY COALESCE(s.at_minute, s.window_start), s.id")))
+    let rows: Vec<SlotRow> = sqlx::query_as(AssertSqlSafe(format!("{SELECT} FROM slots s WHERE s.patient_id = ? ORDER BY COALESCE(s.at_minute, s.window_start), s.id")))
         .bind(patient_id)
         .fetch_all(db.pool())
-        .await?;
-    Ok(rows.iter().filter_map(slot_from_row).collect())
+        .await.context("store::slots::list")?;
+    Ok(rows.into_iter().filter_map(slot_from_row).collect())
 }
 
 /// A slot, only if it belongs to `patient_id`.
 pub async fn get_owned(db: &Db, slot_id: i64, patient_id: i64) -> Result<Option<Slot>> {
-    let row = sqlx::query(AssertSqlSafe(format!(
+    let row: Option<SlotRow> = sqlx::query_as(AssertSqlSafe(format!(
         "{SELECT} FROM slots s WHERE s.id = ? AND s.patient_id = ?"
     )))
     .bind(slot_id)
     .bind(patient_id)
     .fetch_optional(db.pool())
-    .await?;
-    Ok(row.as_ref().and_then(slot_from_row))
+    .await
+    .context("store::slots::get_owned")?;
+    Ok(row.and_then(slot_from_row))
 }
 
 pub async fn count(tx: &mut Tx, patient_id: i64) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar("SELECT COUNT(*) FROM slots WHERE patient_id = ?")
-            .bind(patient_id)
-            .fetch_one(&mut **tx)
-            .await?,
-    )
+    sqlx::query_scalar("SELECT COUNT(*) FROM slots WHERE patient_id = ?")
+        .bind(patient_id)
+        .fetch_one(&mut **tx)
+        .await
+        .context("store::slots::count")
 }
 
 /// Slots of active, onboarded patients whose next instance is at or before `now`. Read inside
 /// the scheduler's write transaction, so a change a patient makes meanwhile cannot be
 /// overwritten with what was read before it.
+#[derive(sqlx::FromRow)]
+struct DueSlotRow {
+    #[sqlx(flatten)]
+    slot: SlotRow,
+    chat_id: i64,
+    language: String,
+    time_zone: String,
+    quiet_start: Option<i64>,
+    quiet_end: Option<i64>,
+    paused_until: Option<i64>,
+}
+
 pub async fn due(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueSlot>> {
-    let rows = sqlx::query(AssertSqlSafe(format!(
+    let rows: Vec<DueSlotRow> = sqlx::query_as(AssertSqlSafe(format!(
         "{SELECT}, p.chat_id, p.language, p.time_zone, p.quiet_start, p.quiet_end, p.paused_until
          FROM slots s JOIN patients p ON p.id = s.patient_id
          WHERE s.next_due_at <= ? AND p.active = 1 AND p.time_zone IS NOT NULL
@@ -243,17 +274,18 @@ pub async fn due(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueSlot>> {
     .bind(now)
     .bind(limit)
     .fetch_all(&mut **tx)
-    .await?;
+    .await
+    .context("store::slots::due")?;
     Ok(rows
-        .iter()
+        .into_iter()
         .filter_map(|r| {
             Some(DueSlot {
-                slot: slot_from_row(r)?,
-                chat_id: r.get("chat_id"),
-                language: r.get("language"),
-                zone: PatientZone::parse(r.get::<String, _>("time_zone").as_str()).ok()?,
-                quiet: quiet_from(r.get("quiet_start"), r.get("quiet_end")),
-                paused_until: r.get("paused_until"),
+                slot: slot_from_row(r.slot)?,
+                chat_id: r.chat_id,
+                language: r.language,
+                zone: PatientZone::parse(r.time_zone.as_str()).ok()?,
+                quiet: quiet_from(r.quiet_start, r.quiet_end),
+                paused_until: r.paused_until,
             })
         })
         .collect())

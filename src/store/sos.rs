@@ -1,10 +1,8 @@
 //! `/sos` sessions: the urge rated at the start and at each follow-up.
 
 use super::Tx;
-use anyhow::Result;
-use sqlx::Row;
-
-#[derive(Debug, Clone)]
+use anyhow::{Context, Result};
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Sos {
     pub id: i64,
     pub patient_id: i64,
@@ -22,43 +20,34 @@ pub async fn start(tx: &mut Tx, patient_id: i64, now: i64) -> Result<i64> {
     )
     .bind(patient_id)
     .execute(&mut **tx)
-    .await?;
-    Ok(
-        sqlx::query_scalar("INSERT INTO sos (patient_id, started_at) VALUES (?, ?) RETURNING id")
-            .bind(patient_id)
-            .bind(now)
-            .fetch_one(&mut **tx)
-            .await?,
-    )
-}
-
-fn from_row(r: &sqlx::sqlite::SqliteRow) -> Sos {
-    Sos {
-        id: r.get("id"),
-        patient_id: r.get("patient_id"),
-        started_at: r.get("started_at"),
-        followups: r.get("followups"),
-    }
+    .await
+    .context("store::sos::start")?;
+    sqlx::query_scalar("INSERT INTO sos (patient_id, started_at) VALUES (?, ?) RETURNING id")
+        .bind(patient_id)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await
+        .context("store::sos::start")
 }
 
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Sos>> {
-    let row = sqlx::query("SELECT id, patient_id, started_at, followups FROM sos WHERE id = ?")
+    sqlx::query_as("SELECT id, patient_id, started_at, followups FROM sos WHERE id = ?")
         .bind(id)
         .fetch_optional(&mut **tx)
-        .await?;
-    Ok(row.as_ref().map(from_row))
+        .await
+        .context("store::sos::get")
 }
 
 /// The patient's most recent session.
 pub async fn latest(tx: &mut Tx, patient_id: i64) -> Result<Option<Sos>> {
-    let row = sqlx::query(
+    sqlx::query_as(
         "SELECT id, patient_id, started_at, followups FROM sos
          WHERE patient_id = ? ORDER BY id DESC LIMIT 1",
     )
     .bind(patient_id)
     .fetch_optional(&mut **tx)
-    .await?;
-    Ok(row.as_ref().map(from_row))
+    .await
+    .context("store::sos::latest")
 }
 
 pub async fn set_followups(tx: &mut Tx, id: i64, followups: i64) -> Result<()> {
@@ -66,7 +55,8 @@ pub async fn set_followups(tx: &mut Tx, id: i64, followups: i64) -> Result<()> {
         .bind(followups)
         .bind(id)
         .execute(&mut **tx)
-        .await?;
+        .await
+        .context("store::sos::set_followups")?;
     Ok(())
 }
 
@@ -81,19 +71,22 @@ pub async fn rate(tx: &mut Tx, id: i64, round: i64, urge: u8, now: i64) -> Resul
     .bind(i64::from(urge))
     .bind(now)
     .execute(&mut **tx)
-    .await?
+    .await
+    .context("store::sos::rate")?
     .rows_affected()
         > 0)
 }
 
 /// (round, urge) in round order.
 pub async fn ratings(tx: &mut Tx, id: i64) -> Result<Vec<(i64, u8)>> {
-    let rows = sqlx::query("SELECT round, urge FROM sos_ratings WHERE sos_id = ? ORDER BY round")
-        .bind(id)
-        .fetch_all(&mut **tx)
-        .await?;
+    let rows: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT round, urge FROM sos_ratings WHERE sos_id = ? ORDER BY round")
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await
+            .context("store::sos::ratings")?;
     Ok(rows
-        .iter()
-        .map(|r| (r.get("round"), r.get::<i64, _>("urge") as u8))
+        .into_iter()
+        .map(|(round, urge)| (round, urge as u8))
         .collect())
 }

@@ -33,7 +33,9 @@ pub async fn open_invite(
         .as_ref()
         .is_some_and(|i| patient.is_some_and(|p| p.id == i.patient_id));
     let usable = invite.filter(|i| {
-        i.status == "open" && i.expires_at > now && i.opened_by.is_none_or(|u| u == ev.user_id)
+        i.status == contacts::InviteStatus::Open
+            && i.expires_at > now
+            && i.opened_by.is_none_or(|u| u == ev.user_id)
     });
     let Some(invite) = usable.filter(|_| !own) else {
         if own {
@@ -137,9 +139,11 @@ pub async fn invite_answer(
     let now = ctx.now();
     let mut tx = ctx.work(ev).await?;
     let invite = contacts::invite(&mut tx, invite_id).await?;
-    let Some(invite) = invite
-        .filter(|i| i.status == "open" && i.expires_at > now && i.opened_by == Some(ev.user_id))
-    else {
+    let Some(invite) = invite.filter(|i| {
+        i.status == contacts::InviteStatus::Open
+            && i.expires_at > now
+            && i.opened_by == Some(ev.user_id)
+    }) else {
         drop(tx);
         ctx.ack(&tap.query_id, None).await;
         ctx.replace_or_send(
@@ -155,7 +159,11 @@ pub async fn invite_answer(
     let Some(patient) = patients::find_by_id(&mut tx, invite.patient_id).await? else {
         return Ok(());
     };
-    let status = if accept { "accepted" } else { "declined" };
+    let status = if accept {
+        contacts::InviteStatus::Accepted
+    } else {
+        contacts::InviteStatus::Declined
+    };
     contacts::close_invite(&mut tx, invite.id, status, now).await?;
     let text = if accept {
         let contact_id =

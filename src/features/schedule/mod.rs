@@ -83,7 +83,7 @@ pub async fn prompt_tap(
             .await;
         return Ok(());
     };
-    if prompt.status == "answered" {
+    if prompt.status == crate::store::prompts::PromptStatus::Answered {
         ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "prompt-already-done")))
             .await;
         return Ok(());

@@ -31,7 +31,7 @@ pub(super) enum Outcome {
     /// No longer worth sending; `prompt` is closed with the given status.
     Expired {
         row: i64,
-        prompt: Option<(i64, &'static str)>,
+        prompt: Option<(i64, prompts::PromptStatus)>,
     },
     /// Quiet hours: send at `not_before` instead.
     Deferred { row: i64, not_before: i64 },
@@ -79,8 +79,8 @@ fn is_gone(e: &ApiError) -> bool {
 /// later than the grace period, not while paused, and not during quiet hours.
 fn check_before_sending(ctx: &Ctx, row: &OutboxRow) -> Option<Outcome> {
     let wanted = match row.kind {
-        Kind::Prompt => row.prompt_status.as_deref() == Some("queued"),
-        Kind::Reminder => row.prompt_status.as_deref() == Some("sent"),
+        Kind::Prompt => row.prompt_status == Some(prompts::PromptStatus::Queued),
+        Kind::Reminder => row.prompt_status == Some(prompts::PromptStatus::Sent),
         Kind::Message => return None,
     };
     let prompt = row.prompt_id.filter(|_| row.kind == Kind::Prompt);
@@ -94,7 +94,7 @@ fn check_before_sending(ctx: &Ctx, row: &OutboxRow) -> Option<Outcome> {
     if row.paused_until.is_some_and(|u| u > now.timestamp()) {
         return Some(Outcome::Expired {
             row: row.id,
-            prompt: prompt.map(|p| (p, "paused")),
+            prompt: prompt.map(|p| (p, prompts::PromptStatus::Paused)),
         });
     }
     let late = row
@@ -103,7 +103,7 @@ fn check_before_sending(ctx: &Ctx, row: &OutboxRow) -> Option<Outcome> {
     if row.kind == Kind::Prompt && late {
         return Some(Outcome::Expired {
             row: row.id,
-            prompt: prompt.map(|p| (p, "missed")),
+            prompt: prompt.map(|p| (p, prompts::PromptStatus::Missed)),
         });
     }
     // "Your check-in is still here" must be true: not once the prompt stopped taking answers
@@ -372,7 +372,7 @@ pub(super) async fn write_outcomes(ctx: &Ctx, outcomes: &[Outcome]) -> Result<()
                 reason,
                 ..
             } => {
-                outbox::close(&mut tx, *row, "undeliverable", reason).await?;
+                outbox::close(&mut tx, *row, outbox::OutboxStatus::Undeliverable, reason).await?;
                 if let Some(c) = contact_id {
                     crate::features::alerts::contact_unreachable(ctx, &mut tx, *c, *row).await?;
                 } else if let Some(p) = patient_id {
@@ -387,15 +387,22 @@ pub(super) async fn write_outcomes(ctx: &Ctx, outcomes: &[Outcome]) -> Result<()
                 ..
             } => {
                 tracing::error!(row, reason, "message given up");
-                outbox::close(&mut tx, *row, "failed", reason).await?;
+                outbox::close(&mut tx, *row, outbox::OutboxStatus::Failed, reason).await?;
                 if let Some(p) = prompt {
-                    prompts::close_unsent(&mut tx, *p, "undeliverable").await?;
+                    prompts::close_unsent(&mut tx, *p, prompts::PromptStatus::Undeliverable)
+                        .await?;
                 }
             }
             Outcome::Expired { row, prompt } => {
-                outbox::close(&mut tx, *row, "expired", "no longer needed").await?;
+                outbox::close(
+                    &mut tx,
+                    *row,
+                    outbox::OutboxStatus::Expired,
+                    "no longer needed",
+                )
+                .await?;
                 if let Some((p, status)) = prompt {
-                    prompts::close_unsent(&mut tx, *p, status).await?;
+                    prompts::close_unsent(&mut tx, *p, *status).await?;
                 }
             }
             Outcome::Deferred { row, not_before } => {
