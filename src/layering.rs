@@ -10,6 +10,7 @@
 //! - `features` know no job and no transport, and never import teloxide (they speak through
 //!   `Ctx` and build `ctx::keyboard::Keyboard`s).
 //! - `jobs` (scheduler, sender) know no transport.
+//! - All SQL lives in `store`: nothing else names `sqlx::`.
 //!
 //! A file breaking the rule fails a test with its name and line.
 
@@ -115,6 +116,13 @@ fn jobs_know_no_transport() {
         &["crate::bot", "crate::app"],
         "must not reach the transport",
     );
+}
+
+#[test]
+fn all_sql_lives_in_the_store() {
+    for dir in ["content", "config", "ctx", "features", "jobs", "bot"] {
+        check(dir, &["sqlx::"], "must leave SQL to store/");
+    }
 }
 
 #[test]

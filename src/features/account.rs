@@ -94,10 +94,7 @@ pub async fn delete_answer(ctx: &Ctx, ev: &Event, tap: &Tap, confirm: bool) -> R
         tx.commit().await?;
         // The erased pages may still sit in the write-ahead log: fold it into the database
         // (secure_delete overwrites them there) and empty it.
-        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(ctx.db.pool())
-            .await
-        {
+        if let Err(e) = ctx.db.empty_log().await {
             tracing::warn!(error = %e, "could not checkpoint the log after an erasure");
         }
         tracing::info!("a patient deleted their data");

@@ -12,7 +12,7 @@ use crate::domain::schedule::{day_seed, decide, instance, Due, QuietHours};
 use crate::domain::timezone::PatientZone;
 use crate::store::outbox::{self, Kind, NewMessage};
 use crate::store::slots;
-use crate::store::{checkins, prompts, Db};
+use crate::store::{checkins, prompts};
 use anyhow::Result;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -77,23 +77,9 @@ async fn next_wakeup(ctx: &Ctx) -> Result<Option<i64>> {
         crate::store::ok_checks::next_ok_count(&ctx.db, rules.ok_check_wait).await?,
         crate::store::alerts::next_escalation(&ctx.db, rules.cooldown).await?,
         crate::store::contacts::next_weekly(&ctx.db).await?,
-        next_prompt_event(&ctx.db).await?,
+        crate::store::prompts::next_event(&ctx.db).await?,
     ];
     Ok(others.into_iter().flatten().min())
-}
-
-async fn next_prompt_event(db: &Db) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar(
-        // The same rows the due queries look at: inactive patients' rows are not due.
-        "SELECT MIN(t) FROM (
-            SELECT MIN(s.next_due_at) AS t FROM slots s JOIN patients p ON p.id = s.patient_id
-                WHERE p.active = 1 AND p.time_zone IS NOT NULL
-            UNION ALL SELECT MIN(pr.remind_at) FROM prompts pr JOIN patients p ON p.id = pr.patient_id
-                WHERE pr.remind_at IS NOT NULL AND pr.status = 'sent' AND p.active = 1
-            UNION ALL SELECT MIN(expires_at) FROM prompts WHERE status = 'sent')",
-    )
-    .fetch_one(db.pool())
-    .await?)
 }
 
 /// Does everything that is due at the clock's `now`.

@@ -36,6 +36,18 @@ pub struct Db {
     damaged: Arc<AtomicBool>,
 }
 
+impl Db {
+    /// Folds the write-ahead log into the database and empties it (after an erasure:
+    /// `secure_delete` overwrites the erased pages there too).
+    pub async fn empty_log(&self) -> Result<()> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await
+            .context("store::empty_log")?;
+        Ok(())
+    }
+}
+
 /// Whether an error is SQLite saying the file is damaged or not a database at all
 /// (SQLITE_CORRUPT, SQLITE_NOTADB, with their extended codes).
 pub fn is_damage(e: &anyhow::Error) -> bool {

@@ -295,6 +295,22 @@ pub async fn close_unsent(tx: &mut Tx, id: i64, status: PromptStatus) -> Result<
     Ok(())
 }
 
+/// The earliest moment a slot is due, a reminder is due or a sent prompt closes.
+pub async fn next_event(db: &Db) -> Result<Option<i64>> {
+    sqlx::query_scalar(
+        // The same rows the due queries look at: inactive patients' rows are not due.
+        "SELECT MIN(t) FROM (
+            SELECT MIN(s.next_due_at) AS t FROM slots s JOIN patients p ON p.id = s.patient_id
+                WHERE p.active = 1 AND p.time_zone IS NOT NULL
+            UNION ALL SELECT MIN(pr.remind_at) FROM prompts pr JOIN patients p ON p.id = pr.patient_id
+                WHERE pr.remind_at IS NOT NULL AND pr.status = 'sent' AND p.active = 1
+            UNION ALL SELECT MIN(expires_at) FROM prompts WHERE status = 'sent')",
+    )
+    .fetch_one(db.pool())
+    .await
+    .context("store::prompts::next_event")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
