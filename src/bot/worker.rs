@@ -1,8 +1,9 @@
 //! Handles recorded updates: in update_id order within a chat, different chats concurrently.
 //!
-//! A dispatcher loop finds chats with unhandled updates and gives each one to its own task
-//! (never two tasks for one chat). A chat's task keeps draining that chat's updates, so a slow
-//! or failing chat never holds up the others. All tasks live in a `JoinSet` owned by the
+//! A dispatcher loop finds chats with unhandled updates, the one waiting longest first, and
+//! gives each one to its own task (never two tasks for one chat). A chat's task handles a turn
+//! of that chat's updates and rejoins the queue, so a slow, failing or very busy chat never
+//! holds up the others. All tasks live in a `JoinSet` owned by the
 //! dispatcher: stopping waits for them, and aborting the dispatcher aborts them too.
 
 use crate::bot::incoming::{Incoming, Said, Tapped};
@@ -18,6 +19,9 @@ use tracing::Instrument;
 
 /// How many chats are handled at the same time.
 const CHAT_CONCURRENCY: usize = 64;
+/// A chat's task hands back its turn after this many updates, so a chat that keeps writing
+/// cannot hold a place while others wait (it rejoins the queue by its oldest waiting update).
+const TURN: usize = 8;
 /// Handled inbox rows are kept this long (ids only; content is cleared when handled): longer
 /// than the 24 h for which Telegram re-delivers unconfirmed updates.
 const KEEP_HANDLED: Duration = Duration::from_secs(2 * 24 * 3600);
@@ -95,48 +99,36 @@ pub async fn run(
     }
 }
 
-/// Handles one chat's updates in order until it has none left; returns the chat key. If one
-/// fails, the chat stops there (later updates wait, to keep their order) and is tried again
-/// after a backoff.
+/// Handles up to `TURN` of one chat's updates in order; returns the chat key. If one fails,
+/// the chat stops there (later updates wait, to keep their order) and is tried again after a
+/// backoff.
 async fn drain_chat(ctx: Ctx, chat_key: i64) -> i64 {
-    let mut after = 0;
-    loop {
-        let rows = match inbox::unhandled_in_chat(&ctx.db, chat_key, after, 50).await {
-            Ok(rows) => rows,
-            Err(e) => {
-                ctx.db.note(&e);
-                if let Some(suppressed) = crate::logging::every_minute("worker-inbox") {
-                    tracing::error!(error = %e, suppressed, "could not read the inbox");
-                }
-                return chat_key;
+    let rows = match inbox::unhandled_in_chat(&ctx.db, chat_key, 0, TURN as i64).await {
+        Ok(rows) => rows,
+        Err(e) => {
+            ctx.db.note(&e);
+            if let Some(suppressed) = crate::logging::every_minute("worker-inbox") {
+                tracing::error!(error = %e, suppressed, "could not read the inbox");
             }
-        };
-        if rows.is_empty() {
             return chat_key;
         }
-        for row in rows {
-            after = row.update_id;
-            if !handle_row(&ctx, row).await {
-                return chat_key;
-            }
+    };
+    for row in rows {
+        if !handle_row(&ctx, row).await {
+            break;
         }
     }
+    chat_key
 }
 
 /// Handles one update. Returns false when it failed and will be tried again later.
 async fn handle_row(ctx: &Ctx, row: InboxRow) -> bool {
     let span = tracing::info_span!("update", update_id = row.update_id);
     async {
-        // An earlier attempt may have committed its write before failing later on: never run
-        // a handler twice for one update.
-        match inbox::is_handled(&ctx.db, row.update_id).await {
-            Ok(true) => return true,
-            Ok(false) => {}
-            Err(e) => {
-                tracing::warn!(error = %e, "could not check the inbox");
-                return false;
-            }
-        }
+        // No "handled already?" read here: rows come from a query that skips handled ones,
+        // only this chat's task handles them, and a handler's commit marks its update handled
+        // in the same transaction, so an attempt that committed and then failed is never
+        // fetched again.
         // Answered already, but "handled" could not be written then: only mark it.
         if ctx.answered.lock().unwrap().contains(&row.update_id) {
             return match mark(ctx, row.update_id).await {

@@ -19,12 +19,30 @@ use anyhow::Result;
 pub async fn ok_checks(ctx: &Ctx) -> Result<(u64, u64)> {
     let rules = &ctx.rules;
     let now = ctx.now();
+    // Found by a read on the pool (it looks at a week of everyone's prompts), so answers are
+    // not held up while it runs; each hit is confirmed inside the write transaction.
+    let candidates = crate::store::ok_checks::missed_runs(
+        &ctx.db,
+        rules.missed_in_a_row,
+        rules.window,
+        now,
+        500,
+    )
+    .await?;
     let mut tx = ctx.db.write().await?;
     let mut asked = 0;
-    for (patient_id, last_prompt) in
-        crate::store::ok_checks::missed_runs(&mut tx, rules.missed_in_a_row, rules.window, now, 500)
-            .await?
-    {
+    for (patient_id, _) in candidates {
+        let Some(last_prompt) = crate::store::ok_checks::missed_run_of(
+            &mut tx,
+            patient_id,
+            rules.missed_in_a_row,
+            rules.window,
+            now,
+        )
+        .await?
+        else {
+            continue;
+        };
         let Some(patient) = patients::find_by_id(&mut tx, patient_id).await? else {
             continue;
         };

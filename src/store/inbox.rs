@@ -34,15 +34,18 @@ pub async fn record_batch(db: &Db, batch: &[(i64, i64, String)], now: i64) -> Re
     Ok(new)
 }
 
-/// Chats that have updates waiting to be handled. A chat is ready when its oldest waiting
-/// update may be tried (later ones wait behind it, to keep their order).
+/// Chats that have updates waiting to be handled, the one whose oldest waiting update came
+/// first at the front (Telegram numbers updates in the order they arrive), whatever the chat's
+/// id. A chat is ready when its oldest waiting update may be tried (later ones wait behind it,
+/// to keep their order).
 pub async fn chats_with_unhandled(db: &Db, now: i64, limit: i64) -> Result<Vec<i64>> {
     sqlx::query_scalar(
-        "SELECT chat_key FROM inbox i
-         WHERE handled_at IS NULL AND next_try_at <= ?
-           AND update_id = (SELECT MIN(update_id) FROM inbox j
-                            WHERE j.chat_key = i.chat_key AND j.handled_at IS NULL)
-         LIMIT ?",
+        "SELECT f.chat_key FROM
+           (SELECT chat_key, MIN(update_id) AS first FROM inbox
+            WHERE handled_at IS NULL GROUP BY chat_key) f
+         JOIN inbox i ON i.update_id = f.first
+         WHERE i.next_try_at <= ?
+         ORDER BY f.first LIMIT ?",
     )
     .bind(now)
     .bind(limit)
@@ -133,4 +136,84 @@ pub async fn prune(db: &Db, before: i64, declined_before: i64) -> Result<u64> {
         .context("store::inbox::prune")?;
     tx.commit().await?;
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn open() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+        let db = Db::open(&url).await.unwrap();
+        (dir, db)
+    }
+
+    /// The chat that has waited longest goes first, whatever its id; a chat whose oldest update
+    /// waits for a retry is not ready, and the updates behind it wait with it.
+    #[tokio::test]
+    async fn the_chat_waiting_longest_goes_first() {
+        let (_dir, db) = open().await;
+        let batch: Vec<(i64, i64, String)> = [(1, 900), (2, 5), (3, 900), (4, 70), (5, 5), (6, 3)]
+            .into_iter()
+            .map(|(u, c)| (u, c, "{}".to_string()))
+            .collect();
+        assert_eq!(record_batch(&db, &batch, 0).await.unwrap(), 6);
+        assert_eq!(
+            chats_with_unhandled(&db, 0, 10).await.unwrap(),
+            [900, 5, 70, 3]
+        );
+        assert_eq!(chats_with_unhandled(&db, 0, 2).await.unwrap(), [900, 5]);
+
+        let mut tx = db.write().await.unwrap();
+        mark_handled(&mut tx, 1, 0).await.unwrap();
+        tx.commit().await.unwrap();
+        record_failure(&db, 2, 60).await.unwrap();
+        // Chat 900's oldest is now update 3; chat 5 waits for its retry at 60.
+        assert_eq!(
+            chats_with_unhandled(&db, 0, 10).await.unwrap(),
+            [900, 70, 3]
+        );
+        assert_eq!(
+            chats_with_unhandled(&db, 60, 10).await.unwrap(),
+            [5, 900, 70, 3]
+        );
+        db.close().await;
+    }
+
+    /// Writers take turns in the order they asked, and each finds the lock free: none of them
+    /// needs SQLite's busy handler.
+    #[tokio::test]
+    async fn writers_take_turns_in_order() {
+        let (_dir, db) = open().await;
+        let first = db.write().await.unwrap();
+        let order = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut waiting = Vec::new();
+        for n in 0..5i64 {
+            let (db, order) = (db.clone(), order.clone());
+            waiting.push(tokio::spawn(async move {
+                let mut tx = db.write().await.unwrap();
+                let batch = [(100 + n, n, "{}".to_string())];
+                for (u, c, p) in &batch {
+                    sqlx::query("INSERT INTO inbox (update_id, chat_key, payload, received_at) VALUES (?, ?, ?, 0)")
+                        .bind(u).bind(c).bind(p)
+                        .execute(&mut *tx).await.unwrap();
+                }
+                order.lock().unwrap().push(n);
+                tx.commit().await.unwrap();
+            }));
+            // Each has asked before the next one is started.
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert!(
+            order.lock().unwrap().is_empty(),
+            "nobody writes while a turn is held"
+        );
+        first.commit().await.unwrap();
+        for w in waiting {
+            w.await.unwrap();
+        }
+        assert_eq!(*order.lock().unwrap(), [0, 1, 2, 3, 4]);
+        db.close().await;
+    }
 }

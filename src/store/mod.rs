@@ -1,7 +1,10 @@
 //! SQLite storage through sqlx. All SQL lives in this module, one file per table group.
 //!
-//! Times are INTEGER unix seconds. Write transactions start with `BEGIN IMMEDIATE` so that two
-//! writers queue on the busy timeout instead of failing with SQLITE_BUSY on lock upgrade.
+//! Times are INTEGER unix seconds. SQLite has one write lock per file. Writers in this process
+//! queue for it on a fair async lock (`Db::write`, first come first served) and only then
+//! start with `BEGIN IMMEDIATE`, so no writer sleeps in SQLite's busy handler while the lock
+//! sits idle; readers use the pool and never wait for writers (WAL). The busy timeout stays as
+//! the safety net for another process on the file (a backup, the sqlite3 shell).
 
 pub mod alerts;
 pub mod checkins;
@@ -19,14 +22,46 @@ pub mod sos;
 
 use anyhow::{Context, Result};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
-pub type Tx = Transaction<'static, Sqlite>;
+/// A write transaction, holding this process's writer turn until it commits or is dropped.
+/// Derefs to the connection, so queries take `&mut *tx` (or `&mut **tx` through `&mut Tx`).
+pub struct Tx {
+    // Declared first, so it is dropped (and rolled back) before the turn is handed on.
+    tx: Transaction<'static, Sqlite>,
+    _turn: OwnedMutexGuard<()>,
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = SqliteConnection;
+    fn deref(&self) -> &SqliteConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.tx
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -34,6 +69,8 @@ pub struct Db {
     path: PathBuf,
     /// Set once SQLite has said the file is damaged: the bot stops rather than run on it.
     damaged: Arc<AtomicBool>,
+    /// The writer turn: tokio's mutex is fair, so writers go in the order they asked.
+    writer: Arc<Mutex<()>>,
 }
 
 impl Db {
@@ -144,6 +181,7 @@ impl Db {
             pool,
             path,
             damaged: Arc::default(),
+            writer: Arc::default(),
         })
     }
 
@@ -173,9 +211,12 @@ impl Db {
         &self.path
     }
 
-    /// A write transaction that takes the write lock up front.
+    /// A write transaction: waits for this process's writer turn (fair, first come first
+    /// served), then takes SQLite's write lock up front.
     pub async fn write(&self) -> Result<Tx> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+        let turn = self.writer.clone().lock_owned().await;
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(Tx { tx, _turn: turn })
     }
 
     pub async fn close(&self) {

@@ -7,19 +7,63 @@ use anyhow::{Context, Result};
 /// Patients whose last `n` decided prompts (by due time) were all sent and missed, with no
 /// check-in since the first of them, and no "are you OK?" yet for the last one:
 /// (patient, last missed prompt).
+///
+/// This reads every decided prompt of the last week, so the scheduler runs it on the pool,
+/// outside any write transaction (a long read holds up no writer in WAL mode), and confirms
+/// each hit with `missed_run_of` inside its write transaction.
 pub async fn missed_runs(
-    tx: &mut Tx,
+    db: &Db,
     n: usize,
     ask_again_after: i64,
     now: i64,
     limit: i64,
 ) -> Result<Vec<(i64, i64)>> {
-    sqlx::query_as(
-        "WITH recent AS (
+    // Only a fixed filter is put in.
+    let sql = MISSED_RUNS.replace("{patient}", "");
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(now - MISSED_LOOKBACK_SECS)
+        .bind(n as i64)
+        .bind(n as i64)
+        .bind(n as i64)
+        .bind(now - ask_again_after)
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await
+        .context("store::ok_checks::missed_runs")
+}
+
+/// `missed_runs` for one patient, inside a write transaction: whether the run found by the
+/// read still stands (a check-in may have started since), and its last prompt. Uses the
+/// patient's own prompts only, so it is quick.
+pub async fn missed_run_of(
+    tx: &mut Tx,
+    patient_id: i64,
+    n: usize,
+    ask_again_after: i64,
+    now: i64,
+) -> Result<Option<i64>> {
+    // Only a fixed filter is put in.
+    let sql = MISSED_RUNS.replace("{patient}", "AND pr.patient_id = ?");
+    let run: Option<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(now - MISSED_LOOKBACK_SECS)
+        .bind(patient_id)
+        .bind(n as i64)
+        .bind(n as i64)
+        .bind(n as i64)
+        .bind(now - ask_again_after)
+        .bind(1)
+        .fetch_optional(&mut **tx)
+        .await
+        .context("store::ok_checks::missed_run_of")?;
+    Ok(run.map(|(_, last)| last))
+}
+
+/// The query behind `missed_runs` and `missed_run_of` (`{patient}`: an optional filter).
+const MISSED_RUNS: &str = "WITH recent AS (
              SELECT pr.patient_id, pr.id, pr.status, pr.due_at,
                     ROW_NUMBER() OVER (PARTITION BY pr.patient_id ORDER BY pr.due_at DESC, pr.id DESC) AS k
              FROM prompts pr JOIN patients pa ON pa.id = pr.patient_id
-             WHERE pa.active = 1 AND pr.due_at > ?
+             WHERE pa.active = 1 AND pr.due_at > ? {patient}
                AND pr.status IN ('answered', 'missed', 'paused', 'undeliverable')
                -- A prompt never sent (the bot was down) was not missed by the patient.
                AND NOT (pr.status = 'missed' AND pr.sent_at IS NULL)
@@ -37,17 +81,7 @@ pub async fn missed_runs(
                            AND o.answered_at IS NULL AND o.sent_at > ?)
            AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = runs.patient_id
                            AND c.started_at >= runs.first_due)
-         LIMIT ?",
-    )
-    .bind(now - MISSED_LOOKBACK_SECS)
-    .bind(n as i64)
-    .bind(n as i64)
-    .bind(n as i64)
-    .bind(now - ask_again_after)
-    .bind(limit)
-    .fetch_all(&mut **tx)
-    .await.context("store::ok_checks::missed_runs")
-}
+         LIMIT ?";
 
 /// Missed check-ins older than this do not start an "are you OK?".
 const MISSED_LOOKBACK_SECS: i64 = 7 * 86_400;
