@@ -10,6 +10,7 @@ use crate::bot::incoming::{Incoming, Said, Tapped};
 use crate::bot::router;
 use crate::ctx::Ctx;
 use crate::store::inbox::{self, InboxRow};
+use crate::store::outbox;
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,6 +28,11 @@ const TURN: usize = 8;
 const KEEP_HANDLED: Duration = Duration::from_secs(2 * 24 * 3600);
 /// The memory of a "not now" is kept this long.
 const KEEP_DECLINED: Duration = Duration::from_secs(30 * 24 * 3600);
+/// Finished outbox rows (their text already cleared or sent) are kept this long, for a look
+/// back when something went wrong; rows about alerts are kept for good (see `outbox::prune`).
+const KEEP_SENT: Duration = Duration::from_secs(30 * 24 * 3600);
+/// Outbox rows deleted per write transaction when pruning.
+const PRUNE_BATCH: i64 = 2000;
 /// A failing update is tried this many times (with backoff) before it is given up.
 const MAX_ATTEMPTS: i64 = 6;
 
@@ -38,11 +44,16 @@ pub async fn run(
     let mut running: JoinSet<i64> = JoinSet::new();
     let mut busy: HashSet<i64> = HashSet::new();
     let mut last_prune: Option<Instant> = None;
+    let mut housekeeping: Option<tokio::task::JoinHandle<()>> = None;
     let mut clock_moved = ctx.clock.jumps();
     loop {
         if *stop.borrow() {
             // Let the chats in progress finish what they hold.
             while running.join_next().await.is_some() {}
+            // Each batch of a prune is its own transaction: stopping between them loses nothing.
+            if let Some(h) = housekeeping {
+                h.abort();
+            }
             return Ok(());
         }
         // SQLite said the file is damaged: stop (the next start's check names it) rather than
@@ -51,17 +62,11 @@ pub async fn run(
             running.abort_all();
             return Err(e);
         }
-        if last_prune.is_none_or(|t| t.elapsed() > Duration::from_secs(3600)) {
-            let now = ctx.now();
-            let pruned = inbox::prune(
-                &ctx.db,
-                now - KEEP_HANDLED.as_secs() as i64,
-                now - KEEP_DECLINED.as_secs() as i64,
-            );
-            match pruned.await {
-                Ok(n) => tracing::debug!(pruned = n, "inbox pruned"),
-                Err(e) => tracing::warn!(error = %e, "inbox prune failed"),
-            }
+        // Housekeeping runs beside the dispatcher, so new updates are not held up by it.
+        if last_prune.is_none_or(|t| t.elapsed() > Duration::from_secs(3600))
+            && housekeeping.as_ref().is_none_or(|h| h.is_finished())
+        {
+            housekeeping = Some(tokio::spawn(prune(ctx.clone())));
             last_prune = Some(Instant::now());
         }
         match inbox::chats_with_unhandled(&ctx.db, ctx.now(), 1000).await {
@@ -96,6 +101,26 @@ pub async fn run(
             _ = crate::clock::jumped(&mut clock_moved) => {}
             _ = stop.changed() => {}
         }
+    }
+}
+
+/// Deletes what nothing reads any more: handled inbox rows (ids only) older than Telegram's
+/// redelivery window, old "not now" records, finished outbox rows.
+async fn prune(ctx: Ctx) {
+    let now = ctx.now();
+    let pruned = inbox::prune(
+        &ctx.db,
+        now - KEEP_HANDLED.as_secs() as i64,
+        now - KEEP_DECLINED.as_secs() as i64,
+    );
+    match pruned.await {
+        Ok(n) => tracing::debug!(pruned = n, "inbox pruned"),
+        Err(e) => tracing::warn!(error = %e, "inbox prune failed"),
+    }
+    let pruned = outbox::prune(&ctx.db, now - KEEP_SENT.as_secs() as i64, PRUNE_BATCH);
+    match pruned.await {
+        Ok(n) => tracing::debug!(pruned = n, "outbox pruned"),
+        Err(e) => tracing::warn!(error = %e, "outbox prune failed"),
     }
 }
 

@@ -119,23 +119,48 @@ pub async fn is_handled(db: &Db, update_id: i64) -> Result<bool> {
     Ok(matches!(handled, Some(Some(_))))
 }
 
-/// Deletes handled rows received before `before`, and "not now" records older than
-/// `declined_before`.
+/// Deletes handled rows received before `before` (in batches of `PRUNE_BATCH`, each its own
+/// short write, walking the primary key up to the newest row old enough), and "not now" records
+/// older than `declined_before`. Returns how many inbox rows went.
 pub async fn prune(db: &Db, before: i64, declined_before: i64) -> Result<u64> {
-    let mut tx = db.write().await?;
-    let n = sqlx::query("DELETE FROM inbox WHERE handled_at IS NOT NULL AND received_at < ?")
+    const PRUNE_BATCH: i64 = 2000;
+    let last: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(update_id) FROM inbox WHERE received_at < ?")
+            .bind(before)
+            .fetch_one(db.pool())
+            .await
+            .context("store::inbox::prune")?;
+    let mut total = 0;
+    while let Some(last) = last {
+        let mut tx = db.write().await?;
+        let n = sqlx::query(
+            "DELETE FROM inbox WHERE update_id IN (
+                 SELECT update_id FROM inbox WHERE update_id <= ? AND received_at < ?
+                   AND handled_at IS NOT NULL
+                 ORDER BY update_id LIMIT ?)",
+        )
+        .bind(last)
         .bind(before)
+        .bind(PRUNE_BATCH)
         .execute(&mut *tx)
         .await
         .context("store::inbox::prune")?
         .rows_affected();
+        tx.commit().await?;
+        total += n;
+        if n < PRUNE_BATCH as u64 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    let mut tx = db.write().await?;
     sqlx::query("DELETE FROM declined WHERE declined_at < ?")
         .bind(declined_before)
         .execute(&mut *tx)
         .await
         .context("store::inbox::prune")?;
     tx.commit().await?;
-    Ok(n)
+    Ok(total)
 }
 
 #[cfg(test)]
@@ -214,6 +239,29 @@ mod tests {
             w.await.unwrap();
         }
         assert_eq!(*order.lock().unwrap(), [0, 1, 2, 3, 4]);
+        db.close().await;
+    }
+
+    /// Handled rows past the redelivery window go; unhandled and recent ones stay.
+    #[tokio::test]
+    async fn prune_removes_only_old_handled_rows() {
+        let (_dir, db) = open().await;
+        let old: Vec<(i64, i64, String)> = (1..=3).map(|u| (u, u, "{}".to_string())).collect();
+        record_batch(&db, &old, 100).await.unwrap();
+        record_batch(&db, &[(4, 4, "{}".to_string())], 900)
+            .await
+            .unwrap();
+        let mut tx = db.write().await.unwrap();
+        for u in [1, 3, 4] {
+            mark_handled(&mut tx, u, 950).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        assert_eq!(prune(&db, 500, 0).await.unwrap(), 2);
+        let left: Vec<i64> = sqlx::query_scalar("SELECT update_id FROM inbox ORDER BY update_id")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(left, [2, 4]);
         db.close().await;
     }
 }

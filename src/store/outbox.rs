@@ -412,3 +412,94 @@ pub async fn close(tx: &mut Tx, id: i64, status: OutboxStatus, error: &str) -> R
     .context("store::outbox::close")?;
     Ok(())
 }
+/// Deletes finished outbox rows (sent, undeliverable, failed, expired) created before
+/// `before`, in batches of `batch` so that each write holds the lock only briefly; rows about
+/// an alert are kept (`/patients` and the alert's own accounting read them), and nothing
+/// waiting is touched. Returns how many rows went.
+///
+/// The newest row old enough is found by a read first; the deletes then walk the primary key
+/// up to it, never the whole table.
+pub async fn prune(db: &Db, before: i64, batch: i64) -> Result<u64> {
+    let last: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM outbox WHERE created_at < ?")
+        .bind(before)
+        .fetch_one(db.pool())
+        .await
+        .context("store::outbox::prune")?;
+    let Some(last) = last else { return Ok(0) };
+    let mut total = 0;
+    loop {
+        let mut tx = db.write().await?;
+        let n = sqlx::query(
+            "DELETE FROM outbox WHERE id IN (
+                 SELECT id FROM outbox WHERE id <= ? AND created_at < ?
+                   AND status != 'pending' AND alert_id IS NULL
+                 ORDER BY id LIMIT ?)",
+        )
+        .bind(last)
+        .bind(before)
+        .bind(batch)
+        .execute(&mut *tx)
+        .await
+        .context("store::outbox::prune")?
+        .rows_affected();
+        tx.commit().await?;
+        total += n;
+        if n < batch as u64 {
+            return Ok(total);
+        }
+        // Let the writers waiting behind this batch go first.
+        tokio::task::yield_now().await;
+    }
+}
+
+#[cfg(test)]
+mod prune_tests {
+    use super::*;
+
+    /// Old finished rows go, in batches; what waits, what is recent and what carried an alert
+    /// stay.
+    #[tokio::test]
+    async fn prune_keeps_what_waits_what_is_recent_and_alerts() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+        let db = Db::open(&url).await.unwrap();
+        for sql in [
+            "INSERT INTO patients (id, telegram_user_id, chat_id, language, consent_version, consented_at, created_at)
+             VALUES (1, 10, 10, 'en', 2, 0, 0)",
+            "INSERT INTO alerts (id, patient_id, kind, signals, created_at, recipients) VALUES (7, 1, 'alert', '[]', 0, 1)",
+        ] {
+            sqlx::query(sql).execute(db.pool()).await.unwrap();
+        }
+        let rows = [
+            ("old-sent-1", "sent", 100, None),
+            ("old-failed", "failed", 110, None),
+            ("old-pending", "pending", 120, None),
+            ("old-alert", "sent", 130, Some(7)),
+            ("old-sent-2", "sent", 140, None),
+            ("old-expired", "expired", 150, None),
+            ("old-undeliverable", "undeliverable", 160, None),
+            ("new-sent", "sent", 1_000, None),
+        ];
+        for (key, status, created, alert) in rows {
+            sqlx::query(
+                "INSERT INTO outbox (key, kind, chat_id, text, status, not_before, created_at, alert_id)
+                 VALUES (?, 'message', 10, '', ?, 0, ?, ?)",
+            )
+            .bind(key)
+            .bind(status)
+            .bind(created)
+            .bind(alert)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        }
+        assert_eq!(prune(&db, 500, 2).await.unwrap(), 5);
+        let left: Vec<String> = sqlx::query_scalar("SELECT key FROM outbox ORDER BY id")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(left, ["old-pending", "old-alert", "new-sent"]);
+        assert_eq!(prune(&db, 500, 2).await.unwrap(), 0);
+        db.close().await;
+    }
+}
