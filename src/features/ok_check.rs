@@ -14,6 +14,9 @@ use crate::store::alerts as alert_store;
 use crate::store::patients::{self, Patient};
 use anyhow::Result;
 
+/// "Are you OK?" rows queued per write transaction.
+const OK_CHECKS_PER_WRITE: usize = 20;
+
 /// Queues "are you OK?" for patients whose last check-ins were all missed, and gives the
 /// unanswered ones to the risk engine. Called by the scheduler.
 pub async fn ok_checks(ctx: &Ctx) -> Result<(u64, u64)> {
@@ -29,52 +32,57 @@ pub async fn ok_checks(ctx: &Ctx) -> Result<(u64, u64)> {
         500,
     )
     .await?;
-    let mut tx = ctx.db.write().await?;
+    // A few at a time, each its own short write, so answers get their turns in between.
     let mut asked = 0;
-    for (patient_id, _) in candidates {
-        let Some(last_prompt) = crate::store::ok_checks::missed_run_of(
-            &mut tx,
-            patient_id,
-            rules.missed_in_a_row,
-            rules.window,
-            now,
-        )
-        .await?
-        else {
-            continue;
-        };
-        let Some(patient) = patients::find_by_id(&mut tx, patient_id).await? else {
-            continue;
-        };
-        // Not in the middle of the night: after the patient's quiet hours. The wait for an
-        // answer starts when it is sent.
-        let not_before = match (patient.zone, patient.quiet) {
-            (Some(zone), Some(quiet)) => quiet.postpone(zone, ctx.clock.now()).timestamp(),
-            _ => now,
-        };
-        let Some(id) = crate::store::ok_checks::insert_ok_check(
-            &mut tx,
-            patient_id,
-            last_prompt,
-            now,
-            not_before,
-        )
-        .await?
-        else {
-            continue;
-        };
-        ctx.queue_rendered(
-            &mut tx,
-            To::patient(&patient),
-            &Key::OkCheck(id),
-            &crate::ctx::render::Render::OkCheck,
-            &patient.language,
-            crate::ctx::REPLY_PRIORITY,
-            not_before,
-        )
-        .await?;
-        asked += 1;
+    for chunk in candidates.chunks(OK_CHECKS_PER_WRITE) {
+        let mut tx = ctx.db.write().await?;
+        for &(patient_id, _) in chunk {
+            let Some(last_prompt) = crate::store::ok_checks::missed_run_of(
+                &mut tx,
+                patient_id,
+                rules.missed_in_a_row,
+                rules.window,
+                now,
+            )
+            .await?
+            else {
+                continue;
+            };
+            let Some(patient) = patients::find_by_id(&mut tx, patient_id).await? else {
+                continue;
+            };
+            // Not in the middle of the night: after the patient's quiet hours. The wait for an
+            // answer starts when it is sent.
+            let not_before = match (patient.zone, patient.quiet) {
+                (Some(zone), Some(quiet)) => quiet.postpone(zone, ctx.clock.now()).timestamp(),
+                _ => now,
+            };
+            let Some(id) = crate::store::ok_checks::insert_ok_check(
+                &mut tx,
+                patient_id,
+                last_prompt,
+                now,
+                not_before,
+            )
+            .await?
+            else {
+                continue;
+            };
+            ctx.queue_rendered(
+                &mut tx,
+                To::patient(&patient),
+                &Key::OkCheck(id),
+                &crate::ctx::render::Render::OkCheck,
+                &patient.language,
+                crate::ctx::REPLY_PRIORITY,
+                not_before,
+            )
+            .await?;
+            asked += 1;
+        }
+        tx.commit().await?;
     }
+    let mut tx = ctx.db.write().await?;
     let mut counted = 0;
     let mut fired = false;
     for patient_id in
