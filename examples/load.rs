@@ -24,6 +24,9 @@ use recovery_checkin_bot::store::Db;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// Every reply's time, with the tap's latency when it answered a tap.
+type Replies = Arc<Mutex<Vec<(Instant, Option<Duration>)>>>;
+
 const FIRST_USER: i64 = 700_000_000;
 /// What each person taps, question by question.
 const ANSWERS: [&str; 6] = ["7", "6", "4", "3", "No", "Skip"];
@@ -100,7 +103,7 @@ async fn run(bin: &std::path::Path, patients: i64, users: i64, seconds: u64) -> 
     })
     .await;
 
-    let replies = Arc::new(Mutex::new(Vec::<(Instant, Duration)>::new()));
+    let replies = Replies::default();
     let until = Instant::now() + Duration::from_secs(seconds);
     let bot_cpu_before = cpu_ticks(pid);
     let own_cpu_before = cpu_ticks(std::process::id());
@@ -126,14 +129,14 @@ async fn run(bin: &std::path::Path, patients: i64, users: i64, seconds: u64) -> 
     let _ = child.wait();
 
     let mut replies = replies.lock().unwrap().clone();
-    let taps = replies.len();
     replies.sort_by_key(|(at, _)| *at);
     let longest_gap = replies
         .windows(2)
         .map(|w| w[1].0 - w[0].0)
         .max()
         .unwrap_or_default();
-    let mut latencies: Vec<Duration> = replies.iter().map(|(_, d)| *d).collect();
+    let mut latencies: Vec<Duration> = replies.iter().filter_map(|(_, d)| *d).collect();
+    let taps = latencies.len();
     latencies.sort();
     let pct = |q: f64| {
         latencies
@@ -162,14 +165,9 @@ async fn run(bin: &std::path::Path, patients: i64, users: i64, seconds: u64) -> 
     Ok(())
 }
 
-/// One person: /checkin, then each answer as soon as the question shows, again and again until
+/// One person: /checkin (its first question is a reply, though not a tap), then each answer as soon as the question shows, again and again until
 /// `until`. Returns how many taps were answered.
-async fn person(
-    fake: Arc<FakeTelegram>,
-    user: i64,
-    until: Instant,
-    replies: Arc<Mutex<Vec<(Instant, Duration)>>>,
-) -> usize {
+async fn person(fake: Arc<FakeTelegram>, user: i64, until: Instant, replies: Replies) -> usize {
     let mut taps = 0;
     while Instant::now() < until {
         let before = fake.bot_messages(user).len();
@@ -183,6 +181,8 @@ async fn person(
                     .map(|m| (*m).clone())
             })
             .await;
+        // A reply too (not a tap): it counts for the longest gap between replies.
+        replies.lock().unwrap().push((Instant::now(), None));
         let id = m.message_id;
         let mut text = m.text;
         for answer in ANSWERS {
@@ -199,7 +199,7 @@ async fn person(
                 })
                 .await;
             let now = Instant::now();
-            replies.lock().unwrap().push((now, now - tapped));
+            replies.lock().unwrap().push((now, Some(now - tapped)));
             taps += 1;
         }
     }
@@ -269,7 +269,12 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// The bot to measure: `LOAD_BOT_BIN` (an older build, to compare), else the release build
+/// next to this example.
 fn bot_binary() -> Option<std::path::PathBuf> {
+    if let Some(bin) = std::env::var_os("LOAD_BOT_BIN") {
+        return Some(bin.into());
+    }
     let exe = std::env::current_exe().ok()?;
     let bin = exe.parent()?.parent()?.join("recovery-bot");
     bin.exists().then_some(bin)
