@@ -6,6 +6,8 @@
 //! the real teloxide client, and the in-repo fake Bot API server on loopback. The memory figure
 //! is read from /proc for the real `recovery-bot` binary running against the same database.
 
+#[path = "support/mod.rs"]
+mod support;
 use anyhow::{Context, Result};
 use chrono::{Duration as ChronoDuration, Utc};
 use fake_telegram::{FakeTelegram, RateLimit};
@@ -16,6 +18,7 @@ use recovery_checkin_bot::jobs::scheduler;
 use recovery_checkin_bot::store::Db;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::{bot_binary, proc_status};
 use tokio::sync::watch;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -262,20 +265,4 @@ async fn wait_drained(db: &Db) -> Result<()> {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     Ok(())
-}
-
-fn bot_binary() -> Option<std::path::PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let bin = exe.parent()?.parent()?.join("recovery-bot");
-    bin.exists().then_some(bin)
-}
-
-fn proc_status(pid: u32, field: &str) -> Option<u64> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    s.lines()
-        .find(|l| l.starts_with(field))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }

@@ -17,12 +17,15 @@
 //! bot's CPU per tap and its peak resident memory, and this process's CPU (the fake server and
 //! the simulated people: it must stay a small share of a core, or the fake is the bottleneck).
 
+#[path = "support/mod.rs"]
+mod support;
 use anyhow::{Context, Result};
 use chrono::Utc;
 use fake_telegram::FakeTelegram;
 use recovery_checkin_bot::store::Db;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::{bot_binary, proc_status};
 
 /// Every reply's time, with the tap's latency when it answered a tap.
 type Replies = Arc<Mutex<Vec<(Instant, Option<Duration>)>>>;
@@ -269,17 +272,6 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// The bot to measure: `LOAD_BOT_BIN` (an older build, to compare), else the release build
-/// next to this example.
-fn bot_binary() -> Option<std::path::PathBuf> {
-    if let Some(bin) = std::env::var_os("LOAD_BOT_BIN") {
-        return Some(bin.into());
-    }
-    let exe = std::env::current_exe().ok()?;
-    let bin = exe.parent()?.parent()?.join("recovery-bot");
-    bin.exists().then_some(bin)
-}
-
 /// User + system CPU time of a process, in clock ticks.
 fn cpu_ticks(pid: u32) -> Option<u64> {
     let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
@@ -292,14 +284,4 @@ fn cpu_ticks(pid: u32) -> Option<u64> {
 fn ticks_per_second() -> f64 {
     // SC_CLK_TCK is 100 on Linux.
     100.0
-}
-
-fn proc_status(pid: u32, field: &str) -> Option<u64> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    s.lines()
-        .find(|l| l.starts_with(field))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }
