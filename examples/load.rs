@@ -108,6 +108,7 @@ async fn run(bin: &std::path::Path, patients: i64, users: i64, seconds: u64) -> 
 
     let replies = Replies::default();
     let until = Instant::now() + Duration::from_secs(seconds);
+    let syncs = SyncCount::start(pid, dir.path());
     let bot_cpu_before = cpu_ticks(pid);
     let own_cpu_before = cpu_ticks(std::process::id());
     let t0 = Instant::now();
@@ -128,6 +129,7 @@ async fn run(bin: &std::path::Path, patients: i64, users: i64, seconds: u64) -> 
         .zip(own_cpu_before)
         .map(|(a, b)| a - b);
     let peak_kb = proc_status(pid, "VmHWM").unwrap_or(0);
+    let syncs = syncs.stop();
     let _ = child.kill();
     let _ = child.wait();
 
@@ -153,7 +155,7 @@ async fn run(bin: &std::path::Path, patients: i64, users: i64, seconds: u64) -> 
     println!(
         "{users} people: {taps} taps in {wall:.1} s = {:.0} taps/s; tap→reply p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; \
          fairness {} (most {most} taps, least {least}); longest gap between replies {:.0} ms; \
-         bot CPU {:.2} ms/tap ({:.0}% of a core), peak RSS {:.1} MiB; fake + people {:.0}% of a core (seed {seeded:.1} s)",
+         bot CPU {:.2} ms/tap ({:.0}% of a core), peak RSS {:.1} MiB; {}; fake + people {:.0}% of a core (seed {seeded:.1} s)",
         taps as f64 / wall,
         ms(pct(0.5)),
         ms(pct(0.99)),
@@ -163,9 +165,57 @@ async fn run(bin: &std::path::Path, patients: i64, users: i64, seconds: u64) -> 
         bot_cpu.map_or(0.0, |c| c as f64 / ticks * 1000.0 / taps.max(1) as f64),
         bot_cpu.map_or(0.0, |c| c as f64 / ticks / wall * 100.0),
         peak_kb as f64 / 1024.0,
+        syncs.map_or("fsyncs not counted (needs perf)".to_string(), |n| format!(
+            "{:.2} fsyncs/tap",
+            n as f64 / taps.max(1) as f64
+        )),
         own_cpu.map_or(0.0, |c| c as f64 / ticks / wall * 100.0),
     );
     Ok(())
+}
+
+/// The bot's fsync and fdatasync calls while people tap, counted by `perf stat` (all of the
+/// process's threads, also those started later). `None` where perf is missing or not allowed.
+struct SyncCount {
+    perf: Option<std::process::Child>,
+    out: std::path::PathBuf,
+}
+
+impl SyncCount {
+    fn start(pid: u32, dir: &std::path::Path) -> SyncCount {
+        let out = dir.join("perf-stat.txt");
+        let perf = std::process::Command::new("perf")
+            .args(["stat", "-x,", "-e"])
+            .arg("syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync")
+            .arg("-p")
+            .arg(pid.to_string())
+            .arg("-o")
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok();
+        // perf needs a moment to attach before the first tap.
+        std::thread::sleep(Duration::from_millis(300));
+        SyncCount { perf, out }
+    }
+
+    fn stop(mut self) -> Option<u64> {
+        let perf = self.perf.as_mut()?;
+        let _ = std::process::Command::new("kill")
+            .args(["-INT", &perf.id().to_string()])
+            .status();
+        let status = perf.wait().ok()?;
+        let text = std::fs::read_to_string(&self.out).ok()?;
+        let counts: Vec<u64> = text
+            .lines()
+            .filter(|l| l.contains("syscalls:sys_enter_f"))
+            .filter_map(|l| l.split(',').next()?.parse().ok())
+            .collect();
+        (counts.len() == 2
+            && (status.success() || status.code() == Some(130) || status.code().is_none()))
+        .then(|| counts.iter().sum())
+    }
 }
 
 /// One person: /checkin (its first question is a reply, though not a tap), then each answer as soon as the question shows, again and again until

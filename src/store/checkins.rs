@@ -204,7 +204,8 @@ pub async fn set_shown(
     .execute(&mut *tx)
     .await
     .context("store::checkins::set_shown")?;
-    tx.commit().await?;
+    // Bookkeeping after the edit: losing it at a power cut only shows a question again.
+    tx.commit_soon().await?;
     Ok(())
 }
 

@@ -36,13 +36,16 @@ async fn after_a_full_disk_writes_work_again_once_there_is_room() {
         .fetch_one(db.pool())
         .await
         .unwrap();
+    // Writes go through the writer connection: the limit is set there.
+    let mut tx = db.write().await.unwrap();
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "PRAGMA max_page_count = {}",
         pages + 2
     )))
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await
     .unwrap();
+    tx.commit().await.unwrap();
     let write = |n: i64| {
         let db = db.clone();
         async move {
@@ -74,9 +77,12 @@ async fn after_a_full_disk_writes_work_again_once_there_is_room() {
     assert!(failed, "the page limit was never reached");
     // Room again: later connections get a large limit, and so does this one.
     limit.store(1_000_000, Ordering::SeqCst);
-    let _ = sqlx::query("PRAGMA max_page_count = 1000000")
-        .execute(db.pool())
-        .await;
+    if let Ok(mut tx) = db.write().await {
+        let _ = sqlx::query("PRAGMA max_page_count = 1000000")
+            .execute(&mut *tx)
+            .await;
+        let _ = tx.commit().await;
+    }
     for n in 100..105 {
         write(n)
             .await

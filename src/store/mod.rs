@@ -22,7 +22,7 @@ pub mod sos;
 
 use anyhow::{Context, Result};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::{SqliteConnection, SqlitePool};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,36 +30,192 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-/// A write transaction, holding this process's writer turn until it commits or is dropped.
-/// Derefs to the connection, so queries take `&mut *tx` (or `&mut **tx` through `&mut Tx`).
+/// The one connection writes go through, with what is needed to put it right after a
+/// transaction that did not finish (its future dropped, a failed COMMIT).
+struct Writer {
+    /// `None` once a connection had to be given up; the next write opens a fresh one.
+    conn: Option<SqliteConnection>,
+    /// A `BEGIN` was sent and neither `COMMIT` nor `ROLLBACK` has been seen to finish.
+    open: bool,
+}
+
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer").field("open", &self.open).finish()
+    }
+}
+
+impl Writer {
+    /// Ends a transaction left open. If even `ROLLBACK` fails (a full disk can do that), the
+    /// connection is closed and the next write opens a clean one, so one bad moment does not
+    /// break every later write.
+    async fn roll_back(&mut self) {
+        if let Some(conn) = self.conn.as_mut() {
+            match sqlx::query("ROLLBACK").execute(&mut *conn).await {
+                Ok(_) => {}
+                // Already ended (SQLite rolls back by itself after some errors).
+                Err(e) if e.to_string().contains("no transaction is active") => {}
+                Err(_) => {
+                    tracing::warn!("the writer connection was left inside a failed transaction; it was replaced");
+                    if let Some(conn) = self.conn.take() {
+                        let _ = sqlx::Connection::close_hard(conn).await;
+                    }
+                }
+            }
+        }
+        self.open = false;
+    }
+}
+
+/// Makes commits durable in groups. The writer connection commits with `synchronous =
+/// NORMAL`: the commit is in the write-ahead log (consistent, but not yet on the disk) and the
+/// turn passes on at once; then one `fdatasync` of the log makes every commit so far durable,
+/// for all the writers that committed meanwhile. `Tx::commit` returns only after that, so a
+/// commit is on disk before anything is shown or acknowledged, as with `synchronous = FULL`,
+/// but the disk's wait is shared and no longer holds the write lock. (A checkpoint syncs the
+/// log before copying it into the database file and syncs that file after, so frames synced
+/// here stay durable through checkpoints and log restarts.)
+/// How long a `commit_soon` waits for another commit's sync to cover it before syncing itself.
+const SYNC_SOON: Duration = Duration::from_millis(100);
+/// How long a sync waits for a commit on its way (see `Durable::wait_for`).
+const GROUP_WAIT: Duration = Duration::from_millis(2);
+
+#[derive(Debug)]
+struct Durable {
+    /// The write-ahead log; `None` for an in-memory database.
+    wal: Option<PathBuf>,
+    /// Commits so far, numbered in commit order (incremented while holding the turn).
+    committed: std::sync::atomic::AtomicU64,
+    /// Commits known to be on disk.
+    synced: Mutex<u64>,
+    /// Told of every commit.
+    commits: tokio::sync::Notify,
+    /// The writer's turn, to see whether a commit is on its way.
+    writer: Arc<Mutex<Writer>>,
+}
+
+impl Durable {
+    /// Returns once commit number `seq` is on disk.
+    async fn wait_for(&self, seq: u64) -> Result<()> {
+        let mut synced = self.synced.lock().await;
+        if *synced >= seq {
+            return Ok(());
+        }
+        // Group commit: a writer holding the turn now usually commits within a fraction of a
+        // millisecond, and one sync then covers both (this wait is outside the turn, so it
+        // slows no one else).
+        let next = self.commits.notified();
+        tokio::pin!(next);
+        next.as_mut().enable();
+        if self.writer.try_lock().is_err() {
+            let _ = tokio::time::timeout(GROUP_WAIT, next).await;
+        }
+        // Everything committed up to now is in the log's file; one sync covers it all.
+        let target = self.committed.load(Ordering::SeqCst);
+        if let Some(wal) = self.wal.clone() {
+            tokio::task::spawn_blocking(move || std::fs::File::open(&wal)?.sync_data())
+                .await
+                .context("syncing the write-ahead log")?
+                .context("could not make the last writes durable (fdatasync of the write-ahead log failed)")?;
+        }
+        *synced = target;
+        Ok(())
+    }
+}
+
+/// A write transaction on the writer connection, holding this process's writer turn until it
+/// commits, rolls back or is dropped. Derefs to the connection, so queries take `&mut *tx`
+/// (or `&mut **tx` through `&mut Tx`). Dropped without a commit, it is rolled back before
+/// the turn passes to the next writer.
 pub struct Tx {
-    // Declared first, so it is dropped (and rolled back) before the turn is handed on.
-    tx: Transaction<'static, Sqlite>,
-    _turn: OwnedMutexGuard<()>,
+    turn: Option<OwnedMutexGuard<Writer>>,
+    durable: Arc<Durable>,
 }
 
 impl Tx {
+    fn writer(&mut self) -> &mut Writer {
+        self.turn
+            .as_mut()
+            .expect("a Tx holds its turn until it ends")
+    }
+
+    /// Commits, hands the turn on, and returns once the commit is on disk (see `Durable`).
     pub async fn commit(self) -> Result<()> {
-        self.tx.commit().await?;
+        self.commit_numbered().await.map(|_| ())
+    }
+
+    /// Commits and hands the turn on without waiting for the disk: the commit is durable with
+    /// the next sync (the next commit that waits covers it; failing that, a sync of its own
+    /// shortly after). Only for bookkeeping whose loss at a power cut is harmless, such as
+    /// which message shows a check-in, recorded after Telegram confirmed an edit: at worst
+    /// a question is shown again.
+    pub async fn commit_soon(mut self) -> Result<()> {
+        let seq = self.commit_unsynced().await?;
+        let durable = self.durable.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(SYNC_SOON).await;
+            if let Err(e) = durable.wait_for(seq).await {
+                tracing::error!(error = %e, "could not make bookkeeping durable");
+            }
+        });
         Ok(())
     }
 
-    pub async fn rollback(self) -> Result<()> {
-        self.tx.rollback().await?;
+    /// Commits and hands the turn on; returns the commit's number.
+    async fn commit_unsynced(&mut self) -> Result<u64> {
+        let writer = self.writer();
+        let conn = writer.conn.as_mut().expect("a Tx has a connection");
+        sqlx::query("COMMIT").execute(conn).await?;
+        writer.open = false;
+        let seq = self.durable.committed.fetch_add(1, Ordering::SeqCst) + 1;
+        // Nothing to roll back: the next writer may go while this one waits for the disk.
+        self.turn = None;
+        self.durable.commits.notify_waiters();
+        Ok(seq)
+    }
+
+    /// `commit`, returning the commit's number in commit order.
+    async fn commit_numbered(mut self) -> Result<u64> {
+        let seq = self.commit_unsynced().await?;
+        self.durable.wait_for(seq).await?;
+        Ok(seq)
+    }
+
+    pub async fn rollback(mut self) -> Result<()> {
+        if let Some(mut turn) = self.turn.take() {
+            turn.roll_back().await;
+        }
         Ok(())
+    }
+}
+
+impl Drop for Tx {
+    fn drop(&mut self) {
+        // Not committed (an error, a cancelled future): roll back while still holding the
+        // turn, so the next writer starts on a clean connection. Without a runtime (the
+        // process is stopping) the next `write` rolls back first instead.
+        if let Some(mut turn) = self.turn.take() {
+            if let Ok(rt) = tokio::runtime::Handle::try_current() {
+                rt.spawn(async move { turn.roll_back().await });
+            }
+        }
     }
 }
 
 impl std::ops::Deref for Tx {
     type Target = SqliteConnection;
     fn deref(&self) -> &SqliteConnection {
-        &self.tx
+        let writer = self
+            .turn
+            .as_ref()
+            .expect("a Tx holds its turn until it ends");
+        writer.conn.as_ref().expect("a Tx has a connection")
     }
 }
 
 impl std::ops::DerefMut for Tx {
     fn deref_mut(&mut self) -> &mut SqliteConnection {
-        &mut self.tx
+        self.writer().conn.as_mut().expect("a Tx has a connection")
     }
 }
 
@@ -69,8 +225,11 @@ pub struct Db {
     path: PathBuf,
     /// Set once SQLite has said the file is damaged: the bot stops rather than run on it.
     damaged: Arc<AtomicBool>,
-    /// The writer turn: tokio's mutex is fair, so writers go in the order they asked.
-    writer: Arc<Mutex<()>>,
+    /// The writer connection and its turn: tokio's mutex is fair, so writers go in the order
+    /// they asked. One connection of its own (not one from the pool each time) saves the
+    /// pool's checks on every write and keeps the write lock's holder short.
+    writer: Arc<Mutex<Writer>>,
+    durable: Arc<Durable>,
 }
 
 impl Db {
@@ -125,8 +284,11 @@ impl Db {
             })?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            // FULL: a commit is on disk before the next getUpdates confirms the batch to
-            // Telegram, so even a power loss cannot lose an acknowledged update.
+            // FULL for the pool's connections (migrations). The writer connection commits
+            // with NORMAL and `Tx::commit` waits for a shared sync of the log instead
+            // (`Durable`): either way a commit is on disk before the next getUpdates confirms
+            // the batch to Telegram or a reply says it was saved, so even a power loss cannot
+            // lose an acknowledged update.
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true)
@@ -143,6 +305,9 @@ impl Db {
             }
         };
         let pool = pool_options
+            // A local file cannot hang up: no ping before every use (it costs a round trip to
+            // the connection's thread each time).
+            .test_before_acquire(false)
             // A transaction that failed half-way (a full disk can make even ROLLBACK fail)
             // must not come back to the next writer still open: that connection is dropped and
             // a clean one opened, so one bad moment does not break every later write.
@@ -177,11 +342,26 @@ impl Db {
             .run(&pool)
             .await
             .context("applying database migrations")?;
+        let writer = Arc::new(Mutex::new(Writer {
+            conn: None,
+            open: false,
+        }));
         Ok(Db {
             pool,
-            path,
             damaged: Arc::default(),
-            writer: Arc::default(),
+            writer: writer.clone(),
+            durable: Arc::new(Durable {
+                wal: (path != Path::new(":memory:") && !path.as_os_str().is_empty()).then(|| {
+                    let mut wal = path.as_os_str().to_owned();
+                    wal.push("-wal");
+                    PathBuf::from(wal)
+                }),
+                committed: Default::default(),
+                synced: Mutex::new(0),
+                commits: Default::default(),
+                writer,
+            }),
+            path,
         })
     }
 
@@ -214,12 +394,37 @@ impl Db {
     /// A write transaction: waits for this process's writer turn (fair, first come first
     /// served), then takes SQLite's write lock up front.
     pub async fn write(&self) -> Result<Tx> {
-        let turn = self.writer.clone().lock_owned().await;
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        Ok(Tx { tx, _turn: turn })
+        let mut turn = self.writer.clone().lock_owned().await;
+        if turn.open {
+            turn.roll_back().await;
+        }
+        if turn.conn.is_none() {
+            // Opened through the pool (its options and hooks apply), then kept apart from it.
+            let mut conn = self.pool.acquire().await?.detach();
+            // Commits reach the disk through `Durable`, in groups (see there).
+            sqlx::query("PRAGMA synchronous = NORMAL")
+                .execute(&mut conn)
+                .await?;
+            turn.conn = Some(conn);
+        }
+        // Marked first: if this future is dropped while BEGIN runs, the next write rolls
+        // back (a ROLLBACK with nothing open is harmless).
+        turn.open = true;
+        let conn = turn.conn.as_mut().expect("opened above");
+        if let Err(e) = sqlx::query("BEGIN IMMEDIATE").execute(conn).await {
+            turn.open = false;
+            return Err(e.into());
+        }
+        Ok(Tx {
+            turn: Some(turn),
+            durable: self.durable.clone(),
+        })
     }
 
     pub async fn close(&self) {
+        if let Some(conn) = self.writer.lock().await.conn.take() {
+            let _ = sqlx::Connection::close(conn).await;
+        }
         self.pool.close().await;
     }
 }
@@ -295,3 +500,5 @@ fn restrict_permissions(path: &Path) -> Result<()> {
 mod full_disk_tests;
 #[cfg(test)]
 mod migration_tests;
+#[cfg(test)]
+mod writer_tests;
