@@ -6,7 +6,7 @@
 //! Defaults: 1,000 patients in the database, 10, 50 and 200 people tapping, 20 s each.
 //! The real `recovery-bot` binary runs as its own process (so its CPU time and memory are its
 //! own) against a SQLite file seeded with `patients` enrolled patients, each with two daily
-//! slots and a week of decided check-in prompts (the "are you OK?" pass reads them all), and
+//! slots, a week of decided check-in prompts and a place on the "are you OK?" watch list, and
 //! talks real HTTP to the in-repo fake Bot API server in this process. Each simulated person
 //! sends /checkin, then taps an answer as soon as the previous one is shown (mood, hours slept,
 //! sleep quality, urge, use, note), and starts again; tap → reply is the time from the tap to
@@ -298,7 +298,7 @@ async fn seed(db: &Db, patients: i64, users: i64) -> Result<()> {
         .await?;
     }
     // A week of prompts, answered or missed (every 5th patient missed the last ones), so the
-    // "are you OK?" pass has a week of everyone's prompts to read.
+    // "are you OK?" pass has a week of prompts to read for each patient it looks at.
     sqlx::query(
         "WITH RECURSIVE d(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM d WHERE k < 14)
          INSERT INTO prompts (patient_id, kind, questions, local_date, due_at, status, sent_at, created_at)
@@ -314,6 +314,12 @@ async fn seed(db: &Db, patients: i64, users: i64) -> Result<()> {
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    // Everyone on the "are you OK?" watch list, as if all their prompts had just closed: far
+    // more than a real pass sees, so each pass during the run looks at its most (2,000
+    // patients, a fifth of them asked).
+    sqlx::query("INSERT INTO missed_watch (patient_id, look_at) SELECT id, 0 FROM patients")
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }

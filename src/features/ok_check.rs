@@ -11,76 +11,72 @@ use crate::domain::callback::{Callback, ReachFrom};
 use crate::domain::outbox_key::Key;
 use crate::features::alerts;
 use crate::store::alerts as alert_store;
+use crate::store::ok_checks as ok_store;
 use crate::store::patients::{self, Patient};
 use anyhow::Result;
 
 /// "Are you OK?" rows queued per write transaction.
 const OK_CHECKS_PER_WRITE: usize = 20;
+/// Watched patients read at a time, and batches looked at in one scheduler pass (the rest
+/// wait for the next pass).
+const WATCH_BATCH: i64 = 500;
+const WATCH_BATCHES_PER_PASS: usize = 4;
 
 /// Queues "are you OK?" for patients whose last check-ins were all missed, and gives the
 /// unanswered ones to the risk engine. Called by the scheduler.
 pub async fn ok_checks(ctx: &Ctx) -> Result<(u64, u64)> {
     let rules = &ctx.rules;
     let now = ctx.now();
-    // Found by a read on the pool (it looks at a week of everyone's prompts), so answers are
-    // not held up while it runs; each hit is confirmed inside the write transaction.
-    let candidates = crate::store::ok_checks::missed_runs(
-        &ctx.db,
-        rules.missed_in_a_row,
-        rules.window,
-        now,
-        500,
-    )
-    .await?;
-    // A few at a time, each its own short write, so answers get their turns in between.
+    // Only patients a missed prompt put on the watch list are looked at, each with a read of
+    // their own prompts on the pool, so answers are not held up while this runs; each hit is
+    // confirmed inside a short write transaction.
     let mut asked = 0;
-    for chunk in candidates.chunks(OK_CHECKS_PER_WRITE) {
-        let mut tx = ctx.db.write().await?;
-        for &(patient_id, _) in chunk {
-            let Some(last_prompt) = crate::store::ok_checks::missed_run_of(
-                &mut tx,
+    for _ in 0..WATCH_BATCHES_PER_PASS {
+        let watched = ok_store::watched(&ctx.db, now, WATCH_BATCH).await?;
+        let (mut hits, mut done, mut later) = (Vec::new(), Vec::new(), Vec::new());
+        for &(watch, patient_id) in &watched {
+            if ok_store::missed_run(
+                &ctx.db,
                 patient_id,
                 rules.missed_in_a_row,
                 rules.window,
                 now,
             )
             .await?
-            else {
-                continue;
-            };
-            let Some(patient) = patients::find_by_id(&mut tx, patient_id).await? else {
-                continue;
-            };
-            // Not in the middle of the night: after the patient's quiet hours. The wait for an
-            // answer starts when it is sent.
-            let not_before = match (patient.zone, patient.quiet) {
-                (Some(zone), Some(quiet)) => quiet.postpone(zone, ctx.clock.now()).timestamp(),
-                _ => now,
-            };
-            let Some(id) = crate::store::ok_checks::insert_ok_check(
-                &mut tx,
-                patient_id,
-                last_prompt,
-                now,
-                not_before,
-            )
-            .await?
-            else {
-                continue;
-            };
-            ctx.queue_rendered(
-                &mut tx,
-                To::patient(&patient),
-                &Key::OkCheck(id),
-                &crate::ctx::render::Render::OkCheck,
-                &patient.language,
-                crate::ctx::REPLY_PRIORITY,
-                not_before,
-            )
-            .await?;
-            asked += 1;
+            .is_some()
+            {
+                hits.push((watch, patient_id));
+            } else if let Some(until) =
+                ok_store::held_until(&ctx.db, patient_id, rules.window, now).await?
+            {
+                later.push((watch, until));
+            } else {
+                done.push(watch);
+            }
         }
-        tx.commit().await?;
+        // A few at a time, each its own short write, so answers get their turns in between.
+        for chunk in hits.chunks(OK_CHECKS_PER_WRITE) {
+            let mut tx = ctx.db.write().await?;
+            let mut looked = Vec::new();
+            for &(watch, patient_id) in chunk {
+                if ask(ctx, &mut tx, patient_id, now).await? {
+                    asked += 1;
+                }
+                // Asked, or no longer a run (a check-in started meanwhile). A run held back
+                // meanwhile is looked at again on the next pass, and sorted out then.
+                looked.push(watch);
+            }
+            ok_store::looked_at(&mut tx, &looked, &[]).await?;
+            tx.commit().await?;
+        }
+        if !done.is_empty() || !later.is_empty() {
+            let mut tx = ctx.db.write().await?;
+            ok_store::looked_at(&mut tx, &done, &later).await?;
+            tx.commit().await?;
+        }
+        if (watched.len() as i64) < WATCH_BATCH {
+            break;
+        }
     }
     let mut tx = ctx.db.write().await?;
     let mut counted = 0;
@@ -99,6 +95,41 @@ pub async fn ok_checks(ctx: &Ctx) -> Result<(u64, u64)> {
         ctx.wake_sender.notify_one();
     }
     Ok((asked, counted))
+}
+
+/// Queues an "are you OK?" for the patient if their run of missed check-ins still stands
+/// (confirmed inside `tx`). Returns whether one was queued.
+async fn ask(ctx: &Ctx, tx: &mut crate::store::Tx, patient_id: i64, now: i64) -> Result<bool> {
+    let rules = &ctx.rules;
+    let Some(last_prompt) =
+        ok_store::missed_run_of(tx, patient_id, rules.missed_in_a_row, rules.window, now).await?
+    else {
+        return Ok(false);
+    };
+    let Some(patient) = patients::find_by_id(tx, patient_id).await? else {
+        return Ok(false);
+    };
+    // Not in the middle of the night: after the patient's quiet hours. The wait for an
+    // answer starts when it is sent.
+    let not_before = match (patient.zone, patient.quiet) {
+        (Some(zone), Some(quiet)) => quiet.postpone(zone, ctx.clock.now()).timestamp(),
+        _ => now,
+    };
+    let Some(id) = ok_store::insert_ok_check(tx, patient_id, last_prompt, now, not_before).await?
+    else {
+        return Ok(false);
+    };
+    ctx.queue_rendered(
+        tx,
+        To::patient(&patient),
+        &Key::OkCheck(id),
+        &crate::ctx::render::Render::OkCheck,
+        &patient.language,
+        crate::ctx::REPLY_PRIORITY,
+        not_before,
+    )
+    .await?;
+    Ok(true)
 }
 
 /// "I'm OK" / "Not great". "Not great" is a warning sign (disengagement), stored with the

@@ -273,7 +273,7 @@ impl Db {
     /// The file is made readable and writable by its owner only; SQLite gives the -wal and
     /// -shm files the same permissions.
     pub async fn open(url: &str) -> Result<Db> {
-        Db::open_with(url, SqlitePoolOptions::new().max_connections(8)).await
+        Db::open_with(url, SqlitePoolOptions::new().max_connections(4)).await
     }
 
     /// `open`, with the pool's options (tests use a small pool and a page limit).

@@ -4,37 +4,37 @@
 use super::{Db, Tx};
 use anyhow::{Context, Result};
 
-/// Patients whose last `n` decided prompts (by due time) were all sent and missed, with no
-/// check-in since the first of them, and no "are you OK?" yet for the last one:
-/// (patient, last missed prompt).
-///
-/// This reads every decided prompt of the last week, so the scheduler runs it on the pool,
-/// outside any write transaction (a long read holds up no writer in WAL mode), and confirms
-/// each hit with `missed_run_of` inside its write transaction.
-pub async fn missed_runs(
+/// Patients to look at for an "are you OK?" (see the `missed_watch` table): (watch id,
+/// patient), the longest waiting first.
+pub async fn watched(db: &Db, now: i64, limit: i64) -> Result<Vec<(i64, i64)>> {
+    sqlx::query_as(
+        "SELECT id, patient_id FROM missed_watch WHERE look_at <= ? ORDER BY look_at, id LIMIT ?",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+    .context("store::ok_checks::watched")
+}
+
+/// Whether the patient's last `n` decided prompts (by due time) were all sent and missed,
+/// with no check-in since the first of them, no "are you OK?" yet for the last one and none
+/// still unanswered from the last `ask_again_after` seconds: the last missed prompt if so.
+/// A read on the pool (the patient's own prompts only); `missed_run_of` confirms it inside
+/// the write transaction.
+pub async fn missed_run(
     db: &Db,
+    patient_id: i64,
     n: usize,
     ask_again_after: i64,
     now: i64,
-    limit: i64,
-) -> Result<Vec<(i64, i64)>> {
-    // Only a fixed filter is put in.
-    let sql = MISSED_RUNS.replace("{patient}", "");
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(now - MISSED_LOOKBACK_SECS)
-        .bind(n as i64)
-        .bind(n as i64)
-        .bind(n as i64)
-        .bind(now - ask_again_after)
-        .bind(limit)
-        .fetch_all(db.pool())
+) -> Result<Option<i64>> {
+    run_query(db.pool(), patient_id, n, ask_again_after, now)
         .await
-        .context("store::ok_checks::missed_runs")
+        .context("store::ok_checks::missed_run")
 }
 
-/// `missed_runs` for one patient, inside a write transaction: whether the run found by the
-/// read still stands (a check-in may have started since), and its last prompt. Uses the
-/// patient's own prompts only, so it is quick.
+/// `missed_run`, inside a write transaction: whether the run still stands.
 pub async fn missed_run_of(
     tx: &mut Tx,
     patient_id: i64,
@@ -42,28 +42,79 @@ pub async fn missed_run_of(
     ask_again_after: i64,
     now: i64,
 ) -> Result<Option<i64>> {
-    // Only a fixed filter is put in.
-    let sql = MISSED_RUNS.replace("{patient}", "AND pr.patient_id = ?");
-    let run: Option<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    run_query(&mut **tx, patient_id, n, ask_again_after, now)
+        .await
+        .context("store::ok_checks::missed_run_of")
+}
+
+async fn run_query<'e>(
+    ex: impl sqlx::SqliteExecutor<'e>,
+    patient_id: i64,
+    n: usize,
+    ask_again_after: i64,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let run: Option<(i64, i64)> = sqlx::query_as(MISSED_RUN)
         .bind(now - MISSED_LOOKBACK_SECS)
         .bind(patient_id)
         .bind(n as i64)
         .bind(n as i64)
         .bind(n as i64)
         .bind(now - ask_again_after)
-        .bind(1)
-        .fetch_optional(&mut **tx)
-        .await
-        .context("store::ok_checks::missed_run_of")?;
+        .fetch_optional(ex)
+        .await?;
     Ok(run.map(|(_, last)| last))
 }
 
-/// The query behind `missed_runs` and `missed_run_of` (`{patient}`: an optional filter).
-const MISSED_RUNS: &str = "WITH recent AS (
+/// Until when an unanswered "are you OK?" (sent in the last `ask_again_after` seconds) holds
+/// back another one for the patient, if one does.
+pub async fn held_until(
+    db: &Db,
+    patient_id: i64,
+    ask_again_after: i64,
+    now: i64,
+) -> Result<Option<i64>> {
+    let sent: Option<i64> = sqlx::query_scalar(
+        "SELECT MAX(sent_at) FROM ok_checks
+         WHERE patient_id = ? AND answered_at IS NULL AND sent_at > ?",
+    )
+    .bind(patient_id)
+    .bind(now - ask_again_after)
+    .fetch_one(db.pool())
+    .await
+    .context("store::ok_checks::held_until")?;
+    Ok(sent.map(|s| s + ask_again_after + 1))
+}
+
+/// Patients looked at: their watch rows are removed (`done`), or wait until a hold ends
+/// (`later`: watch id, when). A row replaced meanwhile (a new missed prompt) has a new id and
+/// stays.
+pub async fn looked_at(tx: &mut Tx, done: &[i64], later: &[(i64, i64)]) -> Result<()> {
+    for chunk in done.chunks(500) {
+        let ids = serde_json::to_string(chunk)?;
+        sqlx::query("DELETE FROM missed_watch WHERE id IN (SELECT value FROM json_each(?))")
+            .bind(ids)
+            .execute(&mut **tx)
+            .await
+            .context("store::ok_checks::looked_at")?;
+    }
+    for &(id, look_at) in later {
+        sqlx::query("UPDATE missed_watch SET look_at = ? WHERE id = ?")
+            .bind(look_at)
+            .bind(id)
+            .execute(&mut **tx)
+            .await
+            .context("store::ok_checks::looked_at")?;
+    }
+    Ok(())
+}
+
+/// The query behind `missed_run` and `missed_run_of`.
+const MISSED_RUN: &str = "WITH recent AS (
              SELECT pr.patient_id, pr.id, pr.status, pr.due_at,
                     ROW_NUMBER() OVER (PARTITION BY pr.patient_id ORDER BY pr.due_at DESC, pr.id DESC) AS k
              FROM prompts pr JOIN patients pa ON pa.id = pr.patient_id
-             WHERE pa.active = 1 AND pr.due_at > ? {patient}
+             WHERE pa.active = 1 AND pr.due_at > ? AND pr.patient_id = ?
                AND pr.status IN ('answered', 'missed', 'paused', 'undeliverable')
                -- A prompt never sent (the bot was down) was not missed by the patient.
                AND NOT (pr.status = 'missed' AND pr.sent_at IS NULL)
@@ -80,8 +131,7 @@ const MISSED_RUNS: &str = "WITH recent AS (
            AND NOT EXISTS (SELECT 1 FROM ok_checks o WHERE o.patient_id = runs.patient_id
                            AND o.answered_at IS NULL AND o.sent_at > ?)
            AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = runs.patient_id
-                           AND c.started_at >= runs.first_due)
-         LIMIT ?";
+                           AND c.started_at >= runs.first_due)";
 
 /// Missed check-ins older than this do not start an "are you OK?".
 const MISSED_LOOKBACK_SECS: i64 = 7 * 86_400;
@@ -193,4 +243,114 @@ pub async fn latest_ok_check(tx: &mut Tx, patient_id: i64) -> Result<Option<i64>
     .fetch_optional(&mut **tx)
     .await
     .context("store::ok_checks::latest_ok_check")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: i64 = 86_400;
+
+    async fn db() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+        let db = Db::open(&url).await.unwrap();
+        sqlx::query(
+            "INSERT INTO patients (id, telegram_user_id, chat_id, language, consent_version, consented_at, created_at)
+             VALUES (1, 10, 10, 'en', 2, 0, 0)",
+        )
+        .execute(db.pool())
+        .await
+        .unwrap();
+        (dir, db)
+    }
+
+    /// A sent prompt due at `due`, closing at `due + 3600`.
+    async fn prompt(db: &Db, id: i64, due: i64) {
+        sqlx::query(
+            "INSERT INTO prompts (id, patient_id, kind, questions, local_date, due_at, status, sent_at, expires_at, created_at)
+             VALUES (?, 1, 'evening', 'full', date(?, 'unixepoch'), ?, 'sent', ?, ? + 3600, ?)",
+        )
+        .bind(id)
+        .bind(due)
+        .bind(due)
+        .bind(due)
+        .bind(due)
+        .bind(due)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    }
+
+    /// Closing missed prompts puts the patient on the watch list; the run is found from their
+    /// own prompts once it is long enough, and a look that found nothing removes the row.
+    #[tokio::test]
+    async fn a_missed_prompt_puts_the_patient_on_the_watch_list_until_looked_at() {
+        let (_dir, db) = db().await;
+        let t0 = 10 * DAY;
+        prompt(&db, 1, t0).await;
+        crate::store::prompts::close_expired(&db, t0 + 3600)
+            .await
+            .unwrap();
+        let rows = watched(&db, t0 + 3600, 10).await.unwrap();
+        assert_eq!(rows.iter().map(|w| w.1).collect::<Vec<_>>(), [1]);
+        // One missed is not a run of two.
+        assert_eq!(missed_run(&db, 1, 2, DAY, t0 + 3600).await.unwrap(), None);
+        assert_eq!(held_until(&db, 1, DAY, t0 + 3600).await.unwrap(), None);
+        let mut tx = db.write().await.unwrap();
+        looked_at(&mut tx, &[rows[0].0], &[]).await.unwrap();
+        tx.commit().await.unwrap();
+        assert!(watched(&db, t0 + 3600, 10).await.unwrap().is_empty());
+
+        // The second one missed: on the list again, and now a run ending at prompt 2.
+        prompt(&db, 2, t0 + DAY).await;
+        crate::store::prompts::close_expired(&db, t0 + DAY + 3600)
+            .await
+            .unwrap();
+        let now = t0 + DAY + 3600;
+        assert_eq!(watched(&db, now, 10).await.unwrap().len(), 1);
+        assert_eq!(missed_run(&db, 1, 2, DAY, now).await.unwrap(), Some(2));
+        db.close().await;
+    }
+
+    /// An unanswered "are you OK?" holds the next one back: the row waits until the hold
+    /// ends. A row replaced while it was being looked at (another prompt missed) stays.
+    #[tokio::test]
+    async fn a_held_back_patient_is_looked_at_again_when_the_hold_ends() {
+        let (_dir, db) = db().await;
+        let t0 = 10 * DAY;
+        for (id, due) in [(1, t0), (2, t0 + DAY)] {
+            prompt(&db, id, due).await;
+        }
+        let now = t0 + DAY + 3600;
+        crate::store::prompts::close_expired(&db, now)
+            .await
+            .unwrap();
+        let mut tx = db.write().await.unwrap();
+        insert_ok_check(&mut tx, 1, 1, now - 600, now - 600)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        // Asked 10 minutes ago about an earlier run and still unanswered: not now.
+        assert_eq!(missed_run(&db, 1, 2, DAY, now).await.unwrap(), None);
+        let until = held_until(&db, 1, DAY, now).await.unwrap().unwrap();
+        assert_eq!(until, now - 600 + DAY + 1);
+        let watch = watched(&db, now, 10).await.unwrap()[0].0;
+        // Meanwhile another prompt is missed: the row is replaced.
+        prompt(&db, 3, now).await;
+        crate::store::prompts::close_expired(&db, now + 3600)
+            .await
+            .unwrap();
+        let mut tx = db.write().await.unwrap();
+        looked_at(&mut tx, &[watch], &[(watch, until)])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let rows = watched(&db, now + 3600, 10).await.unwrap();
+        assert_eq!(rows.len(), 1, "the newer row stays due now");
+        assert_ne!(rows[0].0, watch);
+        // Once the hold has ended, the run (ending at prompt 3) is found.
+        assert_eq!(missed_run(&db, 1, 2, DAY, until).await.unwrap(), Some(3));
+        db.close().await;
+    }
 }

@@ -268,6 +268,17 @@ pub async fn close_expired(db: &Db, now: i64) -> Result<(u64, u64)> {
     .await
     .context("store::prompts::close_expired")?
     .rows_affected();
+    // Their runs of missed check-ins may now be long enough for an "are you OK?".
+    sqlx::query(
+        // REPLACE: a new row (a new id) even for a patient already watched.
+        "INSERT OR REPLACE INTO missed_watch (patient_id, look_at)
+         SELECT DISTINCT patient_id, ? FROM prompts WHERE status = 'sent' AND expires_at <= ?",
+    )
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .context("store::prompts::close_expired")?;
     let missed = sqlx::query(
         "UPDATE prompts SET status = 'missed', remind_at = NULL
          WHERE status = 'sent' AND expires_at <= ?",
