@@ -113,10 +113,18 @@ impl Durable {
         // Everything committed up to now is in the log's file; one sync covers it all.
         let target = self.committed.load(Ordering::SeqCst);
         if let Some(wal) = self.wal.clone() {
-            tokio::task::spawn_blocking(move || std::fs::File::open(&wal)?.sync_data())
-                .await
-                .context("syncing the write-ahead log")?
-                .context("could not make the last writes durable (fdatasync of the write-ahead log failed)")?;
+            tokio::task::spawn_blocking(move || match std::fs::File::open(&wal) {
+                Ok(file) => file.sync_data(),
+                // SQLite removes the log only when the last connection closes, after copying it
+                // into the database file and syncing that: nothing is left to sync.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(e),
+            })
+            .await
+            .context("syncing the write-ahead log")?
+            .context(
+                "could not make the last writes durable (fdatasync of the write-ahead log failed)",
+            )?;
         }
         *synced = target;
         Ok(())

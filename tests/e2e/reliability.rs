@@ -217,6 +217,11 @@ async fn a_retyped_answer_never_fills_a_question_that_was_not_on_screen() {
     h.fake.user_sends(ALICE, "5");
     h.wait_db("SELECT mood FROM checkins WHERE id = ?", 1, Some(5))
         .await;
+    // The answer is visible as soon as it commits, a moment before the commit's sync returns
+    // and the next question goes out: wait until that send is the one lost.
+    while h.fake.faults_left() > 0 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     h.kill_bot().await;
     h.start_bot(recovery_checkin_bot::app::Parts::ALL).await;
     assert_eq!(h.count(ALICE), before, "the next question never arrived");
@@ -299,6 +304,10 @@ async fn the_summary_arrives_after_its_edit_was_lost_in_a_crash() {
         Some(1),
     )
     .await;
+    // Killed while the summary's edit hangs (the fault used up), not before it was tried.
+    while h.fake.faults_left() > 0 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     h.kill_bot().await;
     h.start_bot(recovery_checkin_bot::app::Parts::ALL).await;
     let count = h.count(ALICE);
