@@ -224,8 +224,9 @@ impl RunningBot {
 
 /// Registers the command menu and makes sure no webhook blocks long polling.
 async fn announce(ctx: &Ctx) {
-    const COMMANDS: [(&str, &str); 16] = [
+    const COMMANDS: [(&str, &str); 17] = [
         ("checkin", "command-checkin"),
+        ("progress", "command-progress"),
         ("sos", "command-sos"),
         ("crisis", "command-crisis"),
         ("safetyplan", "command-safetyplan"),

@@ -91,6 +91,7 @@ not-enrolled =
 help =
     Here's what I can do:
     /checkin - a short check-in: mood, sleep and cravings
+    /progress - your use-free days and longest stretch
     /sos - a craving right now: a step to try, and I check on you 15 minutes later
     /schedule - when I check in with you
     /pause - take a break from check-ins (/resume to start again)
@@ -247,3 +248,39 @@ harm-reduction =
     • If opioids may be involved, naloxone (Narcan) can reverse an overdose. A pharmacy or a harm-reduction service can tell you where to get it.
 button-harm-reduction-off = Don't show this again
 harm-reduction-off = Got it, I won't show this again.
+
+## Use-free days and milestones (/progress)
+command-progress = My use-free days
+progress-title = Your use-free days
+progress-window = • Use-free: { $free } of { $window ->
+        [one] 1 day
+       *[other] the last { $window } days
+    }.
+progress-stretch = • { $n ->
+        [one] 1 day
+       *[other] { $n } days
+    } since the last use you told me about.
+progress-after-use = • The last day you told me about, you used. Every use-free day before it still counts, and the next one starts a new stretch.
+progress-longest = • Your longest stretch so far: { $n ->
+        [one] 1 day
+       *[other] { $n } days
+    }.
+progress-unsaid = • Days you preferred not to say: { $n }.
+progress-unanswered = • Days without an answer about use: { $n }.
+progress-neither = "Prefer not to say" counts as neither use nor use-free, and so does a day without an answer.
+progress-none = No answers about use yet. After your next check-in, you'll see your use-free days here.
+progress-milestones-are-on = I'll send a short note when you reach 1, 3, 7, 14, 30, 60, 90, 180 and 365 days.
+progress-milestones-are-off = Milestone notes are off.
+milestone = 🌱 { $days ->
+        [1] One day since the last use you told me about. That first day is a real step.
+        [3] 3 days since the last use you told me about. The first days are often the hardest, and you got through them.
+        [7] A whole week since the last use you told me about. Seven days, each one yours.
+        [14] Two weeks since the last use you told me about. That is a routine taking shape.
+        [30] 30 days since the last use you told me about. A month of choices that were yours.
+       *[other] { $days } days since the last use you told me about. Each of those days was yours.
+    }
+button-progress = See my use-free days
+button-milestones-off = No milestone notes
+button-milestones-on = Send milestone notes
+milestones-off = Got it: no more milestone notes.
+milestones-on = Milestone notes are on again.

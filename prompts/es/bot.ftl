@@ -91,6 +91,7 @@ not-enrolled =
 help =
     Esto es lo que puedo hacer:
     /checkin - un registro corto: ánimo, sueño y ganas de consumir
+    /progreso - tus días sin consumo y tu racha más larga
     /sos - ganas de consumir ahora: un paso para probar, y te pregunto 15 minutos después
     /schedule - las horas de tus registros
     /pause - tomarte un descanso de los registros (/resume para volver)
@@ -247,3 +248,39 @@ harm-reduction =
     • Si puede haber opioides, la naloxona (Narcan) puede revertir una sobredosis. En una farmacia o un servicio de reducción de daños te dirán dónde conseguirla.
 button-harm-reduction-off = No mostrar esto otra vez
 harm-reduction-off = Entendido, no volveré a mostrarlo.
+
+## Días sin consumo e hitos (/progreso)
+command-progress = Mis días sin consumo
+progress-title = Tus días sin consumo
+progress-window = • Sin consumo: { $free } de { $window ->
+        [one] 1 día
+       *[other] los últimos { $window } días
+    }.
+progress-stretch = • { $n ->
+        [one] 1 día
+       *[other] { $n } días
+    } desde el último consumo que me contaste.
+progress-after-use = • El último día que me contaste, consumiste. Cada día sin consumo de antes sigue contando, y el próximo empieza una nueva racha.
+progress-longest = • Tu racha más larga hasta ahora: { $n ->
+        [one] 1 día
+       *[other] { $n } días
+    }.
+progress-unsaid = • Días en que preferiste no decirlo: { $n }.
+progress-unanswered = • Días sin respuesta sobre el consumo: { $n }.
+progress-neither = «Prefiero no decirlo» no cuenta ni como consumo ni como día sin consumo, igual que un día sin respuesta.
+progress-none = Todavía no tengo respuestas sobre el consumo. Después de tu próximo registro verás aquí tus días sin consumo.
+progress-milestones-are-on = Te enviaré una nota corta al llegar a 1, 3, 7, 14, 30, 60, 90, 180 y 365 días.
+progress-milestones-are-off = Las notas de hitos están desactivadas.
+milestone = 🌱 { $days ->
+        [1] Un día desde el último consumo que me contaste. Ese primer día es un paso de verdad.
+        [3] 3 días desde el último consumo que me contaste. Los primeros días suelen ser los más duros, y los has superado.
+        [7] Una semana entera desde el último consumo que me contaste. Siete días, cada uno tuyo.
+        [14] Dos semanas desde el último consumo que me contaste. Es una rutina que va tomando forma.
+        [30] 30 días desde el último consumo que me contaste. Un mes de decisiones que fueron tuyas.
+       *[other] { $days } días desde el último consumo que me contaste. Cada uno de esos días fue tuyo.
+    }
+button-progress = Ver mis días sin consumo
+button-milestones-off = Sin notas de hitos
+button-milestones-on = Enviar notas de hitos
+milestones-off = Entendido: no más notas de hitos.
+milestones-on = Las notas de hitos vuelven a estar activas.

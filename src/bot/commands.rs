@@ -18,6 +18,7 @@ pub enum Command {
     Patients,
     Stop,
     Country,
+    Progress,
     Unknown,
 }
 
@@ -43,6 +44,7 @@ pub fn parse_command(text: &str) -> Option<Command> {
         "patients" => Command::Patients,
         "stop" => Command::Stop,
         "country" | "pais" | "país" => Command::Country,
+        "progress" | "stats" | "progreso" | "estadisticas" | "estadísticas" => Command::Progress,
         _ => Command::Unknown,
     })
 }
@@ -88,6 +90,8 @@ mod tests {
         assert_eq!(parse_command("/safetyplan"), Some(Command::SafetyPlan));
         assert_eq!(parse_command("/patients"), Some(Command::Patients));
         assert_eq!(parse_command("/stop"), Some(Command::Stop));
+        assert_eq!(parse_command("/stats"), Some(Command::Progress));
+        assert_eq!(parse_command("/progreso"), Some(Command::Progress));
         assert_eq!(start_payload("/start abc"), Some("abc"));
         assert_eq!(start_payload("/start"), None);
     }

@@ -117,6 +117,10 @@ pub(super) async fn tapped(ctx: &Ctx, update_id: i64, tapped: Tapped) -> Result<
         Callback::CountryList => country::list_tap(ctx, &ev, p, &tap).await,
         Callback::Country(code) => country::tap(ctx, &ev, p, &tap, &code).await,
         Callback::HarmReductionOff => coping::harm_reduction_off(ctx, &ev, p, &tap).await,
+        Callback::Progress => crate::features::progress::tap(ctx, &ev, p, &tap).await,
+        Callback::Milestones { on } => {
+            crate::features::progress::milestones_tap(ctx, &ev, p, &tap, on).await
+        }
         Callback::Answer {
             checkin_id,
             step,

@@ -8,6 +8,7 @@ pub mod coping;
 pub mod country;
 pub mod crisis;
 pub mod outbox_key;
+pub mod progress;
 pub mod risk;
 pub mod schedule;
 pub mod screen;

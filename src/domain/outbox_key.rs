@@ -57,6 +57,8 @@ pub enum Key {
     InviteDeclined(i64),
     /// A weekly summary to a contact, by week since the link began.
     WeeklySummary { link: i64, week: i64 },
+    /// A milestone of use-free days, once per patient and milestone.
+    Milestone { patient: i64, days: i64 },
 }
 
 impl Key {
@@ -124,6 +126,7 @@ impl fmt::Display for Key {
             Key::LinkAccepted(l) => write!(f, "link:{l}:accepted"),
             Key::InviteDeclined(i) => write!(f, "invite:{i}:declined"),
             Key::WeeklySummary { link, week } => write!(f, "link:{link}:weekly-summary:{week}"),
+            Key::Milestone { patient, days } => write!(f, "milestone:{patient}:{days}"),
         }
     }
 }
@@ -148,6 +151,16 @@ mod tests {
             ),
             (Key::Summary(3), "summary:3", None, None, None),
             (Key::Coping(3), "coping:3", None, None, None),
+            (
+                Key::Milestone {
+                    patient: 4,
+                    days: 7,
+                },
+                "milestone:4:7",
+                None,
+                None,
+                None,
+            ),
             (Key::Harm(3), "harm:3", None, None, None),
             (Key::ScreenAfterMood(3), "screen:mood:3", None, None, None),
             (

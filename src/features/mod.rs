@@ -14,6 +14,7 @@ pub mod help;
 pub mod language;
 pub mod ok_check;
 pub mod onboarding;
+pub mod progress;
 pub mod safety_plan;
 pub mod schedule;
 pub mod screen;

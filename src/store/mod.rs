@@ -15,6 +15,7 @@ pub mod inbox;
 pub mod ok_checks;
 pub mod outbox;
 pub mod patients;
+pub mod progress;
 pub mod prompts;
 pub mod reports;
 pub mod slots;

@@ -31,6 +31,8 @@ pub struct Patient {
     pub country_chosen: bool,
     /// "Don't show this again" under the harm-reduction message.
     pub harm_reduction_off: bool,
+    /// Milestone messages (use-free days) turned off.
+    pub milestones_off: bool,
 }
 
 impl Patient {
@@ -57,6 +59,7 @@ struct PatientRow {
     country: Option<String>,
     country_chosen: i64,
     harm_reduction_off: i64,
+    milestones_off: i64,
 }
 
 fn from_row(r: PatientRow) -> Patient {
@@ -80,12 +83,13 @@ fn from_row(r: PatientRow) -> Patient {
         country: r.country.or_else(|| zone_country.map(str::to_string)),
         country_chosen: r.country_chosen != 0,
         harm_reduction_off: r.harm_reduction_off != 0,
+        milestones_off: r.milestones_off != 0,
     }
 }
 
 const COLUMNS: &str = "id, telegram_user_id, chat_id, language, time_zone, active, paused_until, \
                        quiet_start, quiet_end, awaiting, country, country_chosen, \
-                       harm_reduction_off";
+                       harm_reduction_off, milestones_off";
 
 pub async fn find_by_user(db: &Db, telegram_user_id: i64) -> Result<Option<Patient>> {
     let row: Option<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(

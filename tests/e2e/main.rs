@@ -14,6 +14,7 @@ mod failures;
 mod fake_server;
 mod language;
 mod onboarding;
+mod progress;
 mod reliability;
 mod review_fixes;
 mod robustness;

@@ -265,16 +265,21 @@ async fn delete_erases_everything_after_asking() {
         "Everything I stored about you is deleted",
     )
     .await;
-    for table in [
-        "patients",
-        "checkins",
-        "slots",
-        "prompts",
-        "outbox",
-        "suggestions_shown",
-        "sos",
-        "sos_ratings",
-    ] {
+    // Every table that holds a patient's rows, also those added later (milestones, the
+    // "are you OK?" watch list): found from the schema, not listed by hand.
+    let db = h.db().await;
+    let mut tables: Vec<String> = sqlx::query_scalar(
+        "SELECT m.name FROM sqlite_master m
+         WHERE m.type = 'table' AND EXISTS
+             (SELECT 1 FROM pragma_table_info(m.name) c WHERE c.name = 'patient_id')",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    db.close().await;
+    assert!(tables.iter().any(|t| t == "milestones"), "{tables:?}");
+    tables.extend(["patients", "outbox", "sos_ratings"].map(String::from));
+    for table in tables {
         let db = h.db().await;
         let n: i64 =
             sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))

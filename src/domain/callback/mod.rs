@@ -162,6 +162,12 @@ pub enum Callback {
     Country(String),
     /// "Don't show this again" under the harm-reduction message.
     HarmReductionOff,
+    /// Show the use-free days (`/progress`).
+    Progress,
+    /// Milestone messages off (`false`) or on again (`true`).
+    Milestones {
+        on: bool,
+    },
 }
 
 /// Where "Ask <contact> to reach out" was offered: one request per place, never doubled.
@@ -272,6 +278,8 @@ impl Callback {
             Callback::CountryList => "ctry".to_string(),
             Callback::Country(code) => format!("ctry:{code}"),
             Callback::HarmReductionOff => "hr:off".to_string(),
+            Callback::Progress => "prog".to_string(),
+            Callback::Milestones { on } => format!("ms:{}", if *on { "on" } else { "off" }),
         };
         debug_assert!(s.len() <= CALLBACK_DATA_MAX_BYTES);
         s
@@ -303,6 +311,9 @@ impl Callback {
             "plan:skip" => return Some(Callback::PlanSkip),
             "ctry" => return Some(Callback::CountryList),
             "hr:off" => return Some(Callback::HarmReductionOff),
+            "prog" => return Some(Callback::Progress),
+            "ms:on" => return Some(Callback::Milestones { on: true }),
+            "ms:off" => return Some(Callback::Milestones { on: false }),
             _ => {}
         }
         if let Some(rest) = data.strip_prefix("ro:") {

@@ -42,6 +42,9 @@ fn round_trip() {
         Callback::CountryList,
         Callback::Country("ES".into()),
         Callback::HarmReductionOff,
+        Callback::Progress,
+        Callback::Milestones { on: true },
+        Callback::Milestones { on: false },
         Callback::Delete { confirm: true },
         Callback::Delete { confirm: false },
         Callback::Prompt {

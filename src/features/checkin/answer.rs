@@ -125,6 +125,8 @@ async fn store(
         .await?;
         // The suggestion is queued with the last answer: neither can exist without the other.
         crate::features::coping::after_checkin(ctx, &mut tx, patient, &ev.lang, c).await?;
+        // A milestone of use-free days, after the suggestion.
+        crate::features::progress::after_checkin(ctx, &mut tx, patient, &ev.lang, c).await?;
         // Its answers may complete a cluster of warning signs: alert the contacts if so.
         crate::features::alerts::evaluate(ctx, &mut tx, patient.id).await?;
     }
