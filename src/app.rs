@@ -224,9 +224,10 @@ impl RunningBot {
 
 /// Registers the command menu and makes sure no webhook blocks long polling.
 async fn announce(ctx: &Ctx) {
-    const COMMANDS: [(&str, &str); 17] = [
+    const COMMANDS: [(&str, &str); 18] = [
         ("checkin", "command-checkin"),
         ("progress", "command-progress"),
+        ("notes", "command-notes"),
         ("sos", "command-sos"),
         ("crisis", "command-crisis"),
         ("safetyplan", "command-safetyplan"),

@@ -92,6 +92,7 @@ help =
     Here's what I can do:
     /checkin - a short check-in: mood, sleep and cravings
     /progress - your use-free days and longest stretch
+    /notes - re-read (or delete) the notes you wrote
     /sos - a craving right now: a step to try, and I check on you 15 minutes later
     /schedule - when I check in with you
     /pause - take a break from check-ins (/resume to start again)
@@ -284,3 +285,20 @@ button-milestones-off = No milestone notes
 button-milestones-on = Send milestone notes
 milestones-off = Got it: no more milestone notes.
 milestones-on = Milestone notes are on again.
+
+## Notes (/notes)
+command-notes = Re-read my notes
+notes-title = Your notes, newest first ({ $from }–{ $to } of { $total }). Only you can see them.
+notes-none = You haven't written any notes yet. At the end of a check-in you can add one; only you can see it.
+button-note-delete = 🗑 { $n }
+button-notes-newer = ◀ Newer
+button-notes-older = Older ▶
+note-delete-ask =
+    Delete this note? This cannot be undone.
+
+    { $when }
+    { $note }
+button-note-delete-yes = Yes, delete it
+button-note-keep = Keep it
+note-deleted = Note deleted.
+note-gone = That note is no longer there.

@@ -92,6 +92,7 @@ help =
     Esto es lo que puedo hacer:
     /checkin - un registro corto: ánimo, sueño y ganas de consumir
     /progreso - tus días sin consumo y tu racha más larga
+    /notas - releer (o borrar) las notas que escribiste
     /sos - ganas de consumir ahora: un paso para probar, y te pregunto 15 minutos después
     /schedule - las horas de tus registros
     /pause - tomarte un descanso de los registros (/resume para volver)
@@ -284,3 +285,20 @@ button-milestones-off = Sin notas de hitos
 button-milestones-on = Enviar notas de hitos
 milestones-off = Entendido: no más notas de hitos.
 milestones-on = Las notas de hitos vuelven a estar activas.
+
+## Notas (/notas)
+command-notes = Releer mis notas
+notes-title = Tus notas, de la más reciente a la más antigua ({ $from }–{ $to } de { $total }). Solo tú puedes verlas.
+notes-none = Todavía no has escrito ninguna nota. Al final de un registro puedes añadir una; solo tú puedes verla.
+button-note-delete = 🗑 { $n }
+button-notes-newer = ◀ Más recientes
+button-notes-older = Más antiguas ▶
+note-delete-ask =
+    ¿Borrar esta nota? No se puede deshacer.
+
+    { $when }
+    { $note }
+button-note-delete-yes = Sí, borrarla
+button-note-keep = Conservarla
+note-deleted = Nota borrada.
+note-gone = Esa nota ya no está.

@@ -19,6 +19,7 @@ pub enum Command {
     Stop,
     Country,
     Progress,
+    Notes,
     Unknown,
 }
 
@@ -45,6 +46,7 @@ pub fn parse_command(text: &str) -> Option<Command> {
         "stop" => Command::Stop,
         "country" | "pais" | "país" => Command::Country,
         "progress" | "stats" | "progreso" | "estadisticas" | "estadísticas" => Command::Progress,
+        "notes" | "notas" => Command::Notes,
         _ => Command::Unknown,
     })
 }
@@ -92,6 +94,7 @@ mod tests {
         assert_eq!(parse_command("/stop"), Some(Command::Stop));
         assert_eq!(parse_command("/stats"), Some(Command::Progress));
         assert_eq!(parse_command("/progreso"), Some(Command::Progress));
+        assert_eq!(parse_command("/notas"), Some(Command::Notes));
         assert_eq!(start_payload("/start abc"), Some("abc"));
         assert_eq!(start_payload("/start"), None);
     }

@@ -118,6 +118,10 @@ pub(super) async fn tapped(ctx: &Ctx, update_id: i64, tapped: Tapped) -> Result<
         Callback::Country(code) => country::tap(ctx, &ev, p, &tap, &code).await,
         Callback::HarmReductionOff => coping::harm_reduction_off(ctx, &ev, p, &tap).await,
         Callback::Progress => crate::features::progress::tap(ctx, &ev, p, &tap).await,
+        Callback::Notes { page } => crate::features::notes::page_tap(ctx, &ev, p, &tap, page).await,
+        Callback::NoteDelete { checkin, confirm } => {
+            crate::features::notes::delete_tap(ctx, &ev, p, &tap, checkin, confirm).await
+        }
         Callback::Milestones { on } => {
             crate::features::progress::milestones_tap(ctx, &ev, p, &tap, on).await
         }

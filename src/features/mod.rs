@@ -12,6 +12,7 @@ pub mod coping;
 pub mod country;
 pub mod help;
 pub mod language;
+pub mod notes;
 pub mod ok_check;
 pub mod onboarding;
 pub mod progress;

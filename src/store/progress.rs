@@ -61,3 +61,58 @@ pub async fn set_milestones_off(tx: &mut Tx, patient_id: i64, off: bool) -> Resu
         .context("store::progress::set_milestones_off")?;
     Ok(())
 }
+
+/// A page of the patient's notes, newest first: (check-in id, when it started, the note).
+pub async fn notes(
+    db: &Db,
+    patient_id: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<(i64, i64, String)>> {
+    sqlx::query_as(
+        "SELECT id, started_at, note FROM checkins WHERE patient_id = ? AND note IS NOT NULL
+         ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?",
+    )
+    .bind(patient_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db.pool())
+    .await
+    .context("store::progress::notes")
+}
+
+/// How many notes the patient has.
+pub async fn note_count(db: &Db, patient_id: i64) -> Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM checkins WHERE patient_id = ? AND note IS NOT NULL")
+        .bind(patient_id)
+        .fetch_one(db.pool())
+        .await
+        .context("store::progress::note_count")
+}
+
+/// One of the patient's notes (`None`: gone, or not theirs).
+pub async fn note(db: &Db, patient_id: i64, checkin_id: i64) -> Result<Option<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT started_at, note FROM checkins WHERE id = ? AND patient_id = ? AND note IS NOT NULL",
+    )
+    .bind(checkin_id)
+    .bind(patient_id)
+    .fetch_optional(db.pool())
+    .await
+    .context("store::progress::note")
+}
+
+/// Deletes the note of one of the patient's check-ins (the rest of the check-in stays;
+/// `secure_delete` overwrites the text). Returns whether there was one.
+pub async fn delete_note(tx: &mut Tx, patient_id: i64, checkin_id: i64) -> Result<bool> {
+    let n = sqlx::query(
+        "UPDATE checkins SET note = NULL WHERE id = ? AND patient_id = ? AND note IS NOT NULL",
+    )
+    .bind(checkin_id)
+    .bind(patient_id)
+    .execute(&mut **tx)
+    .await
+    .context("store::progress::delete_note")?
+    .rows_affected();
+    Ok(n > 0)
+}

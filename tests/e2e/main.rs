@@ -13,6 +13,7 @@ mod durability;
 mod failures;
 mod fake_server;
 mod language;
+mod notes;
 mod onboarding;
 mod progress;
 mod reliability;

@@ -168,6 +168,15 @@ pub enum Callback {
     Milestones {
         on: bool,
     },
+    /// A page of the patient's notes (`/notes`), newest first; page 0 is the newest.
+    Notes {
+        page: u32,
+    },
+    /// Delete the note of this check-in: asked first (`confirm: false`), then done.
+    NoteDelete {
+        checkin: i64,
+        confirm: bool,
+    },
 }
 
 /// Where "Ask <contact> to reach out" was offered: one request per place, never doubled.
@@ -280,6 +289,10 @@ impl Callback {
             Callback::HarmReductionOff => "hr:off".to_string(),
             Callback::Progress => "prog".to_string(),
             Callback::Milestones { on } => format!("ms:{}", if *on { "on" } else { "off" }),
+            Callback::Notes { page } => format!("nt:p:{page}"),
+            Callback::NoteDelete { checkin, confirm } => {
+                format!("nt:{}:{checkin}", if *confirm { "x" } else { "d" })
+            }
         };
         debug_assert!(s.len() <= CALLBACK_DATA_MAX_BYTES);
         s
@@ -323,6 +336,17 @@ impl Callback {
                 "o" => Some(Callback::ReachOut(ReachFrom::OkCheck(id))),
                 "s" => Some(Callback::ReachOut(ReachFrom::Sos(id))),
                 "c" => Some(Callback::ReachOut(ReachFrom::Checkin(id))),
+                _ => None,
+            };
+        }
+        if let Some(rest) = data.strip_prefix("nt:") {
+            let (what, n) = rest.split_once(':')?;
+            return match what {
+                "p" => small_number(n).map(|page| Callback::Notes { page }),
+                "d" | "x" => id_number(n).map(|checkin| Callback::NoteDelete {
+                    checkin,
+                    confirm: what == "x",
+                }),
                 _ => None,
             };
         }
