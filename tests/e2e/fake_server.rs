@@ -212,3 +212,79 @@ async fn a_blocked_or_slow_chat_does_not_hold_up_anyone_else() {
     let alice = h.fake.wait_for_bot_message(ALICE, 1).await;
     assert!(alice.text.contains("988"));
 }
+
+/// Uploads through the real teloxide client: a document and a photo are kept with their bytes,
+/// name and `protect_content`, and answered as Telegram does; over the limits, or a photo that
+/// is not an image, refused as Telegram refuses them.
+#[tokio::test]
+async fn documents_and_photos_are_uploaded_like_on_telegram_with_its_limits() {
+    use teloxide::prelude::*;
+    use teloxide::types::InputFile;
+    let fake = FakeTelegram::start().await;
+    fake.add_user(ALICE, "Alice", None);
+    let bot = Bot::new(fake.token()).set_api_url(fake.api_url().parse().unwrap());
+    let csv = b"date,mood\n2026-03-02,6\n".to_vec();
+    let sent = bot
+        .send_document(
+            ChatId(ALICE),
+            InputFile::memory(csv.clone()).file_name("mine.csv"),
+        )
+        .caption("Your check-ins")
+        .protect_content(true)
+        .await
+        .unwrap();
+    assert_eq!(
+        sent.document().unwrap().file_name.as_deref(),
+        Some("mine.csv")
+    );
+    assert_eq!(sent.caption(), Some("Your check-ins"));
+    let m = fake.bot_messages(ALICE).last().unwrap().clone();
+    let a = m.attachment.expect("the document is kept");
+    assert_eq!(
+        (a.kind, a.file_name.as_str(), a.protected),
+        ("document", "mine.csv", true)
+    );
+    assert_eq!(a.bytes, csv);
+    assert_eq!(m.text, "Your check-ins");
+
+    let png = b"\x89PNG\r\n\x1a\n0000".to_vec();
+    let photo = bot
+        .send_photo(ChatId(ALICE), InputFile::memory(png).file_name("chart.png"))
+        .await
+        .unwrap();
+    assert!(photo.photo().is_some_and(|p| !p.is_empty()));
+
+    let not_an_image = bot
+        .send_photo(
+            ChatId(ALICE),
+            InputFile::memory(b"hello".to_vec()).file_name("x.png"),
+        )
+        .await;
+    assert!(
+        matches!(
+            not_an_image,
+            Err(teloxide::RequestError::Api(
+                teloxide::ApiError::ImageProcessFailed
+            ))
+        ),
+        "a photo must be an image: {not_an_image:?}"
+    );
+    let big = vec![b'x'; 51 * 1024 * 1024];
+    let too_big = bot
+        .send_document(ChatId(ALICE), InputFile::memory(big).file_name("big.bin"))
+        .await;
+    assert!(
+        matches!(
+            too_big,
+            Err(teloxide::RequestError::Api(
+                teloxide::ApiError::RequestEntityTooLarge
+            ))
+        ),
+        "50 MB at most: {too_big:?}"
+    );
+    assert_eq!(
+        fake.bot_messages(ALICE).len(),
+        2,
+        "nothing kept from a refused upload"
+    );
+}

@@ -15,10 +15,19 @@ use std::time::Duration;
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/{*path}", any(handle))
+        // Uploads up to Telegram's own limits are read; larger ones are refused in `send_file`.
+        .layer(axum::extract::DefaultBodyLimit::max(60 * 1024 * 1024))
         .with_state(shared)
 }
 
 type Params = Map<String, Value>;
+/// Uploaded files of a multipart request, by field name: (file name, bytes).
+type Files = std::collections::HashMap<String, (String, Bytes)>;
+
+/// Telegram's upload limits for bots: 10 MB for a photo, 50 MB for other files.
+const PHOTO_MAX_BYTES: usize = 10 * 1024 * 1024;
+const DOCUMENT_MAX_BYTES: usize = 50 * 1024 * 1024;
+const CAPTION_MAX_CHARS: usize = 1024;
 
 struct Reply {
     status: u16,
@@ -53,7 +62,7 @@ async fn handle(
     };
     let token_ok = bot_part.strip_prefix("bot") == Some(shared.token.as_str());
     let method = method.to_ascii_lowercase();
-    let params = match read_params(req).await {
+    let (params, files) = match read_params(req).await {
         Ok(p) => p,
         Err(e) => return respond(bad_request(e)),
     };
@@ -116,7 +125,11 @@ async fn handle(
     } else {
         let r = {
             let mut s = shared.state.lock().unwrap();
-            call(&mut s, &method, &params)
+            match method.as_str() {
+                "senddocument" => send_file(&mut s, &params, &files, "document"),
+                "sendphoto" => send_file(&mut s, &params, &files, "photo"),
+                _ => call(&mut s, &method, &params),
+            }
         };
         shared.changed();
         r
@@ -181,8 +194,9 @@ fn respond(r: Reply) -> Response {
 }
 
 /// JSON, urlencoded or multipart body, plus query-string parameters.
-async fn read_params(req: Request) -> Result<Params, String> {
+async fn read_params(req: Request) -> Result<(Params, Files), String> {
     let mut params = Params::new();
+    let mut files = Files::new();
     if let Some(q) = req.uri().query() {
         for (k, v) in url_pairs(q) {
             params.insert(k, Value::String(v));
@@ -204,7 +218,8 @@ async fn read_params(req: Request) -> Result<Params, String> {
             .map_err(|e| format!("Bad Request: {e}"))?
         {
             let name = field.name().unwrap_or("").to_string();
-            let is_file = field.file_name().is_some();
+            let file_name = field.file_name().map(str::to_string);
+            let is_file = file_name.is_some();
             let bytes = field
                 .bytes()
                 .await
@@ -214,26 +229,29 @@ async fn read_params(req: Request) -> Result<Params, String> {
             } else {
                 Value::String(String::from_utf8_lossy(&bytes).into_owned())
             };
+            if let Some(file_name) = file_name {
+                files.insert(name.clone(), (file_name, bytes));
+            }
             params.insert(name, value);
         }
-        return Ok(params);
+        return Ok((params, files));
     }
     let body: Bytes = axum::body::to_bytes(req.into_body(), 50 * 1024 * 1024)
         .await
         .map_err(|e| format!("Bad Request: {e}"))?;
     if body.is_empty() {
-        return Ok(params);
+        return Ok((params, files));
     }
     if content_type.starts_with("application/x-www-form-urlencoded") {
         for (k, v) in url_pairs(&String::from_utf8_lossy(&body)) {
             params.insert(k, Value::String(v));
         }
-        return Ok(params);
+        return Ok((params, files));
     }
     match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Object(m)) => {
             params.extend(m);
-            Ok(params)
+            Ok((params, files))
         }
         _ => Err("Bad Request: can't parse JSON object".into()),
     }
@@ -455,6 +473,78 @@ fn send_message(s: &mut State, p: &Params) -> Reply {
         edits: 0,
         date,
         edit_date: None,
+        attachment: None,
+    };
+    let json = result_message(s, chat, &msg);
+    if !s.no_transcripts {
+        s.chats.entry(chat).or_default().push(msg);
+    }
+    ok(json)
+}
+
+/// `sendDocument` / `sendPhoto` with an uploaded file (multipart), as Telegram answers them:
+/// 413 over the size limit, 400 for a photo that is not an image, a caption that is too long
+/// or no file at all. (A `file_id` or URL instead of an upload is not something this bot
+/// sends, and is refused.)
+fn send_file(s: &mut State, p: &Params, files: &Files, kind: &'static str) -> Reply {
+    let chat = match target_chat(s, p) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    // The file is the field itself, or a field it names with `attach://<name>` (teloxide's way).
+    let field = string(p, kind)
+        .and_then(|v| v.strip_prefix("attach://"))
+        .unwrap_or(kind);
+    let Some((file_name, bytes)) = files.get(field) else {
+        return bad_request(format!("Bad Request: there is no {kind} in the request"));
+    };
+    let max = if kind == "photo" {
+        PHOTO_MAX_BYTES
+    } else {
+        DOCUMENT_MAX_BYTES
+    };
+    if bytes.len() > max {
+        return error(413, "Request Entity Too Large");
+    }
+    if bytes.is_empty() {
+        return bad_request("Bad Request: file must be non-empty");
+    }
+    let image = bytes.starts_with(b"\x89PNG\r\n\x1a\n") || bytes.starts_with(&[0xff, 0xd8, 0xff]);
+    if kind == "photo" && !image {
+        return bad_request("Bad Request: IMAGE_PROCESS_FAILED");
+    }
+    let caption = string(p, "caption").unwrap_or("");
+    if caption.chars().count() > CAPTION_MAX_CHARS {
+        return bad_request("Bad Request: message caption is too long");
+    }
+    // A caption may be left out; one given is checked like a message's text.
+    if !caption.is_empty() {
+        if let Err(e) = check_text(caption, string(p, "parse_mode")) {
+            return bad_request(e);
+        }
+    }
+    let keyboard = match parse_keyboard(p.get("reply_markup")) {
+        Ok(k) => k,
+        Err(e) => return bad_request(e),
+    };
+    let protected = matches!(p.get("protect_content"), Some(Value::Bool(true)))
+        || string(p, "protect_content") == Some("true");
+    let date = s.date_in(chat);
+    let message_id = super::next_message_id(s, chat);
+    let msg = ChatMessage {
+        message_id,
+        from_bot: true,
+        text: caption.to_string(),
+        keyboard,
+        edits: 0,
+        date,
+        edit_date: None,
+        attachment: Some(super::Attachment {
+            kind,
+            file_name: file_name.clone(),
+            bytes: bytes.to_vec(),
+            protected,
+        }),
     };
     let json = result_message(s, chat, &msg);
     if !s.no_transcripts {
@@ -520,6 +610,9 @@ fn result_message(s: &State, chat: i64, msg: &ChatMessage) -> Value {
             if let Some(d) = msg.edit_date {
                 v["edit_date"] = json!(d);
             }
+            if let Some(a) = &msg.attachment {
+                super::attachment_json(&mut v, msg.message_id, a);
+            }
             v
         }
         None => {
@@ -533,6 +626,9 @@ fn result_message(s: &State, chat: i64, msg: &ChatMessage) -> Value {
             }
             if let Some(d) = msg.edit_date {
                 v["edit_date"] = json!(d);
+            }
+            if let Some(a) = &msg.attachment {
+                super::attachment_json(&mut v, msg.message_id, a);
             }
             v
         }

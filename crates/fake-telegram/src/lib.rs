@@ -99,6 +99,19 @@ pub struct ChatMessage {
     pub date: i64,
     /// When the bot last edited it (Telegram's `edit_date`).
     pub edit_date: Option<i64>,
+    /// A photo or document the bot uploaded (`text` is then its caption).
+    pub attachment: Option<Attachment>,
+}
+
+/// A file the bot uploaded with `sendDocument` or `sendPhoto`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    /// "document" or "photo".
+    pub kind: &'static str,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    /// Sent with `protect_content`.
+    pub protected: bool,
 }
 
 impl ChatMessage {
@@ -527,5 +540,37 @@ fn message_json(user: &FakeUser, chat_id: i64, m: &ChatMessage) -> Value {
     if let Some(d) = m.edit_date {
         v["edit_date"] = json!(d);
     }
+    if let Some(a) = &m.attachment {
+        attachment_json(&mut v, m.message_id, a);
+    }
     v
+}
+
+/// A sent file as Telegram describes it: the caption instead of text, and the file.
+pub(crate) fn attachment_json(v: &mut Value, message_id: i32, a: &Attachment) {
+    let text = v["text"].take();
+    if let Some(map) = v.as_object_mut() {
+        map.remove("text");
+    }
+    if text.as_str().is_some_and(|t| !t.is_empty()) {
+        v["caption"] = text;
+    }
+    let id = format!("{}-{message_id}", a.kind);
+    match a.kind {
+        "photo" => {
+            v["photo"] = json!([{
+                "file_id": id, "file_unique_id": id, "width": 1080, "height": 1080,
+                "file_size": a.bytes.len(),
+            }]);
+        }
+        _ => {
+            v["document"] = json!({
+                "file_id": id, "file_unique_id": id, "file_name": a.file_name,
+                "file_size": a.bytes.len(),
+            });
+        }
+    }
+    if a.protected {
+        v["has_protected_content"] = json!(true);
+    }
 }

@@ -36,6 +36,7 @@ impl FakeTelegram {
                 edits: 0,
                 date,
                 edit_date: None,
+                attachment: None,
             });
             let mut message = json!({
                 "message_id": message_id,
