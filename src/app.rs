@@ -224,10 +224,11 @@ impl RunningBot {
 
 /// Registers the command menu and makes sure no webhook blocks long polling.
 async fn announce(ctx: &Ctx) {
-    const COMMANDS: [(&str, &str); 18] = [
+    const COMMANDS: [(&str, &str); 19] = [
         ("checkin", "command-checkin"),
         ("progress", "command-progress"),
         ("notes", "command-notes"),
+        ("export", "command-export"),
         ("sos", "command-sos"),
         ("crisis", "command-crisis"),
         ("safetyplan", "command-safetyplan"),

@@ -93,6 +93,7 @@ help =
     /checkin - a short check-in: mood, sleep and cravings
     /progress - your use-free days and longest stretch
     /notes - re-read (or delete) the notes you wrote
+    /export - a copy of everything I stored about you, as files
     /sos - a craving right now: a step to try, and I check on you 15 minutes later
     /schedule - when I check in with you
     /pause - take a break from check-ins (/resume to start again)
@@ -302,3 +303,18 @@ button-note-delete-yes = Yes, delete it
 button-note-keep = Keep it
 note-deleted = Note deleted.
 note-gone = That note is no longer there.
+
+## Export (/export)
+command-export = Get a copy of my data
+export-ask =
+    I'll send you two files with everything I stored about you:
+    • a spreadsheet (CSV) of your check-ins: dates, answers and notes;
+    • a JSON file with all the rest: settings, check-in times, SOS sessions, safety plan, your contacts' names and what they receive, and the alerts sent about you and to whom.
+
+    Telegram stores files like any message in this chat, on its servers, until you delete them. Anyone who can open your Telegram can open them. Send them now?
+button-export-yes = Yes, send my files
+button-export-first = 📦 Get my data first
+export-not-now = Nothing was sent. /export any time.
+export-csv-caption = Your check-ins (CSV, opens in any spreadsheet).
+export-json-caption = Everything I stored about you (JSON).
+export-failed = Your files could not be sent just now. Please try /export again in a few minutes.

@@ -93,6 +93,7 @@ help =
     /checkin - un registro corto: ánimo, sueño y ganas de consumir
     /progreso - tus días sin consumo y tu racha más larga
     /notas - releer (o borrar) las notas que escribiste
+    /exportar - una copia de todo lo que guardé sobre ti, en archivos
     /sos - ganas de consumir ahora: un paso para probar, y te pregunto 15 minutos después
     /schedule - las horas de tus registros
     /pause - tomarte un descanso de los registros (/resume para volver)
@@ -302,3 +303,18 @@ button-note-delete-yes = Sí, borrarla
 button-note-keep = Conservarla
 note-deleted = Nota borrada.
 note-gone = Esa nota ya no está.
+
+## Exportar (/exportar)
+command-export = Una copia de mis datos
+export-ask =
+    Te enviaré dos archivos con todo lo que guardé sobre ti:
+    • una hoja de cálculo (CSV) de tus registros: fechas, respuestas y notas;
+    • un archivo JSON con todo lo demás: ajustes, horas de los registros, sesiones SOS, plan de seguridad, los nombres de tus contactos y lo que reciben, y las alertas enviadas sobre ti y a quién.
+
+    Telegram guarda los archivos como cualquier mensaje de este chat, en sus servidores, hasta que los borres. Quien pueda abrir tu Telegram podrá abrirlos. ¿Te los envío ahora?
+button-export-yes = Sí, envíame los archivos
+button-export-first = 📦 Antes, mis datos
+export-not-now = No se envió nada. Usa /exportar cuando quieras.
+export-csv-caption = Tus registros (CSV, se abre en cualquier hoja de cálculo).
+export-json-caption = Todo lo que guardé sobre ti (JSON).
+export-failed = No pude enviar tus archivos ahora. Prueba /exportar de nuevo en unos minutos.

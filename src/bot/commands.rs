@@ -20,6 +20,7 @@ pub enum Command {
     Country,
     Progress,
     Notes,
+    Export,
     Unknown,
 }
 
@@ -47,6 +48,7 @@ pub fn parse_command(text: &str) -> Option<Command> {
         "country" | "pais" | "país" => Command::Country,
         "progress" | "stats" | "progreso" | "estadisticas" | "estadísticas" => Command::Progress,
         "notes" | "notas" => Command::Notes,
+        "export" | "exportar" => Command::Export,
         _ => Command::Unknown,
     })
 }
@@ -95,6 +97,7 @@ mod tests {
         assert_eq!(parse_command("/stats"), Some(Command::Progress));
         assert_eq!(parse_command("/progreso"), Some(Command::Progress));
         assert_eq!(parse_command("/notas"), Some(Command::Notes));
+        assert_eq!(parse_command("/exportar"), Some(Command::Export));
         assert_eq!(start_payload("/start abc"), Some("abc"));
         assert_eq!(start_payload("/start"), None);
     }

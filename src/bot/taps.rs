@@ -122,6 +122,10 @@ pub(super) async fn tapped(ctx: &Ctx, update_id: i64, tapped: Tapped) -> Result<
         Callback::NoteDelete { checkin, confirm } => {
             crate::features::notes::delete_tap(ctx, &ev, p, &tap, checkin, confirm).await
         }
+        Callback::ExportAsk => crate::features::export::ask_tap(ctx, &ev, p, &tap).await,
+        Callback::Export { confirm } => {
+            crate::features::export::answer_tap(ctx, &ev, p, &tap, confirm).await
+        }
         Callback::Milestones { on } => {
             crate::features::progress::milestones_tap(ctx, &ev, p, &tap, on).await
         }

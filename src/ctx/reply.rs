@@ -136,6 +136,29 @@ impl Ctx {
         }
     }
 
+    /// Sends a file (`sendDocument`) with a caption; true if Telegram took it. Not repeated
+    /// after a reply that may mean it arrived, like a message.
+    pub async fn send_file(
+        &self,
+        chat_id: i64,
+        file_name: &str,
+        bytes: Vec<u8>,
+        caption: String,
+    ) -> bool {
+        let file = teloxide::types::InputFile::memory(bytes).file_name(file_name.to_string());
+        let req = self
+            .bot
+            .send_document(ChatId(chat_id), file)
+            .caption(caption);
+        match send(req).await {
+            Ok(_) => true,
+            Err(e) => {
+                tracing::warn!(chat_id, error = %describe(&e), "could not send a file");
+                false
+            }
+        }
+    }
+
     /// `say` for crisis resources: retried even when a first attempt may have arrived. True if
     /// Telegram took it (also when its reply could not be read but said ok).
     pub async fn say_urgent(&self, chat_id: i64, text: String, keyboard: Option<Keyboard>) -> bool {

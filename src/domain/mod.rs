@@ -7,6 +7,7 @@ pub mod conversation;
 pub mod coping;
 pub mod country;
 pub mod crisis;
+pub mod export;
 pub mod outbox_key;
 pub mod progress;
 pub mod risk;

@@ -73,6 +73,11 @@ pub async fn delete_ask(
                 Callback::Delete { confirm: false }.encode(),
             ),
         ],
+        // What they stored can go with them first (GDPR art. 20).
+        vec![Button::callback(
+            ctx.t(&ev.lang, "button-export-first"),
+            Callback::ExportAsk.encode(),
+        )],
         ctx.crisis_row(&ev.lang),
     ]);
     ctx.say(chat_id, ctx.t(&ev.lang, "delete-ask"), Some(keyboard))

@@ -10,6 +10,7 @@ pub mod checkin;
 pub mod contacts;
 pub mod coping;
 pub mod country;
+pub mod export;
 pub mod help;
 pub mod language;
 pub mod notes;

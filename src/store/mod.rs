@@ -11,6 +11,7 @@ pub mod checkins;
 pub mod contacts;
 pub mod coping;
 pub mod crisis;
+pub mod export;
 pub mod inbox;
 pub mod ok_checks;
 pub mod outbox;

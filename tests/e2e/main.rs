@@ -10,6 +10,7 @@ mod crisis_country;
 mod crisis_screen;
 mod crisis_words;
 mod durability;
+mod export;
 mod failures;
 mod fake_server;
 mod language;

@@ -177,6 +177,12 @@ pub enum Callback {
         checkin: i64,
         confirm: bool,
     },
+    /// "Get my data first" under `/delete`'s question: the export's explanation.
+    ExportAsk,
+    /// The answer to the export's explanation: send the files, or not.
+    Export {
+        confirm: bool,
+    },
 }
 
 /// Where "Ask <contact> to reach out" was offered: one request per place, never doubled.
@@ -290,6 +296,8 @@ impl Callback {
             Callback::Progress => "prog".to_string(),
             Callback::Milestones { on } => format!("ms:{}", if *on { "on" } else { "off" }),
             Callback::Notes { page } => format!("nt:p:{page}"),
+            Callback::ExportAsk => "exp".to_string(),
+            Callback::Export { confirm } => format!("exp:{}", if *confirm { "y" } else { "n" }),
             Callback::NoteDelete { checkin, confirm } => {
                 format!("nt:{}:{checkin}", if *confirm { "x" } else { "d" })
             }
@@ -327,6 +335,9 @@ impl Callback {
             "prog" => return Some(Callback::Progress),
             "ms:on" => return Some(Callback::Milestones { on: true }),
             "ms:off" => return Some(Callback::Milestones { on: false }),
+            "exp" => return Some(Callback::ExportAsk),
+            "exp:y" => return Some(Callback::Export { confirm: true }),
+            "exp:n" => return Some(Callback::Export { confirm: false }),
             _ => {}
         }
         if let Some(rest) = data.strip_prefix("ro:") {

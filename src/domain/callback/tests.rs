@@ -46,6 +46,9 @@ fn round_trip() {
         Callback::Milestones { on: true },
         Callback::Milestones { on: false },
         Callback::Notes { page: 0 },
+        Callback::ExportAsk,
+        Callback::Export { confirm: true },
+        Callback::Export { confirm: false },
         Callback::Notes { page: 12 },
         Callback::NoteDelete {
             checkin: 77,
@@ -164,6 +167,8 @@ fn forged_payloads_are_refused() {
         "resume:-3",
         "hr:on",
         "ms:maybe",
+        "exp:",
+        "exp:yes",
         "nt:p:",
         "nt:p:-1",
         "nt:p:9999",
