@@ -6,6 +6,7 @@ use crate::ctx::keyboard::{Button, Keyboard};
 use crate::ctx::{Ctx, Event, Tap};
 use crate::domain::callback::Callback;
 use crate::domain::export::{line, number, text};
+use crate::domain::timezone::PatientZone;
 use crate::features::help;
 use crate::store::export as store;
 use crate::store::patients::Patient;
@@ -129,15 +130,17 @@ pub async fn answer_tap(
 /// One row per check-in, in the patient's time zone.
 async fn checkins_csv(ctx: &Ctx, patient: &Patient) -> Result<String> {
     let rows = store::checkins(&ctx.db, patient.id).await?;
-    let zone_name = patient
-        .zone
-        .as_ref()
-        .map_or_else(|| "UTC".to_string(), |z| z.to_string());
+    Ok(csv(&rows, patient.zone.as_ref()))
+}
+
+/// The CSV of `rows`, dated in `zone` (UTC when the patient has none yet).
+pub fn csv(rows: &[store::CheckinRow], zone: Option<&PatientZone>) -> String {
+    let zone_name = zone.map_or_else(|| "UTC".to_string(), |z| z.to_string());
     let local = |at: i64| -> (String, String) {
         let Some(at) = DateTime::from_timestamp(at, 0) else {
             return (String::new(), String::new());
         };
-        match &patient.zone {
+        match zone {
             Some(z) => (z.local_date(at).to_string(), z.local_hhmm(at)),
             None => (at.date_naive().to_string(), at.format("%H:%M").to_string()),
         }
@@ -170,5 +173,5 @@ async fn checkins_csv(ctx: &Ctx, patient: &Patient) -> Result<String> {
             text(&r.status),
         ]));
     }
-    Ok(out)
+    out
 }
