@@ -274,12 +274,15 @@ progress-none = No answers about use yet. After your next check-in, you'll see y
 progress-milestones-are-on = I'll send a short note when you reach 1, 3, 7, 14, 30, 60, 90, 180 and 365 days.
 progress-milestones-are-off = Milestone notes are off.
 milestone = 🌱 { $days ->
-        [1] One day since the last use you told me about. That first day is a real step.
-        [3] 3 days since the last use you told me about. The first days are often the hardest, and you got through them.
-        [7] A whole week since the last use you told me about. Seven days, each one yours.
-        [14] Two weeks since the last use you told me about. That is a routine taking shape.
-        [30] 30 days since the last use you told me about. A month of choices that were yours.
-       *[other] { $days } days since the last use you told me about. Each of those days was yours.
+        [one] 1 day
+       *[other] { $days } days
+    } since the last use you told me about. { $milestone ->
+        [1] That first day is a real step.
+        [3] The first days are often the hardest, and you got through them.
+        [7] A whole week, each day of it yours.
+        [14] Two weeks: a routine is taking shape.
+        [30] A month of choices that were yours.
+       *[other] Each of those days was yours.
     }
 button-progress = See my use-free days
 button-milestones-off = No milestone notes

@@ -274,12 +274,15 @@ progress-none = Todavía no tengo respuestas sobre el consumo. Después de tu pr
 progress-milestones-are-on = Te enviaré una nota corta al llegar a 1, 3, 7, 14, 30, 60, 90, 180 y 365 días.
 progress-milestones-are-off = Las notas de hitos están desactivadas.
 milestone = 🌱 { $days ->
-        [1] Un día desde el último consumo que me contaste. Ese primer día es un paso de verdad.
-        [3] 3 días desde el último consumo que me contaste. Los primeros días suelen ser los más duros, y los has superado.
-        [7] Una semana entera desde el último consumo que me contaste. Siete días, cada uno tuyo.
-        [14] Dos semanas desde el último consumo que me contaste. Es una rutina que va tomando forma.
-        [30] 30 días desde el último consumo que me contaste. Un mes de decisiones que fueron tuyas.
-       *[other] { $days } días desde el último consumo que me contaste. Cada uno de esos días fue tuyo.
+        [one] 1 día
+       *[other] { $days } días
+    } desde el último consumo que me contaste. { $milestone ->
+        [1] Ese primer día es un paso de verdad.
+        [3] Los primeros días suelen ser los más duros, y los has superado.
+        [7] Una semana entera, cada día tuyo.
+        [14] Dos semanas: una rutina va tomando forma.
+        [30] Un mes de decisiones que fueron tuyas.
+       *[other] Cada uno de esos días fue tuyo.
     }
 button-progress = Ver mis días sin consumo
 button-milestones-off = Sin notas de hitos

@@ -123,7 +123,7 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("progress-none", &[]),
     ("progress-milestones-are-on", &[]),
     ("progress-milestones-are-off", &[]),
-    ("milestone", &["days"]),
+    ("milestone", &["days", "milestone"]),
     ("button-progress", &[]),
     ("button-milestones-off", &[]),
     ("button-milestones-on", &[]),

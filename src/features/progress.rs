@@ -49,6 +49,11 @@ pub async fn after_checkin(
     if c.used != Some(UseAnswer::No) {
         return Ok(());
     }
+    // A check-in at the very bottom of the mood scale opened the crisis screen: a cheerful
+    // note would read as not listening. The milestone waits for the next check-in.
+    if c.mood == Some(0) {
+        return Ok(());
+    }
     let answers = store::use_answers(tx, patient.id).await?;
     let (days, today) = local_days(patient, &answers, ctx.clock.now());
     let Some(p) = progress::progress(&progress::days(&days), today) else {
@@ -67,7 +72,12 @@ pub async fn after_checkin(
     if patient.milestones_off {
         return Ok(());
     }
-    let text = ctx.t_with(lang, "milestone", &[("days", reached.into())]);
+    // The real count (a patient who skipped a few days may be past the milestone).
+    let text = ctx.t_with(
+        lang,
+        "milestone",
+        &[("days", p.stretch.into()), ("milestone", reached.into())],
+    );
     let keyboard = Keyboard::new([
         vec![
             Button::callback(ctx.t(lang, "button-progress"), Callback::Progress.encode()),

@@ -28,8 +28,12 @@ async fn a_lapse_on_day_nine_leaves_eight_of_the_last_nine_and_each_milestone_co
         .map(|m| m.text)
         .collect();
     assert_eq!(notes.len(), 3, "{notes:#?}");
-    assert!(notes[0].contains("One day"), "{}", notes[0]);
-    assert!(notes[1].contains("3 days"), "{}", notes[1]);
+    assert!(
+        notes[0].contains("1 day since") && notes[0].contains("first day"),
+        "{}",
+        notes[0]
+    );
+    assert!(notes[1].contains("3 days since"), "{}", notes[1]);
     assert!(notes[2].contains("A whole week"), "{}", notes[2]);
 
     // Day 9: a lapse.
@@ -70,7 +74,7 @@ async fn a_lapse_on_day_nine_leaves_eight_of_the_last_nine_and_each_milestone_co
         p.text
     );
     assert!(p.text.contains("• 1 day since the last use"), "{}", p.text);
-    let notes = h.count_with(ALICE, "One day since the last use");
+    let notes = h.count_with(ALICE, "That first day is a real step");
     assert_eq!(notes, 1, "each milestone once");
 }
 
@@ -83,7 +87,7 @@ async fn milestone_notes_can_be_turned_off_and_prefer_not_to_say_is_neither() {
         .fake
         .bot_messages(ALICE)
         .into_iter()
-        .find(|m| m.text.contains("One day since"))
+        .find(|m| m.text.contains("1 day since"))
         .expect("the first milestone");
     let toast = h.tap(ALICE, note.message_id, "No milestone notes").await;
     assert_eq!(toast.as_deref(), Some("Got it: no more milestone notes."));
@@ -135,4 +139,44 @@ async fn progress_in_spanish_and_for_someone_not_enrolled() {
     h.say(ALICE, "/language es").await;
     let p = h.say(ALICE, "/progreso").await;
     assert!(p.text.contains("Todavía no tengo respuestas"), "{}", p.text);
+}
+
+/// A check-in at the bottom of the mood scale opens the crisis screen; no cheerful milestone
+/// note follows it. The milestone comes with the next check-in, with the real count.
+#[tokio::test]
+async fn no_milestone_note_after_a_check_in_that_opened_the_crisis_screen() {
+    let h = Harness::start().await;
+    h.enroll(ALICE).await;
+    let m = h.say(ALICE, "/checkin").await;
+    let before = h.count(ALICE);
+    h.tap(ALICE, m.message_id, "0").await;
+    let s = h
+        .next_message_with(ALICE, before, "wished you were dead")
+        .await;
+    for next in ["actual thoughts", "prepared to do anything"] {
+        h.tap(ALICE, s.message_id, "No").await;
+        h.wait_text(ALICE, s.message_id, next).await;
+    }
+    h.tap(ALICE, s.message_id, "No").await;
+    let done = h
+        .next_message_with(ALICE, before + 1, "glad you're safe")
+        .await;
+    let n = h.count(ALICE);
+    h.tap(ALICE, done.message_id, "Go on with my check-in")
+        .await;
+    let m = h.next_message_with(ALICE, n, "hours did you sleep").await;
+    for label in ["7", "3", "2", "No"] {
+        h.answer(ALICE, m.message_id, label).await;
+    }
+    h.tap(ALICE, m.message_id, "Skip").await;
+    h.drain_outbox().await;
+    assert_eq!(
+        h.count_with(ALICE, SINCE),
+        0,
+        "no note after the crisis screen"
+    );
+    h.clock.advance(chrono::Duration::days(1));
+    day(&h, "No").await;
+    let note = h.count_with(ALICE, "2 days since the last use you told me about");
+    assert_eq!(note, 1, "the next check-in brings it, with the real count");
 }
