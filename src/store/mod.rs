@@ -69,6 +69,11 @@ impl Writer {
     }
 }
 
+/// How long a `commit_soon` waits for another commit's sync to cover it before syncing itself.
+const SYNC_SOON: Duration = Duration::from_millis(100);
+/// How long a sync waits for a commit on its way (see `Durable::wait_for`).
+const GROUP_WAIT: Duration = Duration::from_millis(2);
+
 /// Makes commits durable in groups. The writer connection commits with `synchronous =
 /// NORMAL`: the commit is in the write-ahead log (consistent, but not yet on the disk) and the
 /// turn passes on at once; then one `fdatasync` of the log makes every commit so far durable,
@@ -77,11 +82,6 @@ impl Writer {
 /// but the disk's wait is shared and no longer holds the write lock. (A checkpoint syncs the
 /// log before copying it into the database file and syncs that file after, so frames synced
 /// here stay durable through checkpoints and log restarts.)
-/// How long a `commit_soon` waits for another commit's sync to cover it before syncing itself.
-const SYNC_SOON: Duration = Duration::from_millis(100);
-/// How long a sync waits for a commit on its way (see `Durable::wait_for`).
-const GROUP_WAIT: Duration = Duration::from_millis(2);
-
 #[derive(Debug)]
 struct Durable {
     /// The write-ahead log; `None` for an in-memory database.
