@@ -90,7 +90,8 @@ pub async fn answer_tap(
             .await;
     }
     if !confirm {
-        ctx.say(tap.chat_id, ctx.t(lang, "export-not-now"), None)
+        let keyboard = ctx.crisis_only(lang);
+        ctx.say(tap.chat_id, ctx.t(lang, "export-not-now"), Some(keyboard))
             .await;
         return Ok(());
     }

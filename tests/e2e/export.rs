@@ -29,19 +29,6 @@ fn parse_csv(s: &str) -> Vec<Vec<String>> {
     rows
 }
 
-async fn checkin_noting(h: &Harness, user: i64, labels: [&str; 5], note: &str) {
-    let m = h.say(user, "/checkin").await;
-    for label in labels {
-        h.answer(user, m.message_id, label).await;
-    }
-    let before = h.count(user);
-    h.fake.user_sends(user, note);
-    h.next_message_with(user, before, "Thank you for checking in")
-        .await;
-    h.drain_outbox().await;
-    h.clock.advance(chrono::Duration::hours(5));
-}
-
 /// Every value under `v` for the key `key`, anywhere in the document.
 fn all_values<'a>(v: &'a Value, key: &str, out: &mut Vec<&'a Value>) {
     match v {
@@ -63,16 +50,15 @@ async fn export_sends_a_csv_that_round_trips_and_a_json_of_everything_and_nobody
     let h = Harness::start().await;
     h.enroll(ALICE).await;
     h.enroll(BOB).await;
-    checkin_noting(&h, BOB, ["2", "3", "2", "8", "Yes"], "bob's private words").await;
-    checkin_noting(
-        &h,
+    h.checkin_noting(BOB, ["2", "3", "2", "8", "Yes"], "bob's private words")
+        .await;
+    h.checkin_noting(
         ALICE,
         ["6", "7", "3", "2", "No"],
         "=SUM(A1) and, \"quotes\"",
     )
     .await;
-    checkin_noting(
-        &h,
+    h.checkin_noting(
         ALICE,
         ["4", "5", "6", "7", "Prefer not to say"],
         "a calm day",
@@ -144,7 +130,8 @@ async fn delete_offers_the_export_first_and_not_now_sends_nothing() {
     h.tap(ALICE, ask.message_id, "📦 Get my data first").await;
     let export = h.next_message_with(ALICE, before, "Send them now?").await;
     h.tap(ALICE, export.message_id, "Not now").await;
-    h.next_message_with(ALICE, before, "Nothing was sent").await;
+    let nothing = h.next_message_with(ALICE, before, "Nothing was sent").await;
+    assert!(nothing.has_button(CRISIS_BUTTON), "{nothing:#?}");
     assert!(h
         .fake
         .bot_messages(ALICE)

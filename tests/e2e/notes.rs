@@ -2,19 +2,7 @@
 
 use crate::support::*;
 
-/// A check-in ending with a typed note.
-async fn checkin_noting(h: &Harness, user: i64, note: &str) {
-    let m = h.say(user, "/checkin").await;
-    for label in ["6", "7", "3", "2", "No"] {
-        h.answer(user, m.message_id, label).await;
-    }
-    let before = h.count(user);
-    h.fake.user_sends(user, note);
-    h.next_message_with(user, before, "Thank you for checking in")
-        .await;
-    h.drain_outbox().await;
-    h.clock.advance(chrono::Duration::hours(3));
-}
+const CALM: [&str; 5] = ["6", "7", "3", "2", "No"];
 
 #[tokio::test]
 async fn notes_newest_first_paged_and_each_can_be_deleted_after_asking() {
@@ -26,7 +14,7 @@ async fn notes_newest_first_paged_and_each_can_be_deleted_after_asking() {
         "rough night",
         "gym with Tom",
     ] {
-        checkin_noting(&h, ALICE, note).await;
+        h.checkin_noting(ALICE, CALM, note).await;
     }
     let page = h.say(ALICE, "/notes").await;
     let t = &page.text;
@@ -70,7 +58,7 @@ async fn notes_newest_first_paged_and_each_can_be_deleted_after_asking() {
 async fn a_forged_delete_of_someone_elses_note_changes_nothing() {
     let h = Harness::start().await;
     h.enroll(ALICE).await;
-    checkin_noting(&h, ALICE, "my own words").await;
+    h.checkin_noting(ALICE, CALM, "my own words").await;
     h.enroll(BOB).await;
     let page = h.say(BOB, "/notes").await;
     assert!(

@@ -251,6 +251,22 @@ impl Harness {
         panic!("the outbox did not drain");
     }
 
+    /// A whole check-in by taps (`labels`: mood, sleep, quality, urge, use), ending with a
+    /// typed note; then the outbox drains and the clock moves on 3 hours (so the next one is
+    /// later, on the same day or the next).
+    pub async fn checkin_noting(&self, user: i64, labels: [&str; 5], note: &str) {
+        let m = self.say(user, "/checkin").await;
+        for label in labels {
+            self.answer(user, m.message_id, label).await;
+        }
+        let before = self.count(user);
+        self.fake.user_sends(user, note);
+        self.next_message_with(user, before, "Thank you for checking in")
+            .await;
+        self.drain_outbox().await;
+        self.clock.advance(chrono::Duration::hours(3));
+    }
+
     /// Taps an answer button and waits until the check-in message has moved on.
     pub async fn answer(&self, user: i64, message_id: i32, label: &str) {
         let edits = self.fake.message(user, message_id).unwrap().edits;

@@ -59,8 +59,6 @@ pub struct Progress {
     pub stretch: i64,
     /// The longest such stretch so far.
     pub longest: i64,
-    /// Whether any use was ever reported.
-    pub any_use: bool,
 }
 
 /// The picture on `today`; `None` before any answer about use (other than "prefer not to
@@ -115,7 +113,6 @@ pub fn progress(days: &BTreeMap<NaiveDate, Day>, today: NaiveDate) -> Option<Pro
         unanswered: window - free - used - unsaid,
         stretch,
         longest,
-        any_use: last_used.is_some(),
     })
 }
 
