@@ -62,8 +62,9 @@ pub async fn ok_checks(ctx: &Ctx) -> Result<(u64, u64)> {
                 if ask(ctx, &mut tx, patient_id, now).await? {
                     asked += 1;
                 }
-                // Asked, or no longer a run (a check-in started meanwhile). A run held back
-                // meanwhile is looked at again on the next pass, and sorted out then.
+                // Asked, or no longer a run (a check-in started since the read). Nothing can
+                // have held it back since: only this pass asks "are you OK?", and the read
+                // already left out held-back runs (those wait in `later`).
                 looked.push(watch);
             }
             ok_store::looked_at(&mut tx, &looked, &[]).await?;

@@ -109,16 +109,6 @@ pub async fn record_failure(db: &Db, update_id: i64, next_try_at: i64) -> Result
     Ok(attempts)
 }
 
-pub async fn is_handled(db: &Db, update_id: i64) -> Result<bool> {
-    let handled: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT handled_at FROM inbox WHERE update_id = ?")
-            .bind(update_id)
-            .fetch_optional(db.pool())
-            .await
-            .context("store::inbox::is_handled")?;
-    Ok(matches!(handled, Some(Some(_))))
-}
-
 /// Deletes handled rows received before `before` (in batches of `PRUNE_BATCH`, each its own
 /// short write, walking the primary key up to the newest row old enough), and "not now" records
 /// older than `declined_before`. Returns how many inbox rows went.
@@ -203,42 +193,6 @@ mod tests {
             chats_with_unhandled(&db, 60, 10).await.unwrap(),
             [5, 900, 70, 3]
         );
-        db.close().await;
-    }
-
-    /// Writers take turns in the order they asked, and each finds the lock free: none of them
-    /// needs SQLite's busy handler.
-    #[tokio::test]
-    async fn writers_take_turns_in_order() {
-        let (_dir, db) = open().await;
-        let first = db.write().await.unwrap();
-        let order = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let mut waiting = Vec::new();
-        for n in 0..5i64 {
-            let (db, order) = (db.clone(), order.clone());
-            waiting.push(tokio::spawn(async move {
-                let mut tx = db.write().await.unwrap();
-                let batch = [(100 + n, n, "{}".to_string())];
-                for (u, c, p) in &batch {
-                    sqlx::query("INSERT INTO inbox (update_id, chat_key, payload, received_at) VALUES (?, ?, ?, 0)")
-                        .bind(u).bind(c).bind(p)
-                        .execute(&mut *tx).await.unwrap();
-                }
-                order.lock().unwrap().push(n);
-                tx.commit().await.unwrap();
-            }));
-            // Each has asked before the next one is started.
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-        assert!(
-            order.lock().unwrap().is_empty(),
-            "nobody writes while a turn is held"
-        );
-        first.commit().await.unwrap();
-        for w in waiting {
-            w.await.unwrap();
-        }
-        assert_eq!(*order.lock().unwrap(), [0, 1, 2, 3, 4]);
         db.close().await;
     }
 

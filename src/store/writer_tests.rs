@@ -95,3 +95,34 @@ async fn every_commit_returns_only_once_it_is_synced() {
     assert_eq!(declined(&again).await, 40);
     again.close().await;
 }
+
+/// Writers take turns in the order they asked, and each finds the lock free: none of them
+/// needs SQLite's busy handler.
+#[tokio::test]
+async fn writers_take_turns_in_order() {
+    let (_dir, db) = db().await;
+    let first = db.write().await.unwrap();
+    let order = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut waiting = Vec::new();
+    for n in 0..5i64 {
+        let (db, order) = (db.clone(), order.clone());
+        waiting.push(tokio::spawn(async move {
+            let mut tx = db.write().await.unwrap();
+            insert(&mut tx, n).await;
+            order.lock().unwrap().push(n);
+            tx.commit().await.unwrap();
+        }));
+        // Each has asked before the next one is started.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(
+        order.lock().unwrap().is_empty(),
+        "nobody writes while a turn is held"
+    );
+    first.commit().await.unwrap();
+    for w in waiting {
+        w.await.unwrap();
+    }
+    assert_eq!(*order.lock().unwrap(), [0, 1, 2, 3, 4]);
+    db.close().await;
+}
