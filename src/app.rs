@@ -224,8 +224,9 @@ impl RunningBot {
 
 /// Registers the command menu and makes sure no webhook blocks long polling.
 async fn announce(ctx: &Ctx) {
-    const COMMANDS: [(&str, &str); 19] = [
+    const COMMANDS: [(&str, &str); 20] = [
         ("checkin", "command-checkin"),
+        ("history", "command-history"),
         ("progress", "command-progress"),
         ("notes", "command-notes"),
         ("export", "command-export"),

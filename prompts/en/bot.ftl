@@ -54,6 +54,16 @@ checkin-used =
     Have you used since your last check-in?
     Whatever the answer, it's safe to say here. No judgment.
 checkin-note = Anything you want to add? Type a short note (up to { $max } characters), or tap Skip.
+checkin-past-progress = Yesterday's check-in · { $step } of { $total }
+checkin-past-intro = Filling in { $date }. Answer for that day; today's check-ins stay as they are.
+checkin-past-mood = How was your mood that day, overall? 0 is the worst, 10 is the best.
+checkin-past-sleep-hours = How many hours did you sleep the night before that day?
+checkin-past-craving = What was your strongest urge to use that day? 0 is none, 10 is the strongest ever.
+checkin-past-used =
+    Did you use that day?
+    Whatever the answer, it's safe to say here. No judgment.
+checkin-past-too-late = That check-in was for { $date }. A missed day can be filled in until the end of the next day, so this one has passed. You can check in for today whenever you like.
+summary-past = (Saved for the missed day.)
 button-sleep-most = { $hours }+
 button-used-yes = Yes
 button-used-no = No
@@ -321,3 +331,100 @@ export-not-now = Nothing was sent. /export any time.
 export-csv-caption = Your check-ins (CSV, opens in any spreadsheet).
 export-json-caption = Everything I stored about you (JSON).
 export-failed = Your files could not be sent just now. Please try /export again in a few minutes.
+
+## Dates
+
+date-weekday = { $n ->
+    [1] Monday
+    [2] Tuesday
+    [3] Wednesday
+    [4] Thursday
+    [5] Friday
+    [6] Saturday
+   *[7] Sunday
+}
+date-month = { $n ->
+    [1] January
+    [2] February
+    [3] March
+    [4] April
+    [5] May
+    [6] June
+    [7] July
+    [8] August
+    [9] September
+    [10] October
+    [11] November
+   *[12] December
+}
+date-month-short = { $n ->
+    [1] Jan
+    [2] Feb
+    [3] Mar
+    [4] Apr
+    [5] May
+    [6] Jun
+    [7] Jul
+    [8] Aug
+    [9] Sep
+    [10] Oct
+    [11] Nov
+   *[12] Dec
+}
+date-long = { $weekday } { $day } { $month }
+date-short = { $day } { $month }
+
+## Your chart (/history) and the weekly reflection
+command-history = My chart: mood, urges, sleep
+history-title = Your last { $days } days · { $from } – { $to }
+history-mood = Mood (0–10)
+history-craving = Strongest urge (0–10)
+history-sleep = Hours slept
+history-checkins = Check-ins done
+history-used = Shaded: a day you said you used
+history-none = No check-ins in the last { $days } days yet. After your next check-in, your chart appears here.
+history-private = Only you can see this chart. A day without an answer is left blank, not counted as zero.
+button-history-span = { $days } days
+button-history-span-current = • { $days } days
+button-history = 📈 See my chart
+insight-sleep-craving = Your urges were lower on days after 7 hours of sleep or more: { $rested } on average, against { $short } after shorter nights.
+insight-mood-steadier = Your mood has been steadier this week than the week before.
+insight-mood-up = Your mood was higher this week than the week before: { $now } on average, up from { $before }.
+insight-mood-down = Your mood was lower this week than the week before: { $now } on average, down from { $before }. Harder weeks happen; you kept checking in.
+insight-craving-down = Your urges were lower this week than the week before: { $now } on average, down from { $before }.
+insight-craving-up = Your urges were stronger this week than the week before: { $now } on average, up from { $before }. When one peaks, /sos walks you through it.
+insight-days = You checked in on { $days } of the last { $of } days.
+button-reflection-on = 📅 Weekly reflection for me: turn on
+button-reflection-off = 📅 Turn off my weekly reflection
+reflection-on = Your weekly reflection is on. It comes on Sundays at { $time } your time (after your quiet hours, if they cover it); the first one on { $date }. Only you see it.
+reflection-off = The weekly reflection is off. You can turn it on again under /history.
+reflection-title = 📅 Your week, { $from } – { $to }
+reflection-none = You didn't check in this week. That's okay. Whenever you're ready, /checkin takes a minute.
+reflection-checkins = You checked in { $checkins ->
+        [one] once
+       *[other] { $checkins } times
+    }, on { $days ->
+        [one] 1 day
+       *[other] { $days } days
+    } of the 7.
+reflection-mood = Mood: { $now }/10 on average{ $trend ->
+        [up] , up from { $before } the week before
+        [down] , down from { $before } the week before
+        [same] , about the same as the week before
+       *[none] {""}
+    }.
+reflection-craving = Strongest urge: { $now }/10 on average{ $trend ->
+        [up] , up from { $before } the week before
+        [down] , down from { $before } the week before
+        [same] , about the same as the week before
+       *[none] {""}
+    }.
+reflection-sleep = Sleep: { $now } h a night on average{ $trend ->
+        [up] , up from { $before } h the week before
+        [down] , down from { $before } h the week before
+        [same] , about the same as the week before
+       *[none] {""}
+    }.
+reflection-best = Your best day: { $date } (mood { $mood }/10).
+reflection-try = One thing to try next week: { $idea }
+reflection-footer = Only you see this reflection. Your chart is under /history, where you can also turn these off.

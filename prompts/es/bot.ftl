@@ -54,6 +54,16 @@ checkin-used =
     ¿Has consumido desde tu último registro?
     Sea cual sea la respuesta, aquí puedes decirlo con tranquilidad. Sin juicios.
 checkin-note = ¿Quieres añadir algo? Escribe una nota corta (hasta { $max } caracteres) o toca Omitir.
+checkin-past-progress = Registro de ayer · { $step } de { $total }
+checkin-past-intro = Completando el { $date }. Responde pensando en ese día; los registros de hoy no cambian.
+checkin-past-mood = ¿Cómo estuvo tu ánimo ese día, en general? 0 es lo peor, 10 es lo mejor.
+checkin-past-sleep-hours = ¿Cuántas horas dormiste la noche antes de ese día?
+checkin-past-craving = Ese día, ¿cuánto llegaron a subir tus ganas de consumir? 0 es nada, 10 es lo más fuerte que has sentido.
+checkin-past-used =
+    ¿Consumiste ese día?
+    Sea cual sea la respuesta, aquí puedes decirlo con tranquilidad. Sin juicios.
+checkin-past-too-late = Ese registro era del { $date }. Un día sin registro se puede completar hasta el final del día siguiente, y este ya pasó. Puedes hacer el registro de hoy cuando quieras.
+summary-past = (Guardado para el día que faltaba.)
 button-sleep-most = { $hours }+
 button-used-yes = Sí
 button-used-no = No
@@ -321,3 +331,100 @@ export-not-now = No se envió nada. Usa /exportar cuando quieras.
 export-csv-caption = Tus registros (CSV, se abre en cualquier hoja de cálculo).
 export-json-caption = Todo lo que guardé sobre ti (JSON).
 export-failed = No pude enviar tus archivos ahora. Prueba /exportar de nuevo en unos minutos.
+
+## Dates
+
+date-weekday = { $n ->
+    [1] lunes
+    [2] martes
+    [3] miércoles
+    [4] jueves
+    [5] viernes
+    [6] sábado
+   *[7] domingo
+}
+date-month = { $n ->
+    [1] enero
+    [2] febrero
+    [3] marzo
+    [4] abril
+    [5] mayo
+    [6] junio
+    [7] julio
+    [8] agosto
+    [9] septiembre
+    [10] octubre
+    [11] noviembre
+   *[12] diciembre
+}
+date-month-short = { $n ->
+    [1] ene
+    [2] feb
+    [3] mar
+    [4] abr
+    [5] may
+    [6] jun
+    [7] jul
+    [8] ago
+    [9] sept
+    [10] oct
+    [11] nov
+   *[12] dic
+}
+date-long = { $weekday } { $day } de { $month }
+date-short = { $day } { $month }
+
+## Tu gráfico (/historial) y la reflexión semanal
+command-history = Mi gráfico: ánimo, ganas, sueño
+history-title = Tus últimos { $days } días · { $from } – { $to }
+history-mood = Ánimo (0–10)
+history-craving = Ganas más fuertes (0–10)
+history-sleep = Horas de sueño
+history-checkins = Registros hechos
+history-used = Sombreado: un día en que dijiste que consumiste
+history-none = Todavía no hay registros en los últimos { $days } días. Después de tu próximo registro, tu gráfico aparecerá aquí.
+history-private = Solo tú puedes ver este gráfico. Un día sin respuesta queda en blanco; no cuenta como cero.
+button-history-span = { $days } días
+button-history-span-current = • { $days } días
+button-history = 📈 Ver mi gráfico
+insight-sleep-craving = Tus ganas fueron menores los días después de dormir 7 horas o más: { $rested } de media, frente a { $short } tras noches más cortas.
+insight-mood-steadier = Esta semana tu ánimo ha sido más estable que la semana anterior.
+insight-mood-up = Esta semana tu ánimo fue más alto que la anterior: { $now } de media, frente a { $before }.
+insight-mood-down = Esta semana tu ánimo fue más bajo que la anterior: { $now } de media, frente a { $before }. Hay semanas más duras; y aun así seguiste haciendo tus registros.
+insight-craving-down = Esta semana tus ganas fueron menores que la anterior: { $now } de media, frente a { $before }.
+insight-craving-up = Esta semana tus ganas fueron más fuertes que la anterior: { $now } de media, frente a { $before }. Cuando suban mucho, /sos te acompaña paso a paso.
+insight-days = Hiciste tu registro { $days } de los últimos { $of } días.
+button-reflection-on = 📅 Quiero una reflexión semanal
+button-reflection-off = 📅 Desactivar mi reflexión semanal
+reflection-on = Tu reflexión semanal está activada. Llega los domingos a las { $time }, hora local (después de tus horas de silencio, si las cubren); la primera, el { $date }. Solo tú la ves.
+reflection-off = La reflexión semanal está desactivada. Puedes volver a activarla en /historial.
+reflection-title = 📅 Tu semana, { $from } – { $to }
+reflection-none = Esta semana no hiciste ningún registro. No pasa nada. Cuando quieras, /checkin lleva un minuto.
+reflection-checkins = Hiciste { $checkins ->
+        [one] un registro
+       *[other] { $checkins } registros
+    }, { $days ->
+        [one] 1 día
+       *[other] { $days } días
+    } de 7.
+reflection-mood = Ánimo: { $now }/10 de media{ $trend ->
+        [up] , más que la semana anterior ({ $before })
+        [down] , menos que la semana anterior ({ $before })
+        [same] , parecido a la semana anterior
+       *[none] {""}
+    }.
+reflection-craving = Ganas más fuertes: { $now }/10 de media{ $trend ->
+        [up] , más que la semana anterior ({ $before })
+        [down] , menos que la semana anterior ({ $before })
+        [same] , parecido a la semana anterior
+       *[none] {""}
+    }.
+reflection-sleep = Sueño: { $now } h por noche de media{ $trend ->
+        [up] , más que la semana anterior ({ $before } h)
+        [down] , menos que la semana anterior ({ $before } h)
+        [same] , parecido a la semana anterior
+       *[none] {""}
+    }.
+reflection-best = Tu mejor día: { $date } (ánimo { $mood }/10).
+reflection-try = Algo para probar la semana que viene: { $idea }
+reflection-footer = Solo tú ves esta reflexión. Tu gráfico está en /historial, donde también puedes desactivarla.

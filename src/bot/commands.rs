@@ -20,6 +20,7 @@ pub enum Command {
     Country,
     Progress,
     Notes,
+    History,
     Export,
     Unknown,
 }
@@ -48,9 +49,19 @@ pub fn parse_command(text: &str) -> Option<Command> {
         "country" | "pais" | "país" => Command::Country,
         "progress" | "stats" | "progreso" | "estadisticas" | "estadísticas" => Command::Progress,
         "notes" | "notas" => Command::Notes,
+        "history" | "historial" | "chart" | "grafico" | "gráfico" => Command::History,
         "export" | "exportar" => Command::Export,
         _ => Command::Unknown,
     })
+}
+
+/// `/checkin yesterday`, `/checkin ayer`: the word after the command asks to fill in yesterday.
+pub fn means_yesterday(text: &str) -> bool {
+    let Some(word) = text.split_whitespace().nth(1) else {
+        return false;
+    };
+    let word = word.trim_end_matches(['.', '!']).to_lowercase();
+    matches!(word.as_str(), "yesterday" | "yday" | "ayer")
 }
 
 /// The bot a command names, if any: `/checkin@SomeBot` → `SomeBot`.
@@ -97,7 +108,14 @@ mod tests {
         assert_eq!(parse_command("/stats"), Some(Command::Progress));
         assert_eq!(parse_command("/progreso"), Some(Command::Progress));
         assert_eq!(parse_command("/notas"), Some(Command::Notes));
+        assert_eq!(parse_command("/history"), Some(Command::History));
+        assert_eq!(parse_command("/historial"), Some(Command::History));
         assert_eq!(parse_command("/exportar"), Some(Command::Export));
+        assert!(means_yesterday("/checkin yesterday"));
+        assert!(means_yesterday("/checkin@SomeBot  Ayer "));
+        assert!(means_yesterday("/check YESTERDAY!"));
+        assert!(!means_yesterday("/checkin today"));
+        assert!(!means_yesterday("/checkin"));
         assert_eq!(start_payload("/start abc"), Some("abc"));
         assert_eq!(start_payload("/start"), None);
     }

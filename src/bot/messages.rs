@@ -100,9 +100,13 @@ pub(super) async fn said(ctx: &Ctx, update_id: i64, said: Said) -> Result<()> {
         Some(Command::Stop) => contacts::stop_command(ctx, &ev, chat_id).await,
         Some(Command::Country) => country::command(ctx, &ev, p, chat_id, args).await,
         Some(Command::Progress) => crate::features::progress::command(ctx, &ev, p, chat_id).await,
+        Some(Command::History) => crate::features::history::command(ctx, &ev, p, chat_id).await,
         Some(Command::Notes) => crate::features::notes::command(ctx, &ev, p, chat_id).await,
         Some(Command::Export) => crate::features::export::command(ctx, &ev, p, chat_id).await,
-        Some(Command::Checkin) => checkin::begin(ctx, &ev, p, chat_id).await,
+        Some(Command::Checkin) => {
+            let yesterday = super::commands::means_yesterday(args);
+            checkin::begin_about(ctx, &ev, p, chat_id, yesterday).await
+        }
         Some(Command::Help) => help::help(ctx, &ev, p, chat_id).await,
         Some(Command::Crisis) => help::crisis(ctx, &ev, chat_id).await,
         Some(Command::Schedule) => schedule::show(ctx, &ev, p, chat_id).await,

@@ -126,6 +126,12 @@ pub(super) async fn tapped(ctx: &Ctx, update_id: i64, tapped: Tapped) -> Result<
         Callback::Export { confirm } => {
             crate::features::export::answer_tap(ctx, &ev, p, &tap, confirm).await
         }
+        Callback::History { days } => {
+            crate::features::history::span_tap(ctx, &ev, p, &tap, days).await
+        }
+        Callback::Reflection { on } => {
+            crate::features::reflection::toggle_tap(ctx, &ev, p, &tap, on).await
+        }
         Callback::Milestones { on } => {
             crate::features::progress::milestones_tap(ctx, &ev, p, &tap, on).await
         }

@@ -189,6 +189,37 @@ impl Content {
         self.text_with(lang, key, &[])
     }
 
+    /// "Tuesday 1 December", "martes 1 de diciembre".
+    pub fn date_long(&self, lang: &str, date: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        let weekday = self.text_with(
+            lang,
+            "date-weekday",
+            &[("n", date.weekday().number_from_monday().into())],
+        );
+        let month = self.text_with(lang, "date-month", &[("n", date.month().into())]);
+        self.text_with(
+            lang,
+            "date-long",
+            &[
+                ("weekday", weekday.into()),
+                ("day", date.day().into()),
+                ("month", month.into()),
+            ],
+        )
+    }
+
+    /// "1 Dec", "1 dic": for a chart's axis.
+    pub fn date_short(&self, lang: &str, date: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        let month = self.text_with(lang, "date-month-short", &[("n", date.month().into())]);
+        self.text_with(
+            lang,
+            "date-short",
+            &[("day", date.day().into()), ("month", month.into())],
+        )
+    }
+
     /// Formats `key` in `lang` (falling back to the default language). Keys are validated at
     /// load time, so a missing key here is a programming error caught by the content test.
     pub fn text_with(&self, lang: &str, key: &str, args: Args<'_>) -> String {

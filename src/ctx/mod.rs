@@ -193,6 +193,10 @@ impl Ctx {
         self.content.text_with(lang, key, args)
     }
 
+    pub fn date_long(&self, lang: &str, date: chrono::NaiveDate) -> String {
+        self.content.date_long(lang, date)
+    }
+
     /// The crisis line for a country: the table's (`prompts/crisis-lines.toml`), else the
     /// operator's `CRISIS_*` settings.
     pub fn line(&self, country: Option<&str>) -> &CrisisLine {

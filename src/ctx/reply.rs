@@ -159,6 +159,58 @@ impl Ctx {
         }
     }
 
+    /// Sends a picture (`sendPhoto`, PNG or JPEG) that cannot be forwarded or saved
+    /// (`protect_content`), with a caption and buttons. Its message id if Telegram took it.
+    pub async fn send_photo(
+        &self,
+        chat_id: i64,
+        bytes: Vec<u8>,
+        caption: String,
+        keyboard: Keyboard,
+    ) -> Option<i32> {
+        let file = teloxide::types::InputFile::memory(bytes).file_name("chart.png");
+        let req = self
+            .bot
+            .send_photo(ChatId(chat_id), file)
+            .caption(caption)
+            .protect_content(true)
+            .reply_markup(keyboard.to_telegram());
+        match send(req).await {
+            Ok(m) => Some(m.id.0),
+            Err(e) => {
+                tracing::warn!(chat_id, error = %describe(&e), "could not send a picture");
+                None
+            }
+        }
+    }
+
+    /// Replaces the picture, caption and buttons of a message sent with `send_photo`. True if
+    /// Telegram took it ("not modified" included).
+    pub async fn edit_photo(
+        &self,
+        chat_id: i64,
+        message_id: i32,
+        bytes: Vec<u8>,
+        caption: String,
+        keyboard: Keyboard,
+    ) -> bool {
+        use teloxide::types::{InputMedia, InputMediaPhoto};
+        let file = teloxide::types::InputFile::memory(bytes).file_name("chart.png");
+        let media = InputMedia::Photo(InputMediaPhoto::new(file).caption(caption));
+        let req = self
+            .bot
+            .edit_message_media(ChatId(chat_id), MessageId(message_id), media)
+            .reply_markup(keyboard.to_telegram());
+        match send(req).await {
+            Ok(_) => true,
+            Err(RequestError::Api(ApiError::MessageNotModified)) => true,
+            Err(e) => {
+                tracing::info!(chat_id, error = %describe(&e), "could not replace a picture");
+                false
+            }
+        }
+    }
+
     /// `say` for crisis resources: retried even when a first attempt may have arrived. True if
     /// Telegram took it (also when its reply could not be read but said ok).
     pub async fn say_urgent(&self, chat_id: i64, text: String, keyboard: Option<Keyboard>) -> bool {

@@ -8,6 +8,7 @@ pub mod coping;
 pub mod country;
 pub mod crisis;
 pub mod export;
+pub mod history;
 pub mod outbox_key;
 pub mod progress;
 pub mod risk;

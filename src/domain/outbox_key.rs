@@ -59,6 +59,8 @@ pub enum Key {
     WeeklySummary { link: i64, week: i64 },
     /// A milestone of use-free days, once per patient and milestone.
     Milestone { patient: i64, days: i64 },
+    /// The patient's weekly reflection, once per due moment.
+    Reflection { patient: i64, due: i64 },
 }
 
 impl Key {
@@ -127,6 +129,7 @@ impl fmt::Display for Key {
             Key::InviteDeclined(i) => write!(f, "invite:{i}:declined"),
             Key::WeeklySummary { link, week } => write!(f, "link:{link}:weekly-summary:{week}"),
             Key::Milestone { patient, days } => write!(f, "milestone:{patient}:{days}"),
+            Key::Reflection { patient, due } => write!(f, "reflection:{patient}:{due}"),
         }
     }
 }
@@ -157,6 +160,16 @@ mod tests {
                     days: 7,
                 },
                 "milestone:4:7",
+                None,
+                None,
+                None,
+            ),
+            (
+                Key::Reflection {
+                    patient: 4,
+                    due: 1_800_000_000,
+                },
+                "reflection:4:1800000000",
                 None,
                 None,
                 None,

@@ -14,7 +14,7 @@ use anyhow::Result;
 use chrono::DateTime;
 
 /// The CSV's columns (stable names, in English, for spreadsheets and other tools).
-const HEADER: [&str; 12] = [
+const HEADER: [&str; 13] = [
     "local_date",
     "local_time",
     "time_zone",
@@ -27,6 +27,8 @@ const HEADER: [&str; 12] = [
     "scheduled",
     "answered_at",
     "status",
+    // The day it describes: the local date, except for a missed day filled in afterwards.
+    "about_date",
 ];
 
 pub async fn command(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i64) -> Result<()> {
@@ -172,6 +174,7 @@ pub fn csv(rows: &[store::CheckinRow], zone: Option<&PatientZone>) -> String {
             text(if r.scheduled { "yes" } else { "no" }),
             text(answered.as_deref().unwrap_or("")),
             text(&r.status),
+            text(&local(r.about_at).0),
         ]));
     }
     out

@@ -126,7 +126,7 @@ pub async fn zone_button(
         tap.chat_id,
         tap.message_id,
         text,
-        welcome_keyboard(ctx, &ev.lang),
+        welcome_keyboard(ctx, &ev.lang, patient, defaults),
     )
     .await;
     Ok(())
@@ -141,7 +141,7 @@ pub async fn zone_text(ctx: &Ctx, ev: &Event, patient: &Patient, text: Option<&s
             ctx.say(
                 patient.chat_id,
                 saved_text(ctx, &ev.lang, patient, zone, defaults),
-                Some(welcome_keyboard(ctx, &ev.lang)),
+                Some(welcome_keyboard(ctx, &ev.lang, patient, defaults)),
             )
             .await;
         }
@@ -176,11 +176,25 @@ async fn save_zone(ctx: &Ctx, ev: &Event, patient: &Patient, zone: PatientZone) 
     Ok(created)
 }
 
-/// The welcome buttons, and "change country" for the crisis line.
-fn welcome_keyboard(ctx: &Ctx, lang: &str) -> crate::ctx::keyboard::Keyboard {
+/// The welcome buttons, "change country" for the crisis line, and for someone just enrolled
+/// (`new`) the offer of a weekly reflection.
+fn welcome_keyboard(
+    ctx: &Ctx,
+    lang: &str,
+    patient: &Patient,
+    new: bool,
+) -> crate::ctx::keyboard::Keyboard {
     let mut k = ctx.welcome_keyboard(lang);
     k.inline_keyboard
         .insert(1, vec![crate::features::country::change_button(ctx, lang)]);
+    if new && patient.reflection_at.is_none() {
+        k.inline_keyboard.insert(
+            2,
+            vec![crate::features::history::reflection_button(
+                ctx, lang, patient,
+            )],
+        );
+    }
     k
 }
 

@@ -34,6 +34,7 @@ pub struct TickReport {
     pub ok_checks: u64,
     pub ok_unanswered: u64,
     pub weekly_summaries: u64,
+    pub reflections: u64,
     /// Check-ins left open too long, closed as abandoned.
     pub abandoned: u64,
 }
@@ -77,6 +78,7 @@ async fn next_wakeup(ctx: &Ctx) -> Result<Option<i64>> {
         crate::store::ok_checks::next_ok_count(&ctx.db, rules.ok_check_wait).await?,
         crate::store::alerts::next_escalation(&ctx.db, rules.cooldown).await?,
         crate::store::contacts::next_weekly(&ctx.db).await?,
+        crate::store::patients::next_reflection(&ctx.db).await?,
         crate::store::prompts::next_event(&ctx.db).await?,
     ];
     Ok(others.into_iter().flatten().min())
@@ -105,11 +107,13 @@ pub async fn tick(ctx: &Ctx) -> Result<TickReport> {
     report.ok_checks = asked;
     report.ok_unanswered = counted;
     report.weekly_summaries = crate::features::contacts::queue_weekly(ctx).await?;
+    report.reflections = crate::features::reflection::queue_due(ctx).await?;
     if report.queued
         + report.reminders
         + report.ok_checks
         + report.ok_unanswered
         + report.weekly_summaries
+        + report.reflections
         > 0
     {
         ctx.wake_sender.notify_one();

@@ -6,7 +6,7 @@ use crate::domain::outbox_key::Key;
 use crate::domain::risk::{Answers, Found, History, LastAlert, Signal, Sos};
 use anyhow::{Context, Result};
 
-/// `(started_at, mood, sleep_minutes, sleep_quality, craving, used)` of a check-in.
+/// `(about_at, mood, sleep_minutes, sleep_quality, craving, used)` of a check-in.
 type AnswersRow = (
     i64,
     Option<i64>,
@@ -16,12 +16,27 @@ type AnswersRow = (
     Option<String>,
 );
 
+/// Whether the use reported about moment `about_at` was told in a missed day filled in
+/// afterwards.
+pub async fn use_filled_in_late(tx: &mut Tx, patient_id: i64, about_at: i64) -> Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM checkins WHERE patient_id = ? AND about_at = ?
+                        AND used = 'yes' AND about_at < started_at)",
+    )
+    .bind(patient_id)
+    .bind(about_at)
+    .fetch_one(&mut **tx)
+    .await
+    .context("store::alerts::use_filled_in_late")
+}
+
 /// The answers and events of `(since, now]` the risk engine needs, oldest first. Read inside
 /// the transaction that will record the decision, so two evaluations cannot both alert.
 pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Result<History> {
     let rows: Vec<AnswersRow> = sqlx::query_as(
-        "SELECT started_at, mood, sleep_minutes, sleep_quality, craving, used FROM checkins
-         WHERE patient_id = ? AND started_at > ? AND started_at <= ? ORDER BY started_at, id",
+        // By the moment each describes: a missed day filled in counts on that day.
+        "SELECT about_at, mood, sleep_minutes, sleep_quality, craving, used FROM checkins
+         WHERE patient_id = ? AND about_at > ? AND about_at <= ? ORDER BY about_at, id",
     )
     .bind(patient_id)
     .bind(since)

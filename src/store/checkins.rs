@@ -31,6 +31,17 @@ pub struct Checkin {
     pub has_note: bool,
     pub questions: Questions,
     pub prompt_id: Option<i64>,
+    /// When it was entered, and the moment it describes: the same, except for a missed day
+    /// filled in afterwards.
+    pub started_at: i64,
+    pub about_at: i64,
+}
+
+impl Checkin {
+    /// A missed day filled in afterwards.
+    pub fn is_backfill(&self) -> bool {
+        self.about_at < self.started_at
+    }
 }
 
 /// `SELECT <all columns> FROM checkins <rest>`, as a static string.
@@ -38,7 +49,8 @@ macro_rules! select {
     ($rest:literal) => {
         concat!(
             "SELECT id, patient_id, status, step, message_id, shown, shown_at, mood, sleep_minutes, sleep_quality, ",
-            "craving, used, note IS NOT NULL AS has_note, questions, prompt_id FROM checkins ",
+            "craving, used, note IS NOT NULL AS has_note, questions, prompt_id, started_at, ",
+            "about_at FROM checkins ",
             $rest
         )
     };
@@ -61,6 +73,8 @@ struct CheckinRow {
     has_note: i64,
     questions: String,
     prompt_id: Option<i64>,
+    started_at: i64,
+    about_at: i64,
 }
 
 fn from_row(r: CheckinRow) -> Checkin {
@@ -84,6 +98,8 @@ fn from_row(r: CheckinRow) -> Checkin {
         has_note: r.has_note != 0,
         questions: Questions::parse(r.questions.as_str()).unwrap_or_else(Questions::full),
         prompt_id: r.prompt_id,
+        started_at: r.started_at,
+        about_at: r.about_at,
     }
 }
 
@@ -127,15 +143,17 @@ pub async fn abandon(
     Ok(done.rows_affected())
 }
 
-/// Starts a new check-in. An open one is closed as abandoned, keeping its answers; it is
-/// returned so its message can be tidied.
+/// Starts a new check-in about `about_at` (a missed day filled in) or now. An open one is
+/// closed as abandoned, keeping its answers; it is returned so its message can be tidied.
 pub async fn start(
     tx: &mut Tx,
     patient_id: i64,
     questions: &Questions,
     prompt_id: Option<i64>,
+    about_at: Option<i64>,
     now: i64,
 ) -> Result<(Checkin, Option<Checkin>)> {
+    let about_at = about_at.map_or(now, |a| a.min(now));
     let previous =
         sqlx::query_as::<_, CheckinRow>(select!("WHERE patient_id = ? AND status = 'open'"))
             .bind(patient_id)
@@ -146,7 +164,14 @@ pub async fn start(
     // An open check-in with nothing answered yet (a double tap on "Check in now") is reused
     // when it asks the same questions, rather than left behind as an empty abandoned row.
     if let Some(p) = previous.as_ref().filter(|p| {
-        p.questions == *questions && p.step == Some(questions.first()) && p.prompt_id == prompt_id
+        p.questions == *questions
+            && p.step == Some(questions.first())
+            && p.prompt_id == prompt_id
+            && if about_at < now {
+                p.about_at == about_at
+            } else {
+                !p.is_backfill()
+            }
     }) {
         return Ok((p.clone(), None));
     }
@@ -161,8 +186,8 @@ pub async fn start(
         .context("store::checkins::start")?;
     }
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO checkins (patient_id, status, step, started_at, updated_at, questions, prompt_id)
-         VALUES (?, 'open', ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO checkins (patient_id, status, step, started_at, updated_at, questions, prompt_id, about_at)
+         VALUES (?, 'open', ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(patient_id)
     .bind(questions.first().code())
@@ -170,6 +195,7 @@ pub async fn start(
     .bind(now)
     .bind(questions.code())
     .bind(prompt_id)
+    .bind(about_at)
     .fetch_one(&mut **tx)
     .await.context("store::checkins::start")?;
     let row = sqlx::query_as::<_, CheckinRow>(select!("WHERE id = ?"))

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 #[derive(sqlx::FromRow)]
 pub struct CheckinRow {
     pub started_at: i64,
+    pub about_at: i64,
     pub completed_at: Option<i64>,
     pub status: String,
     pub mood: Option<i64>,
@@ -21,7 +22,7 @@ pub struct CheckinRow {
 
 pub async fn checkins(db: &Db, patient_id: i64) -> Result<Vec<CheckinRow>> {
     sqlx::query_as(
-        "SELECT started_at, completed_at, status, mood, sleep_minutes, sleep_quality, craving,
+        "SELECT started_at, about_at, completed_at, status, mood, sleep_minutes, sleep_quality, craving,
                 used, note, prompt_id IS NOT NULL AS scheduled
          FROM checkins WHERE patient_id = ? ORDER BY started_at, id",
     )

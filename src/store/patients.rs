@@ -33,6 +33,8 @@ pub struct Patient {
     pub harm_reduction_off: bool,
     /// Milestone messages (use-free days) turned off.
     pub milestones_off: bool,
+    /// When the next weekly reflection is due; `None` when the patient has not chosen it.
+    pub reflection_at: Option<i64>,
 }
 
 impl Patient {
@@ -60,6 +62,7 @@ struct PatientRow {
     country_chosen: i64,
     harm_reduction_off: i64,
     milestones_off: i64,
+    reflection_at: Option<i64>,
 }
 
 fn from_row(r: PatientRow) -> Patient {
@@ -84,12 +87,13 @@ fn from_row(r: PatientRow) -> Patient {
         country_chosen: r.country_chosen != 0,
         harm_reduction_off: r.harm_reduction_off != 0,
         milestones_off: r.milestones_off != 0,
+        reflection_at: r.reflection_at,
     }
 }
 
 const COLUMNS: &str = "id, telegram_user_id, chat_id, language, time_zone, active, paused_until, \
                        quiet_start, quiet_end, awaiting, country, country_chosen, \
-                       harm_reduction_off, milestones_off";
+                       harm_reduction_off, milestones_off, reflection_at";
 
 pub async fn find_by_user(db: &Db, telegram_user_id: i64) -> Result<Option<Patient>> {
     let row: Option<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -308,6 +312,52 @@ pub async fn delete_everything(tx: &mut Tx, telegram_user_id: i64) -> Result<()>
         .await
         .context("store::patients::delete_everything")?;
     Ok(())
+}
+
+/// Sets when the next weekly reflection is due (`None`: turned off).
+pub async fn set_reflection_at(tx: &mut Tx, patient_id: i64, at: Option<i64>) -> Result<()> {
+    sqlx::query("UPDATE patients SET reflection_at = ? WHERE id = ?")
+        .bind(at)
+        .bind(patient_id)
+        .execute(&mut **tx)
+        .await
+        .context("store::patients::set_reflection_at")?;
+    Ok(())
+}
+
+/// Patients whose weekly reflection is due at `now`, earliest first.
+pub async fn reflections_due(db: &Db, now: i64, limit: i64) -> Result<Vec<Patient>> {
+    let rows: Vec<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM patients WHERE reflection_at <= ? ORDER BY reflection_at LIMIT ?"
+    )))
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+    .context("store::patients::reflections_due")?;
+    Ok(rows.into_iter().map(from_row).collect())
+}
+
+/// Moves a due reflection on to `next`, if it is still due at `was` (not turned off or moved
+/// meanwhile). Returns whether it moved.
+pub async fn move_reflection(tx: &mut Tx, patient_id: i64, was: i64, next: i64) -> Result<bool> {
+    let n = sqlx::query("UPDATE patients SET reflection_at = ? WHERE id = ? AND reflection_at = ?")
+        .bind(next)
+        .bind(patient_id)
+        .bind(was)
+        .execute(&mut **tx)
+        .await
+        .context("store::patients::move_reflection")?
+        .rows_affected();
+    Ok(n > 0)
+}
+
+/// The earliest weekly reflection due, for the scheduler's wake-up.
+pub async fn next_reflection(db: &Db) -> Result<Option<i64>> {
+    sqlx::query_scalar("SELECT MIN(reflection_at) FROM patients WHERE reflection_at IS NOT NULL")
+        .fetch_one(db.pool())
+        .await
+        .context("store::patients::next_reflection")
 }
 
 #[cfg(test)]

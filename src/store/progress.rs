@@ -3,8 +3,8 @@
 use super::{Db, Tx};
 use anyhow::{Context, Result};
 
-/// Every answer the patient gave to "did you use?": (when the check-in started, the answer's
-/// code), oldest first.
+/// Every answer the patient gave to "did you use?": (the moment the check-in describes, the
+/// answer's code), oldest first.
 pub async fn use_answers(tx: &mut Tx, patient_id: i64) -> Result<Vec<(i64, String)>> {
     sqlx::query_as(USE_ANSWERS)
         .bind(patient_id)
@@ -23,7 +23,7 @@ pub async fn use_answers_read(db: &Db, patient_id: i64) -> Result<Vec<(i64, Stri
 }
 
 const USE_ANSWERS: &str =
-    "SELECT started_at, used FROM checkins WHERE patient_id = ? AND used IS NOT NULL ORDER BY started_at, id";
+    "SELECT about_at, used FROM checkins WHERE patient_id = ? AND used IS NOT NULL ORDER BY about_at, id";
 
 /// The milestones already celebrated (in days).
 pub async fn milestones_given(tx: &mut Tx, patient_id: i64) -> Result<Vec<i64>> {
@@ -115,4 +115,27 @@ pub async fn delete_note(tx: &mut Tx, patient_id: i64, checkin_id: i64) -> Resul
     .context("store::progress::delete_note")?
     .rows_affected();
     Ok(n > 0)
+}
+
+/// One check-in's answers for the chart, by the moment it describes.
+#[derive(sqlx::FromRow, Debug, Clone)]
+pub struct TrendRow {
+    pub about_at: i64,
+    pub mood: Option<i64>,
+    pub sleep_minutes: Option<i64>,
+    pub craving: Option<i64>,
+    pub used: Option<String>,
+}
+
+/// The patient's check-ins describing a moment at or after `since`, oldest first.
+pub async fn trend(db: &Db, patient_id: i64, since: i64) -> Result<Vec<TrendRow>> {
+    sqlx::query_as(
+        "SELECT about_at, mood, sleep_minutes, craving, used FROM checkins
+         WHERE patient_id = ? AND about_at >= ? ORDER BY about_at, id",
+    )
+    .bind(patient_id)
+    .bind(since)
+    .fetch_all(db.pool())
+    .await
+    .context("store::progress::trend")
 }

@@ -26,6 +26,9 @@ pub struct Prompt {
     pub message_id: Option<i32>,
     pub sent_at: Option<i64>,
     pub reminders: i64,
+    /// The patient's local date it was for, and when it was due.
+    pub local_date: String,
+    pub due_at: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -39,6 +42,8 @@ struct PromptRow {
     message_id: Option<i64>,
     sent_at: Option<i64>,
     reminders: i64,
+    local_date: String,
+    due_at: i64,
 }
 
 impl From<PromptRow> for Prompt {
@@ -53,12 +58,14 @@ impl From<PromptRow> for Prompt {
             message_id: r.message_id.map(|m| m as i32),
             sent_at: r.sent_at,
             reminders: r.reminders,
+            local_date: r.local_date,
+            due_at: r.due_at,
         }
     }
 }
 
 const COLUMNS: &str =
-    "id, patient_id, slot_id, kind, questions, status, message_id, sent_at, reminders";
+    "id, patient_id, slot_id, kind, questions, status, message_id, sent_at, reminders, local_date, due_at";
 
 /// Records a slot's instance. `None` if that slot already has one for that date (a second
 /// scheduler tick, or a restart): the idempotency that makes each slot fire once a day.
@@ -194,7 +201,7 @@ pub async fn due_reminders(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueR
     let rows: Vec<DueReminderRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {cols}, pa.chat_id, pa.language, pa.time_zone, pa.quiet_start, pa.quiet_end, pa.paused_until,
                 EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = pr.patient_id
-                        AND c.started_at >= pr.sent_at) AS checked_in_since
+                        AND c.about_at >= pr.sent_at) AS checked_in_since
          FROM prompts pr JOIN patients pa ON pa.id = pr.patient_id
          WHERE pr.remind_at <= ? AND pr.status = 'sent' AND pa.active = 1
                AND (pr.expires_at IS NULL OR pr.expires_at > ?)
@@ -261,7 +268,7 @@ pub async fn close_expired(db: &Db, now: i64) -> Result<(u64, u64)> {
         "UPDATE prompts SET status = 'answered', remind_at = NULL
          WHERE status = 'sent' AND expires_at <= ?
            AND EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = prompts.patient_id
-                       AND c.started_at >= prompts.sent_at)",
+                       AND c.about_at >= prompts.sent_at)",
     )
     .bind(now)
     .execute(&mut *tx)

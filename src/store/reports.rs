@@ -81,7 +81,7 @@ pub async fn week(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Result<
     let r: WeekRow = sqlx::query_as(
         "SELECT COUNT(*) AS n, AVG(mood) AS mood, AVG(sleep_minutes) / 60.0 AS sleep,
                 AVG(craving) AS craving
-         FROM checkins WHERE patient_id = ? AND started_at >= ? AND started_at <= ?
+         FROM checkins WHERE patient_id = ? AND about_at >= ? AND about_at <= ?
              AND COALESCE(mood, sleep_minutes, sleep_quality, craving) IS NOT NULL",
     )
     .bind(patient_id)

@@ -168,6 +168,14 @@ pub enum Callback {
     Milestones {
         on: bool,
     },
+    /// `/history` over this many days (one of `history::SPANS`).
+    History {
+        days: u32,
+    },
+    /// The weekly reflection on (`true`) or off.
+    Reflection {
+        on: bool,
+    },
     /// A page of the patient's notes (`/notes`), newest first; page 0 is the newest.
     Notes {
         page: u32,
@@ -296,6 +304,8 @@ impl Callback {
             Callback::Progress => "prog".to_string(),
             Callback::Milestones { on } => format!("ms:{}", if *on { "on" } else { "off" }),
             Callback::Notes { page } => format!("nt:p:{page}"),
+            Callback::History { days } => format!("hi:{days}"),
+            Callback::Reflection { on } => format!("wr:{}", if *on { "on" } else { "off" }),
             Callback::ExportAsk => "exp".to_string(),
             Callback::Export { confirm } => format!("exp:{}", if *confirm { "y" } else { "n" }),
             Callback::NoteDelete { checkin, confirm } => {
@@ -335,6 +345,8 @@ impl Callback {
             "prog" => return Some(Callback::Progress),
             "ms:on" => return Some(Callback::Milestones { on: true }),
             "ms:off" => return Some(Callback::Milestones { on: false }),
+            "wr:on" => return Some(Callback::Reflection { on: true }),
+            "wr:off" => return Some(Callback::Reflection { on: false }),
             "exp" => return Some(Callback::ExportAsk),
             "exp:y" => return Some(Callback::Export { confirm: true }),
             "exp:n" => return Some(Callback::Export { confirm: false }),
@@ -349,6 +361,12 @@ impl Callback {
                 "c" => Some(Callback::ReachOut(ReachFrom::Checkin(id))),
                 _ => None,
             };
+        }
+        if let Some(days) = data.strip_prefix("hi:") {
+            return crate::domain::history::SPANS
+                .into_iter()
+                .find(|s| s.to_string() == days)
+                .map(|days| Callback::History { days });
         }
         if let Some(rest) = data.strip_prefix("nt:") {
             let (what, n) = rest.split_once(':')?;

@@ -129,6 +129,31 @@ pub fn first_date(zone: PatientZone, time: LocalTime, now: DateTime<Utc>) -> Nai
     }
 }
 
+/// The weekly reflection comes on Sunday evening, local time: the week is done, the next not
+/// begun.
+pub const REFLECTION_DAY: chrono::Weekday = chrono::Weekday::Sun;
+pub const REFLECTION_TIME: LocalTime = LocalTime(18 * 60);
+
+/// The first weekly reflection moment strictly after `after`: `REFLECTION_DAY` at
+/// `REFLECTION_TIME` in `zone` (DST resolved like the slots), moved past quiet hours.
+pub fn next_reflection(
+    zone: PatientZone,
+    quiet: Option<QuietHours>,
+    after: DateTime<Utc>,
+) -> DateTime<Utc> {
+    use chrono::Datelike;
+    let mut date = local_date(zone, after);
+    loop {
+        if date.weekday() == REFLECTION_DAY {
+            let at = instant_of(zone, date, REFLECTION_TIME);
+            if at > after {
+                return quiet.map_or(at, |q| q.postpone(zone, at));
+            }
+        }
+        date = date.succ_opt().expect("date in range");
+    }
+}
+
 /// Quiet hours: a local window during which nothing is sent. It may wrap midnight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QuietHours {

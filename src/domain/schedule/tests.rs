@@ -244,3 +244,34 @@ fn due_instances_are_sent_missed_or_paused() {
     );
     assert_eq!(decide(now, now, grace, true), Due::Paused);
 }
+
+/// Sunday 18:00 local, strictly after the moment given, across a DST change and past quiet
+/// hours.
+#[test]
+fn the_weekly_reflection_is_sunday_evening_local() {
+    let madrid = zone("Europe/Madrid");
+    // Thursday 3 December 2026, noon UTC: Sunday 6 December, 18:00 in Madrid (17:00 UTC).
+    let now = utc(2026, 12, 3, 12, 0);
+    assert_eq!(next_reflection(madrid, None, now), utc(2026, 12, 6, 17, 0));
+    // At that very moment, the next one is a week later.
+    let at = utc(2026, 12, 6, 17, 0);
+    assert_eq!(next_reflection(madrid, None, at), utc(2026, 12, 13, 17, 0));
+    // Across the October change (25 October 2026): 18:00 CET is 17:00 UTC again.
+    let before = utc(2026, 10, 20, 12, 0);
+    assert_eq!(
+        next_reflection(madrid, None, before),
+        utc(2026, 10, 25, 17, 0)
+    );
+    // Quiet hours from 17:00 to 20:00 move it to 20:00.
+    let quiet = QuietHours {
+        start: LocalTime::hm(17, 0),
+        end: LocalTime::hm(20, 0),
+    };
+    assert_eq!(
+        next_reflection(madrid, Some(quiet), now),
+        utc(2026, 12, 6, 19, 0)
+    );
+    // Mexico City (no DST): 18:00 is 00:00 UTC on Monday.
+    let mexico = zone("America/Mexico_City");
+    assert_eq!(next_reflection(mexico, None, now), utc(2026, 12, 7, 0, 0));
+}

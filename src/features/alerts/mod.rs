@@ -36,10 +36,16 @@ pub async fn evaluate(ctx: &Ctx, tx: &mut Tx, patient_id: i64) -> Result<Decisio
     // chose for that when inviting them (once per check-in), unless the cluster alert going
     // out now tells them already.
     if !decision.alerts() {
-        if let Some(use_found) = found
+        let recent_use = found
             .iter()
-            .find(|f| f.signal == Signal::ReportedUse && now - f.at < 6 * 3600)
-        {
+            .find(|f| f.signal == Signal::ReportedUse && now - f.at < 6 * 3600);
+        // A use told in a missed day filled in afterwards is about the past: it counts with
+        // the other signs, but does not alert on its own.
+        let recent_use = match recent_use {
+            Some(f) if !alerts::use_filled_in_late(tx, patient_id, f.at).await? => Some(f),
+            _ => None,
+        };
+        if let Some(use_found) = recent_use {
             let origin = format!("use:{}", use_found.at);
             fire(
                 ctx,

@@ -127,8 +127,12 @@ async fn store(
         crate::features::coping::after_checkin(ctx, &mut tx, patient, &ev.lang, c).await?;
         // A milestone of use-free days, after the suggestion.
         crate::features::progress::after_checkin(ctx, &mut tx, patient, &ev.lang, c).await?;
-        // Its answers may complete a cluster of warning signs: alert the contacts if so.
-        crate::features::alerts::evaluate(ctx, &mut tx, patient.id).await?;
+        // Its answers may complete a cluster of warning signs: alert the contacts if so. A missed
+        // day filled in afterwards never alerts by itself: it is about the past, and the next
+        // check-in about now is judged with it.
+        if !c.is_backfill() {
+            crate::features::alerts::evaluate(ctx, &mut tx, patient.id).await?;
+        }
     }
     tx.commit().await?;
     if let Some(c) = &updated {

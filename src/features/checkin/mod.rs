@@ -21,25 +21,36 @@ pub use answer::{button_answer, resume, text_answer, Typed};
 use anyhow::Result;
 use summary::summary_text;
 
-fn question_key(step: Step) -> &'static str {
-    match step {
-        Step::Mood => "checkin-mood",
-        Step::SleepHours => "checkin-sleep-hours",
-        Step::SleepQuality => "checkin-sleep-quality",
-        Step::Craving => "checkin-craving",
-        Step::Used => "checkin-used",
-        Step::Note => "checkin-note",
+/// The question for `step`; a missed day filled in asks about that day, not about now.
+fn question_key(step: Step, backfill: bool) -> &'static str {
+    match (step, backfill) {
+        (Step::Mood, false) => "checkin-mood",
+        (Step::Mood, true) => "checkin-past-mood",
+        (Step::SleepHours, false) => "checkin-sleep-hours",
+        (Step::SleepHours, true) => "checkin-past-sleep-hours",
+        (Step::SleepQuality, _) => "checkin-sleep-quality",
+        (Step::Craving, false) => "checkin-craving",
+        (Step::Craving, true) => "checkin-past-craving",
+        (Step::Used, false) => "checkin-used",
+        (Step::Used, true) => "checkin-past-used",
+        (Step::Note, _) => "checkin-note",
     }
 }
 
-pub(super) fn step_text(ctx: &Ctx, lang: &str, questions: &Questions, step: Step) -> String {
-    let (n, total) = questions.position(step);
+pub(super) fn step_text(ctx: &Ctx, lang: &str, checkin: &Checkin, step: Step) -> String {
+    let (n, total) = checkin.questions.position(step);
+    let backfill = checkin.is_backfill();
     let progress = ctx.t_with(
         lang,
-        "checkin-progress",
+        if backfill {
+            "checkin-past-progress"
+        } else {
+            "checkin-progress"
+        },
         &[("step", n.into()), ("total", total.into())],
     );
-    let question = ctx.t_with(lang, question_key(step), &[("max", NOTE_MAX_CHARS.into())]);
+    let step = question_key(step, backfill);
+    let question = ctx.t_with(lang, step, &[("max", NOTE_MAX_CHARS.into())]);
     format!("{progress}\n\n{question}")
 }
 
@@ -49,10 +60,21 @@ pub(super) fn no_keyboard() -> Keyboard {
 
 /// `/checkin` or the "Check in now" button.
 pub async fn begin(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i64) -> Result<()> {
+    begin_about(ctx, ev, patient, chat_id, false).await
+}
+
+/// `/checkin`, or `/checkin yesterday` (`yesterday`) to fill in a day that was missed.
+pub async fn begin_about(
+    ctx: &Ctx,
+    ev: &Event,
+    patient: Option<&Patient>,
+    chat_id: i64,
+    yesterday: bool,
+) -> Result<()> {
     let Some(patient) = patient else {
         return help::not_enrolled(ctx, ev, chat_id).await;
     };
-    if patient.zone.is_none() {
+    let Some(zone) = patient.zone else {
         ctx.say(
             chat_id,
             ctx.t(&ev.lang, "timezone-first"),
@@ -60,10 +82,35 @@ pub async fn begin(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: i6
         )
         .await;
         return Ok(());
-    }
-    let checkin = open_new(ctx, ev, patient, &Questions::full(), None).await?;
+    };
+    // Yesterday at noon, local time: a moment inside the day it describes, whatever DST did.
+    let about = yesterday.then(|| {
+        let day = zone.local_date(ctx.clock.now()) - chrono::Days::new(1);
+        let noon = crate::domain::schedule::LocalTime::hm(12, 0);
+        crate::domain::schedule::instant_of(zone, day, noon).timestamp()
+    });
+    let checkin = open_new(ctx, ev, patient, &Questions::full(), None, about).await?;
+    let preface = checkin
+        .is_backfill()
+        .then(|| backfill_preface(ctx, &ev.lang, patient, &checkin));
     // A reused check-in already has a message: its buttons move down to the new one.
-    move_down(ctx, &ev.lang, patient.chat_id, &checkin, None).await
+    move_down(ctx, &ev.lang, patient.chat_id, &checkin, preface).await
+}
+
+/// "Filling in Tuesday 1 December": said once, when a missed day's check-in starts.
+pub fn backfill_preface(ctx: &Ctx, lang: &str, patient: &Patient, checkin: &Checkin) -> String {
+    let day = patient
+        .zone
+        .zip(chrono::DateTime::from_timestamp(checkin.about_at, 0))
+        .map(|(zone, at)| zone.local_date(at));
+    match day {
+        Some(day) => ctx.t_with(
+            lang,
+            "checkin-past-intro",
+            &[("date", ctx.date_long(lang, day).into())],
+        ),
+        None => String::new(),
+    }
 }
 
 /// Starts a check-in asking `questions`, closing any open one (its message is tidied).
@@ -73,16 +120,28 @@ pub async fn open_new(
     patient: &Patient,
     questions: &Questions,
     prompt_id: Option<i64>,
+    about_at: Option<i64>,
 ) -> Result<Checkin> {
     let mut tx = ctx.work(ev).await?;
-    let (checkin, previous) =
-        checkins::start(&mut tx, patient.id, questions, prompt_id, ctx.now()).await?;
+    let (checkin, previous) = checkins::start(
+        &mut tx,
+        patient.id,
+        questions,
+        prompt_id,
+        about_at,
+        ctx.now(),
+    )
+    .await?;
     if let Some(p) = prompt_id {
         crate::store::prompts::mark_answered(&mut tx, p).await?;
     }
     crate::store::patients::set_awaiting(&mut tx, patient.id, None).await?;
     tx.commit().await?;
-    tracing::info!(checkin_id = checkin.id, "check-in started");
+    tracing::info!(
+        checkin_id = checkin.id,
+        backfill = checkin.is_backfill(),
+        "check-in started"
+    );
     if let Some(m) = previous.and_then(|p| p.message_id) {
         ctx.edit(
             patient.chat_id,
@@ -121,7 +180,7 @@ pub(super) async fn send_step(
     let Some(step) = checkin.step else {
         return Ok(());
     };
-    let body = step_text(ctx, lang, &checkin.questions, step);
+    let body = step_text(ctx, lang, checkin, step);
     let text = match preface {
         Some(p) => format!("{p}\n\n{body}"),
         None => body,
@@ -163,7 +222,7 @@ pub(super) async fn show_in(
             ctx.edit_at(
                 chat_id,
                 message_id,
-                step_text(ctx, lang, &checkin.questions, step),
+                step_text(ctx, lang, checkin, step),
                 Some(ctx.step_keyboard(lang, checkin.id, step)),
             )
             .await

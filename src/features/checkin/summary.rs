@@ -83,5 +83,8 @@ pub(super) fn summary_text(ctx: &Ctx, lang: &str, c: &Checkin) -> String {
         };
         lines.push(line);
     }
+    if c.is_backfill() {
+        lines.push(ctx.t(lang, "summary-past"));
+    }
     lines.join("\n")
 }

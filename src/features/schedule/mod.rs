@@ -88,6 +88,36 @@ pub async fn prompt_tap(
             .await;
         return Ok(());
     }
+    // A prompt of an earlier day is filled in for that day, until the end of the next.
+    let today = patient.zone.map(|z| z.local_date(ctx.clock.now()));
+    let day = chrono::NaiveDate::parse_from_str(&prompt.local_date, "%Y-%m-%d").ok();
+    let backfill = match (day, today) {
+        (Some(day), Some(today)) if today > day + chrono::Days::new(1) => {
+            ctx.ack(&tap.query_id, None).await;
+            let text = ctx.t_with(
+                &ev.lang,
+                "checkin-past-too-late",
+                &[("date", ctx.date_long(&ev.lang, day).into())],
+            );
+            let keyboard = Keyboard::new([
+                vec![crate::ctx::keyboard::Button::callback(
+                    ctx.t(&ev.lang, "button-checkin-now"),
+                    crate::domain::callback::Callback::StartCheckin.encode(),
+                )],
+                ctx.crisis_row(&ev.lang),
+            ]);
+            ctx.say(tap.chat_id, text, Some(keyboard)).await;
+            return Ok(());
+        }
+        (Some(day), Some(today)) => today > day,
+        _ => false,
+    };
+    if later && backfill {
+        // Yesterday's prompt cannot be put off; its "Start" fills yesterday in.
+        ctx.ack(&tap.query_id, Some(ctx.t(&ev.lang, "tap-not-valid")))
+            .await;
+        return Ok(());
+    }
     if later {
         let now = ctx.clock.now();
         let at = now + ctx.schedule.snooze;
@@ -115,7 +145,13 @@ pub async fn prompt_tap(
     }
     ctx.ack(&tap.query_id, None).await;
     let questions = Questions::parse(&prompt.questions).unwrap_or_else(Questions::full);
-    let c = checkin::open_new(ctx, ev, patient, &questions, Some(prompt.id)).await?;
+    let about = backfill.then_some(prompt.due_at);
+    let c = checkin::open_new(ctx, ev, patient, &questions, Some(prompt.id), about).await?;
+    if c.is_backfill() {
+        // Below, after a line naming the day it is for.
+        let preface = checkin::backfill_preface(ctx, &ev.lang, patient, &c);
+        return checkin::move_down(ctx, &ev.lang, tap.chat_id, &c, Some(preface)).await;
+    }
     match tap.message_id {
         Some(m) => checkin::show_started(ctx, &ev.lang, tap.chat_id, m, &c).await,
         // Telegram did not say which message was tapped: ask below instead.
