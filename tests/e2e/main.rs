@@ -13,6 +13,7 @@ mod durability;
 mod export;
 mod failures;
 mod fake_server;
+mod history;
 mod language;
 mod notes;
 mod onboarding;

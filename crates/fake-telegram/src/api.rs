@@ -12,6 +12,8 @@ use serde_json::{json, Map, Value};
 use std::sync::Arc;
 use std::time::Duration;
 
+mod files;
+
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/{*path}", any(handle))
@@ -23,11 +25,6 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
 type Params = Map<String, Value>;
 /// Uploaded files of a multipart request, by field name: (file name, bytes).
 type Files = std::collections::HashMap<String, (String, Bytes)>;
-
-/// Telegram's upload limits for bots: 10 MB for a photo, 50 MB for other files.
-const PHOTO_MAX_BYTES: usize = 10 * 1024 * 1024;
-const DOCUMENT_MAX_BYTES: usize = 50 * 1024 * 1024;
-const CAPTION_MAX_CHARS: usize = 1024;
 
 struct Reply {
     status: u16,
@@ -126,8 +123,9 @@ async fn handle(
         let r = {
             let mut s = shared.state.lock().unwrap();
             match method.as_str() {
-                "senddocument" => send_file(&mut s, &params, &files, "document"),
-                "sendphoto" => send_file(&mut s, &params, &files, "photo"),
+                "senddocument" => files::send_file(&mut s, &params, &files, "document"),
+                "sendphoto" => files::send_file(&mut s, &params, &files, "photo"),
+                "editmessagemedia" => files::edit_media(&mut s, &params, &files),
                 _ => call(&mut s, &method, &params),
             }
         };
@@ -486,73 +484,6 @@ fn send_message(s: &mut State, p: &Params) -> Reply {
 /// 413 over the size limit, 400 for a photo that is not an image, a caption that is too long
 /// or no file at all. (A `file_id` or URL instead of an upload is not something this bot
 /// sends, and is refused.)
-fn send_file(s: &mut State, p: &Params, files: &Files, kind: &'static str) -> Reply {
-    let chat = match target_chat(s, p) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    // The file is the field itself, or a field it names with `attach://<name>` (teloxide's way).
-    let field = string(p, kind)
-        .and_then(|v| v.strip_prefix("attach://"))
-        .unwrap_or(kind);
-    let Some((file_name, bytes)) = files.get(field) else {
-        return bad_request(format!("Bad Request: there is no {kind} in the request"));
-    };
-    let max = if kind == "photo" {
-        PHOTO_MAX_BYTES
-    } else {
-        DOCUMENT_MAX_BYTES
-    };
-    if bytes.len() > max {
-        return error(413, "Request Entity Too Large");
-    }
-    if bytes.is_empty() {
-        return bad_request("Bad Request: file must be non-empty");
-    }
-    let image = bytes.starts_with(b"\x89PNG\r\n\x1a\n") || bytes.starts_with(&[0xff, 0xd8, 0xff]);
-    if kind == "photo" && !image {
-        return bad_request("Bad Request: IMAGE_PROCESS_FAILED");
-    }
-    let caption = string(p, "caption").unwrap_or("");
-    if caption.chars().count() > CAPTION_MAX_CHARS {
-        return bad_request("Bad Request: message caption is too long");
-    }
-    // A caption may be left out; one given is checked like a message's text.
-    if !caption.is_empty() {
-        if let Err(e) = check_text(caption, string(p, "parse_mode")) {
-            return bad_request(e);
-        }
-    }
-    let keyboard = match parse_keyboard(p.get("reply_markup")) {
-        Ok(k) => k,
-        Err(e) => return bad_request(e),
-    };
-    let protected = matches!(p.get("protect_content"), Some(Value::Bool(true)))
-        || string(p, "protect_content") == Some("true");
-    let date = s.date_in(chat);
-    let message_id = super::next_message_id(s, chat);
-    let msg = ChatMessage {
-        message_id,
-        from_bot: true,
-        text: caption.to_string(),
-        keyboard,
-        edits: 0,
-        date,
-        edit_date: None,
-        attachment: Some(super::Attachment {
-            kind,
-            file_name: file_name.clone(),
-            bytes: bytes.to_vec(),
-            protected,
-        }),
-    };
-    let json = result_message(s, chat, &msg);
-    if !s.no_transcripts {
-        s.chats.entry(chat).or_default().push(msg);
-    }
-    ok(json)
-}
-
 fn edit_message(s: &mut State, p: &Params, with_text: bool) -> Reply {
     let chat = match target_chat(s, p) {
         Ok(c) => c,
@@ -581,6 +512,9 @@ fn edit_message(s: &mut State, p: &Params, with_text: bool) -> Reply {
     else {
         return bad_request("Bad Request: message to edit not found");
     };
+    if new_text.is_some() && msg.attachment.is_some() {
+        return bad_request("Bad Request: there is no text in the message to edit");
+    }
     let text = new_text.unwrap_or_else(|| msg.text.clone());
     if text == msg.text && keyboard == msg.keyboard {
         return bad_request(

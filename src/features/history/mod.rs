@@ -92,7 +92,18 @@ async fn show(
         return Ok(());
     }
     let labels = labels(&ctx.content, lang, shown, today);
-    let insights = history::insights(if days >= 14 { shown } else { &all });
+    // Week-to-week lines need two weeks, even under the 7-day chart; the plain count is of
+    // the days shown.
+    let insights: Vec<Insight> = history::insights(if days >= 14 { shown } else { &all })
+        .into_iter()
+        .map(|i| match i {
+            Insight::DaysCheckedIn { .. } => Insight::DaysCheckedIn {
+                days: shown.iter().filter(|p| p.checkins > 0).count() as u32,
+                of: days,
+            },
+            other => other,
+        })
+        .collect();
     let caption = caption(ctx, lang, &insights);
     let points = shown.to_vec();
     // Drawing takes a few tens of milliseconds: off the async threads.
