@@ -98,6 +98,10 @@ async fn real_main(cli: Cli) -> Result<()> {
                 content.crisis_words.len(),
                 content.languages().join(", ")
             );
+            println!(
+                "typed questions: {} patterns (\"how am I doing?\" → /progress, \"my chart\" → /history)",
+                content.phrases.len()
+            );
             if let Some(text) = words {
                 let matched = content.crisis_words.explain(&text);
                 if matched.is_empty() {

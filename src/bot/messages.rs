@@ -156,7 +156,21 @@ pub(super) async fn said(ctx: &Ctx, update_id: i64, said: Said) -> Result<()> {
                 Some(open) => {
                     checkin::text_answer(ctx, &ev, &patient, &open, typed, text.as_deref()).await
                 }
-                None => help::unknown(ctx, &ev, Some(&patient), chat_id).await,
+                None => {
+                    use crate::content::phrases::Intent;
+                    // "How am I doing?": the view it asks for.
+                    let intent = text.as_deref().and_then(|t| ctx.content.phrases.intent(t));
+                    let p = Some(&patient);
+                    match intent {
+                        Some(Intent::Progress) => {
+                            crate::features::progress::command(ctx, &ev, p, chat_id).await
+                        }
+                        Some(Intent::History) => {
+                            crate::features::history::command(ctx, &ev, p, chat_id).await
+                        }
+                        None => help::unknown(ctx, &ev, p, chat_id).await,
+                    }
+                }
             }
         }
     }

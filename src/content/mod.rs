@@ -15,6 +15,7 @@ use unic_langid::LanguageIdentifier;
 pub mod crisis_lines;
 pub mod crisis_words;
 pub mod library;
+pub mod phrases;
 
 use library::Library;
 
@@ -44,6 +45,8 @@ pub struct Content {
     pub crisis_lines: crisis_lines::CrisisLines,
     /// Words of crisis in every language (`prompts/<language>/crisis-words.toml`).
     pub crisis_words: crate::domain::crisis::Lexicon,
+    /// Typed questions the bot answers with a view (`prompts/<language>/phrases.toml`).
+    pub phrases: phrases::Phrases,
 }
 
 impl fmt::Debug for Content {
@@ -155,12 +158,20 @@ impl Content {
                 Default::default()
             }
         };
+        let phrases = match phrases::load(dir, &language_refs) {
+            Ok(p) => p,
+            Err(mut e) => {
+                errors.append(&mut e);
+                Default::default()
+            }
+        };
         if errors.is_empty() {
             Ok(Content {
                 bundles,
                 library,
                 crisis_lines,
                 crisis_words,
+                phrases,
             })
         } else {
             Err(ContentErrors(errors))

@@ -380,3 +380,20 @@ async fn the_weekly_reflection_comes_on_sunday_evening_local_only_to_the_patient
         .await;
     assert_eq!(h.at(2026, 3, 15, 22, 0).await.reflections, 0);
 }
+
+#[tokio::test]
+async fn how_am_i_doing_typed_gets_the_progress_and_my_chart_gets_the_chart() {
+    let h = Harness::start_driven().await;
+    h.enroll(ALICE).await;
+    day(&h, OK_DAY).await;
+    let p = h.say(ALICE, "how am I doing this week?").await;
+    assert!(p.text.contains("Your use-free days"), "{}", p.text);
+    let c = h.say(ALICE, "show me my chart").await;
+    assert!(c.attachment.is_some(), "{c:#?}");
+    h.say(ALICE, "/language es").await;
+    let p = h.say(ALICE, "¿cómo voy?").await;
+    assert!(p.text.contains("días sin consumo"), "{}", p.text);
+    // Words of distress are not answered with numbers.
+    let other = h.say(ALICE, "no sé cómo voy a aguantar").await;
+    assert!(!other.text.contains("días sin consumo"), "{}", other.text);
+}

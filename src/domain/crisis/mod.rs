@@ -308,6 +308,13 @@ impl Pattern {
         }
     }
 
+    /// Whether the pattern matches somewhere in `text` (lower-cased, accents folded, as for
+    /// the words of crisis).
+    pub fn is_in(&self, text: &str) -> bool {
+        let words = tokens(text);
+        !self.matches(&words, &vec![false; words.len()]).is_empty()
+    }
+
     /// Every match as (first word, one past the last word), skipping hidden words.
     fn matches(&self, words: &[String], hidden: &[bool]) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
