@@ -169,6 +169,7 @@ async fn save_zone(ctx: &Ctx, ev: &Event, patient: &Patient, zone: PatientZone) 
     let created = crate::features::schedule::create_defaults(ctx, &mut tx, patient, zone).await?;
     if !created {
         slots::reschedule_all(&mut tx, patient.id, zone, patient.quiet, ctx.clock.now()).await?;
+        crate::features::reflection::follow(ctx, &mut tx, patient, zone, patient.quiet).await?;
     }
     tx.rescheduled();
     tx.commit().await?;

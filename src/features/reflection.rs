@@ -74,6 +74,21 @@ pub async fn toggle_tap(
     Ok(())
 }
 
+/// After a new time zone or new quiet hours: a chosen reflection moves to Sunday 18:00 in them.
+pub async fn follow(
+    ctx: &Ctx,
+    tx: &mut crate::store::Tx,
+    patient: &Patient,
+    zone: crate::domain::timezone::PatientZone,
+    quiet: Option<crate::domain::schedule::QuietHours>,
+) -> Result<()> {
+    if patient.reflection_at.is_some() {
+        let at = next_reflection(zone, quiet, ctx.clock.now()).timestamp();
+        patients::move_chosen_reflection(tx, patient.id, at).await?;
+    }
+    Ok(())
+}
+
 /// Queues the reflections that are due and moves each on a week. Called by the scheduler.
 pub async fn queue_due(ctx: &Ctx) -> Result<u64> {
     let now = ctx.clock.now();

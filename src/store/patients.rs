@@ -325,6 +325,18 @@ pub async fn set_reflection_at(tx: &mut Tx, patient_id: i64, at: Option<i64>) ->
     Ok(())
 }
 
+/// Moves a chosen weekly reflection to `at` (a new time zone or quiet hours); nothing for a
+/// patient who has not chosen it.
+pub async fn move_chosen_reflection(tx: &mut Tx, patient_id: i64, at: i64) -> Result<()> {
+    sqlx::query("UPDATE patients SET reflection_at = ? WHERE id = ? AND reflection_at IS NOT NULL")
+        .bind(at)
+        .bind(patient_id)
+        .execute(&mut **tx)
+        .await
+        .context("store::patients::move_chosen_reflection")?;
+    Ok(())
+}
+
 /// Patients whose weekly reflection is due at `now`, earliest first.
 pub async fn reflections_due(db: &Db, now: i64, limit: i64) -> Result<Vec<Patient>> {
     let rows: Vec<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(

@@ -320,6 +320,18 @@ async fn the_weekly_reflection_comes_on_sunday_evening_local_only_to_the_patient
     assert!(on.text.contains("Sundays at 18:00"), "{}", on.text);
     assert!(on.text.contains("Sunday 8 March"), "{}", on.text);
     assert!(on.has_button("📅 Turn off my weekly reflection"));
+    // Quiet hours over 18:00 move it to their end; without them it is back at 18:00.
+    let due = || h.scalar_i64("SELECT reflection_at FROM patients WHERE id = ?", 1);
+    let utc = |d, hr| {
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, d, hr, 0, 0)
+            .unwrap()
+            .timestamp()
+    };
+    assert_eq!(due().await, Some(utc(8, 22)));
+    h.say(ALICE, "/quiet 17:00-20:00").await;
+    assert_eq!(due().await, Some(utc(9, 0)), "20:00 EDT");
+    h.say(ALICE, "/quiet off").await;
+    assert_eq!(due().await, Some(utc(8, 22)));
 
     // A week: low sleep and strong urges early, better later.
     for labels in [

@@ -207,6 +207,7 @@ async fn set_quiet(
     let mut tx = ctx.work(ev).await?;
     patients::set_quiet(&mut tx, patient.id, q).await?;
     slots::reschedule_all(&mut tx, patient.id, zone, q, ctx.clock.now()).await?;
+    crate::features::reflection::follow(ctx, &mut tx, patient, zone, q).await?;
     tx.rescheduled();
     tx.commit().await?;
     let text = match q {
