@@ -26,8 +26,16 @@ pub fn make_bot(config: &Config) -> Result<Bot> {
 
 /// Loads and checks everything the bot needs before it talks to Telegram.
 pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Ctx> {
-    let (content, rules) =
-        crate::config::load_prompts(&config.prompts_dir).map_err(anyhow::Error::new)?;
+    let prompts = crate::config::load_prompts(&config.prompts_dir).map_err(anyhow::Error::new)?;
+    prepare_with(config, clock, prompts).await
+}
+
+/// `prepare` with the prompts already loaded and checked.
+async fn prepare_with(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+    (content, rules): (crate::content::Content, crate::domain::risk::Rules),
+) -> Result<Ctx> {
     let db = Db::open(&config.database_url).await?;
     Ok(Ctx {
         bot: make_bot(config)?,
@@ -101,11 +109,21 @@ impl Parts {
 
 impl RunningBot {
     pub async fn start(config: &Config, clock: Arc<dyn Clock>, parts: Parts) -> Result<RunningBot> {
-        // The lock comes first: a second process must not even run migrations on the file.
+        // The prompts (no network needed), then Telegram: a broken file, a wrong token or no
+        // network is said before the database is touched (stopping while Telegram is still
+        // unreachable leaves no file behind).
+        let prompts =
+            crate::config::load_prompts(&config.prompts_dir).map_err(anyhow::Error::new)?;
+        let me = hello(&make_bot(config)?, config).await?;
+        tracing::info!(bot = %format!("@{me}"), "Telegram answered");
+        // Then the lock: a second process must not even run migrations on the file.
         let (file, created) = crate::store::database_file(&config.database_url)?;
         let lock = lock_database(&file)?;
-        let ctx = match prepare(config, clock).await {
-            Ok(ctx) => ctx,
+        let ctx = match prepare_with(config, clock, prompts).await {
+            Ok(ctx) => {
+                let _ = ctx.username.set(me);
+                ctx
+            }
             Err(e) => {
                 // A file made just now and never written would be refused as "emptied" next time.
                 if created {
@@ -222,6 +240,62 @@ impl RunningBot {
     }
 }
 
+/// Asks Telegram who the bot is (`getMe`) before anything else, and returns its @username. A
+/// token Telegram refuses stops the start at once; an unreachable Telegram is tried again, with
+/// a line naming the host and the cause each time, for as long as it takes.
+async fn hello(bot: &Bot, config: &Config) -> Result<String> {
+    let host = config
+        .api_url
+        .as_deref()
+        .and_then(|u| reqwest::Url::parse(u).ok())
+        .and_then(|u| {
+            let host = u.host_str()?.to_string();
+            Some(u.port().map_or(host.clone(), |p| format!("{host}:{p}")))
+        })
+        .unwrap_or_else(|| "api.telegram.org".to_string());
+    let mut wait = std::time::Duration::from_secs(1);
+    loop {
+        match bot.get_me().await {
+            Ok(me) => return Ok(me.username().to_string()),
+            Err(teloxide::RequestError::Api(teloxide::ApiError::InvalidToken)) => {
+                anyhow::bail!(
+                    "Telegram says the token is not valid: check TELOXIDE_TOKEN (the token @BotFather gave you, like 123456789:AAE...)"
+                )
+            }
+            Err(e) => {
+                tracing::warn!(
+                    host = %host,
+                    cause = %root_cause(&e),
+                    retry_in_s = wait.as_secs(),
+                    "cannot reach Telegram yet; trying again"
+                );
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(std::time::Duration::from_secs(30));
+            }
+        }
+    }
+}
+
+/// The innermost cause of a request error ("Connection refused", "failed to lookup address"),
+/// which never holds the token: teloxide takes it out of the URL, and the URL is not a cause.
+fn root_cause(e: &teloxide::RequestError) -> String {
+    match e {
+        teloxide::RequestError::Network(n) => {
+            let mut cause: &dyn std::error::Error = n;
+            while let Some(next) = cause.source() {
+                cause = next;
+            }
+            let text = cause.to_string();
+            if n.is_timeout() {
+                format!("timed out ({text})")
+            } else {
+                text
+            }
+        }
+        other => crate::ctx::reply::describe(other),
+    }
+}
+
 /// Registers the command menu and makes sure no webhook blocks long polling.
 async fn announce(ctx: &Ctx) {
     const COMMANDS: [(&str, &str); 20] = [
@@ -267,8 +341,14 @@ async fn announce(ctx: &Ctx) {
 
 /// `run`: until SIGINT or SIGTERM.
 pub async fn run(config: Config) -> Result<()> {
-    let bot = RunningBot::start(&config, Arc::new(crate::clock::SystemClock), Parts::ALL).await?;
-    tracing::info!(database = %bot.ctx.db.path().display(), "bot started");
+    // Ctrl-C while Telegram is still unreachable stops at once.
+    let start = RunningBot::start(&config, Arc::new(crate::clock::SystemClock), Parts::ALL);
+    let bot = tokio::select! {
+        bot = start => bot?,
+        _ = shutdown_signal() => return Ok(()),
+    };
+    let me = bot.ctx.username().await.unwrap_or_default();
+    tracing::info!(bot = %format!("@{me}"), database = %bot.ctx.db.path().display(), "bot started");
     bot.serve_until(shutdown_signal()).await
 }
 

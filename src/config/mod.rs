@@ -228,6 +228,26 @@ fn non_empty(name: &str) -> Option<String> {
 /// Everything under the prompts folder: the texts (with the suggestions, crisis lines and words
 /// of crisis) and the alert rules, checked together so an editor sees every problem at once.
 pub fn load_prompts(dir: &std::path::Path) -> std::result::Result<(Content, Rules), ContentErrors> {
+    // A folder that is not there: say where it was looked for, and which setting says so.
+    if !dir.is_dir() {
+        let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let setting = match non_empty("PROMPTS_DIR") {
+            Some(v) => format!("PROMPTS_DIR is {v:?}"),
+            None => "PROMPTS_DIR is not set, so `prompts` in the working directory".to_string(),
+        };
+        let cwd = std::env::current_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default();
+        return Err(ContentErrors(vec![crate::content::ContentError {
+            file: absolute.clone(),
+            line: None,
+            key: None,
+            problem: format!(
+                "there is no prompts folder at {} ({setting}; the working directory is {cwd}). Run the bot from the repository's folder, or set PROMPTS_DIR to the prompts folder's path",
+                absolute.display()
+            ),
+        }]));
+    }
     match (Content::load(dir), rules::load(dir)) {
         (Ok(content), Ok(rules)) => Ok((content, rules)),
         (content, rules) => {

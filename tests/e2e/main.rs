@@ -24,4 +24,5 @@ mod robustness;
 mod schedule;
 mod schedule_faults;
 mod sos;
+mod startup;
 mod support;
