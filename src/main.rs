@@ -15,6 +15,19 @@ struct Cli {
 enum Command {
     /// Run the bot (needs TELOXIDE_TOKEN). Creates and migrates the database on its own.
     Run,
+    /// Try the bot with no token and no network: the real bot against the in-repo fake Telegram,
+    /// with a web page of chats side by side and a clock you can move.
+    Sandbox {
+        /// Keep the SQLite file here (a temporary one otherwise, gone when the sandbox stops).
+        #[arg(long)]
+        database: Option<std::path::PathBuf>,
+        /// The page's port on 127.0.0.1.
+        #[arg(long, default_value_t = 8088)]
+        port: u16,
+        /// Replay this scripted conversation, print the transcript, and stop.
+        #[arg(long)]
+        script: Option<std::path::PathBuf>,
+    },
     /// Create the database if needed and apply migrations, then exit.
     Migrate,
     /// Check every file under prompts/ and report problems with file, line and message.
@@ -52,6 +65,19 @@ async fn main() {
 async fn real_main(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run => app::run(config::Config::from_env()?).await,
+        Command::Sandbox {
+            database,
+            port,
+            script,
+        } => {
+            recovery_checkin_bot::sandbox::run(recovery_checkin_bot::sandbox::Options {
+                database,
+                prompts_dir: config::prompts_dir(),
+                port,
+                script,
+            })
+            .await
+        }
         Command::Migrate => {
             let url = config::database_url();
             let (file, created) = recovery_checkin_bot::store::database_file(&url)?;

@@ -290,3 +290,15 @@ pub async fn due(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueSlot>> {
         })
         .collect())
 }
+
+/// When the next scheduled check-in of any active patient is due (the sandbox's "next
+/// check-in" button).
+pub async fn next_due(db: &Db) -> Result<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT MIN(s.next_due_at) FROM slots s JOIN patients p ON p.id = s.patient_id
+         WHERE p.active = 1 AND p.time_zone IS NOT NULL",
+    )
+    .fetch_one(db.pool())
+    .await
+    .context("store::slots::next_due")
+}

@@ -21,6 +21,7 @@ mod progress;
 mod reliability;
 mod review_fixes;
 mod robustness;
+mod sandbox;
 mod schedule;
 mod schedule_faults;
 mod sos;

@@ -321,6 +321,11 @@ impl FakeTelegram {
     }
 
     /// Reads the state.
+    /// A receiver that wakes on every change (a message, an edit, a toast), for live views.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.shared.version.subscribe()
+    }
+
     pub fn read<T>(&self, f: impl FnOnce(&State) -> T) -> T {
         f(&self.shared.state.lock().unwrap())
     }
