@@ -42,7 +42,9 @@ async fn events(
     let rx = s.fake.subscribe();
     let stream = futures::stream::unfold(rx, |mut rx| async move {
         rx.changed().await.ok()?;
-        Some((Ok(Event::default().event("change").data("")), rx))
+        // An event with no data is never dispatched by browsers: it carries the version.
+        let version = *rx.borrow_and_update();
+        Some((Ok(Event::default().event("change").data(version.to_string())), rx))
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }

@@ -2,6 +2,7 @@
 //! HTTP to the fake Telegram server in crates/fake-telegram.
 
 mod alert_patterns;
+mod browser;
 mod checkin;
 mod contact_alerts;
 mod contacts;
