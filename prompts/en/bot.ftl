@@ -204,12 +204,12 @@ button-add-evening = + Evening
 button-add-afternoon = + Afternoon
 button-remove = Remove
 button-back = Back
-slot-edit-fixed = { $name } check-in at { $time }. Tap a new time, or type one (like 8:30 or 20:15).
+slot-edit-fixed = { $name } check-in at { $time }. Tap a new time, or type one (like 8:30, 20:15 or "weekdays at 7:30"), and choose the days below.
 slot-edit-window = { $name } check-in: once a day at a random time between { $start } and { $end }, a different time each day. Tap a window, or type a start time (the window is 5 hours).
 slot-saved = Saved.
 slot-removed = Removed.
 slot-limit = You already have { $max } check-ins. Remove one first.
-slot-time-invalid = I couldn't read that time. Please type it like 8:30 or 20:00.
+slot-time-invalid = I couldn't read that time. Please type it like 8:30 or 20:00, or with days: "weekdays at 7:30", "weekends 10:00".
 pause-ask = Take a break from check-ins? I won't send any until the break ends. The crisis button stays here, and /checkin still works.
 button-pause-1 = 1 day
 button-pause-3 = 3 days
@@ -428,3 +428,27 @@ reflection-sleep = Sleep: { $now } h a night on average{ $trend ->
 reflection-best = Your best day: { $date } (mood { $mood }/10).
 reflection-try = One thing to try next week: { $idea }
 reflection-footer = Only you see this reflection. Your chart is under /history, where you can also turn these off.
+
+## A check-in's week (/schedule)
+date-weekday-short = { $n ->
+    [1] Mon
+    [2] Tue
+    [3] Wed
+    [4] Thu
+    [5] Fri
+    [6] Sat
+   *[7] Sun
+}
+week-every-day = every day
+week-weekdays = on weekdays
+week-weekends = at weekends
+week-days = on { $days }
+week-part = { $time } { $days }
+week-every-day-button = Every day
+week-weekdays-button = Weekdays
+week-weekends-button = Weekends
+week-weekend-same = Same time at weekends
+week-weekend-at = Weekends { $time }
+week-no-day = Keep at least one day. To stop this check-in, tap Remove.
+schedule-line-week = • { $name } { $when }: { $questions }
+schedule-defaults-list = Your check-ins: { $list }. Change the times and days any time with /schedule.

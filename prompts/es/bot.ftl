@@ -204,12 +204,12 @@ button-add-evening = + Noche
 button-add-afternoon = + Tarde
 button-remove = Quitar
 button-back = Volver
-slot-edit-fixed = { $name }: registro a las { $time }. Toca una hora nueva o escribe una (como 8:30 o 20:15).
+slot-edit-fixed = { $name }: registro { $time }. Toca una hora nueva o escríbela (como 8:30, 20:15 o «lunes a viernes 7:30»), y elige los días abajo.
 slot-edit-window = { $name }: un registro al día a una hora al azar entre { $start } y { $end }, distinta cada día. Toca una franja o escribe una hora de inicio (la franja dura 5 horas).
 slot-saved = Guardado.
 slot-removed = Quitado.
 slot-limit = Ya tienes { $max } registros. Quita uno primero.
-slot-time-invalid = No pude entender esa hora. Escríbela así: 8:30 o 20:00.
+slot-time-invalid = No pude entender esa hora. Escríbela así: 8:30 o 20:00, o con los días: «lunes a viernes 7:30», «fines de semana 10:00».
 pause-ask = ¿Quieres tomarte un descanso de los registros? No te enviaré ninguno hasta que termine. El botón de crisis sigue aquí, y /checkin sigue funcionando.
 button-pause-1 = 1 día
 button-pause-3 = 3 días
@@ -428,3 +428,27 @@ reflection-sleep = Sueño: { $now } h por noche de media{ $trend ->
 reflection-best = Tu mejor día: { $date } (ánimo { $mood }/10).
 reflection-try = Algo para probar la semana que viene: { $idea }
 reflection-footer = Solo tú ves esta reflexión. Tu gráfico está en /historial, donde también puedes desactivarla.
+
+## La semana de un registro (/schedule)
+date-weekday-short = { $n ->
+    [1] lun
+    [2] mar
+    [3] mié
+    [4] jue
+    [5] vie
+    [6] sáb
+   *[7] dom
+}
+week-every-day = todos los días
+week-weekdays = entre semana
+week-weekends = los fines de semana
+week-days = los { $days }
+week-part = a las { $time } { $days }
+week-every-day-button = Todos los días
+week-weekdays-button = Entre semana
+week-weekends-button = Fines de semana
+week-weekend-same = Misma hora el fin de semana
+week-weekend-at = Fin de semana { $time }
+week-no-day = Deja al menos un día. Para quitar este registro, toca Quitar.
+schedule-line-week = • { $name } { $when }: { $questions }
+schedule-defaults-list = Tus registros: { $list }. Cambia las horas y los días cuando quieras con /schedule.

@@ -16,6 +16,7 @@ pub mod crisis_lines;
 pub mod crisis_words;
 pub mod library;
 pub mod phrases;
+pub mod schedule;
 
 use library::Library;
 
@@ -47,6 +48,8 @@ pub struct Content {
     pub crisis_words: crate::domain::crisis::Lexicon,
     /// Typed questions the bot answers with a view (`prompts/<language>/phrases.toml`).
     pub phrases: phrases::Phrases,
+    /// The check-ins a new patient gets (`prompts/schedule.toml`).
+    pub default_schedule: schedule::DefaultSchedule,
 }
 
 impl fmt::Debug for Content {
@@ -165,8 +168,16 @@ impl Content {
                 Default::default()
             }
         };
+        let default_schedule = match schedule::load(dir) {
+            Ok(s) => s,
+            Err(mut e) => {
+                errors.append(&mut e);
+                Default::default()
+            }
+        };
         if errors.is_empty() {
             Ok(Content {
+                default_schedule,
                 bundles,
                 library,
                 crisis_lines,

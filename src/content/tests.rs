@@ -73,6 +73,7 @@ fn spanish_is_translated_not_copied() {
         "checkin-progress",
         // "1 Dec" / "1 dic": the month names differ, the pattern does not.
         "date-short",
+        "schedule-line-week",
         "button-no",
         // "🗑 3": an icon and a number.
         "button-note-delete",

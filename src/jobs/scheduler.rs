@@ -8,7 +8,7 @@
 use crate::ctx::render::Render;
 use crate::ctx::Ctx;
 use crate::domain::outbox_key::Key;
-use crate::domain::schedule::{day_seed, decide, instance, Due, QuietHours};
+use crate::domain::schedule::{day_seed, decide, instance, next_due_date, Due, QuietHours};
 use crate::domain::timezone::PatientZone;
 use crate::store::outbox::{self, Kind, NewMessage};
 use crate::store::slots;
@@ -206,7 +206,10 @@ async fn enqueue_due_slots(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
             // The next local day's instance. After downtime (or a pause) several days may
             // have passed: record each as missed (or paused) here, up to a limit, and move on
             // to the first instance that is still ahead or within the grace period.
-            let mut next_date = slot.next_date.succ_opt().expect("date in range");
+            let mut next_date = next_due_date(
+                slot.timing,
+                slot.next_date.succ_opt().expect("date in range"),
+            );
             let mut next_due = instance(
                 slot.timing,
                 d.zone,
@@ -243,7 +246,8 @@ async fn enqueue_due_slots(ctx: &Ctx, report: &mut TickReport) -> Result<()> {
                     }
                 }
                 caught_up += 1;
-                next_date = next_date.succ_opt().expect("date in range");
+                next_date =
+                    next_due_date(slot.timing, next_date.succ_opt().expect("date in range"));
                 next_due = instance(
                     slot.timing,
                     d.zone,

@@ -44,7 +44,10 @@ async fn events(
         rx.changed().await.ok()?;
         // An event with no data is never dispatched by browsers: it carries the version.
         let version = *rx.borrow_and_update();
-        Some((Ok(Event::default().event("change").data(version.to_string())), rx))
+        Some((
+            Ok(Event::default().event("change").data(version.to_string())),
+            rx,
+        ))
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }

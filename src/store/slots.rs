@@ -3,7 +3,7 @@
 use super::{Db, Tx};
 use crate::domain::checkin::Questions;
 use crate::domain::schedule::{
-    day_seed, first_instance, instance, LocalTime, QuietHours, SlotKind, Timing,
+    day_seed, first_instance, instance, Days, LocalTime, QuietHours, SlotKind, Timing, Week,
 };
 use crate::domain::timezone::PatientZone;
 use anyhow::{Context, Result};
@@ -37,7 +37,7 @@ pub struct DueSlot {
 
 const SELECT: &str =
     "SELECT s.id, s.patient_id, s.kind, s.questions, s.at_minute, s.window_start, \
-    s.window_end, s.next_date, s.next_due_at";
+    s.window_end, s.week, s.next_date, s.next_due_at";
 
 #[derive(sqlx::FromRow)]
 struct SlotRow {
@@ -48,6 +48,7 @@ struct SlotRow {
     at_minute: Option<i64>,
     window_start: Option<i64>,
     window_end: Option<i64>,
+    week: Option<String>,
     next_date: String,
     next_due_at: i64,
 }
@@ -55,7 +56,11 @@ struct SlotRow {
 /// `None` for a row that no longer makes sense (it is left out, as before).
 fn slot_from_row(r: SlotRow) -> Option<Slot> {
     let timing = match (r.at_minute, r.window_start, r.window_end) {
-        (Some(m), _, _) => Timing::At(LocalTime::from_minutes(m as u16)?),
+        // A week that no longer reads (an edited database) falls back to every day.
+        (Some(m), _, _) => match r.week.as_deref().map(Week::parse_cron) {
+            Some(Ok(w)) => Timing::Week(weekday_time_kept(w, m)),
+            _ => Timing::At(LocalTime::from_minutes(m as u16)?),
+        },
         (None, Some(s), Some(e)) => Timing::Window {
             start: LocalTime::from_minutes(s as u16)?,
             end: LocalTime::from_minutes(e as u16)?,
@@ -73,6 +78,22 @@ fn slot_from_row(r: SlotRow) -> Option<Slot> {
     })
 }
 
+/// A week due only at weekends keeps its weekday time in `at_minute` (its cron has no weekday
+/// part to hold it), so turning weekdays back on brings that time back.
+fn weekday_time_kept(w: Week, at_minute: i64) -> Week {
+    let at = u16::try_from(at_minute)
+        .ok()
+        .and_then(LocalTime::from_minutes);
+    match at {
+        Some(at) if w.days.and(Days::WEEKDAYS).is_empty() && at != w.time => Week {
+            days: w.days,
+            time: at,
+            weekend: Some(w.time),
+        },
+        _ => w,
+    }
+}
+
 pub fn quiet_from(start: Option<i64>, end: Option<i64>) -> Option<QuietHours> {
     Some(QuietHours {
         start: LocalTime::from_minutes(start? as u16)?,
@@ -80,13 +101,23 @@ pub fn quiet_from(start: Option<i64>, end: Option<i64>) -> Option<QuietHours> {
     })
 }
 
-fn timing_columns(t: Timing) -> (Option<i64>, Option<i64>, Option<i64>) {
-    match t {
-        Timing::At(at) => (Some(i64::from(at.minutes())), None, None),
+/// (at_minute, window_start, window_end, week) as stored.
+type TimingColumns = (Option<i64>, Option<i64>, Option<i64>, Option<String>);
+
+fn timing_columns(t: Timing) -> TimingColumns {
+    match t.normalized() {
+        Timing::At(at) => (Some(i64::from(at.minutes())), None, None, None),
         Timing::Window { start, end } => (
             None,
             Some(i64::from(start.minutes())),
             Some(i64::from(end.minutes())),
+            None,
+        ),
+        Timing::Week(w) => (
+            Some(i64::from(w.time.minutes())),
+            None,
+            None,
+            Some(w.cron()),
         ),
     }
 }
@@ -102,11 +133,11 @@ pub async fn create(
     quiet: Option<QuietHours>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let (at, ws, we) = timing_columns(timing);
+    let (at, ws, we, week) = timing_columns(timing);
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO slots (patient_id, kind, questions, at_minute, window_start, window_end,
-                            next_date, next_due_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, '1970-01-01', 0, ?) RETURNING id",
+                            week, next_date, next_due_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, '1970-01-01', 0, ?) RETURNING id",
     )
     .bind(patient_id)
     .bind(kind.code())
@@ -114,6 +145,7 @@ pub async fn create(
     .bind(at)
     .bind(ws)
     .bind(we)
+    .bind(week)
     .bind(now.timestamp())
     .fetch_one(&mut **tx)
     .await
@@ -143,15 +175,18 @@ pub async fn set_timing(
     quiet: Option<QuietHours>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let (at, ws, we) = timing_columns(timing);
-    sqlx::query("UPDATE slots SET at_minute = ?, window_start = ?, window_end = ? WHERE id = ?")
-        .bind(at)
-        .bind(ws)
-        .bind(we)
-        .bind(slot.id)
-        .execute(&mut **tx)
-        .await
-        .context("store::slots::set_timing")?;
+    let (at, ws, we, week) = timing_columns(timing);
+    sqlx::query(
+        "UPDATE slots SET at_minute = ?, window_start = ?, window_end = ?, week = ? WHERE id = ?",
+    )
+    .bind(at)
+    .bind(ws)
+    .bind(we)
+    .bind(week)
+    .bind(slot.id)
+    .execute(&mut **tx)
+    .await
+    .context("store::slots::set_timing")?;
     let (date, due) = first_instance(timing, zone, quiet, now, |d| {
         day_seed(slot.patient_id, slot.id, d)
     });
@@ -160,9 +195,11 @@ pub async fn set_timing(
     let done_until = prompted_until(tx, slot.id).await?;
     let (mut date, mut due) = (date, due);
     while date <= done_until {
-        date = date
-            .succ_opt()
-            .context("store::slots::set_timing: no date after the last prompted one")?;
+        date = crate::domain::schedule::next_due_date(
+            timing,
+            date.succ_opt()
+                .context("store::slots::set_timing: no date after the last prompted one")?,
+        );
         due = instance(
             timing,
             zone,

@@ -130,7 +130,10 @@ impl Driver {
         }
         let shot = self.session("GET", "/screenshot", json!({})).await;
         if let Some(b64) = shot.as_str() {
-            let _ = std::fs::write(std::env::temp_dir().join("sandbox-browser-test.png.b64"), b64);
+            let _ = std::fs::write(
+                std::env::temp_dir().join("sandbox-browser-test.png.b64"),
+                b64,
+            );
         }
         panic!("the page never showed {needle:?}:\n{}", self.text().await);
     }

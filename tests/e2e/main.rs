@@ -25,6 +25,7 @@ mod robustness;
 mod sandbox;
 mod schedule;
 mod schedule_faults;
+mod schedule_week;
 mod sos;
 mod startup;
 mod support;

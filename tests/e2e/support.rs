@@ -97,13 +97,21 @@ impl Harness {
     }
 
     pub async fn scalar_i64(&self, sql: &'static str, bind: i64) -> Option<i64> {
+        async fn read(pool: &sqlx::SqlitePool, sql: &'static str, bind: i64) -> Option<i64> {
+            sqlx::query(sql)
+                .bind(bind)
+                .fetch_optional(pool)
+                .await
+                .unwrap()
+                .and_then(|r| r.get::<Option<i64>, _>(0))
+        }
+        // The running bot's readers when there is one (opening the file again costs more
+        // than the query); a connection of its own otherwise.
+        if let Some(bot) = &self.bot {
+            return read(bot.ctx.db.pool(), sql, bind).await;
+        }
         let db = self.db().await;
-        let v = sqlx::query(sql)
-            .bind(bind)
-            .fetch_optional(db.pool())
-            .await
-            .unwrap()
-            .and_then(|r| r.get::<Option<i64>, _>(0));
+        let v = read(db.pool(), sql, bind).await;
         db.close().await;
         v
     }

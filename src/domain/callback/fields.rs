@@ -18,6 +18,13 @@ pub(super) fn parse_schedule(rest: &str) -> Option<ScheduleAction> {
         (Some("rm"), None) => ScheduleAction::Remove(id),
         (Some("t"), Some(m)) => ScheduleAction::SetTime(id, minute(m)?),
         (Some("w"), Some(m)) => ScheduleAction::SetWindow(id, minute(m)?),
+        // Days as bits (0 is read: the editor answers "choose at least one day").
+        (Some("d"), Some(bits)) => ScheduleAction::Days(
+            id,
+            small_number(bits).filter(|b| *b < 128).map(|b| b as u8)?,
+        ),
+        (Some("we"), Some("off")) => ScheduleAction::Weekend(id, None),
+        (Some("we"), Some(m)) => ScheduleAction::Weekend(id, Some(minute(m)?)),
         _ => return None,
     };
     parts.next().is_none().then_some(action)

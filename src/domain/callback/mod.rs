@@ -20,6 +20,10 @@ pub enum ScheduleAction {
     SetWindow(i64, u16),
     Remove(i64),
     Add(SlotKind),
+    /// The days a fixed slot is due, as `Days` bits (Monday = 1 … Sunday = 64).
+    Days(i64, u8),
+    /// Another time at weekends (minutes after midnight), or the same time every day.
+    Weekend(i64, Option<u16>),
 }
 
 /// What a button under a suggestion does.
@@ -251,6 +255,9 @@ impl Callback {
                 ScheduleAction::SetWindow(id, m) => format!("s:{id}:w:{m}"),
                 ScheduleAction::Remove(id) => format!("s:{id}:rm"),
                 ScheduleAction::Add(kind) => format!("s:add:{}", kind.code()),
+                ScheduleAction::Days(id, bits) => format!("s:{id}:d:{bits}"),
+                ScheduleAction::Weekend(id, Some(m)) => format!("s:{id}:we:{m}"),
+                ScheduleAction::Weekend(id, None) => format!("s:{id}:we:off"),
             },
             Callback::Pause { days } => format!("pause:{days}"),
             Callback::Quiet(Some((a, b))) => format!("quiet:{a}:{b}"),

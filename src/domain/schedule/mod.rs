@@ -286,17 +286,73 @@ impl SlotKind {
 /// When in the local day a slot fires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Timing {
+    /// Every day at this time.
     At(LocalTime),
-    Window { start: LocalTime, end: LocalTime },
+    Window {
+        start: LocalTime,
+        end: LocalTime,
+    },
+    /// On chosen days of the week, maybe at another time at weekends.
+    Week(Week),
 }
 
 impl Timing {
-    pub fn time_on(&self, seed: u64) -> LocalTime {
+    /// The local time on `date`, a day it is due (see `is_due_on`).
+    pub fn time_on(&self, date: NaiveDate, seed: u64) -> LocalTime {
         match *self {
             Timing::At(t) => t,
             Timing::Window { start, end } => random_time_in(start, end, seed),
+            Timing::Week(w) => w.time_on(date).unwrap_or(w.time),
         }
     }
+
+    /// Whether it has an instance on local date `date` (a week's day off has none).
+    pub fn is_due_on(&self, date: NaiveDate) -> bool {
+        match self {
+            Timing::Week(w) => w.time_on(date).is_some(),
+            _ => true,
+        }
+    }
+
+    /// The fixed time shown and edited for it (the weekday time of a week).
+    pub fn fixed_time(&self) -> Option<LocalTime> {
+        match *self {
+            Timing::At(t) => Some(t),
+            Timing::Week(w) => Some(w.time),
+            Timing::Window { .. } => None,
+        }
+    }
+
+    /// The same days, at a new (weekday) time.
+    pub fn at(&self, time: LocalTime) -> Timing {
+        match *self {
+            Timing::Week(w) => {
+                Week::new(w.days, time, w.weekend).map_or(Timing::At(time), Timing::Week)
+            }
+            _ => Timing::At(time),
+        }
+    }
+
+    /// A week that is every day at one time is stored as a plain daily slot.
+    pub fn normalized(self) -> Timing {
+        match self {
+            Timing::Week(w) if w.is_daily() => Timing::At(w.time),
+            t => t,
+        }
+    }
+}
+
+/// The first local date from `from` on that `timing` is due.
+pub fn next_due_date(timing: Timing, from: NaiveDate) -> NaiveDate {
+    let mut date = from;
+    // A week has at least one day: its next one is at most 6 days on.
+    for _ in 0..7 {
+        if timing.is_due_on(date) {
+            return date;
+        }
+        date = date.succ_opt().expect("date in range");
+    }
+    from
 }
 
 /// The instant of a slot's instance on `date`: its local time (random slots: that day's
@@ -308,7 +364,7 @@ pub fn instance(
     date: NaiveDate,
     seed: u64,
 ) -> DateTime<Utc> {
-    let t = timing.time_on(seed);
+    let t = timing.time_on(date, seed);
     // A random window that crosses midnight (21:00–02:00): a time after midnight belongs to
     // the night that began on `date`, i.e. the next calendar day.
     let day = match timing {
@@ -327,13 +383,13 @@ pub fn first_instance(
     now: DateTime<Utc>,
     seed: impl Fn(NaiveDate) -> u64,
 ) -> (NaiveDate, DateTime<Utc>) {
-    let mut date = local_date(zone, now);
+    let mut date = next_due_date(timing, local_date(zone, now));
     loop {
         let at = instance(timing, zone, quiet, date, seed(date));
         if at > now {
             return (date, at);
         }
-        date = date.succ_opt().expect("date in range");
+        date = next_due_date(timing, date.succ_opt().expect("date in range"));
     }
 }
 
@@ -356,6 +412,9 @@ pub fn decide(due_at: DateTime<Utc>, now: DateTime<Utc>, grace: Duration, paused
         Due::Send
     }
 }
+
+pub mod week;
+pub use week::{Days, Week};
 
 #[cfg(test)]
 mod tests;

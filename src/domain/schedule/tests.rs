@@ -275,3 +275,49 @@ fn the_weekly_reflection_is_sunday_evening_local() {
     let mexico = zone("America/Mexico_City");
     assert_eq!(next_reflection(mexico, None, now), utc(2026, 12, 7, 0, 0));
 }
+
+/// Weekdays 07:30 and weekends at another time, through a week boundary and both DST changes
+/// in Madrid: `cron` picks the day and the local time, `instant_of` the instant.
+#[test]
+fn a_week_slot_across_a_week_boundary_and_both_dst_changes() {
+    let madrid = zone("Europe/Madrid");
+    let week = |weekend: LocalTime| {
+        Timing::Week(Week::new(Days::EVERY, LocalTime::hm(7, 30), Some(weekend)).unwrap())
+    };
+    let at = |timing: Timing, d: NaiveDate| instance(timing, madrid, None, d, 0);
+    let ten = week(LocalTime::hm(10, 0));
+    // Friday 4 December 2026, then the weekend, then Monday (CET, UTC+1).
+    assert_eq!(at(ten, date(2026, 12, 4)), utc(2026, 12, 4, 6, 30));
+    assert_eq!(at(ten, date(2026, 12, 5)), utc(2026, 12, 5, 9, 0));
+    assert_eq!(at(ten, date(2026, 12, 6)), utc(2026, 12, 6, 9, 0));
+    assert_eq!(at(ten, date(2026, 12, 7)), utc(2026, 12, 7, 6, 30));
+    // Weekdays only: after Friday's, the next is Monday.
+    let weekdays = Timing::Week(Week::new(Days::WEEKDAYS, LocalTime::hm(7, 30), None).unwrap());
+    let after_friday = utc(2026, 12, 4, 7, 0);
+    assert_eq!(
+        first_instance(weekdays, madrid, None, after_friday, |_| 0),
+        (date(2026, 12, 7), utc(2026, 12, 7, 6, 30))
+    );
+    assert_eq!(
+        next_due_date(weekdays, date(2026, 12, 5)),
+        date(2026, 12, 7)
+    );
+    // Spring forward, Sunday 29 March 2026: 02:30 does not exist; it comes right after the
+    // gap, at 03:00 CEST (01:00 UTC). The Monday after is back at 07:30 CEST.
+    let gap = week(LocalTime::hm(2, 30));
+    assert_eq!(at(gap, date(2026, 3, 29)), utc(2026, 3, 29, 1, 0));
+    assert_eq!(at(gap, date(2026, 3, 30)), utc(2026, 3, 30, 5, 30));
+    // Fall back, Sunday 25 October 2026: 02:30 happens twice; the first one counts (CEST,
+    // 00:30 UTC), once.
+    assert_eq!(at(gap, date(2026, 10, 25)), utc(2026, 10, 25, 0, 30));
+    assert_eq!(at(gap, date(2026, 10, 26)), utc(2026, 10, 26, 6, 30));
+    // One instance per local date, through the whole week of the change.
+    let mut d = date(2026, 10, 22);
+    let mut seen = Vec::new();
+    while d <= date(2026, 10, 28) {
+        seen.push(at(gap, d));
+        d = next_due_date(gap, d.succ_opt().unwrap());
+    }
+    assert_eq!(seen.len(), 7);
+    assert!(seen.windows(2).all(|w| w[0] < w[1]));
+}

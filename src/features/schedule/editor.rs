@@ -8,7 +8,8 @@ use crate::ctx::Tap;
 use crate::domain::callback::{Callback, ScheduleAction};
 use crate::domain::checkin::{Questions, Step};
 use crate::domain::conversation::Awaiting;
-use crate::domain::schedule::{LocalTime, SlotKind, Timing};
+use crate::domain::schedule::week::{parse_typed, ALL_DAYS};
+use crate::domain::schedule::{Days, LocalTime, SlotKind, Timing, Week};
 use crate::domain::timezone::PatientZone;
 use crate::features::help;
 use crate::store::patients::{self, Patient};
@@ -27,10 +28,59 @@ pub(super) fn questions_text(ctx: &Ctx, lang: &str, q: &Questions) -> String {
         .join(", ")
 }
 
+/// "every day", "on weekdays", "at weekends", "on Mon, Wed, Fri".
+fn days_words(ctx: &Ctx, lang: &str, days: Days) -> String {
+    match days {
+        Days::EVERY => ctx.t(lang, "week-every-day"),
+        Days::WEEKDAYS => ctx.t(lang, "week-weekdays"),
+        Days::WEEKENDS => ctx.t(lang, "week-weekends"),
+        d => {
+            let names: Vec<String> = d
+                .days()
+                .map(|w| {
+                    ctx.t_with(
+                        lang,
+                        "date-weekday-short",
+                        &[("n", w.number_from_monday().into())],
+                    )
+                })
+                .collect();
+            ctx.t_with(lang, "week-days", &[("days", names.join(", ").into())])
+        }
+    }
+}
+
+/// "07:30 on weekdays, 10:00 at weekends": a week in words, never as cron.
+pub fn week_words(ctx: &Ctx, lang: &str, week: &Week) -> String {
+    week.parts()
+        .into_iter()
+        .map(|(days, t)| {
+            ctx.t_with(
+                lang,
+                "week-part",
+                &[
+                    ("time", t.to_string().into()),
+                    ("days", days_words(ctx, lang, days).into()),
+                ],
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn slot_line(ctx: &Ctx, lang: &str, s: &Slot) -> String {
     let name = slot_name(ctx, lang, s.kind);
     let questions = questions_text(ctx, lang, &s.questions);
     match s.timing {
+        Timing::Week(w) => ctx.t_with(
+            lang,
+            "schedule-line-week",
+            &[
+                ("name", name.into()),
+                ("when", week_words(ctx, lang, &w).into()),
+                ("questions", questions.into()),
+            ],
+        ),
         Timing::At(t) => ctx.t_with(
             lang,
             "schedule-line-fixed",
@@ -56,6 +106,7 @@ fn slot_line(ctx: &Ctx, lang: &str, s: &Slot) -> String {
 fn slot_button_label(ctx: &Ctx, lang: &str, s: &Slot) -> String {
     let when = match s.timing {
         Timing::At(t) => t.to_string(),
+        Timing::Week(w) => week_words(ctx, lang, &w),
         Timing::Window { start, end } => format!("{start}–{end}"),
     };
     format!("✏️ {} {when}", slot_name(ctx, lang, s.kind))
@@ -102,27 +153,68 @@ async fn overview(ctx: &Ctx, lang: &str, patient: &Patient) -> Result<(String, K
     Ok((text, Keyboard::new(rows)))
 }
 
+/// The week of a fixed-time slot (a daily one is every day); `None` for a random window.
+fn week_of(t: Timing) -> Option<Week> {
+    match t {
+        Timing::At(t) => Some(Week::daily(t)),
+        Timing::Week(w) => Some(w),
+        Timing::Window { .. } => None,
+    }
+}
+
+/// The days and weekend-time buttons of a fixed slot's editor.
+fn week_rows(ctx: &Ctx, lang: &str, s: &Slot, week: &Week) -> Vec<Vec<Button>> {
+    let days = |d: Days| Callback::Schedule(ScheduleAction::Days(s.id, d.bits()));
+    let mark = |on: bool, label: String| if on { format!("✓ {label}") } else { label };
+    let presets = [
+        (Days::EVERY, "week-every-day-button"),
+        (Days::WEEKDAYS, "week-weekdays-button"),
+        (Days::WEEKENDS, "week-weekends-button"),
+    ]
+    .into_iter()
+    .map(|(d, key)| button(mark(week.days == d, ctx.t(lang, key)), days(d)))
+    .collect();
+    // One button per day: tapping turns that day on or off.
+    let toggles: Vec<Button> = ALL_DAYS
+        .into_iter()
+        .map(|day| {
+            let on = week.days.contains(day);
+            let label = ctx.t_with(
+                lang,
+                "date-weekday-short",
+                &[("n", day.number_from_monday().into())],
+            );
+            button(mark(on, label), days(week.days.with(day, !on)))
+        })
+        .collect();
+    let mut rows = vec![presets];
+    rows.extend(toggles.chunks(4).map(<[_]>::to_vec));
+    // Another time at weekends, if it is due on a weekend day.
+    if !week.days.and(Days::WEEKENDS).is_empty() {
+        let mut weekend = vec![button(
+            mark(week.weekend.is_none(), ctx.t(lang, "week-weekend-same")),
+            Callback::Schedule(ScheduleAction::Weekend(s.id, None)),
+        )];
+        for h in [9, 10, 11] {
+            let t = LocalTime::hm(h, 0);
+            weekend.push(button(
+                mark(
+                    week.weekend == Some(t),
+                    ctx.t_with(lang, "week-weekend-at", &[("time", t.to_string().into())]),
+                ),
+                Callback::Schedule(ScheduleAction::Weekend(s.id, Some(t.minutes()))),
+            ));
+        }
+        rows.push(weekend);
+    }
+    rows
+}
+
 fn slot_editor(ctx: &Ctx, lang: &str, s: &Slot) -> (String, Keyboard) {
     let name = slot_name(ctx, lang, s.kind);
-    let (text, choices): (String, Vec<Button>) = match s.timing {
-        Timing::At(t) => (
-            ctx.t_with(
-                lang,
-                "slot-edit-fixed",
-                &[("name", name.into()), ("time", t.to_string().into())],
-            ),
-            s.kind
-                .time_choices()
-                .into_iter()
-                .map(|c| {
-                    button(
-                        c.to_string(),
-                        Callback::Schedule(ScheduleAction::SetTime(s.id, c.minutes())),
-                    )
-                })
-                .collect(),
-        ),
-        Timing::Window { start, end } => (
+    let mut week_buttons = Vec::new();
+    let (text, choices): (String, Vec<Button>) = match (s.timing, week_of(s.timing)) {
+        (Timing::Window { start, end }, _) => (
             ctx.t_with(
                 lang,
                 "slot-edit-window",
@@ -142,8 +234,34 @@ fn slot_editor(ctx: &Ctx, lang: &str, s: &Slot) -> (String, Keyboard) {
                 })
                 .collect(),
         ),
+        (fixed, week) => {
+            let week = week
+                .unwrap_or_else(|| Week::daily(fixed.fixed_time().unwrap_or(LocalTime::hm(8, 0))));
+            week_buttons = week_rows(ctx, lang, s, &week);
+            (
+                ctx.t_with(
+                    lang,
+                    "slot-edit-fixed",
+                    &[
+                        ("name", name.into()),
+                        ("time", week_words(ctx, lang, &week).into()),
+                    ],
+                ),
+                s.kind
+                    .time_choices()
+                    .into_iter()
+                    .map(|c| {
+                        button(
+                            c.to_string(),
+                            Callback::Schedule(ScheduleAction::SetTime(s.id, c.minutes())),
+                        )
+                    })
+                    .collect(),
+            )
+        }
     };
     let mut rows: Vec<Vec<Button>> = choices.chunks(4).map(<[_]>::to_vec).collect();
+    rows.extend(week_buttons);
     rows.push(vec![
         button(
             ctx.t(lang, "button-remove"),
@@ -211,7 +329,8 @@ pub async fn action(
             };
             let t = LocalTime::from_minutes(m).expect("parsed as a minute");
             let timing = match (slot.timing, &action) {
-                (Timing::At(_), ScheduleAction::SetTime(..)) => Timing::At(t),
+                // The days stay; the (weekday) time changes.
+                (Timing::At(_) | Timing::Week(_), ScheduleAction::SetTime(..)) => slot.timing.at(t),
                 (Timing::Window { .. }, ScheduleAction::SetWindow(..)) => Timing::Window {
                     start: t,
                     end: LocalTime::from_minutes((m + 5 * 60) % 1440).expect("valid"),
@@ -225,6 +344,46 @@ pub async fn action(
             tx.commit().await?;
             toast = Some(ctx.t(lang, "slot-saved"));
             overview(ctx, lang, patient).await?
+        }
+        ScheduleAction::Days(id, _) | ScheduleAction::Weekend(id, _) => {
+            let Some(slot) = owned(id).await? else {
+                return refuse(ctx, ev, tap).await;
+            };
+            let Some(week) = week_of(slot.timing) else {
+                return refuse(ctx, ev, tap).await;
+            };
+            let changed = match action {
+                ScheduleAction::Days(_, bits) => Days::from_bits(bits)
+                    .ok_or(())
+                    .and_then(|d| Week::new(d, week.time, week.weekend).map_err(|_| ())),
+                ScheduleAction::Weekend(_, m) => {
+                    Week::new(week.days, week.time, m.and_then(LocalTime::from_minutes))
+                        .map_err(|_| ())
+                }
+                _ => Err(()),
+            };
+            let Ok(new_week) = changed else {
+                // No day left: an impossible week is refused, and nothing changes.
+                ctx.ack(&tap.query_id, Some(ctx.t(lang, "week-no-day")))
+                    .await;
+                return Ok(());
+            };
+            let mut tx = ctx.work(ev).await?;
+            slots::set_timing(
+                &mut tx,
+                &slot,
+                Timing::Week(new_week).normalized(),
+                zone,
+                patient.quiet,
+                now,
+            )
+            .await?;
+            tx.rescheduled();
+            tx.commit().await?;
+            toast = Some(ctx.t(lang, "slot-saved"));
+            // The editor stays open, to go on choosing days.
+            let slot = owned(id).await?.expect("still there");
+            slot_editor(ctx, lang, &slot)
         }
         ScheduleAction::Remove(id) => {
             let mut tx = ctx.work(ev).await?;
@@ -303,7 +462,44 @@ pub async fn awaiting_text(
     let Some(slot) = slots::get_owned(&ctx.db, id, patient.id).await? else {
         return clear_awaiting(ctx, patient).await;
     };
-    let Some(t) = text.and_then(LocalTime::parse) else {
+    // "8:30", or with days: "weekdays at 8", "lunes a viernes 8:00", "weekends 10".
+    let typed = text.map(parse_typed).unwrap_or((None, None));
+    let typed = match typed {
+        (None, None) => (None, text.and_then(LocalTime::parse)),
+        t => t,
+    };
+    let timing = match (slot.timing, typed) {
+        (_, (None, None)) => None,
+        (Timing::Window { .. }, (None, Some(t))) => Some(Timing::Window {
+            start: t,
+            end: LocalTime::from_minutes((t.minutes() + 5 * 60) % 1440).expect("valid"),
+        }),
+        // Days for a random window: not offered (its editor has no days).
+        (Timing::Window { .. }, (Some(_), _)) => None,
+        (fixed, (None, Some(t))) => Some(fixed.at(t)),
+        (fixed, (Some(days), t)) => {
+            let week = week_of(fixed).expect("a fixed slot");
+            let has_weekdays = !week.days.and(Days::WEEKDAYS).is_empty();
+            let has_weekend = !week.days.and(Days::WEEKENDS).is_empty();
+            let new = match (days, t) {
+                // "weekends at 10" on a slot due on weekdays: another time at weekends.
+                (Days::WEEKENDS, Some(t)) if has_weekdays && week.days != Days::WEEKENDS => {
+                    Week::new(week.days.or(Days::WEEKENDS), week.time, Some(t))
+                }
+                // "weekdays at 7:30" on a slot due at weekends: the weekday time.
+                (Days::WEEKDAYS, Some(t)) if has_weekend && week.days != Days::WEEKDAYS => {
+                    Week::new(
+                        week.days.or(Days::WEEKDAYS),
+                        t,
+                        Some(week.weekend.unwrap_or(week.time)),
+                    )
+                }
+                (days, t) => Week::new(days, t.unwrap_or(week.time), None),
+            };
+            new.ok().map(|w| Timing::Week(w).normalized())
+        }
+    };
+    let Some(timing) = timing else {
         ctx.say(
             patient.chat_id,
             ctx.t(&ev.lang, "slot-time-invalid"),
@@ -311,13 +507,6 @@ pub async fn awaiting_text(
         )
         .await;
         return Ok(());
-    };
-    let timing = match slot.timing {
-        Timing::At(_) => Timing::At(t),
-        Timing::Window { .. } => Timing::Window {
-            start: t,
-            end: LocalTime::from_minutes((t.minutes() + 5 * 60) % 1440).expect("valid"),
-        },
     };
     let mut tx = ctx.work(ev).await?;
     slots::set_timing(&mut tx, &slot, timing, zone, patient.quiet, ctx.clock.now()).await?;

@@ -21,7 +21,8 @@ use crate::store::prompts;
 use crate::store::slots::{self};
 use anyhow::Result;
 
-/// Default slots for a newly onboarded patient: morning and evening.
+/// Default slots for a newly onboarded patient: `prompts/schedule.toml`'s (morning and
+/// evening every day, as shipped).
 pub async fn create_defaults(
     ctx: &Ctx,
     tx: &mut crate::store::Tx,
@@ -31,12 +32,12 @@ pub async fn create_defaults(
     if slots::count(tx, patient.id).await? > 0 {
         return Ok(false);
     }
-    for kind in [SlotKind::Morning, SlotKind::Evening] {
+    for &(kind, timing) in &ctx.content.default_schedule.slots {
         slots::create(
             tx,
             patient.id,
             kind,
-            kind.default_timing(),
+            timing,
             zone,
             patient.quiet,
             ctx.clock.now(),
@@ -48,17 +49,43 @@ pub async fn create_defaults(
 
 /// The line told after onboarding: when the default check-ins come.
 pub fn defaults_text(ctx: &Ctx, lang: &str) -> String {
-    let t = |k: SlotKind| match k.default_timing() {
-        Timing::At(t) => t.to_string(),
-        Timing::Window { start, .. } => start.to_string(),
+    let slots = &ctx.content.default_schedule.slots;
+    let daily = |kind: SlotKind| {
+        slots.iter().find_map(|(k, t)| match t {
+            Timing::At(t) if *k == kind => Some(t.to_string()),
+            _ => None,
+        })
     };
+    // The shipped morning and evening, every day: the sentence that says so.
+    if let ([_, _], Some(morning), Some(evening)) = (
+        slots.as_slice(),
+        daily(SlotKind::Morning),
+        daily(SlotKind::Evening),
+    ) {
+        return ctx.t_with(
+            lang,
+            "schedule-defaults",
+            &[("morning", morning.into()), ("evening", evening.into())],
+        );
+    }
+    // Anything else an operator set: each check-in in words.
+    let list: Vec<String> = slots
+        .iter()
+        .map(|(k, t)| {
+            let when = match t {
+                Timing::At(t) => {
+                    editor::week_words(ctx, lang, &crate::domain::schedule::Week::daily(*t))
+                }
+                Timing::Week(w) => editor::week_words(ctx, lang, w),
+                Timing::Window { start, end } => format!("{start}–{end}"),
+            };
+            format!("{} {when}", editor::slot_name(ctx, lang, *k))
+        })
+        .collect();
     ctx.t_with(
         lang,
-        "schedule-defaults",
-        &[
-            ("morning", t(SlotKind::Morning).into()),
-            ("evening", t(SlotKind::Evening).into()),
-        ],
+        "schedule-defaults-list",
+        &[("list", list.join("; ").into())],
     )
 }
 
