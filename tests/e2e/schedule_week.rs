@@ -68,63 +68,70 @@ async fn weekdays_at_7_30_and_weekends_at_another_time_one_a_day_through_both_ds
         "{}",
         saved.text
     );
-    // At weekends in the spring-forward gap (02:30 does not exist on 8 March), typed too.
-    open_morning(&h).await;
-    let saved = h.say(ALICE, "weekends 2:30").await;
-    assert!(
-        saved.text.contains("07:30 on weekdays, 02:30 at weekends"),
-        "{}",
-        saved.text
-    );
-    // Wednesday off, by its button; the editor shows the week in words, never as cron.
+    // Weekends at 10:00, by its button; Wednesday off, by its own. The editor shows the week
+    // in words, never as cron.
     let editor = open_morning(&h).await;
+    h.tap(ALICE, editor.message_id, "Weekends 10:00").await;
+    let editor = h
+        .wait_text(
+            ALICE,
+            editor.message_id,
+            "check-in at 07:30 on weekdays, 10:00 at weekends.",
+        )
+        .await;
     assert!(editor.has_button("✓ Wed") && editor.has_button("✓ Sat"));
+    assert!(editor.has_button("✓ Weekends 10:00"));
     h.tap(ALICE, editor.message_id, "✓ Wed").await;
     let editor = h
-        .wait_text(ALICE, editor.message_id, "on Mon, Tue, Thu, Fri")
+        .wait_text(
+            ALICE,
+            editor.message_id,
+            "at 07:30 on Mon, Tue, Thu, Fri, 10:00 at weekends.",
+        )
         .await;
     assert!(!editor.text.contains('*') && !editor.text.contains("Mon-Fri"));
     assert!(editor.has_button("Wed") && !editor.has_button("✓ Wed"));
     // An impossible week is refused: weekends only, then both weekend days off.
     h.tap(ALICE, editor.message_id, "Weekends").await;
     let editor = h
-        .wait_text(ALICE, editor.message_id, "check-in at 02:30 at weekends.")
+        .wait_text(ALICE, editor.message_id, "check-in at 10:00 at weekends.")
         .await;
     h.tap(ALICE, editor.message_id, "✓ Sat").await;
     let editor = h
-        .wait_text(ALICE, editor.message_id, "check-in at 02:30 on Sun.")
+        .wait_text(ALICE, editor.message_id, "check-in at 10:00 on Sun.")
         .await;
     let toast = h.tap(ALICE, editor.message_id, "✓ Sun").await;
     assert!(
         toast.is_some_and(|t| t.contains("at least one day")),
         "no day chosen is refused"
     );
-    // Back to the plan: weekdays but Wednesday at 07:30, weekends at 02:30.
+    // Back to the plan: weekdays but Wednesday at 07:30, weekends at 10:00.
     h.tap(ALICE, editor.message_id, "Every day").await;
     let editor = h
         .wait_text(
             ALICE,
             editor.message_id,
-            "check-in at 07:30 on weekdays, 02:30 at weekends.",
+            "check-in at 07:30 on weekdays, 10:00 at weekends.",
         )
         .await;
     h.tap(ALICE, editor.message_id, "✓ Wed").await;
     h.wait_text(
         ALICE,
         editor.message_id,
-        "at 07:30 on Mon, Tue, Thu, Fri, 02:30",
+        "at 07:30 on Mon, Tue, Thu, Fri, 10:00",
     )
     .await;
     let s = h.say(ALICE, "/schedule").await;
     assert!(
         s.text
-            .contains("Morning 07:30 on Mon, Tue, Thu, Fri, 02:30 at weekends"),
+            .contains("Morning 07:30 on Mon, Tue, Thu, Fri, 10:00 at weekends"),
         "{}",
         s.text
     );
 
-    // The week of 3–9 March: one morning prompt a day, none on Wednesday; on Sunday 8 March
-    // 02:30 falls in the gap and comes at 03:00 EDT, once; Monday 9 March is 07:30 EDT.
+    // The week of 3–9 March: one morning prompt a day at those local times, none on
+    // Wednesday; the US changes to summer time in the night to Sunday 8 March, so Sunday's
+    // 10:00 is 14:00 UTC and Monday's 07:30 is 11:30 UTC.
     let n = h.count(ALICE);
     live_through(&h, Utc.with_ymd_and_hms(2026, 3, 3, 0, 0, 0).unwrap(), 7).await;
     assert_eq!(
@@ -133,8 +140,8 @@ async fn weekdays_at_7_30_and_weekends_at_another_time_one_a_day_through_both_ds
             ("2026-03-03".to_string(), utc(2026, 3, 3, 12, 30)),
             ("2026-03-05".to_string(), utc(2026, 3, 5, 12, 30)),
             ("2026-03-06".to_string(), utc(2026, 3, 6, 12, 30)),
-            ("2026-03-07".to_string(), utc(2026, 3, 7, 7, 30)),
-            ("2026-03-08".to_string(), utc(2026, 3, 8, 7, 0)),
+            ("2026-03-07".to_string(), utc(2026, 3, 7, 15, 0)),
+            ("2026-03-08".to_string(), utc(2026, 3, 8, 14, 0)),
             ("2026-03-09".to_string(), utc(2026, 3, 9, 11, 30)),
         ]
     );
@@ -147,7 +154,8 @@ async fn weekdays_at_7_30_and_weekends_at_another_time_one_a_day_through_both_ds
         .count();
     assert_eq!(sent, 6, "exactly one morning prompt a day it is due");
 
-    // Autumn: weekends at 01:30, which happens twice on Sunday 1 November: the first counts.
+    // Autumn: weekends at 01:30, which happens twice on Sunday 1 November: the first counts,
+    // once. (The spring-forward gap is in the unit tests: a time in it comes right after it.)
     h.clock
         .set(Utc.with_ymd_and_hms(2026, 10, 29, 12, 0, 0).unwrap());
     h.tick().await;

@@ -4,6 +4,7 @@
 
 mod editor;
 mod pause;
+mod week_view;
 
 pub use editor::{action, awaiting_text, show};
 pub use pause::{pause, pause_ask, quiet_command, quiet_tap, resume};
@@ -74,9 +75,9 @@ pub fn defaults_text(ctx: &Ctx, lang: &str) -> String {
         .map(|(k, t)| {
             let when = match t {
                 Timing::At(t) => {
-                    editor::week_words(ctx, lang, &crate::domain::schedule::Week::daily(*t))
+                    week_view::week_words(ctx, lang, &crate::domain::schedule::Week::daily(*t))
                 }
-                Timing::Week(w) => editor::week_words(ctx, lang, w),
+                Timing::Week(w) => week_view::week_words(ctx, lang, w),
                 Timing::Window { start, end } => format!("{start}–{end}"),
             };
             format!("{} {when}", editor::slot_name(ctx, lang, *k))
