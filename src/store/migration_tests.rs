@@ -219,3 +219,26 @@ async fn conversation_states_in_progress_survive_the_move_to_json() {
     }
     db.close().await;
 }
+
+/// A database a newer release upgraded (a migration this binary does not know): refused with
+/// a sentence that says what to do, and left as it was.
+#[tokio::test]
+async fn a_newer_database_is_refused_by_an_older_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("newer.db").display());
+    let db = Db::open(&url).await.unwrap();
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time)
+         VALUES (9999, 'from the future', CURRENT_TIMESTAMP, 1, x'00', 0)",
+    )
+    .execute(db.pool())
+    .await
+    .unwrap();
+    db.close().await;
+    let e = Db::open(&url).await.err().expect("refused").to_string();
+    assert!(
+        e.contains("upgraded by a newer version of the bot (its migration 9999"),
+        "{e}"
+    );
+    assert!(e.contains("restore the backup taken before the upgrade"), "{e}");
+}

@@ -348,10 +348,18 @@ impl Db {
                 problems.join("; ")
             );
         }
-        MIGRATOR
-            .run(&pool)
-            .await
-            .context("applying database migrations")?;
+        if let Err(e) = MIGRATOR.run(&pool).await {
+            pool.close().await;
+            // A database a newer bot upgraded: this older binary must not run on it.
+            if let sqlx::migrate::MigrateError::VersionMissing(v) = e {
+                let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+                anyhow::bail!(
+                    "the database {} was upgraded by a newer version of the bot (its migration {v}; this version knows up to {known}). Run that newer version, or restore the backup taken before the upgrade",
+                    path.display()
+                );
+            }
+            return Err(anyhow::Error::new(e).context("applying database migrations"));
+        }
         let writer = Arc::new(Mutex::new(Writer {
             conn: None,
             open: false,
