@@ -71,7 +71,7 @@ pub struct RunningBot {
 /// Locks the database file itself, or explains that another bot process has it. The lock is on
 /// the file (its inode), not on a name next to it: a symlink or a hard link to the same database
 /// is the same file and refuses too. It is a `flock`, separate from SQLite's own `fcntl` locks.
-fn lock_database(db: &std::path::Path) -> Result<std::fs::File> {
+pub(crate) fn lock_database(db: &std::path::Path) -> Result<std::fs::File> {
     let file = std::fs::OpenOptions::new()
         .read(true)
         .open(db)

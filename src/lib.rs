@@ -18,6 +18,7 @@ pub mod domain;
 pub mod features;
 pub mod jobs;
 pub mod logging;
+pub mod ops;
 pub mod sandbox;
 pub mod store;
 

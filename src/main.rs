@@ -28,6 +28,20 @@ enum Command {
         #[arg(long)]
         script: Option<std::path::PathBuf>,
     },
+    /// An online, checked copy of the database in DIR, named by time, keeping the newest N;
+    /// or, with --verify FILE, restore FILE into a scratch folder and check it.
+    Backup {
+        /// Where backups go (created, owner-only).
+        dir: Option<std::path::PathBuf>,
+        /// How many backups to keep in DIR.
+        #[arg(long, default_value_t = 14)]
+        keep: usize,
+        /// Check this backup instead of taking one.
+        #[arg(long)]
+        verify: Option<std::path::PathBuf>,
+    },
+    /// Replace the database with a backup, after checking it. Refused while the bot runs.
+    Restore { file: std::path::PathBuf },
     /// Create the database if needed and apply migrations, then exit.
     Migrate,
     /// Check every file under prompts/ and report problems with file, line and message.
@@ -65,6 +79,33 @@ async fn main() {
 async fn real_main(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run => app::run(config::Config::from_env()?).await,
+        Command::Backup { dir, keep, verify } => {
+            use recovery_checkin_bot::ops;
+            let (file, v) = match (verify, dir) {
+                (Some(file), _) => (file.clone(), ops::verify(&file).await?),
+                (None, Some(dir)) => ops::backup(&config::database_url(), &dir, keep).await?,
+                (None, None) => anyhow::bail!("give a folder for the backup, or --verify FILE"),
+            };
+            println!(
+                "{}: integrity ok, migration {}, {} patients, {} check-ins",
+                file.display(),
+                v.migration,
+                v.patients,
+                v.checkins
+            );
+            Ok(())
+        }
+        Command::Restore { file } => {
+            match recovery_checkin_bot::ops::restore(&config::database_url(), &file).await? {
+                Some(kept) => println!(
+                    "restored {}; the database it replaced is kept as {}",
+                    file.display(),
+                    kept.display()
+                ),
+                None => println!("restored {}", file.display()),
+            }
+            Ok(())
+        }
         Command::Sandbox {
             database,
             port,

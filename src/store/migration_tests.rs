@@ -235,10 +235,13 @@ async fn a_newer_database_is_refused_by_an_older_binary() {
     .await
     .unwrap();
     db.close().await;
-    let e = Db::open(&url).await.err().expect("refused").to_string();
+    let e = Db::open(&url).await.expect_err("refused").to_string();
     assert!(
         e.contains("upgraded by a newer version of the bot (its migration 9999"),
         "{e}"
     );
-    assert!(e.contains("restore the backup taken before the upgrade"), "{e}");
+    assert!(
+        e.contains("restore the backup taken before the upgrade"),
+        "{e}"
+    );
 }

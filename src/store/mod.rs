@@ -7,6 +7,7 @@
 //! the safety net for another process on the file (a backup, the sqlite3 shell).
 
 pub mod alerts;
+pub mod backup;
 pub mod checkins;
 pub mod contacts;
 pub mod coping;

@@ -2,6 +2,7 @@
 //! HTTP to the fake Telegram server in crates/fake-telegram.
 
 mod alert_patterns;
+mod backup;
 mod browser;
 mod checkin;
 mod contact_alerts;
@@ -10,6 +11,7 @@ mod coping;
 mod crisis_country;
 mod crisis_screen;
 mod crisis_words;
+mod deploy;
 mod durability;
 mod export;
 mod failures;
