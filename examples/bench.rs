@@ -33,7 +33,7 @@ async fn main() -> Result<()> {
     let fake = FakeTelegram::start().await;
     fake.open_to_all();
     let config = Config {
-        token: fake.token().to_string(),
+        token: fake.token().into(),
         api_url: Some(fake.api_url()),
         database_url: format!("sqlite://{}", db_path.display()),
         prompts_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("prompts"),
@@ -148,7 +148,10 @@ async fn main() -> Result<()> {
             let mut child = std::process::Command::new(&bin)
                 .arg("run")
                 .current_dir(dir.path())
-                .env("TELOXIDE_TOKEN", &config.token)
+                .env(
+                    "TELOXIDE_TOKEN",
+                    secrecy::ExposeSecret::expose_secret(&config.token),
+                )
                 .env(
                     "TELOXIDE_API_URL",
                     config.api_url.as_deref().unwrap_or_default(),

@@ -15,7 +15,8 @@ use tokio::task::JoinHandle;
 
 /// Builds the teloxide client, pointed at `api_url` when given (a local fake in tests).
 pub fn make_bot(config: &Config) -> Result<Bot> {
-    let bot = Bot::new(config.token.clone());
+    use secrecy::ExposeSecret;
+    let bot = Bot::new(config.token.expose_secret());
     Ok(match &config.api_url {
         Some(url) => bot.set_api_url(
             reqwest::Url::parse(url).with_context(|| format!("TELOXIDE_API_URL {url}"))?,

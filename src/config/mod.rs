@@ -109,9 +109,12 @@ impl Default for SendLimits {
     }
 }
 
-#[derive(Clone)]
+/// `Debug` is derived: the token prints as `[REDACTED]`.
+#[derive(Clone, Debug)]
 pub struct Config {
-    pub token: String,
+    /// Wrapped: `Debug` prints `[REDACTED]`, and reading it takes an explicit
+    /// `expose_secret()` (only where the Telegram client is made).
+    pub token: secrecy::SecretString,
     /// Bot API base URL; `None` means Telegram's own.
     pub api_url: Option<String>,
     pub database_url: String,
@@ -121,22 +124,6 @@ pub struct Config {
     pub poll_timeout: Duration,
     pub schedule: ScheduleSettings,
     pub send: SendLimits,
-}
-
-impl std::fmt::Debug for Config {
-    // Never print the token.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config")
-            .field("token", &"<redacted>")
-            .field("api_url", &self.api_url)
-            .field("database_url", &self.database_url)
-            .field("prompts_dir", &self.prompts_dir)
-            .field("crisis", &self.crisis)
-            .field("poll_timeout", &self.poll_timeout)
-            .field("schedule", &self.schedule)
-            .field("send", &self.send)
-            .finish()
-    }
 }
 
 /// Settings that do not need a token (migrate, check-content).
@@ -206,7 +193,7 @@ impl Config {
                 .context("SEND_PER_SECOND must be a positive number (Telegram allows about 30)")?;
         }
         Ok(Config {
-            token,
+            token: token.into(),
             api_url,
             database_url: database_url(),
             prompts_dir: prompts_dir(),
@@ -255,5 +242,25 @@ pub fn load_prompts(dir: &std::path::Path) -> std::result::Result<(Content, Rule
             errors.extend(rules.err().unwrap_or_default());
             Err(ContentErrors(errors))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn debug_never_shows_the_token() {
+        let config = super::Config {
+            token: "123456:SECRET-token-value".into(),
+            api_url: None,
+            database_url: "sqlite://x.db".into(),
+            prompts_dir: "prompts".into(),
+            crisis: Default::default(),
+            poll_timeout: std::time::Duration::from_secs(5),
+            schedule: Default::default(),
+            send: Default::default(),
+        };
+        let printed = format!("{config:?} {config:#?}");
+        assert!(!printed.contains("SECRET"), "{printed}");
+        assert!(printed.contains("REDACTED") && printed.contains("x.db"));
     }
 }

@@ -65,7 +65,7 @@ impl Sandbox {
             }
         };
         let config = Config {
-            token: fake.token().to_string(),
+            token: fake.token().into(),
             api_url: Some(fake.api_url()),
             database_url: format!("sqlite://{}", database.display()),
             prompts_dir: options.prompts_dir.clone(),

@@ -179,7 +179,10 @@ fn spawn_binary(h: &Harness) -> Process {
         .current_dir(h.dir.path())
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("TELOXIDE_TOKEN", &config.token)
+        .env(
+            "TELOXIDE_TOKEN",
+            secrecy::ExposeSecret::expose_secret(&config.token),
+        )
         .env("TELOXIDE_API_URL", config.api_url.unwrap())
         .env("DATABASE_URL", &config.database_url)
         .env("PROMPTS_DIR", &config.prompts_dir)

@@ -67,7 +67,7 @@ impl Harness {
 
     pub fn config(&self) -> Config {
         Config {
-            token: self.fake.token().to_string(),
+            token: self.fake.token().into(),
             api_url: Some(self.fake.api_url()),
             database_url: format!("sqlite://{}", self.db_path().display()),
             prompts_dir: self.prompts_dir.clone(),
