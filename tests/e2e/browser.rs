@@ -156,10 +156,20 @@ impl Driver {
         panic!("no element {xpath}:\n{}", self.text().await);
     }
 
+    /// Clicks the element; found again if the page redrew it in between (a chat is redrawn
+    /// when a message arrives).
     async fn click(&self, xpath: &str) {
-        let id = self.element(xpath).await;
-        self.session("POST", &format!("/element/{id}/click"), json!({}))
-            .await;
+        for _ in 0..20 {
+            let id = self.element(xpath).await;
+            let r = self
+                .session("POST", &format!("/element/{id}/click"), json!({}))
+                .await;
+            if r.is_null() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("could not click {xpath}:\n{}", self.text().await);
     }
 
     /// Types into an input and presses Enter.
