@@ -9,6 +9,8 @@
 use crate::domain::history::Point;
 use crate::domain::progress::Day;
 use anyhow::{anyhow, Context, Result};
+use plotters::coord::cartesian::Cartesian2d;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 use std::sync::OnceLock;
@@ -96,7 +98,6 @@ fn draw(rgb: &mut [u8], points: &[Point], labels: &Labels) -> DrawResult {
     }
     let (panels, strip) = body.split_vertically(body.dim_in_pixel().1 as i32 - 270);
     let panels = panels.split_evenly((3, 1));
-    let n = points.len();
     let sleep_top = points
         .iter()
         .filter_map(|p| p.sleep_hours)
@@ -114,7 +115,7 @@ fn draw(rgb: &mut [u8], points: &[Point], labels: &Labels) -> DrawResult {
     for (area, (name, colour, shape, top, value)) in panels.iter().zip(series) {
         panel(area, points, labels, name, colour, shape, top, value)?;
     }
-    checkins_strip(&strip, points, labels, n)?;
+    checkins_strip(&strip, points, labels)?;
     root.present()?;
     Ok(())
 }
@@ -153,6 +154,54 @@ fn day_label(labels: &Labels, x: f64) -> String {
     }
 }
 
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A panel's frame, the same for every panel: its caption (text, size, colour), the days
+/// along the bottom, the values from 0 to `top` up the side, light grid lines; `(top, bottom)`
+/// margins in pixels.
+fn frame<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, plotters::coord::Shift>,
+    labels: &Labels,
+    (caption, size, colour): (&str, u32, RGBColor),
+    top: f64,
+    y_labels: usize,
+    (margin_top, margin_bottom): (u32, u32),
+) -> Result<Chart<'a, DB>, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let n = labels.days.len();
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(20)
+        .margin_right(56)
+        .margin_top(margin_top)
+        .margin_bottom(margin_bottom)
+        .caption(
+            caption,
+            (FONT, size)
+                .into_font()
+                .style(FontStyle::Bold)
+                .color(&colour),
+        )
+        .x_label_area_size(48)
+        .y_label_area_size(70)
+        .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..top)?;
+    let formatter = |x: &f64| day_label(labels, *x);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(n.min(200) * 2 + 1)
+        .x_label_formatter(&formatter)
+        .y_labels(y_labels)
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .label_style((FONT, 28).into_font().color(&INK))
+        .light_line_style(WHITE)
+        .bold_line_style(GRID)
+        .axis_style(INK.stroke_width(2))
+        .draw()?;
+    Ok(chart)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
@@ -168,30 +217,14 @@ where
     DB::ErrorType: 'static,
 {
     let n = points.len();
-    let mut chart = ChartBuilder::on(area)
-        .margin_left(20)
-        .margin_right(56)
-        .margin_top(10)
-        .caption(
-            name,
-            (FONT, 38).into_font().style(FontStyle::Bold).color(&colour),
-        )
-        .x_label_area_size(48)
-        .y_label_area_size(70)
-        .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..top)?;
-    let formatter = |x: &f64| day_label(labels, *x);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(n.min(200) * 2 + 1)
-        .x_label_formatter(&formatter)
-        .y_labels(if top > 10.0 { 7 } else { 6 })
-        .y_label_formatter(&|y| format!("{y:.0}"))
-        .label_style((FONT, 28).into_font().color(&INK))
-        .light_line_style(WHITE)
-        .bold_line_style(GRID)
-        .axis_style(INK.stroke_width(2))
-        .draw()?;
+    let mut chart = frame(
+        area,
+        labels,
+        (name, 38, colour),
+        top,
+        if top > 10.0 { 7 } else { 6 },
+        (10, 0),
+    )?;
     // Days of reported use: a soft shade behind the values, never a mark of failure.
     chart.draw_series(
         points
@@ -246,36 +279,19 @@ fn checkins_strip<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     points: &[Point],
     labels: &Labels,
-    n: usize,
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
     let top = points.iter().map(|p| p.checkins).max().unwrap_or(0).max(2) as f64;
-    let mut chart = ChartBuilder::on(area)
-        .margin_left(20)
-        .margin_right(56)
-        .margin_bottom(20)
-        .caption(
-            &labels.checkins,
-            (FONT, 34).into_font().style(FontStyle::Bold).color(&BARS),
-        )
-        .x_label_area_size(48)
-        .y_label_area_size(70)
-        .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..top)?;
-    let formatter = |x: &f64| day_label(labels, *x);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(n.min(200) * 2 + 1)
-        .x_label_formatter(&formatter)
-        .y_labels(top as usize + 1)
-        .y_label_formatter(&|y| format!("{y:.0}"))
-        .label_style((FONT, 28).into_font().color(&INK))
-        .light_line_style(WHITE)
-        .bold_line_style(GRID)
-        .axis_style(INK.stroke_width(2))
-        .draw()?;
+    let mut chart = frame(
+        area,
+        labels,
+        (&labels.checkins, 34, BARS),
+        top,
+        top as usize + 1,
+        (0, 20),
+    )?;
     chart.draw_series(
         points
             .iter()
