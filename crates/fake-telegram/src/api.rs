@@ -505,12 +505,9 @@ fn edit_message(s: &mut State, p: &Params, with_text: bool) -> Reply {
         Err(e) => return bad_request(e),
     };
     let date = s.date_in(chat);
-    let Some(msg) = s
-        .chats
-        .get_mut(&chat)
-        .and_then(|c| c.iter_mut().find(|m| m.message_id == id && m.from_bot))
-    else {
-        return bad_request("Bad Request: message to edit not found");
+    let msg = match bot_message_mut(s, chat, id) {
+        Ok(m) => m,
+        Err(r) => return r,
     };
     if new_text.is_some() && msg.attachment.is_some() {
         return bad_request("Bad Request: there is no text in the message to edit");
@@ -527,6 +524,14 @@ fn edit_message(s: &mut State, p: &Params, with_text: bool) -> Reply {
     msg.edit_date = Some(date);
     let msg = msg.clone();
     ok(result_message(s, chat, &msg))
+}
+
+/// The bot's own message `id` in `chat`, to edit; Telegram's error when there is none.
+fn bot_message_mut(s: &mut State, chat: i64, id: i32) -> Result<&mut ChatMessage, Reply> {
+    s.chats
+        .get_mut(&chat)
+        .and_then(|c| c.iter_mut().find(|m| m.message_id == id && m.from_bot))
+        .ok_or_else(|| bad_request("Bad Request: message to edit not found"))
 }
 
 fn result_message(s: &State, chat: i64, msg: &ChatMessage) -> Value {

@@ -141,12 +141,9 @@ pub(super) fn edit_media(s: &mut State, p: &Params, files: &Files) -> Reply {
         Err(e) => return bad_request(e),
     };
     let date = s.date_in(chat);
-    let Some(msg) = s
-        .chats
-        .get_mut(&chat)
-        .and_then(|c| c.iter_mut().find(|m| m.message_id == id && m.from_bot))
-    else {
-        return bad_request("Bad Request: message to edit not found");
+    let msg = match bot_message_mut(s, chat, id) {
+        Ok(m) => m,
+        Err(r) => return r,
     };
     let Some(old) = &msg.attachment else {
         return bad_request("Bad Request: there is no media in the message to edit");
