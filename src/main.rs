@@ -27,6 +27,10 @@ enum Command {
         /// Replay this scripted conversation, print the transcript, and stop.
         #[arg(long)]
         script: Option<std::path::PathBuf>,
+        /// Start the clock at this moment (like 2026-03-04T17:00:00Z) instead of now; a
+        /// script's own `start` line is used when this is not given.
+        #[arg(long)]
+        start: Option<chrono::DateTime<chrono::Utc>>,
     },
     /// An online, checked copy of the database in DIR, named by time, keeping the newest N;
     /// or, with --verify FILE, restore FILE into a scratch folder and check it.
@@ -110,12 +114,14 @@ async fn real_main(cli: Cli) -> Result<()> {
             database,
             port,
             script,
+            start,
         } => {
             recovery_checkin_bot::sandbox::run(recovery_checkin_bot::sandbox::Options {
                 database,
                 prompts_dir: config::prompts_dir(),
                 port,
                 script,
+                start,
             })
             .await
         }

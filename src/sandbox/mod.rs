@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-pub use script::{parse as parse_script, replay, Step, Transcript};
+pub use script::{parse as parse_script, replay, start_of, Step, Transcript};
 pub use web::router;
 
 /// What `sandbox` was asked for.
@@ -29,6 +29,8 @@ pub struct Options {
     pub port: u16,
     /// Replay this script, print the transcript and stop.
     pub script: Option<PathBuf>,
+    /// Where the clock starts; now (on a whole minute) when `None`.
+    pub start: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// One person in the sandbox.
@@ -74,9 +76,14 @@ impl Sandbox {
             schedule: Default::default(),
             send: Default::default(),
         };
-        // The clock starts at the real time, on a whole minute, and moves only when told.
+        // The clock starts at the real time, on a whole minute (or where a script says), and
+        // moves only when told.
         let now = chrono::Utc::now();
-        let clock = ManualClock::new(now - chrono::Duration::seconds(now.timestamp() % 60));
+        let clock = ManualClock::new(
+            options
+                .start
+                .unwrap_or(now - chrono::Duration::seconds(now.timestamp() % 60)),
+        );
         let bot = RunningBot::start(&config, Arc::new(clock.clone()), Parts::ALL).await?;
         let sandbox = Arc::new(Sandbox {
             fake,
@@ -295,12 +302,13 @@ fn message_json(chat: i64, m: &fake_telegram::ChatMessage) -> Value {
 }
 
 /// `sandbox`: the page until Ctrl-C, or a script's transcript.
-pub async fn run(options: Options) -> Result<()> {
-    let sandbox = Sandbox::start(&options).await?;
-    if let Some(file) = &options.script {
-        let text = std::fs::read_to_string(file)
+pub async fn run(mut options: Options) -> Result<()> {
+    if let Some(file) = options.script.clone() {
+        let text = std::fs::read_to_string(&file)
             .with_context(|| format!("reading the script {}", file.display()))?;
         let steps = script::parse(&text).map_err(|e| anyhow::anyhow!("{}:{e}", file.display()))?;
+        options.start = options.start.or(script::start_of(&steps));
+        let sandbox = Sandbox::start(&options).await?;
         let transcript = script::replay(&sandbox, &steps).await;
         print!("{}", transcript.text);
         let result = match transcript.error {
@@ -310,6 +318,7 @@ pub async fn run(options: Options) -> Result<()> {
         stop(sandbox).await;
         return result;
     }
+    let sandbox = Sandbox::start(&options).await?;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port))
         .await
         .with_context(|| format!("listening on 127.0.0.1:{} (try --port)", options.port))?;

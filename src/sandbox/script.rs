@@ -36,6 +36,17 @@ pub enum Step {
         from: String,
     },
     Clock(ClockMove),
+    /// `start 2026-03-04T09:00:00Z`: the clock starts there (first step only), so a
+    /// transcript reads the same whatever the hour it is replayed at.
+    Start(chrono::DateTime<chrono::Utc>),
+}
+
+/// Where the script's clock starts, if it says.
+pub fn start_of(steps: &[(usize, Step)]) -> Option<chrono::DateTime<chrono::Utc>> {
+    match steps.first() {
+        Some((_, Step::Start(at))) => Some(*at),
+        _ => None,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +64,15 @@ pub fn parse(text: &str) -> Result<Vec<(usize, Step)>, String> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let step = if let Some(rest) = line.strip_prefix("person ") {
+        let step = if let Some(rest) = line.strip_prefix("start ") {
+            if !steps.is_empty() {
+                return Err(format!("{line_no}: `start` comes before every other step"));
+            }
+            let at = chrono::DateTime::parse_from_rfc3339(rest.trim()).map_err(|_| {
+                format!("{line_no}: write the start as `start 2026-03-04T09:00:00Z`")
+            })?;
+            Step::Start(at.with_timezone(&chrono::Utc))
+        } else if let Some(rest) = line.strip_prefix("person ") {
             let mut words = rest.split_whitespace();
             match (words.next(), words.next(), words.next()) {
                 (Some(name), Some(language), None) => Step::Person {
@@ -151,6 +170,17 @@ pub async fn replay(sandbox: &Sandbox, steps: &[(usize, Step)]) -> Transcript {
                 },
                 _ => Err(format!("nobody called {who} or {from}")),
             },
+            Step::Start(at) if crate::clock::Clock::now(&sandbox.clock) == *at => {
+                let _ = writeln!(
+                    out,
+                    "~ the clock starts at {}",
+                    at.format("%a %d %b %H:%M UTC")
+                );
+                Ok(())
+            }
+            Step::Start(_) => Err("start the sandbox with this script's start time \
+                                   (Options::start, from script::start_of)"
+                .to_string()),
             Step::Clock(m) => {
                 match m {
                     ClockMove::By(secs) => sandbox.advance(chrono::Duration::seconds(*secs)),
@@ -296,6 +326,16 @@ mod tests {
         assert!(parse("\nclock -1h").unwrap_err().starts_with("2:"));
         assert!(parse("clock +1y").is_err());
         assert!(parse("person Ana").is_err());
+        let start = parse("# a\nstart 2026-03-04T10:00:00+01:00\nAna: hi").unwrap();
+        assert_eq!(
+            start_of(&start),
+            Some("2026-03-04T09:00:00Z".parse().unwrap())
+        );
+        assert_eq!(start_of(&start[1..]), None);
+        assert!(parse("Ana: hi\nstart 2026-03-04T09:00:00Z")
+            .unwrap_err()
+            .starts_with("2:"));
+        assert!(parse("start tomorrow").unwrap_err().starts_with("1:"));
         // A typed text may hold a colon.
         assert_eq!(
             parse("Ana: /quiet 22:00-07:00").unwrap()[0].1,

@@ -16,6 +16,7 @@ fn options() -> Options {
         prompts_dir: repo().join("prompts"),
         port: 0,
         script: None,
+        start: None,
     }
 }
 
@@ -26,7 +27,12 @@ async fn replay(lang: &str, name: &str) -> String {
         .join(lang)
         .join(format!("{name}.txt"));
     let steps = sandbox::parse_script(&std::fs::read_to_string(&file).unwrap()).unwrap();
-    let s = Sandbox::start(&options()).await.unwrap();
+    let s = Sandbox::start(&Options {
+        start: sandbox::start_of(&steps),
+        ..options()
+    })
+    .await
+    .unwrap();
     let t = sandbox::replay(&s, &steps).await;
     assert!(
         t.error.is_none(),
