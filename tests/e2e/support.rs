@@ -241,9 +241,10 @@ impl Harness {
         panic!("{sql} ({bind}) stayed {last:?}, expected {expected:?}");
     }
 
-    /// Lets the outbox sender catch up: waits until nothing is pending.
+    /// Lets the outbox sender catch up: waits until nothing is pending. Up to 30 s: teloxide
+    /// waits 10 s after any 5xx answer before it returns the error.
     pub async fn drain_outbox(&self) {
-        for _ in 0..400 {
+        for _ in 0..1200 {
             if self
                 .scalar_i64(
                     "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND id > ?",
