@@ -41,6 +41,8 @@ async fn main() -> Result<()> {
         poll_timeout: Duration::from_secs(10),
         schedule: ScheduleSettings::default(),
         send: SendLimits::default(),
+        intake: Default::default(),
+        admin: Default::default(),
     };
     let t0 = Utc::now();
     let today = t0

@@ -1,9 +1,8 @@
 //! Starting and stopping the bot: the same code path for `run` and for the end-to-end tests.
 
-use crate::bot::intake;
-use crate::bot::worker;
+use crate::bot::{intake, webhook, worker};
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, Intake};
 use crate::ctx::Ctx;
 use crate::store::Db;
 use anyhow::{Context, Result};
@@ -52,6 +51,7 @@ async fn prepare_with(
         answered: Arc::default(),
         last_committed: Arc::default(),
         renderer: crate::jobs::render::render,
+        metrics: Arc::default(),
     })
 }
 
@@ -64,6 +64,9 @@ pub struct RunningBot {
     pub ctx: Ctx,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<Result<()>>>,
+    /// Where the admin server (/healthz, /readyz, /metrics) and the webhook listen, if they do.
+    pub admin_addr: Option<std::net::SocketAddr>,
+    pub webhook_addr: Option<std::net::SocketAddr>,
     /// Held while running: a second bot process on the same database would send every
     /// queued message again.
     _lock: std::fs::File,
@@ -133,11 +136,55 @@ impl RunningBot {
                 return Err(e);
             }
         };
-        announce(&ctx).await;
+        announce(&ctx, &config.intake).await;
         let (stop, stop_rx) = watch::channel(false);
         let recorded = Arc::new(Notify::new());
         let mut tasks = Vec::new();
-        if parts.intake {
+        // Everything that can fail is done before any task is spawned, so a refused start
+        // leaves nothing running.
+        let admin = match config.admin.addr {
+            None => None,
+            Some(addr) => {
+                let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+                    format!("cannot serve the admin address ADMIN_ADDR {addr} (in use? set another, or ADMIN_ADDR=off)")
+                })?;
+                if !addr.ip().is_loopback() {
+                    tracing::warn!(%addr, "the admin address is reachable from other machines");
+                }
+                Some(listener)
+            }
+        };
+        let hook = match (&config.intake, parts.intake) {
+            (Intake::Webhook(w), true) => {
+                let secret = webhook::secret(&ctx, w).await?;
+                let listener = webhook::bind(w).await?;
+                let app = webhook::router(ctx.clone(), w, &secret, recorded.clone());
+                // Listening first: Telegram's first post waits in the backlog, not refused.
+                webhook::register(&ctx, w, &secret).await?;
+                Some((listener, app))
+            }
+            _ => None,
+        };
+        let admin_addr = admin.as_ref().and_then(|l| l.local_addr().ok());
+        let webhook_addr = hook.as_ref().and_then(|(l, _)| l.local_addr().ok());
+        if let Some(listener) = admin {
+            tracing::info!(addr = ?admin_addr, "admin: /healthz /readyz /metrics");
+            tasks.push(tokio::spawn(crate::bot::serve(
+                listener,
+                crate::bot::admin::router(ctx.clone(), config.admin.clone()),
+                stop_rx.clone(),
+                "the admin server",
+            )));
+        }
+        if let Some((listener, app)) = hook {
+            tasks.push(tokio::spawn(crate::bot::serve(
+                listener,
+                app,
+                stop_rx.clone(),
+                "the webhook server",
+            )));
+            tasks.push(tokio::spawn(webhook::watch(ctx.clone(), stop_rx.clone())));
+        } else if parts.intake {
             tasks.push(tokio::spawn(intake::run(
                 ctx.clone(),
                 config.poll_timeout,
@@ -169,6 +216,8 @@ impl RunningBot {
             ctx,
             stop,
             tasks,
+            admin_addr,
+            webhook_addr,
             _lock: lock,
         })
     }
@@ -297,8 +346,9 @@ fn root_cause(e: &teloxide::RequestError) -> String {
     }
 }
 
-/// Registers the command menu and makes sure no webhook blocks long polling.
-async fn announce(ctx: &Ctx) {
+/// Registers the command menu and, when polling, makes sure no webhook blocks it (switching
+/// back from webhook mode deletes the webhook; its pending updates are then polled).
+async fn announce(ctx: &Ctx, intake: &Intake) {
     const COMMANDS: [(&str, &str); 20] = [
         ("checkin", "command-checkin"),
         ("history", "command-history"),
@@ -331,12 +381,16 @@ async fn announce(ctx: &Ctx) {
         if let Some(code) = code {
             req = req.language_code(code);
         }
-        if let Err(e) = crate::ctx::reply::send_idempotent(req).await {
+        if let Err(e) = crate::ctx::reply::send_idempotent(&ctx.metrics, req).await {
             tracing::warn!(error = %crate::ctx::reply::describe(&e), "could not set the command menu");
         }
     }
-    if let Err(e) = crate::ctx::reply::send_idempotent(ctx.bot.delete_webhook()).await {
-        tracing::warn!(error = %crate::ctx::reply::describe(&e), "could not remove a webhook");
+    if matches!(intake, Intake::Polling) {
+        if let Err(e) =
+            crate::ctx::reply::send_idempotent(&ctx.metrics, ctx.bot.delete_webhook()).await
+        {
+            tracing::warn!(error = %crate::ctx::reply::describe(&e), "could not remove a webhook");
+        }
     }
 }
 

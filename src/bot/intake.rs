@@ -48,7 +48,7 @@ async fn get_updates(
     ));
     let mut body = serde_json::json!({
         "timeout": timeout.as_secs(),
-        "allowed_updates": ["message", "callback_query", "my_chat_member"],
+        "allowed_updates": ALLOWED_UPDATES,
     });
     if offset != 0 {
         body["offset"] = offset.into();
@@ -72,22 +72,7 @@ async fn get_updates(
         let Some(items) = reply["result"].as_array() else {
             return Err(PollError::Transient("a reply without updates".into()));
         };
-        // One by one, from its text as teloxide reads it (its types read borrowed keys). One it
-        // cannot read is kept whole as `UpdateKind::Error`, so it is still answered and, above
-        // all, confirmed: it must never block the updates after it.
-        return Ok(items
-            .iter()
-            .map(|raw| {
-                let parsed = serde_json::from_str::<Update>(&raw.to_string()).ok();
-                match parsed {
-                    Some(u) if !matches!(u.kind, UpdateKind::Error(_)) => u,
-                    _ => Update {
-                        id: UpdateId(raw["update_id"].as_u64().unwrap_or(0) as u32),
-                        kind: UpdateKind::Error(raw.clone()),
-                    },
-                }
-            })
-            .collect());
+        return Ok(items.iter().map(read_update).collect());
     }
     match reply["error_code"].as_i64() {
         Some(429) => Err(PollError::RetryAfter(
@@ -102,6 +87,86 @@ async fn get_updates(
     }
 }
 
+/// The update types the bot handles, for getUpdates and setWebhook alike.
+pub(crate) const ALLOWED_UPDATES: [&str; 3] = ["message", "callback_query", "my_chat_member"];
+
+/// One update from its JSON, as teloxide reads it (from text: its types read borrowed keys).
+/// One it cannot read is kept whole as `UpdateKind::Error`, so it is still answered and, above
+/// all, confirmed: it must never block the updates after it.
+pub(crate) fn read_update(raw: &serde_json::Value) -> Update {
+    match serde_json::from_str::<Update>(&raw.to_string()).ok() {
+        Some(u) if !matches!(u.kind, UpdateKind::Error(_)) => u,
+        _ => Update {
+            id: UpdateId(raw["update_id"].as_u64().unwrap_or(0) as u32),
+            kind: UpdateKind::Error(raw.clone()),
+        },
+    }
+}
+
+/// Updates that were given crisis help while they could not be stored: not told twice.
+pub(crate) type Told = std::sync::Mutex<std::collections::HashSet<i64>>;
+
+/// Stores updates in the inbox (duplicates by update_id are ignored), durably, before Telegram
+/// is told they arrived. If they cannot be stored (a full disk, say), whoever asks for crisis
+/// help gets it at once, from what can still be read, and the error is returned: the caller
+/// does not confirm them, so Telegram delivers them again. Returns how many were new.
+pub(crate) async fn store(
+    ctx: &Ctx,
+    updates: &[Update],
+    told: &Told,
+) -> Result<u64, anyhow::Error> {
+    let batch: Vec<(i64, i64, String)> = updates
+        .iter()
+        .map(|u| {
+            let (key, event) = Incoming::from_update(u);
+            let payload = serde_json::to_string(&event).expect("Incoming serializes");
+            (i64::from(u.id.0), key, payload)
+        })
+        .collect();
+    match inbox::record_batch(&ctx.db, &batch, ctx.now()).await {
+        Ok(new) => {
+            tracing::debug!(received = batch.len(), new, "updates recorded");
+            ctx.metrics.updates_received.inc_by(new);
+            ctx.metrics
+                .updates_duplicate
+                .inc_by(batch.len() as u64 - new);
+            let mut told = told.lock().unwrap();
+            for (update_id, _, _) in &batch {
+                told.remove(update_id);
+            }
+            Ok(new)
+        }
+        Err(e) => {
+            if !ctx.db.note(&e) {
+                if let Some(suppressed) = crate::logging::every_minute("intake-record") {
+                    // (database errors carry no message content)
+                    tracing::error!(error = %e, suppressed, "could not record updates; retrying");
+                }
+                for (update_id, _, payload) in &batch {
+                    if told.lock().unwrap().contains(update_id) {
+                        continue;
+                    }
+                    let incoming: Incoming =
+                        serde_json::from_str(payload).unwrap_or(Incoming::Other);
+                    match crate::bot::distress::crisis_without_writing(ctx, *update_id, &incoming)
+                        .await
+                    {
+                        Distress::Answered => {
+                            ctx.answered.lock().unwrap().insert(*update_id);
+                            told.lock().unwrap().insert(*update_id);
+                        }
+                        Distress::AnsweredFirst => {
+                            told.lock().unwrap().insert(*update_id);
+                        }
+                        Distress::NotAnswered => {}
+                    }
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
 pub async fn run(
     ctx: Ctx,
     poll_timeout: Duration,
@@ -112,8 +177,7 @@ pub async fn run(
     let mut last_update_at = ctx.clock.now();
     let mut backoff = QUICK;
     let client = reqwest::Client::new();
-    // Updates given crisis help while they could not be recorded: not told twice.
-    let mut told: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    let told = Told::default();
     tracing::info!(offset, "receiving updates");
     loop {
         if *stop.borrow() {
@@ -126,6 +190,7 @@ pub async fn run(
         let updates = match result {
             Ok(u) => {
                 backoff = QUICK;
+                ctx.metrics.telegram_answered();
                 u
             }
             Err(PollError::RetryAfter(s)) => {
@@ -156,56 +221,20 @@ pub async fn run(
             continue;
         }
         last_update_at = ctx.clock.now();
-        let batch: Vec<(i64, i64, String)> = updates
+        let max = updates
             .iter()
-            .map(|u| {
-                let (key, event) = Incoming::from_update(u);
-                let payload = serde_json::to_string(&event).expect("Incoming serializes");
-                (i64::from(u.id.0), key, payload)
-            })
-            .collect();
-        let max = batch.iter().map(|b| b.0).max().expect("non-empty batch");
-        // Record before the next getUpdates confirms them: confirming without recording would
-        // lose a patient's answer. If they cannot be recorded (a full disk, say), nothing is
-        // confirmed and the same updates come back at the next poll, with any new ones; until
-        // then whoever asks for crisis help gets it at once, from what can still be read.
-        match inbox::record_batch(&ctx.db, &batch, ctx.now()).await {
-            Ok(new) => {
-                tracing::debug!(received = batch.len(), new, "updates recorded");
-                for (update_id, _, _) in &batch {
-                    told.remove(update_id);
-                }
+            .map(|u| i64::from(u.id.0))
+            .max()
+            .expect("non-empty batch");
+        // Stored before the next getUpdates confirms them: confirming without storing would
+        // lose a patient's answer. If they cannot be stored, nothing is confirmed and the same
+        // updates come back at the next poll, with any new ones.
+        if let Err(e) = store(&ctx, &updates, &told).await {
+            if ctx.db.note(&e) {
+                return ctx.db.damage();
             }
-            Err(e) => {
-                if ctx.db.note(&e) {
-                    return ctx.db.damage();
-                }
-                if let Some(suppressed) = crate::logging::every_minute("intake-record") {
-                    // (database errors carry no message content)
-                    tracing::error!(error = %e, suppressed, "could not record updates; retrying");
-                }
-                for (update_id, _, payload) in &batch {
-                    if told.contains(update_id) {
-                        continue;
-                    }
-                    let incoming: Incoming =
-                        serde_json::from_str(payload).unwrap_or(Incoming::Other);
-                    match crate::bot::distress::crisis_without_writing(&ctx, *update_id, &incoming)
-                        .await
-                    {
-                        Distress::Answered => {
-                            ctx.answered.lock().unwrap().insert(*update_id);
-                            told.insert(*update_id);
-                        }
-                        Distress::AnsweredFirst => {
-                            told.insert(*update_id);
-                        }
-                        Distress::NotAnswered => {}
-                    }
-                }
-                pause(Duration::from_secs(1), &mut stop).await;
-                continue;
-            }
+            pause(Duration::from_secs(1), &mut stop).await;
+            continue;
         }
         offset = max + 1;
         recorded.notify_one();

@@ -177,6 +177,7 @@ async fn handle_row(ctx: &Ctx, row: InboxRow) -> bool {
                 // answered, so it is not answered twice.
                 let committed = ctx.last_committed.load(std::sync::atomic::Ordering::Relaxed);
                 if committed == row.update_id {
+                    ctx.metrics.updates_handled.inc();
                     return true;
                 }
                 if let Err(e) = mark(ctx, row.update_id).await {
@@ -186,6 +187,7 @@ async fn handle_row(ctx: &Ctx, row: InboxRow) -> bool {
                     }
                     return false;
                 }
+                ctx.metrics.updates_handled.inc();
                 true
             }
             Err(e) => {
@@ -196,8 +198,11 @@ async fn handle_row(ctx: &Ctx, row: InboxRow) -> bool {
                 if attempts >= MAX_ATTEMPTS {
                     tracing::error!(error = %e, attempts, "update given up after repeated failures");
                     give_up(ctx, row.update_id, &incoming).await;
+                    ctx.metrics.handler_failures.inc();
+                    ctx.metrics.updates_handled.inc();
                     return true;
                 }
+                ctx.metrics.handler_retries.inc();
                 let backoff = 1i64 << attempts.min(10);
                 if let Some(suppressed) = crate::logging::every_minute("worker-handler") {
                     tracing::warn!(error = %e, attempts, backoff, suppressed, "handler failed; will retry");

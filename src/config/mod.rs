@@ -109,6 +109,54 @@ impl Default for SendLimits {
     }
 }
 
+/// How updates arrive.
+#[derive(Clone, Debug, Default)]
+pub enum Intake {
+    /// getUpdates, long polling (the default: nothing to open to the internet).
+    #[default]
+    Polling,
+    /// Telegram pushes each update to our HTTPS address (`WEBHOOK_URL`).
+    Webhook(WebhookSettings),
+}
+
+#[derive(Clone, Debug)]
+pub struct WebhookSettings {
+    /// The public address Telegram posts to (`WEBHOOK_URL`); its path is the route served.
+    pub url: reqwest::Url,
+    /// `WEBHOOK_SECRET`; when `None`, one is generated once and kept in the database.
+    pub secret: Option<secrecy::SecretString>,
+    /// Where the bot listens (`LISTEN_ADDR`), behind the TLS proxy that `url` points at.
+    pub listen: std::net::SocketAddr,
+    /// Connections Telegram may open at once (`WEBHOOK_MAX_CONNECTIONS`, 1–100).
+    pub max_connections: u8,
+}
+
+/// The admin address (`ADMIN_ADDR`): /healthz, /readyz and /metrics, and what "ready" means.
+#[derive(Clone, Debug)]
+pub struct AdminSettings {
+    /// `None`: no admin server (`ADMIN_ADDR=off`; the tests' default).
+    pub addr: Option<std::net::SocketAddr>,
+    /// Not ready when Telegram has not answered with success for this long.
+    pub telegram_within: Duration,
+    /// Not ready when a due message has waited this long (the sender is stuck).
+    pub outbox_within: Duration,
+}
+
+impl Default for AdminSettings {
+    fn default() -> Self {
+        AdminSettings {
+            addr: None,
+            telegram_within: Duration::from_secs(120),
+            outbox_within: Duration::from_secs(600),
+        }
+    }
+}
+
+/// The admin address when `ADMIN_ADDR` is not set: loopback only.
+pub const DEFAULT_ADMIN_ADDR: &str = "127.0.0.1:9291";
+/// Where the webhook listens when `LISTEN_ADDR` is not set (behind a TLS proxy on this host).
+pub const DEFAULT_LISTEN_ADDR: &str = "127.0.0.1:8080";
+
 /// `Debug` is derived: the token prints as `[REDACTED]`.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -124,6 +172,8 @@ pub struct Config {
     pub poll_timeout: Duration,
     pub schedule: ScheduleSettings,
     pub send: SendLimits,
+    pub intake: Intake,
+    pub admin: AdminSettings,
 }
 
 /// Settings that do not need a token (migrate, check-content).
@@ -201,8 +251,102 @@ impl Config {
             poll_timeout,
             schedule,
             send,
+            intake: intake_from_env()?,
+            admin: admin_from_env()?,
         })
     }
+}
+
+fn socket_addr(name: &str, value: &str) -> Result<std::net::SocketAddr> {
+    value.parse().with_context(|| {
+        format!("{name} must be an IP address and port, like 127.0.0.1:8080 (it is {value:?})")
+    })
+}
+
+/// Whether a host is this machine (a local test server may then be plain http).
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host_str() {
+        Some("localhost") => true,
+        Some(h) => h
+            .trim_matches(|c| c == '[' || c == ']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+        None => false,
+    }
+}
+
+/// A secret Telegram accepts: 1–256 of A–Z, a–z, 0–9, `_` and `-`.
+pub fn valid_webhook_secret(s: &str) -> bool {
+    (1..=256).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+fn intake_from_env() -> Result<Intake> {
+    let Some(raw) = non_empty("WEBHOOK_URL") else {
+        return Ok(Intake::Polling);
+    };
+    let url = reqwest::Url::parse(&raw)
+        .with_context(|| format!("WEBHOOK_URL is not a valid URL: {raw}"))?;
+    if url.scheme() != "https" && !(url.scheme() == "http" && is_loopback(&url)) {
+        bail!("WEBHOOK_URL must start with https:// (Telegram posts updates over HTTPS only)");
+    }
+    if url.scheme() == "https" && !matches!(url.port_or_known_default(), Some(443 | 80 | 88 | 8443))
+    {
+        bail!("WEBHOOK_URL must use port 443, 80, 88 or 8443 (the only ports Telegram posts to)");
+    }
+    let secret = match non_empty("WEBHOOK_SECRET") {
+        None => None,
+        Some(s) if valid_webhook_secret(&s) => Some(s.into()),
+        Some(_) => bail!(
+            "WEBHOOK_SECRET must be 1 to 256 characters of A-Z, a-z, 0-9, _ and - (or leave it unset and one is generated and kept)"
+        ),
+    };
+    let listen = socket_addr(
+        "LISTEN_ADDR",
+        &non_empty("LISTEN_ADDR").unwrap_or_else(|| DEFAULT_LISTEN_ADDR.to_string()),
+    )?;
+    let max_connections = match non_empty("WEBHOOK_MAX_CONNECTIONS") {
+        None => 40,
+        Some(v) => v
+            .parse::<u8>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .context("WEBHOOK_MAX_CONNECTIONS must be a whole number from 1 to 100")?,
+    };
+    Ok(Intake::Webhook(WebhookSettings {
+        url,
+        secret,
+        listen,
+        max_connections,
+    }))
+}
+
+fn admin_from_env() -> Result<AdminSettings> {
+    let d = AdminSettings::default();
+    let addr = match non_empty("ADMIN_ADDR").as_deref() {
+        Some("off" | "no" | "none") => None,
+        Some(v) => Some(socket_addr("ADMIN_ADDR", v)?),
+        None => Some(socket_addr("ADMIN_ADDR", DEFAULT_ADMIN_ADDR)?),
+    };
+    let secs = |name: &str, default: Duration| -> Result<Duration> {
+        match non_empty(name) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=86_400).contains(s))
+                .map(Duration::from_secs)
+                .with_context(|| {
+                    format!("{name} must be a whole number of seconds from 1 to 86400")
+                }),
+        }
+    };
+    Ok(AdminSettings {
+        addr,
+        telegram_within: secs("READY_TELEGRAM_SECS", d.telegram_within)?,
+        outbox_within: secs("READY_OUTBOX_SECS", d.outbox_within)?,
+    })
 }
 
 fn non_empty(name: &str) -> Option<String> {
@@ -258,9 +402,17 @@ mod tests {
             poll_timeout: std::time::Duration::from_secs(5),
             schedule: Default::default(),
             send: Default::default(),
+            intake: super::Intake::Webhook(super::WebhookSettings {
+                url: "https://bot.example.org/hook".parse().unwrap(),
+                secret: Some("WEBHOOK-secret-value".into()),
+                listen: "127.0.0.1:8080".parse().unwrap(),
+                max_connections: 40,
+            }),
+            admin: Default::default(),
         };
         let printed = format!("{config:?} {config:#?}");
         assert!(!printed.contains("SECRET"), "{printed}");
+        assert!(!printed.contains("secret-value"), "{printed}");
         assert!(printed.contains("REDACTED") && printed.contains("x.db"));
     }
 }

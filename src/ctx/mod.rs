@@ -6,6 +6,7 @@
 
 pub mod keyboard;
 pub mod keyboards;
+pub mod metrics;
 pub mod render;
 pub mod reply;
 pub mod work;
@@ -45,6 +46,8 @@ pub struct Ctx {
     /// Words a queued message's recipe (`jobs::render::render`, wired in by `app`: the recipes
     /// belong to features above this module).
     pub renderer: fn(&Ctx, &render::Render, &str) -> (String, keyboard::Keyboard),
+    /// This bot's counters (`/metrics` on the admin address).
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl Ctx {
@@ -71,7 +74,7 @@ impl Ctx {
         use teloxide::prelude::Requester;
         self.username
             .get_or_try_init(|| async {
-                let me = reply::send_idempotent(self.bot.get_me()).await?;
+                let me = reply::send_idempotent(&self.metrics, self.bot.get_me()).await?;
                 Ok::<_, teloxide::RequestError>(me.username().to_string())
             })
             .await

@@ -9,6 +9,7 @@ use teloxide::prelude::*;
 use teloxide::types::{ChatId, MessageId};
 use teloxide::{ApiError, RequestError};
 
+use crate::ctx::metrics::{Metrics, Path};
 use crate::ctx::Ctx;
 
 const ATTEMPTS: u32 = 4;
@@ -56,33 +57,43 @@ fn is_transient(e: &RequestError, idempotent: bool, urgent: bool) -> bool {
 }
 
 /// Runs a request that must not be repeated blindly (sending a message).
-pub async fn send<R>(req: R) -> Result<teloxide::requests::Output<R>, RequestError>
+pub async fn send<R>(
+    metrics: &Metrics,
+    req: R,
+) -> Result<teloxide::requests::Output<R>, RequestError>
 where
     R: Request<Err = RequestError>,
 {
-    send_with(req, false, false).await
+    send_with(metrics, req, false, false).await
 }
 
 /// Sends a crisis reply: retried like a request safe to repeat, since the person seeing it twice
 /// is better than not seeing it.
-pub async fn send_urgent<R>(req: R) -> Result<teloxide::requests::Output<R>, RequestError>
+pub async fn send_urgent<R>(
+    metrics: &Metrics,
+    req: R,
+) -> Result<teloxide::requests::Output<R>, RequestError>
 where
     R: Request<Err = RequestError>,
 {
-    send_with(req, true, true).await
+    send_with(metrics, req, true, true).await
 }
 
 /// Runs a request that is safe to repeat (editing, answering a tap, settings).
-pub async fn send_idempotent<R>(req: R) -> Result<teloxide::requests::Output<R>, RequestError>
+pub async fn send_idempotent<R>(
+    metrics: &Metrics,
+    req: R,
+) -> Result<teloxide::requests::Output<R>, RequestError>
 where
     R: Request<Err = RequestError>,
 {
-    send_with(req, true, false).await
+    send_with(metrics, req, true, false).await
 }
 
 /// `urgent`: a message retried like an idempotent request, except after a reply that shows
 /// Telegram took it (sending it again would be a certain duplicate).
 async fn send_with<R>(
+    metrics: &Metrics,
     req: R,
     idempotent: bool,
     urgent: bool,
@@ -93,7 +104,9 @@ where
     let mut backoff = Duration::from_millis(200);
     let mut attempt = 1;
     loop {
-        match req.send_ref().await {
+        let result = req.send_ref().await;
+        metrics.sent(Path::Reply, &result);
+        match result {
             Ok(out) => return Ok(out),
             Err(RequestError::RetryAfter(s))
                 if attempt < ATTEMPTS && s.duration() <= MAX_RETRY_AFTER =>
@@ -127,7 +140,7 @@ impl Ctx {
         if let Some(k) = keyboard {
             req = req.reply_markup(k.to_telegram());
         }
-        match send(req).await {
+        match send(&self.metrics, req).await {
             Ok(m) => Some((m.id.0, m.date.timestamp())),
             Err(e) => {
                 tracing::warn!(chat_id, error = %describe(&e), "could not send a message");
@@ -150,7 +163,7 @@ impl Ctx {
             .bot
             .send_document(ChatId(chat_id), file)
             .caption(caption);
-        match send(req).await {
+        match send(&self.metrics, req).await {
             Ok(_) => true,
             Err(e) => {
                 tracing::warn!(chat_id, error = %describe(&e), "could not send a file");
@@ -175,7 +188,7 @@ impl Ctx {
             .caption(caption)
             .protect_content(true)
             .reply_markup(keyboard.to_telegram());
-        match send(req).await {
+        match send(&self.metrics, req).await {
             Ok(m) => Some(m.id.0),
             Err(e) => {
                 tracing::warn!(chat_id, error = %describe(&e), "could not send a picture");
@@ -201,7 +214,7 @@ impl Ctx {
             .bot
             .edit_message_media(ChatId(chat_id), MessageId(message_id), media)
             .reply_markup(keyboard.to_telegram());
-        match send(req).await {
+        match send(&self.metrics, req).await {
             Ok(_) => true,
             Err(RequestError::Api(ApiError::MessageNotModified)) => true,
             Err(e) => {
@@ -218,7 +231,7 @@ impl Ctx {
         if let Some(k) = keyboard {
             req = req.reply_markup(k.to_telegram());
         }
-        match send_urgent(req).await {
+        match send_urgent(&self.metrics, req).await {
             Ok(_) => true,
             Err(RequestError::InvalidJson { raw, .. })
                 if raw.replace(' ', "").contains("\"ok\":true") =>
@@ -260,7 +273,7 @@ impl Ctx {
         if let Some(k) = keyboard {
             req = req.reply_markup(k.to_telegram());
         }
-        match send_idempotent(req).await {
+        match send_idempotent(&self.metrics, req).await {
             Ok(m) => Some(Some(m.edit_date().unwrap_or(&m.date).timestamp())),
             Err(RequestError::Api(ApiError::MessageNotModified)) => Some(None),
             Err(e) => {
@@ -295,7 +308,10 @@ impl Ctx {
             .bot
             .edit_message_reply_markup(ChatId(chat_id), MessageId(message_id))
             .reply_markup(keyboard.to_telegram());
-        self.edit_result(chat_id, send_idempotent(req).await.map(|_| ()))
+        self.edit_result(
+            chat_id,
+            send_idempotent(&self.metrics, req).await.map(|_| ()),
+        )
     }
 
     fn edit_result(&self, chat_id: i64, r: Result<(), RequestError>) -> bool {
@@ -316,7 +332,7 @@ impl Ctx {
         if let Some(t) = toast {
             req = req.text(t);
         }
-        if let Err(e) = send_idempotent(req).await {
+        if let Err(e) = send_idempotent(&self.metrics, req).await {
             tracing::debug!(error = %describe(&e), "could not answer a callback query");
         }
     }

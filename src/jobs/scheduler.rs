@@ -86,6 +86,18 @@ async fn next_wakeup(ctx: &Ctx) -> Result<Option<i64>> {
 
 /// Does everything that is due at the clock's `now`.
 pub async fn tick(ctx: &Ctx) -> Result<TickReport> {
+    let started = std::time::Instant::now();
+    let report = pass(ctx).await?;
+    ctx.metrics
+        .scheduler_pass
+        .observe(started.elapsed().as_secs_f64());
+    ctx.metrics
+        .prompts_missed
+        .inc_by(report.missed + report.closed_missed);
+    Ok(report)
+}
+
+async fn pass(ctx: &Ctx) -> Result<TickReport> {
     let mut report = TickReport::default();
     enqueue_due_slots(ctx, &mut report).await?;
     send_reminders(ctx, &mut report).await?;

@@ -75,6 +75,8 @@ impl Sandbox {
             poll_timeout: Duration::from_secs(2),
             schedule: Default::default(),
             send: Default::default(),
+            intake: Default::default(),
+            admin: Default::default(),
         };
         // The clock starts at the real time, on a whole minute (or where a script says), and
         // moves only when told.

@@ -13,6 +13,7 @@ pub mod contacts;
 pub mod coping;
 pub mod crisis;
 pub mod export;
+pub mod health;
 pub mod inbox;
 pub mod ok_checks;
 pub mod outbox;

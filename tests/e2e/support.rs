@@ -75,6 +75,8 @@ impl Harness {
             poll_timeout: Duration::from_secs(5),
             schedule: Default::default(),
             send: Default::default(),
+            intake: Default::default(),
+            admin: Default::default(),
         }
     }
 

@@ -22,16 +22,16 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-type Params = Map<String, Value>;
+pub(crate) type Params = Map<String, Value>;
 /// Uploaded files of a multipart request, by field name: (file name, bytes).
 type Files = std::collections::HashMap<String, (String, Bytes)>;
 
-struct Reply {
+pub(crate) struct Reply {
     status: u16,
     body: Value,
 }
 
-fn ok(result: Value) -> Reply {
+pub(crate) fn ok(result: Value) -> Reply {
     Reply {
         status: 200,
         body: json!({"ok": true, "result": result}),
@@ -45,7 +45,7 @@ fn error(code: u16, description: impl Into<String>) -> Reply {
     }
 }
 
-fn bad_request(description: impl Into<String>) -> Reply {
+pub(crate) fn bad_request(description: impl Into<String>) -> Reply {
     error(400, description)
 }
 
@@ -304,6 +304,12 @@ async fn get_updates(shared: &Shared, params: &Params) -> Reply {
     let timeout = int(params, "timeout").unwrap_or(0).clamp(0, 50) as u64;
     let generation = {
         let mut s = shared.state.lock().unwrap();
+        if s.webhook.is_some() {
+            return error(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+            );
+        }
         // Confirm everything below the offset.
         if offset > 0 {
             s.pending.retain(|(id, _)| *id >= offset);
@@ -361,10 +367,9 @@ fn call(s: &mut State, method: &str, p: &Params) -> Reply {
             "can_read_all_group_messages": false, "supports_inline_queries": false,
             "can_connect_to_business": false, "has_main_web_app": false
         })),
-        "getwebhookinfo" => ok(
-            json!({"url": "", "has_custom_certificate": false, "pending_update_count": s.pending.len()}),
-        ),
-        "deletewebhook" | "setwebhook" => ok(json!(true)),
+        "getwebhookinfo" => super::webhook::info(s),
+        "setwebhook" => super::webhook::set(s, p),
+        "deletewebhook" => super::webhook::delete(s, p),
         // Telegram keeps one command list per language code ("" for everyone else).
         "setmycommands" => {
             let lang = p

@@ -12,8 +12,10 @@
 mod api;
 mod markup;
 mod people;
+mod webhook;
 
 pub use markup::Button;
+pub use webhook::{Delivery, Webhook};
 
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -176,6 +178,10 @@ pub struct State {
     pub(crate) open_to_all: bool,
     /// Keep no transcript of bot messages (benchmarks with many thousands of sends).
     pub(crate) no_transcripts: bool,
+    /// The webhook, while one is set: updates are then posted to it, not polled.
+    pub webhook: Option<Webhook>,
+    /// Every post to the webhook, in order, with the bot's answer.
+    pub webhook_deliveries: Vec<Delivery>,
 }
 
 impl State {
@@ -260,11 +266,14 @@ pub struct FakeTelegram {
     shared: Arc<Shared>,
     addr: SocketAddr,
     server: JoinHandle<()>,
+    /// Posts updates to the webhook while one is set.
+    pusher: JoinHandle<()>,
 }
 
 impl Drop for FakeTelegram {
     fn drop(&mut self) {
         self.server.abort();
+        self.pusher.abort();
     }
 }
 
@@ -294,10 +303,12 @@ impl FakeTelegram {
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
+        let pusher = tokio::spawn(webhook::push(shared.clone()));
         FakeTelegram {
             shared,
             addr,
             server,
+            pusher,
         }
     }
 

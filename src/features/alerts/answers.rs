@@ -59,6 +59,9 @@ pub async fn answer(
         .await?;
     }
     tx.commit().await?;
+    if reached {
+        ctx.metrics.alerts_acknowledged.inc();
+    }
     tracing::info!(alert_id, link_id = link.id, reached, "alert answered");
     // The alert keeps its text; its answer buttons give way to the patient's crisis line.
     if let Some(m) = tap.message_id {

@@ -137,6 +137,9 @@ pub async fn open_new(
     }
     crate::store::patients::set_awaiting(&mut tx, patient.id, None).await?;
     tx.commit().await?;
+    if prompt_id.is_some() {
+        ctx.metrics.prompts_answered.inc();
+    }
     tracing::info!(
         checkin_id = checkin.id,
         backfill = checkin.is_backfill(),

@@ -206,7 +206,9 @@ pub(super) async fn deliver(
         if let Some(k) = &keyboard {
             req = req.reply_markup(k.to_telegram());
         }
-        let transient = match req.send().await {
+        let result = req.send().await;
+        ctx.metrics.sent(crate::ctx::metrics::Path::Outbox, &result);
+        let transient = match result {
             Ok(m) => {
                 return Outcome::Sent {
                     row: row.id,
@@ -420,6 +422,27 @@ pub(super) async fn write_outcomes(ctx: &Ctx, outcomes: &[Outcome]) -> Result<()
         crate::features::alerts::settle_notices(ctx, &mut tx, alert_id, now).await?;
     }
     tx.commit().await?;
+    for o in outcomes {
+        match o {
+            Outcome::Sent {
+                kind: Kind::Prompt, ..
+            } => {
+                ctx.metrics.prompts_sent.inc();
+            }
+            Outcome::Sent {
+                alert_id: Some(_), ..
+            } => {
+                ctx.metrics.alerts_sent.inc();
+            }
+            Outcome::Expired {
+                prompt: Some((_, prompts::PromptStatus::Missed)),
+                ..
+            } => {
+                ctx.metrics.prompts_missed.inc();
+            }
+            _ => {}
+        }
+    }
     for p in deactivated {
         tracing::info!(
             patient_id = p,
