@@ -20,6 +20,7 @@ mod history;
 mod language;
 mod notes;
 mod onboarding;
+mod operations;
 mod progress;
 mod reliability;
 mod review_fixes;

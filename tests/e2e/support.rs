@@ -5,7 +5,7 @@ use chrono::{TimeZone, Utc};
 use fake_telegram::{ChatMessage, FakeTelegram};
 use recovery_checkin_bot::app::{Parts, RunningBot};
 use recovery_checkin_bot::clock::ManualClock;
-use recovery_checkin_bot::config::{Config, CrisisLine};
+use recovery_checkin_bot::config::{AdminSettings, Config, CrisisLine, Intake};
 use recovery_checkin_bot::store::Db;
 use sqlx::Row;
 use std::path::PathBuf;
@@ -26,6 +26,9 @@ pub struct Harness {
     pub clock: ManualClock,
     pub bot: Option<RunningBot>,
     pub prompts_dir: PathBuf,
+    /// How the next bot started receives updates (polling unless a test sets a webhook).
+    pub intake: Intake,
+    pub admin: AdminSettings,
 }
 
 pub fn shipped_prompts() -> PathBuf {
@@ -58,6 +61,8 @@ impl Harness {
             clock: ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 13, 0, 0).unwrap()),
             bot: None,
             prompts_dir: shipped_prompts(),
+            intake: Intake::Polling,
+            admin: AdminSettings::default(),
         }
     }
 
@@ -75,8 +80,8 @@ impl Harness {
             poll_timeout: Duration::from_secs(5),
             schedule: Default::default(),
             send: Default::default(),
-            intake: Default::default(),
-            admin: Default::default(),
+            intake: self.intake.clone(),
+            admin: self.admin.clone(),
         }
     }
 

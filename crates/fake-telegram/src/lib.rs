@@ -435,6 +435,11 @@ impl FakeTelegram {
         });
     }
 
+    /// Drops every injected fault not yet used up (an outage ends).
+    pub fn clear_faults(&self) {
+        self.with(|s| s.faults.clear());
+    }
+
     /// As `fail_next`, for requests to one chat only.
     pub fn fail_next_for_chat(&self, method: &str, chat_id: i64, fault: Fault, times: u32) {
         self.with(|s| {
