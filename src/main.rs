@@ -85,9 +85,12 @@ async fn real_main(cli: Cli) -> Result<()> {
         Command::Run => app::run(config::Config::from_env()?).await,
         Command::Backup { dir, keep, verify } => {
             use recovery_checkin_bot::ops;
+            let keys = ops::Keys::from_env()?;
             let (file, v) = match (verify, dir) {
-                (Some(file), _) => (file.clone(), ops::verify(&file).await?),
-                (None, Some(dir)) => ops::backup(&config::database_url(), &dir, keep).await?,
+                (Some(file), _) => (file.clone(), ops::verify(&file, &keys).await?),
+                (None, Some(dir)) => {
+                    ops::backup(&config::database_url(), &dir, keep, &keys).await?
+                }
                 (None, None) => anyhow::bail!("give a folder for the backup, or --verify FILE"),
             };
             println!(
@@ -100,7 +103,8 @@ async fn real_main(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Restore { file } => {
-            match recovery_checkin_bot::ops::restore(&config::database_url(), &file).await? {
+            let keys = recovery_checkin_bot::ops::Keys::from_env()?;
+            match recovery_checkin_bot::ops::restore(&config::database_url(), &file, &keys).await? {
                 Some(kept) => println!(
                     "restored {}; the database it replaced is kept as {}",
                     file.display(),
