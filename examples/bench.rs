@@ -160,6 +160,8 @@ async fn main() -> Result<()> {
                 )
                 .env("DATABASE_URL", &config.database_url)
                 .env("PROMPTS_DIR", &config.prompts_dir)
+                // One admin address per machine: these processes run side by side.
+                .env("ADMIN_ADDR", "off")
                 .env("LOG_LEVEL", "warn")
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null())

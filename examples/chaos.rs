@@ -70,6 +70,8 @@ async fn main() -> Result<()> {
             .env("TELOXIDE_API_URL", fake.api_url())
             .env("DATABASE_URL", &database_url)
             .env("PROMPTS_DIR", &prompts)
+            // One admin address per machine: these processes run side by side.
+            .env("ADMIN_ADDR", "off")
             .env("POLL_TIMEOUT_SECS", "2")
             .env("LOG_LEVEL", "warn")
             .stdout(std::process::Stdio::null())

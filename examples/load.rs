@@ -90,6 +90,8 @@ async fn run(bin: &std::path::Path, patients: i64, users: i64, seconds: u64) -> 
         .env("TELOXIDE_TOKEN", fake.token())
         .env("TELOXIDE_API_URL", fake.api_url())
         .env("DATABASE_URL", &url)
+        // One admin address per machine: these processes run side by side.
+        .env("ADMIN_ADDR", "off")
         .env(
             "PROMPTS_DIR",
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts"),

@@ -186,6 +186,8 @@ fn spawn_binary(h: &Harness) -> Process {
         .env("TELOXIDE_API_URL", config.api_url.unwrap())
         .env("DATABASE_URL", &config.database_url)
         .env("PROMPTS_DIR", &config.prompts_dir)
+        // One admin address per machine: these processes run side by side.
+        .env("ADMIN_ADDR", "off")
         .env("POLL_TIMEOUT_SECS", "5")
         .env("LOG_LEVEL", "debug")
         .stdout(Stdio::from(log.try_clone().unwrap()))

@@ -21,6 +21,8 @@ fn bot(dir: &std::path::Path, token: &str, api_url: &str) -> Command {
             format!("sqlite://{}", dir.join("bot.db").display()),
         )
         .env("PROMPTS_DIR", shipped_prompts())
+        // One admin address per machine: these processes run side by side.
+        .env("ADMIN_ADDR", "off")
         .env("POLL_TIMEOUT_SECS", "1")
         .current_dir(dir)
         .stdout(Stdio::null())
