@@ -275,11 +275,17 @@ async fn readiness_fails_while_the_sender_is_stuck_behind_429s_and_recovers() {
     let (code, text) = get(&format!("{base}/readyz")).await;
     assert_eq!(code, 503, "{text}");
     assert!(text.contains("FAIL") && text.contains("sender"), "{text}");
-    let (_, metrics) = get(&format!("{base}/metrics")).await;
-    assert!(
-        metrics.contains("recovery_bot_sends_total{path=\"outbox\",outcome=\"429\"}"),
-        "{metrics}"
-    );
+    // The sender's first attempt may still be on its way: wait for it to be counted.
+    let series = "recovery_bot_sends_total{path=\"outbox\",outcome=\"429\"}";
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let (_, metrics) = get(&format!("{base}/metrics")).await;
+        if metric(&metrics, series) >= 1.0 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{metrics}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 
     // The storm ends: the prompt goes out and the bot is ready again.
     h.fake.clear_faults();
