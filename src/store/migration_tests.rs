@@ -17,7 +17,7 @@ async fn database_at(dir: &tempfile::TempDir, version: i64) -> (String, sqlx::Sq
         .unwrap();
     let mut before = sqlx::migrate::Migrator::new(std::path::Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/migrations"
+        "/migrations/sqlite"
     )))
     .await
     .unwrap();

@@ -278,7 +278,10 @@ fn damaged_sentence(path: &Path) -> String {
     )
 }
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+/// The same schema for PostgreSQL (`schema_tests` checks that the two agree).
+#[cfg(test)] // used by `Db::open` once the PostgreSQL backend lands (issue 18)
+static PG_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 impl Db {
     /// Opens (creating if needed) the database named by `url` and applies pending migrations.
@@ -520,5 +523,7 @@ fn restrict_permissions(path: &Path) -> Result<()> {
 mod full_disk_tests;
 #[cfg(test)]
 mod migration_tests;
+#[cfg(test)]
+mod schema_tests;
 #[cfg(test)]
 mod writer_tests;
