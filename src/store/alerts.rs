@@ -20,7 +20,7 @@ type AnswersRow = (
 /// afterwards.
 pub async fn use_filled_in_late(tx: &mut Tx, patient_id: i64, about_at: i64) -> Result<bool> {
     sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM checkins WHERE patient_id = ? AND about_at = ?
+        "SELECT EXISTS (SELECT 1 FROM checkins WHERE patient_id = $1 AND about_at = $2
                         AND used = 'yes' AND about_at < started_at)",
     )
     .bind(patient_id)
@@ -36,7 +36,7 @@ pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Resu
     let rows: Vec<AnswersRow> = sqlx::query_as(
         // By the moment each describes: a missed day filled in counts on that day.
         "SELECT about_at, mood, sleep_minutes, sleep_quality, craving, used FROM checkins
-         WHERE patient_id = ? AND about_at > ? AND about_at <= ? ORDER BY about_at, id",
+         WHERE patient_id = $1 AND about_at > $2 AND about_at <= $3 ORDER BY about_at, id",
     )
     .bind(patient_id)
     .bind(since)
@@ -63,8 +63,8 @@ pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Resu
         )
         .collect();
     let unanswered_ok_checks = sqlx::query_scalar(
-        "SELECT sent_at FROM ok_checks WHERE patient_id = ? AND answered_at IS NULL
-             AND counted_at IS NOT NULL AND sent_at > ? ORDER BY sent_at",
+        "SELECT sent_at FROM ok_checks WHERE patient_id = $1 AND answered_at IS NULL
+             AND counted_at IS NOT NULL AND sent_at > $2 ORDER BY sent_at",
     )
     .bind(patient_id)
     .bind(since)
@@ -75,8 +75,8 @@ pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Resu
     let sos = sqlx::query_as::<_, (i64, Option<i64>)>(
         "SELECT s.started_at,
                 (SELECT r.urge FROM sos_ratings r WHERE r.sos_id = s.id AND r.round > 0
-                  AND r.rated_at <= ? ORDER BY r.round DESC LIMIT 1) AS urge
-         FROM sos s WHERE s.patient_id = ? AND s.started_at > ? AND s.started_at <= ?
+                  AND r.rated_at <= $1 ORDER BY r.round DESC LIMIT 1) AS urge
+         FROM sos s WHERE s.patient_id = $2 AND s.started_at > $3 AND s.started_at <= $4
          ORDER BY s.started_at",
     )
     .bind(now)
@@ -93,8 +93,8 @@ pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Resu
     })
     .collect();
     let not_great = sqlx::query_scalar(
-        "SELECT answered_at FROM ok_checks WHERE patient_id = ? AND answer = 'not-great'
-             AND answered_at > ? AND answered_at <= ? ORDER BY answered_at",
+        "SELECT answered_at FROM ok_checks WHERE patient_id = $1 AND answer = 'not-great'
+             AND answered_at > $2 AND answered_at <= $3 ORDER BY answered_at",
     )
     .bind(patient_id)
     .bind(since)
@@ -103,7 +103,7 @@ pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Resu
     .await
     .context("store::alerts::history")?;
     let crisis_yes = sqlx::query_scalar(
-        "SELECT started_at FROM crisis_screens WHERE patient_id = ? AND started_at > ?
+        "SELECT started_at FROM crisis_screens WHERE patient_id = $1 AND started_at > $2
              AND 1 IN (q1, q2, q3, q4, q5, q6) ORDER BY started_at",
     )
     .bind(patient_id)
@@ -124,7 +124,7 @@ pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Resu
 pub async fn last_cluster_alert(tx: &mut Tx, patient_id: i64) -> Result<Option<LastAlert>> {
     let row: Option<(i64, String, Option<i64>)> = sqlx::query_as(
         "SELECT created_at, kind, acknowledged_at FROM alerts
-         WHERE patient_id = ? AND kind IN ('alert', 'escalation') ORDER BY id DESC LIMIT 1",
+         WHERE patient_id = $1 AND kind IN ('alert', 'escalation') ORDER BY id DESC LIMIT 1",
     )
     .bind(patient_id)
     .fetch_optional(&mut **tx)
@@ -174,7 +174,7 @@ pub async fn insert(
     // One alert per origin (a use per check-in, a request per source): a repeat is nothing.
     sqlx::query_scalar(
         "INSERT INTO alerts (patient_id, kind, signals, created_at, recipients, origin)
-         VALUES (?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (patient_id, origin) WHERE origin IS NOT NULL DO NOTHING RETURNING id",
     )
     .bind(patient_id)
@@ -210,7 +210,7 @@ struct AlertRow {
 
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Alert>> {
     let row: Option<AlertRow> = sqlx::query_as(
-        "SELECT id, patient_id, kind, signals, created_at, acknowledged_at FROM alerts WHERE id = ?",
+        "SELECT id, patient_id, kind, signals, created_at, acknowledged_at FROM alerts WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut **tx)
@@ -228,7 +228,7 @@ pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Alert>> {
 /// Whether this alert was queued to this link (a contact answers only alerts they got).
 pub async fn was_sent_to(tx: &mut Tx, alert_id: i64, link_id: i64) -> Result<bool> {
     Ok(
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE key = ?")
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE key = $1")
             .bind(
                 Key::LinkAlert {
                     link: link_id,
@@ -252,7 +252,7 @@ pub async fn answer(
     now: i64,
 ) -> Result<bool> {
     let new = sqlx::query(
-        "INSERT INTO alert_answers (alert_id, link_id, answer, answered_at) VALUES (?, ?, ?, ?)
+        "INSERT INTO alert_answers (alert_id, link_id, answer, answered_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (alert_id, link_id) DO NOTHING",
     )
     .bind(alert_id)
@@ -266,7 +266,7 @@ pub async fn answer(
         > 0;
     if new && reached {
         sqlx::query(
-            "UPDATE alerts SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL",
+            "UPDATE alerts SET acknowledged_at = $1 WHERE id = $2 AND acknowledged_at IS NULL",
         )
         .bind(now)
         .bind(alert_id)
@@ -282,9 +282,9 @@ pub async fn answer(
 /// here (later answers are evaluated as they arrive).
 pub async fn escalation_candidates(tx: &mut Tx, cooldown: i64, now: i64) -> Result<Vec<i64>> {
     sqlx::query_scalar(
-        "UPDATE alerts SET escalation_checked_at = ?
+        "UPDATE alerts SET escalation_checked_at = $1
          WHERE kind = 'alert' AND acknowledged_at IS NULL AND escalation_checked_at IS NULL
-           AND created_at + ? <= ?
+           AND created_at + $2 <= $3
          RETURNING patient_id",
     )
     .bind(now)
@@ -298,7 +298,7 @@ pub async fn escalation_candidates(tx: &mut Tx, cooldown: i64, now: i64) -> Resu
 /// When the next unanswered alert's cooldown ends, for the scheduler's sleep.
 pub async fn next_escalation(db: &Db, cooldown: i64) -> Result<Option<i64>> {
     sqlx::query_scalar(
-        "SELECT MIN(created_at + ?) FROM alerts
+        "SELECT MIN(created_at + $1) FROM alerts
          WHERE kind = 'alert' AND acknowledged_at IS NULL AND escalation_checked_at IS NULL",
     )
     .bind(cooldown)
@@ -319,16 +319,16 @@ pub async fn reach_source_is_patients(
     use crate::domain::callback::ReachFrom;
     let (sql, id) = match from {
         ReachFrom::OkCheck(id) => (
-            "SELECT patient_id FROM ok_checks WHERE id = ? AND answer = 'not-great'
-                 AND answered_at > ?",
+            "SELECT patient_id FROM ok_checks WHERE id = $1 AND answer = 'not-great'
+                 AND answered_at > $2",
             id,
         ),
         ReachFrom::Sos(id) => (
-            "SELECT patient_id FROM sos WHERE id = ? AND started_at > ?",
+            "SELECT patient_id FROM sos WHERE id = $1 AND started_at > $2",
             id,
         ),
         ReachFrom::Checkin(id) => (
-            "SELECT patient_id FROM checkins WHERE id = ? AND used = 'yes' AND started_at > ?",
+            "SELECT patient_id FROM checkins WHERE id = $1 AND used = 'yes' AND started_at > $2",
             id,
         ),
     };

@@ -36,7 +36,7 @@ pub async fn copy_into(url: &str, to: &Path) -> Result<()> {
         .to_str()
         .context("the backup path is not valid UTF-8")?
         .to_string();
-    let result = sqlx::query("VACUUM INTO ?")
+    let result = sqlx::query("VACUUM INTO $1")
         .bind(target)
         .execute(&pool)
         .await

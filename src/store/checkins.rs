@@ -104,7 +104,7 @@ fn from_row(r: CheckinRow) -> Checkin {
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<Checkin>> {
-    let row = sqlx::query_as::<_, CheckinRow>(select!("WHERE id = ?"))
+    let row = sqlx::query_as::<_, CheckinRow>(select!("WHERE id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
         .await
@@ -113,7 +113,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Checkin>> {
 }
 
 pub async fn open_for(db: &Db, patient_id: i64) -> Result<Option<Checkin>> {
-    let row = sqlx::query_as::<_, CheckinRow>(select!("WHERE patient_id = ? AND status = 'open'"))
+    let row = sqlx::query_as::<_, CheckinRow>(select!("WHERE patient_id = $1 AND status = 'open'"))
         .bind(patient_id)
         .fetch_optional(db.pool())
         .await
@@ -130,8 +130,8 @@ pub async fn abandon(
     now: i64,
 ) -> Result<u64> {
     let done = sqlx::query(
-        "UPDATE checkins SET status = 'abandoned', step = NULL, updated_at = ?
-         WHERE status = 'open' AND started_at <= ? AND (patient_id = ? OR ? IS NULL)",
+        "UPDATE checkins SET status = 'abandoned', step = NULL, updated_at = $1
+         WHERE status = 'open' AND started_at <= $2 AND (patient_id = $3 OR $4 IS NULL)",
     )
     .bind(now)
     .bind(started_before)
@@ -155,7 +155,7 @@ pub async fn start(
 ) -> Result<(Checkin, Option<Checkin>)> {
     let about_at = about_at.map_or(now, |a| a.min(now));
     let previous =
-        sqlx::query_as::<_, CheckinRow>(select!("WHERE patient_id = ? AND status = 'open'"))
+        sqlx::query_as::<_, CheckinRow>(select!("WHERE patient_id = $1 AND status = 'open'"))
             .bind(patient_id)
             .fetch_optional(&mut **tx)
             .await
@@ -177,7 +177,7 @@ pub async fn start(
     }
     if let Some(p) = &previous {
         sqlx::query(
-            "UPDATE checkins SET status = 'abandoned', step = NULL, updated_at = ? WHERE id = ?",
+            "UPDATE checkins SET status = 'abandoned', step = NULL, updated_at = $1 WHERE id = $2",
         )
         .bind(now)
         .bind(p.id)
@@ -187,7 +187,7 @@ pub async fn start(
     }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO checkins (patient_id, status, step, started_at, updated_at, questions, prompt_id, about_at)
-         VALUES (?, 'open', ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, 'open', $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(patient_id)
     .bind(questions.first().code())
@@ -198,7 +198,7 @@ pub async fn start(
     .bind(about_at)
     .fetch_one(&mut **tx)
     .await.context("store::checkins::start")?;
-    let row = sqlx::query_as::<_, CheckinRow>(select!("WHERE id = ?"))
+    let row = sqlx::query_as::<_, CheckinRow>(select!("WHERE id = $1"))
         .bind(id)
         .fetch_one(&mut **tx)
         .await
@@ -218,10 +218,10 @@ pub async fn set_shown(
 ) -> Result<()> {
     let mut tx = db.write().await?;
     sqlx::query(
-        "UPDATE checkins SET shown_at = CASE WHEN ?1 IS NULL THEN NULL \
-           WHEN ?2 IS NOT NULL THEN ?2 \
-           WHEN message_id = ?3 AND shown IS ?1 THEN shown_at END, \
-         message_id = ?3, shown = ?1 WHERE id = ?4",
+        "UPDATE checkins SET shown_at = CASE WHEN $1 IS NULL THEN NULL \
+           WHEN $2 IS NOT NULL THEN $2 \
+           WHEN message_id = $3 AND shown IS $1 THEN shown_at END, \
+         message_id = $3, shown = $1 WHERE id = $4",
     )
     .bind(shown.map(Step::code))
     .bind(at)
@@ -247,7 +247,7 @@ pub async fn record_answer(
 ) -> Result<Option<Checkin>> {
     let step = answer.step();
     let questions: Option<String> =
-        sqlx::query_scalar("SELECT questions FROM checkins WHERE id = ? AND patient_id = ?")
+        sqlx::query_scalar("SELECT questions FROM checkins WHERE id = $1 AND patient_id = $2")
             .bind(checkin_id)
             .bind(patient_id)
             .fetch_optional(&mut **tx)
@@ -268,18 +268,18 @@ pub async fn record_answer(
     };
     let changed = sqlx::query(
         "UPDATE checkins SET
-            mood          = CASE WHEN ?1 = 'mood'  THEN ?2 ELSE mood END,
-            sleep_minutes = CASE WHEN ?1 = 'sleep' THEN ?2 ELSE sleep_minutes END,
-            sleep_quality = CASE WHEN ?1 = 'sq'    THEN ?2 ELSE sleep_quality END,
-            craving       = CASE WHEN ?1 = 'crave' THEN ?2 ELSE craving END,
-            used          = CASE WHEN ?1 = 'used'  THEN ?3 ELSE used END,
-            note          = CASE WHEN ?1 = 'note'  THEN ?3 ELSE note END,
-            note_skipped  = CASE WHEN ?1 = 'note' AND ?3 IS NULL THEN 1 ELSE note_skipped END,
-            step          = ?4,
-            status        = CASE WHEN ?4 IS NULL THEN 'completed' ELSE 'open' END,
-            completed_at  = CASE WHEN ?4 IS NULL THEN ?5 ELSE NULL END,
-            updated_at    = ?5
-         WHERE id = ?6 AND patient_id = ?7 AND status = 'open' AND step = ?1",
+            mood          = CASE WHEN $1 = 'mood'  THEN $2 ELSE mood END,
+            sleep_minutes = CASE WHEN $1 = 'sleep' THEN $2 ELSE sleep_minutes END,
+            sleep_quality = CASE WHEN $1 = 'sq'    THEN $2 ELSE sleep_quality END,
+            craving       = CASE WHEN $1 = 'crave' THEN $2 ELSE craving END,
+            used          = CASE WHEN $1 = 'used'  THEN $3 ELSE used END,
+            note          = CASE WHEN $1 = 'note'  THEN $3 ELSE note END,
+            note_skipped  = CASE WHEN $1 = 'note' AND $3 IS NULL THEN 1 ELSE note_skipped END,
+            step          = $4,
+            status        = CASE WHEN $4 IS NULL THEN 'completed' ELSE 'open' END,
+            completed_at  = CASE WHEN $4 IS NULL THEN $5 ELSE NULL END,
+            updated_at    = $5
+         WHERE id = $6 AND patient_id = $7 AND status = 'open' AND step = $1",
     )
     .bind(step.code())
     .bind(number)
@@ -295,7 +295,7 @@ pub async fn record_answer(
     if changed == 0 {
         return Ok(None);
     }
-    let row = sqlx::query_as::<_, CheckinRow>(select!("WHERE id = ?"))
+    let row = sqlx::query_as::<_, CheckinRow>(select!("WHERE id = $1"))
         .bind(checkin_id)
         .fetch_one(&mut **tx)
         .await

@@ -49,7 +49,7 @@ pub async fn create_invite(
     sqlx::query_scalar(
         "INSERT INTO invites (patient_id, token_hash, patient_name, weekly, use_alerts, status,
                               created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, 'open', $6, $7) RETURNING id",
     )
     .bind(patient_id)
     .bind(token_hash)
@@ -65,7 +65,7 @@ pub async fn create_invite(
 
 pub async fn invite_by_hash(tx: &mut Tx, token_hash: &str) -> Result<Option<Invite>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {INVITE_COLUMNS} FROM invites WHERE token_hash = ?"
+        "SELECT {INVITE_COLUMNS} FROM invites WHERE token_hash = $1"
     )))
     .bind(token_hash)
     .fetch_optional(&mut **tx)
@@ -75,7 +75,7 @@ pub async fn invite_by_hash(tx: &mut Tx, token_hash: &str) -> Result<Option<Invi
 
 pub async fn invite(tx: &mut Tx, id: i64) -> Result<Option<Invite>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {INVITE_COLUMNS} FROM invites WHERE id = ?"
+        "SELECT {INVITE_COLUMNS} FROM invites WHERE id = $1"
     )))
     .bind(id)
     .fetch_optional(&mut **tx)
@@ -85,14 +85,14 @@ pub async fn invite(tx: &mut Tx, id: i64) -> Result<Option<Invite>> {
 
 /// The first person to open a link claims it: only they can accept or decline it.
 pub async fn claim_invite(tx: &mut Tx, id: i64, telegram_user_id: i64) -> Result<bool> {
-    sqlx::query("UPDATE invites SET opened_by = ? WHERE id = ? AND opened_by IS NULL")
+    sqlx::query("UPDATE invites SET opened_by = $1 WHERE id = $2 AND opened_by IS NULL")
         .bind(telegram_user_id)
         .bind(id)
         .execute(&mut **tx)
         .await
         .context("store::contacts::claim_invite")?;
     Ok(
-        sqlx::query_scalar::<_, Option<i64>>("SELECT opened_by FROM invites WHERE id = ?")
+        sqlx::query_scalar::<_, Option<i64>>("SELECT opened_by FROM invites WHERE id = $1")
             .bind(id)
             .fetch_one(&mut **tx)
             .await
@@ -104,9 +104,9 @@ pub async fn claim_invite(tx: &mut Tx, id: i64, telegram_user_id: i64) -> Result
 /// Closes an open invitation ('accepted', 'declined', 'cancelled'). False if it was not open.
 pub async fn close_invite(tx: &mut Tx, id: i64, status: InviteStatus, now: i64) -> Result<bool> {
     Ok(sqlx::query(
-        "UPDATE invites SET status = ?, answered_at = ?,
-             opened_by = CASE WHEN ? = 'declined' THEN NULL ELSE opened_by END
-         WHERE id = ? AND status = 'open'",
+        "UPDATE invites SET status = $1, answered_at = $2,
+             opened_by = CASE WHEN $3 = 'declined' THEN NULL ELSE opened_by END
+         WHERE id = $4 AND status = 'open'",
     )
     .bind(status)
     .bind(now)
@@ -122,7 +122,7 @@ pub async fn close_invite(tx: &mut Tx, id: i64, status: InviteStatus, now: i64) 
 /// Open, unexpired invitations a patient has out.
 pub async fn open_invites(db: &Db, patient_id: i64, now: i64) -> Result<i64> {
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM invites WHERE patient_id = ? AND status = 'open' AND expires_at > ?",
+        "SELECT COUNT(*) FROM invites WHERE patient_id = $1 AND status = 'open' AND expires_at > $2",
     )
     .bind(patient_id)
     .bind(now)
@@ -133,12 +133,12 @@ pub async fn open_invites(db: &Db, patient_id: i64, now: i64) -> Result<i64> {
 
 /// Counts a link that did not work; returns the failures in the last window, this one included.
 pub async fn record_failure(tx: &mut Tx, telegram_user_id: i64, now: i64) -> Result<i64> {
-    sqlx::query("DELETE FROM invite_failures WHERE at <= ?")
+    sqlx::query("DELETE FROM invite_failures WHERE at <= $1")
         .bind(now - 24 * 3600)
         .execute(&mut **tx)
         .await
         .context("store::contacts::record_failure")?;
-    sqlx::query("INSERT INTO invite_failures (telegram_user_id, at) VALUES (?, ?)")
+    sqlx::query("INSERT INTO invite_failures (telegram_user_id, at) VALUES ($1, $2)")
         .bind(telegram_user_id)
         .bind(now)
         .execute(&mut **tx)
@@ -148,12 +148,14 @@ pub async fn record_failure(tx: &mut Tx, telegram_user_id: i64, now: i64) -> Res
 }
 
 pub async fn recent_failures(tx: &mut Tx, telegram_user_id: i64, now: i64) -> Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM invite_failures WHERE telegram_user_id = ? AND at > ?")
-        .bind(telegram_user_id)
-        .bind(now - FAILURE_WINDOW_SECS)
-        .fetch_one(&mut **tx)
-        .await
-        .context("store::contacts::recent_failures")
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invite_failures WHERE telegram_user_id = $1 AND at > $2",
+    )
+    .bind(telegram_user_id)
+    .bind(now - FAILURE_WINDOW_SECS)
+    .fetch_one(&mut **tx)
+    .await
+    .context("store::contacts::recent_failures")
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -167,7 +169,7 @@ pub struct Contact {
 
 pub async fn contact_by_user(db: &Db, telegram_user_id: i64) -> Result<Option<Contact>> {
     sqlx::query_as(
-        "SELECT id, telegram_user_id, chat_id, language, active FROM contacts WHERE telegram_user_id = ?",
+        "SELECT id, telegram_user_id, chat_id, language, active FROM contacts WHERE telegram_user_id = $1",
     )
     .bind(telegram_user_id)
     .fetch_optional(db.pool())
@@ -183,7 +185,7 @@ pub async fn upsert_contact(
     now: i64,
 ) -> Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO contacts (telegram_user_id, chat_id, language, created_at) VALUES (?, ?, ?, ?)
+        "INSERT INTO contacts (telegram_user_id, chat_id, language, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (telegram_user_id) DO UPDATE SET chat_id = excluded.chat_id,
              language = excluded.language, active = 1
          RETURNING id",
@@ -200,7 +202,7 @@ pub async fn upsert_contact(
 /// Blocked the bot (or unblocked it: `active`).
 pub async fn set_contact_active(tx: &mut Tx, contact_id: i64, active: bool) -> Result<bool> {
     Ok(
-        sqlx::query("UPDATE contacts SET active = ? WHERE id = ? AND active = ?")
+        sqlx::query("UPDATE contacts SET active = $1 WHERE id = $2 AND active = $3")
             .bind(active)
             .bind(contact_id)
             .bind(!active)
@@ -217,7 +219,7 @@ pub async fn set_contact_active_by_user(
     telegram_user_id: i64,
     active: bool,
 ) -> Result<()> {
-    sqlx::query("UPDATE contacts SET active = ? WHERE telegram_user_id = ?")
+    sqlx::query("UPDATE contacts SET active = $1 WHERE telegram_user_id = $2")
         .bind(active)
         .bind(telegram_user_id)
         .execute(&mut **tx)
@@ -312,7 +314,7 @@ fn links(rows: Vec<LinkRow>) -> Vec<Link> {
 /// The name the patient gave in their latest invitation, offered for the next one.
 pub async fn last_patient_name(tx: &mut Tx, patient_id: i64) -> Result<Option<String>> {
     sqlx::query_scalar(
-        "SELECT patient_name FROM invites WHERE patient_id = ? ORDER BY id DESC LIMIT 1",
+        "SELECT patient_name FROM invites WHERE patient_id = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(patient_id)
     .fetch_optional(&mut **tx)
@@ -331,7 +333,7 @@ pub async fn create_link(
     sqlx::query_scalar(
         "INSERT INTO links (patient_id, contact_id, patient_name, contact_name, weekly, use_alerts,
                             created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (patient_id, contact_id) WHERE ended_at IS NULL DO NOTHING RETURNING id",
     )
     .bind(invite.patient_id)
@@ -347,12 +349,13 @@ pub async fn create_link(
 }
 
 pub async fn link(db: &Db, id: i64) -> Result<Option<Link>> {
-    let row: Option<LinkRow> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{LINK_SELECT} WHERE l.id = ?")))
-            .bind(id)
-            .fetch_optional(db.pool())
-            .await
-            .context("store::contacts::link")?;
+    let row: Option<LinkRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{LINK_SELECT} WHERE l.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await
+    .context("store::contacts::link")?;
     Ok(row.map(Link::from))
 }
 
@@ -363,7 +366,7 @@ where
     E: sqlx::Executor<'e, Database = Sqlite>,
 {
     let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{LINK_SELECT} WHERE l.patient_id = ? AND l.ended_at IS NULL ORDER BY l.id"
+        "{LINK_SELECT} WHERE l.patient_id = $1 AND l.ended_at IS NULL ORDER BY l.id"
     )))
     .bind(patient_id)
     .fetch_all(conn)
@@ -378,7 +381,7 @@ where
     E: sqlx::Executor<'e, Database = Sqlite>,
 {
     let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{LINK_SELECT} WHERE l.contact_id = ? AND l.ended_at IS NULL ORDER BY l.id"
+        "{LINK_SELECT} WHERE l.contact_id = $1 AND l.ended_at IS NULL ORDER BY l.id"
     )))
     .bind(contact_id)
     .fetch_all(conn)
@@ -390,7 +393,7 @@ where
 /// The patients a person supports now, oldest link first.
 pub async fn links_of_contact_user(db: &Db, telegram_user_id: i64) -> Result<Vec<Link>> {
     let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{LINK_SELECT} WHERE c.telegram_user_id = ? AND l.ended_at IS NULL ORDER BY l.id"
+        "{LINK_SELECT} WHERE c.telegram_user_id = $1 AND l.ended_at IS NULL ORDER BY l.id"
     )))
     .bind(telegram_user_id)
     .fetch_all(db.pool())
@@ -404,7 +407,7 @@ pub async fn links_of_contact_user(db: &Db, telegram_user_id: i64) -> Result<Vec
 /// about them must be settled now, not held for ever).
 pub async fn end_link(tx: &mut Tx, id: i64, by: &str, now: i64) -> Result<Option<Vec<i64>>> {
     let ended = sqlx::query(
-        "UPDATE links SET ended_at = ?, ended_by = ? WHERE id = ? AND ended_at IS NULL",
+        "UPDATE links SET ended_at = $1, ended_by = $2 WHERE id = $3 AND ended_at IS NULL",
     )
     .bind(now)
     .bind(by)
@@ -421,7 +424,7 @@ pub async fn end_link(tx: &mut Tx, id: i64, by: &str, now: i64) -> Result<Option
     let alerts: Vec<Option<i64>> = sqlx::query_scalar(
         "UPDATE outbox SET status = 'expired', last_error = 'the link ended',
              text = '', keyboard = NULL, render = NULL
-         WHERE status = 'pending' AND contact_id IS NOT NULL AND link_id = ?
+         WHERE status = 'pending' AND contact_id IS NOT NULL AND link_id = $1
          RETURNING alert_id",
     )
     .bind(id)
@@ -435,7 +438,7 @@ pub async fn end_link(tx: &mut Tx, id: i64, by: &str, now: i64) -> Result<Option
 }
 
 pub async fn set_weekly(tx: &mut Tx, id: i64, weekly: bool) -> Result<()> {
-    sqlx::query("UPDATE links SET weekly = ? WHERE id = ? AND ended_at IS NULL")
+    sqlx::query("UPDATE links SET weekly = $1 WHERE id = $2 AND ended_at IS NULL")
         .bind(weekly)
         .bind(id)
         .execute(&mut **tx)
@@ -445,7 +448,7 @@ pub async fn set_weekly(tx: &mut Tx, id: i64, weekly: bool) -> Result<()> {
 }
 
 pub async fn set_use_alerts(tx: &mut Tx, id: i64, tell: bool) -> Result<()> {
-    sqlx::query("UPDATE links SET use_alerts = ? WHERE id = ? AND ended_at IS NULL")
+    sqlx::query("UPDATE links SET use_alerts = $1 WHERE id = $2 AND ended_at IS NULL")
         .bind(tell)
         .bind(id)
         .execute(&mut **tx)
@@ -458,8 +461,8 @@ pub async fn set_use_alerts(tx: &mut Tx, id: i64, tell: bool) -> Result<()> {
 pub async fn weekly_due(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<Link>> {
     let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{LINK_SELECT} WHERE l.ended_at IS NULL AND l.weekly = 1 AND c.active = 1
-             AND COALESCE(l.weekly_sent_at, l.created_at) + 7 * 86400 <= ?
-         ORDER BY l.id LIMIT ?"
+             AND COALESCE(l.weekly_sent_at, l.created_at) + 7 * 86400 <= $1
+         ORDER BY l.id LIMIT $2"
     )))
     .bind(now)
     .bind(limit)
@@ -470,7 +473,7 @@ pub async fn weekly_due(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<Link>> 
 }
 
 pub async fn weekly_sent(tx: &mut Tx, id: i64, at: i64) -> Result<()> {
-    sqlx::query("UPDATE links SET weekly_sent_at = ? WHERE id = ?")
+    sqlx::query("UPDATE links SET weekly_sent_at = $1 WHERE id = $2")
         .bind(at)
         .bind(id)
         .execute(&mut **tx)

@@ -38,7 +38,7 @@ pub async fn record_shown(
     };
     sqlx::query_scalar(
         "INSERT INTO suggestions_shown (patient_id, checkin_id, sos_id, need, key, shown_at)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(patient_id)
     .bind(checkin_id)
@@ -63,7 +63,7 @@ struct ShownRow {
 
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Shown>> {
     let row: Option<ShownRow> = sqlx::query_as(
-        "SELECT id, patient_id, checkin_id, sos_id, need, key FROM suggestions_shown WHERE id = ?",
+        "SELECT id, patient_id, checkin_id, sos_id, need, key FROM suggestions_shown WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut **tx)
@@ -84,7 +84,7 @@ pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Shown>> {
 /// The patient's recent showings and their ratings, summed per suggestion.
 pub async fn history(tx: &mut Tx, patient_id: i64) -> Result<History> {
     let recent: Vec<String> = sqlx::query_scalar(
-        "SELECT key FROM suggestions_shown WHERE patient_id = ? ORDER BY id DESC LIMIT ?",
+        "SELECT key FROM suggestions_shown WHERE patient_id = $1 ORDER BY id DESC LIMIT $2",
     )
     .bind(patient_id)
     .bind(HISTORY_DEPTH)
@@ -93,9 +93,9 @@ pub async fn history(tx: &mut Tx, patient_id: i64) -> Result<History> {
     .context("store::coping::history")?;
     let rows: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT key,
-                SUM(feedback = 'helpful') AS helpful,
-                SUM(feedback = 'not-for-me') AS not_for_me
-         FROM suggestions_shown WHERE patient_id = ? AND feedback IS NOT NULL GROUP BY key",
+                SUM(CASE WHEN feedback = 'helpful' THEN 1 ELSE 0 END) AS helpful,
+                SUM(CASE WHEN feedback = 'not-for-me' THEN 1 ELSE 0 END) AS not_for_me
+         FROM suggestions_shown WHERE patient_id = $1 AND feedback IS NOT NULL GROUP BY key",
     )
     .bind(patient_id)
     .fetch_all(&mut **tx)
@@ -120,11 +120,11 @@ pub async fn history(tx: &mut Tx, patient_id: i64) -> Result<History> {
 pub async fn shown_for(tx: &mut Tx, origin: Origin) -> Result<Vec<String>> {
     let (sql, id) = match origin {
         Origin::Checkin(c) => (
-            "SELECT key FROM suggestions_shown WHERE checkin_id = ? ORDER BY id",
+            "SELECT key FROM suggestions_shown WHERE checkin_id = $1 ORDER BY id",
             c,
         ),
         Origin::Sos(s) => (
-            "SELECT key FROM suggestions_shown WHERE sos_id = ? ORDER BY id",
+            "SELECT key FROM suggestions_shown WHERE sos_id = $1 ORDER BY id",
             s,
         ),
     };
@@ -137,7 +137,7 @@ pub async fn shown_for(tx: &mut Tx, origin: Origin) -> Result<Vec<String>> {
 
 /// Records "helpful" or "not for me" on one showing (a second tap changes it).
 pub async fn set_feedback(tx: &mut Tx, id: i64, helpful: bool, now: i64) -> Result<()> {
-    sqlx::query("UPDATE suggestions_shown SET feedback = ?, feedback_at = ? WHERE id = ?")
+    sqlx::query("UPDATE suggestions_shown SET feedback = $1, feedback_at = $2 WHERE id = $3")
         .bind(if helpful { "helpful" } else { "not-for-me" })
         .bind(now)
         .bind(id)
@@ -151,7 +151,7 @@ pub async fn set_feedback(tx: &mut Tx, id: i64, helpful: bool, now: i64) -> Resu
 pub async fn previous_craving(tx: &mut Tx, patient_id: i64, checkin_id: i64) -> Result<Option<u8>> {
     let v: Option<i64> = sqlx::query_scalar(
         "SELECT craving FROM checkins
-         WHERE patient_id = ? AND id < ? AND status = 'completed' AND craving IS NOT NULL
+         WHERE patient_id = $1 AND id < $2 AND status = 'completed' AND craving IS NOT NULL
          ORDER BY id DESC LIMIT 1",
     )
     .bind(patient_id)
@@ -167,7 +167,7 @@ pub async fn previous_craving(tx: &mut Tx, patient_id: i64, checkin_id: i64) -> 
 pub async fn completed_since(tx: &mut Tx, patient_id: i64, since: i64) -> Result<Vec<i64>> {
     sqlx::query_scalar(
         "SELECT completed_at FROM checkins
-         WHERE patient_id = ? AND status = 'completed' AND completed_at >= ?",
+         WHERE patient_id = $1 AND status = 'completed' AND completed_at >= $2",
     )
     .bind(patient_id)
     .bind(since)

@@ -36,7 +36,7 @@ fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Screen> {
 
 pub async fn start(tx: &mut Tx, patient_id: i64, origin: &str, now: i64) -> Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO crisis_screens (patient_id, origin, started_at) VALUES (?, ?, ?) RETURNING id",
+        "INSERT INTO crisis_screens (patient_id, origin, started_at) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(patient_id)
     .bind(origin)
@@ -48,7 +48,7 @@ pub async fn start(tx: &mut Tx, patient_id: i64, origin: &str, now: i64) -> Resu
 
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Screen>> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM crisis_screens WHERE id = ?"
+        "SELECT {COLUMNS} FROM crisis_screens WHERE id = $1"
     )))
     .bind(id)
     .fetch_optional(&mut **tx)
@@ -65,7 +65,7 @@ pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Screen>> {
 pub async fn is_open_since(db: &Db, patient_id: i64, since: i64) -> Result<bool> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM crisis_screens
-         WHERE patient_id = ? AND completed_at IS NULL AND started_at >= ?",
+         WHERE patient_id = $1 AND completed_at IS NULL AND started_at >= $2",
     )
     .bind(patient_id)
     .bind(since)
@@ -78,7 +78,7 @@ pub async fn is_open_since(db: &Db, patient_id: i64, since: i64) -> Result<bool>
 pub async fn open_since(tx: &mut Tx, patient_id: i64, since: i64) -> Result<Option<Screen>> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM crisis_screens
-         WHERE patient_id = ? AND completed_at IS NULL AND started_at >= ?
+         WHERE patient_id = $1 AND completed_at IS NULL AND started_at >= $2
          ORDER BY id DESC LIMIT 1"
     )))
     .bind(patient_id)
@@ -96,7 +96,7 @@ pub async fn open_since(tx: &mut Tx, patient_id: i64, since: i64) -> Result<Opti
 pub async fn answer(tx: &mut Tx, id: i64, q: Question, yes: bool) -> Result<bool> {
     let col = q.column();
     Ok(sqlx::query(sqlx::AssertSqlSafe(format!(
-        "UPDATE crisis_screens SET {col} = ? WHERE id = ? AND {col} IS NULL AND completed_at IS NULL"
+        "UPDATE crisis_screens SET {col} = $1 WHERE id = $2 AND {col} IS NULL AND completed_at IS NULL"
     )))
     .bind(yes)
     .bind(id)
@@ -107,17 +107,19 @@ pub async fn answer(tx: &mut Tx, id: i64, q: Question, yes: bool) -> Result<bool
 }
 
 pub async fn complete(tx: &mut Tx, id: i64, now: i64) -> Result<()> {
-    sqlx::query("UPDATE crisis_screens SET completed_at = ? WHERE id = ? AND completed_at IS NULL")
-        .bind(now)
-        .bind(id)
-        .execute(&mut **tx)
-        .await
-        .context("store::crisis::complete")?;
+    sqlx::query(
+        "UPDATE crisis_screens SET completed_at = $1 WHERE id = $2 AND completed_at IS NULL",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await
+    .context("store::crisis::complete")?;
     Ok(())
 }
 
 pub async fn set_alert(tx: &mut Tx, id: i64, alert_id: i64) -> Result<()> {
-    sqlx::query("UPDATE crisis_screens SET alert_id = ? WHERE id = ?")
+    sqlx::query("UPDATE crisis_screens SET alert_id = $1 WHERE id = $2")
         .bind(alert_id)
         .bind(id)
         .execute(&mut **tx)
@@ -133,7 +135,7 @@ pub type Plan = Vec<(PlanPart, Option<String>)>;
 pub async fn plan(db: &Db, patient_id: i64) -> Result<Option<Plan>> {
     let row = sqlx::query(
         "SELECT warning_signs, coping, people, professionals, safe_place, reasons
-         FROM safety_plans WHERE patient_id = ?",
+         FROM safety_plans WHERE patient_id = $1",
     )
     .bind(patient_id)
     .fetch_optional(db.pool())
@@ -159,7 +161,7 @@ pub async fn set_plan_part(
 ) -> Result<()> {
     let col = part.code();
     sqlx::query(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO safety_plans (patient_id, {col}, updated_at) VALUES (?, ?, ?)
+        "INSERT INTO safety_plans (patient_id, {col}, updated_at) VALUES ($1, $2, $3)
          ON CONFLICT (patient_id) DO UPDATE SET {col} = excluded.{col}, updated_at = excluded.updated_at"
     )))
     .bind(patient_id)

@@ -24,7 +24,7 @@ pub async fn checkins(db: &Db, patient_id: i64) -> Result<Vec<CheckinRow>> {
     sqlx::query_as(
         "SELECT started_at, about_at, completed_at, status, mood, sleep_minutes, sleep_quality, craving,
                 used, note, prompt_id IS NOT NULL AS scheduled
-         FROM checkins WHERE patient_id = ? ORDER BY started_at, id",
+         FROM checkins WHERE patient_id = $1 ORDER BY started_at, id",
     )
     .bind(patient_id)
     .fetch_all(db.pool())
@@ -59,7 +59,7 @@ pub async fn everything(db: &Db, patient_id: i64) -> Result<Value> {
     let mut out = Map::new();
     out.insert(
         "patient".into(),
-        rows(db, "patients", "WHERE id = ?1", patient_id)
+        rows(db, "patients", "WHERE id = $1", patient_id)
             .await?
             .as_array()
             .and_then(|a| a.first().cloned())
@@ -69,7 +69,7 @@ pub async fn everything(db: &Db, patient_id: i64) -> Result<Value> {
     for table in tables.iter().filter(|t| !NOT_ROWS.contains(&t.as_str())) {
         by_table.insert(
             table.clone(),
-            rows(db, table, "WHERE patient_id = ?1", patient_id).await?,
+            rows(db, table, "WHERE patient_id = $1", patient_id).await?,
         );
     }
     by_table.insert(
@@ -77,7 +77,7 @@ pub async fn everything(db: &Db, patient_id: i64) -> Result<Value> {
         rows(
             db,
             "sos_ratings",
-            "WHERE sos_id IN (SELECT id FROM sos WHERE patient_id = ?1)",
+            "WHERE sos_id IN (SELECT id FROM sos WHERE patient_id = $1)",
             patient_id,
         )
         .await?,
@@ -87,7 +87,7 @@ pub async fn everything(db: &Db, patient_id: i64) -> Result<Value> {
         rows(
             db,
             "alert_answers",
-            "WHERE alert_id IN (SELECT id FROM alerts WHERE patient_id = ?1)",
+            "WHERE alert_id IN (SELECT id FROM alerts WHERE patient_id = $1)",
             patient_id,
         )
         .await?,
@@ -97,7 +97,7 @@ pub async fn everything(db: &Db, patient_id: i64) -> Result<Value> {
         "SELECT json_group_array(json_object('alert_id', o.alert_id, 'contact_name', l.contact_name,
                                              'status', o.status, 'sent_at', o.sent_at))
          FROM outbox o JOIN links l ON l.id = o.link_id
-         WHERE o.patient_id = ?1 AND o.alert_id IS NOT NULL AND o.contact_id IS NOT NULL",
+         WHERE o.patient_id = $1 AND o.alert_id IS NOT NULL AND o.contact_id IS NOT NULL",
     )
     .bind(patient_id)
     .fetch_one(db.pool())
@@ -111,7 +111,7 @@ pub async fn everything(db: &Db, patient_id: i64) -> Result<Value> {
 /// column but those `LEFT_OUT`. Names come from the schema, never from input.
 async fn rows(db: &Db, table: &str, filter: &str, patient_id: i64) -> Result<Value> {
     let columns: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM pragma_table_info(?) ORDER BY cid")
+        sqlx::query_scalar("SELECT name FROM pragma_table_info($1) ORDER BY cid")
             .bind(table)
             .fetch_all(db.pool())
             .await

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 pub async fn probe_write(db: &Db, now: i64) -> Result<()> {
     let mut tx = db.write().await?;
     sqlx::query(
-        "INSERT INTO bot_settings (name, value, updated_at) VALUES ('ready_probe', '', ?)
+        "INSERT INTO bot_settings (name, value, updated_at) VALUES ('ready_probe', '', $1)
          ON CONFLICT (name) DO UPDATE SET updated_at = excluded.updated_at",
     )
     .bind(now)
@@ -54,7 +54,7 @@ pub async fn depths(db: &Db, now: i64) -> Result<Depths> {
     .await
     .context("store::health::depths")?;
     let oldest: Option<i64> = sqlx::query_scalar(
-        "SELECT MIN(not_before) FROM outbox WHERE status = 'pending' AND not_before <= ?",
+        "SELECT MIN(not_before) FROM outbox WHERE status = 'pending' AND not_before <= $1",
     )
     .bind(now)
     .fetch_one(db.pool())
@@ -83,7 +83,7 @@ pub fn size_bytes(db: &Db) -> u64 {
 
 /// A value the bot keeps for itself (`bot_settings`).
 pub async fn setting(db: &Db, name: &str) -> Result<Option<String>> {
-    sqlx::query_scalar("SELECT value FROM bot_settings WHERE name = ?")
+    sqlx::query_scalar("SELECT value FROM bot_settings WHERE name = $1")
         .bind(name)
         .fetch_optional(db.pool())
         .await
@@ -94,7 +94,7 @@ pub async fn setting(db: &Db, name: &str) -> Result<Option<String>> {
 pub async fn keep_setting(db: &Db, name: &str, value: &str, now: i64) -> Result<String> {
     let mut tx = db.write().await?;
     sqlx::query(
-        "INSERT INTO bot_settings (name, value, updated_at) VALUES (?, ?, ?)
+        "INSERT INTO bot_settings (name, value, updated_at) VALUES ($1, $2, $3)
          ON CONFLICT (name) DO NOTHING",
     )
     .bind(name)
@@ -103,7 +103,7 @@ pub async fn keep_setting(db: &Db, name: &str, value: &str, now: i64) -> Result<
     .execute(&mut *tx)
     .await
     .context("store::health::keep_setting")?;
-    let kept: String = sqlx::query_scalar("SELECT value FROM bot_settings WHERE name = ?")
+    let kept: String = sqlx::query_scalar("SELECT value FROM bot_settings WHERE name = $1")
         .bind(name)
         .fetch_one(&mut *tx)
         .await
@@ -131,7 +131,7 @@ mod tests {
         for (priority, not_before) in [(0, 900), (0, 2000), (9, 990)] {
             sqlx::query(
                 "INSERT INTO outbox (key, kind, chat_id, text, priority, not_before, status, created_at)
-                 VALUES (?, 'message', 1, 'x', ?, ?, 'pending', 0)",
+                 VALUES ($1, 'message', 1, 'x', $2, $3, 'pending', 0)",
             )
             .bind(format!("k{not_before}"))
             .bind(priority)

@@ -18,7 +18,7 @@ pub async fn record_batch(db: &Db, batch: &[(i64, i64, String)], now: i64) -> Re
     let mut new = 0;
     for (update_id, chat_key, payload) in batch {
         new += sqlx::query(
-            "INSERT INTO inbox (update_id, chat_key, payload, received_at) VALUES (?, ?, ?, ?)
+            "INSERT INTO inbox (update_id, chat_key, payload, received_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (update_id) DO NOTHING",
         )
         .bind(update_id)
@@ -44,8 +44,8 @@ pub async fn chats_with_unhandled(db: &Db, now: i64, limit: i64) -> Result<Vec<i
            (SELECT chat_key, MIN(update_id) AS first FROM inbox
             WHERE handled_at IS NULL GROUP BY chat_key) f
          JOIN inbox i ON i.update_id = f.first
-         WHERE i.next_try_at <= ?
-         ORDER BY f.first LIMIT ?",
+         WHERE i.next_try_at <= $1
+         ORDER BY f.first LIMIT $2",
     )
     .bind(now)
     .bind(limit)
@@ -63,8 +63,8 @@ pub async fn unhandled_in_chat(
 ) -> Result<Vec<InboxRow>> {
     let rows: Vec<(i64, i64, Option<String>, i64)> = sqlx::query_as(
         "SELECT update_id, chat_key, payload, attempts FROM inbox
-         WHERE handled_at IS NULL AND chat_key = ? AND update_id > ?
-         ORDER BY update_id LIMIT ?",
+         WHERE handled_at IS NULL AND chat_key = $1 AND update_id > $2
+         ORDER BY update_id LIMIT $3",
     )
     .bind(chat_key)
     .bind(after_update_id)
@@ -86,7 +86,7 @@ pub async fn unhandled_in_chat(
 /// Marks an update handled and forgets its content. Idempotent.
 pub async fn mark_handled(tx: &mut Tx, update_id: i64, now: i64) -> Result<()> {
     sqlx::query(
-        "UPDATE inbox SET handled_at = ?, payload = NULL WHERE update_id = ? AND handled_at IS NULL",
+        "UPDATE inbox SET handled_at = $1, payload = NULL WHERE update_id = $2 AND handled_at IS NULL",
     )
     .bind(now)
     .bind(update_id)
@@ -99,7 +99,7 @@ pub async fn mark_handled(tx: &mut Tx, update_id: i64, now: i64) -> Result<()> {
 pub async fn record_failure(db: &Db, update_id: i64, next_try_at: i64) -> Result<i64> {
     let mut tx = db.write().await?;
     let attempts: i64 = sqlx::query_scalar(
-        "UPDATE inbox SET attempts = attempts + 1, next_try_at = ? WHERE update_id = ? RETURNING attempts",
+        "UPDATE inbox SET attempts = attempts + 1, next_try_at = $1 WHERE update_id = $2 RETURNING attempts",
     )
     .bind(next_try_at)
     .bind(update_id)
@@ -115,7 +115,7 @@ pub async fn record_failure(db: &Db, update_id: i64, next_try_at: i64) -> Result
 pub async fn prune(db: &Db, before: i64, declined_before: i64) -> Result<u64> {
     const PRUNE_BATCH: i64 = 2000;
     let last: Option<i64> =
-        sqlx::query_scalar("SELECT MAX(update_id) FROM inbox WHERE received_at < ?")
+        sqlx::query_scalar("SELECT MAX(update_id) FROM inbox WHERE received_at < $1")
             .bind(before)
             .fetch_one(db.pool())
             .await
@@ -125,9 +125,9 @@ pub async fn prune(db: &Db, before: i64, declined_before: i64) -> Result<u64> {
         let mut tx = db.write().await?;
         let n = sqlx::query(
             "DELETE FROM inbox WHERE update_id IN (
-                 SELECT update_id FROM inbox WHERE update_id <= ? AND received_at < ?
+                 SELECT update_id FROM inbox WHERE update_id <= $1 AND received_at < $2
                    AND handled_at IS NOT NULL
-                 ORDER BY update_id LIMIT ?)",
+                 ORDER BY update_id LIMIT $3)",
         )
         .bind(last)
         .bind(before)
@@ -144,7 +144,7 @@ pub async fn prune(db: &Db, before: i64, declined_before: i64) -> Result<u64> {
         tokio::task::yield_now().await;
     }
     let mut tx = db.write().await?;
-    sqlx::query("DELETE FROM declined WHERE declined_at < ?")
+    sqlx::query("DELETE FROM declined WHERE declined_at < $1")
         .bind(declined_before)
         .execute(&mut *tx)
         .await

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 /// patient), the longest waiting first.
 pub async fn watched(db: &Db, now: i64, limit: i64) -> Result<Vec<(i64, i64)>> {
     sqlx::query_as(
-        "SELECT id, patient_id FROM missed_watch WHERE look_at <= ? ORDER BY look_at, id LIMIT ?",
+        "SELECT id, patient_id FROM missed_watch WHERE look_at <= $1 ORDER BY look_at, id LIMIT $2",
     )
     .bind(now)
     .bind(limit)
@@ -76,7 +76,7 @@ pub async fn held_until(
 ) -> Result<Option<i64>> {
     let sent: Option<i64> = sqlx::query_scalar(
         "SELECT MAX(sent_at) FROM ok_checks
-         WHERE patient_id = ? AND answered_at IS NULL AND sent_at > ?",
+         WHERE patient_id = $1 AND answered_at IS NULL AND sent_at > $2",
     )
     .bind(patient_id)
     .bind(now - ask_again_after)
@@ -92,14 +92,14 @@ pub async fn held_until(
 pub async fn looked_at(tx: &mut Tx, done: &[i64], later: &[(i64, i64)]) -> Result<()> {
     for chunk in done.chunks(500) {
         let ids = serde_json::to_string(chunk)?;
-        sqlx::query("DELETE FROM missed_watch WHERE id IN (SELECT value FROM json_each(?))")
+        sqlx::query("DELETE FROM missed_watch WHERE id IN (SELECT value FROM json_each($1))")
             .bind(ids)
             .execute(&mut **tx)
             .await
             .context("store::ok_checks::looked_at")?;
     }
     for &(id, look_at) in later {
-        sqlx::query("UPDATE missed_watch SET look_at = ? WHERE id = ?")
+        sqlx::query("UPDATE missed_watch SET look_at = $1 WHERE id = $2")
             .bind(look_at)
             .bind(id)
             .execute(&mut **tx)
@@ -114,22 +114,22 @@ const MISSED_RUN: &str = "WITH recent AS (
              SELECT pr.patient_id, pr.id, pr.status, pr.due_at,
                     ROW_NUMBER() OVER (PARTITION BY pr.patient_id ORDER BY pr.due_at DESC, pr.id DESC) AS k
              FROM prompts pr JOIN patients pa ON pa.id = pr.patient_id
-             WHERE pa.active = 1 AND pr.due_at > ? AND pr.patient_id = ?
+             WHERE pa.active = 1 AND pr.due_at > $1 AND pr.patient_id = $2
                AND pr.status IN ('answered', 'missed', 'paused', 'undeliverable')
                -- A prompt never sent (the bot was down) was not missed by the patient.
                AND NOT (pr.status = 'missed' AND pr.sent_at IS NULL)
          ),
          runs AS (
              SELECT patient_id, MAX(CASE WHEN k = 1 THEN id END) AS last_id,
-                    MIN(due_at) AS first_due, COUNT(*) AS n, SUM(status = 'missed') AS missed
-             FROM recent WHERE k <= ? GROUP BY patient_id
+                    MIN(due_at) AS first_due, COUNT(*) AS n, SUM(CASE WHEN status = 'missed' THEN 1 ELSE 0 END) AS missed
+             FROM recent WHERE k <= $3 GROUP BY patient_id
          )
          SELECT patient_id, last_id FROM runs
-         WHERE n = ? AND missed = ?
+         WHERE n = $4 AND missed = $5
            AND NOT EXISTS (SELECT 1 FROM ok_checks o WHERE o.last_prompt_id = runs.last_id)
            -- Asked already and still unanswered: not again until the window has passed.
            AND NOT EXISTS (SELECT 1 FROM ok_checks o WHERE o.patient_id = runs.patient_id
-                           AND o.answered_at IS NULL AND o.sent_at > ?)
+                           AND o.answered_at IS NULL AND o.sent_at > $6)
            AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = runs.patient_id
                            AND c.started_at >= runs.first_due)";
 
@@ -144,7 +144,7 @@ pub async fn insert_ok_check(
     send_at: i64,
 ) -> Result<Option<i64>> {
     sqlx::query_scalar(
-        "INSERT INTO ok_checks (patient_id, last_prompt_id, created_at, sent_at) VALUES (?, ?, ?, ?)
+        "INSERT INTO ok_checks (patient_id, last_prompt_id, created_at, sent_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (last_prompt_id) DO NOTHING RETURNING id",
     )
     .bind(patient_id)
@@ -161,8 +161,8 @@ pub async fn ok_answered(tx: &mut Tx, patient_id: i64, fine: bool, now: i64) -> 
     // The answer is recorded on the latest open check (one "not great" is one sign); older
     // open ones are answered too.
     sqlx::query(
-        "UPDATE ok_checks SET answer = ? WHERE id =
-             (SELECT id FROM ok_checks WHERE patient_id = ? AND answered_at IS NULL
+        "UPDATE ok_checks SET answer = $1 WHERE id =
+             (SELECT id FROM ok_checks WHERE patient_id = $2 AND answered_at IS NULL
               ORDER BY sent_at DESC, id DESC LIMIT 1)",
     )
     .bind(if fine { "fine" } else { "not-great" })
@@ -171,7 +171,7 @@ pub async fn ok_answered(tx: &mut Tx, patient_id: i64, fine: bool, now: i64) -> 
     .await
     .context("store::ok_checks::ok_answered")?;
     let n = sqlx::query(
-        "UPDATE ok_checks SET answered_at = ? WHERE patient_id = ? AND answered_at IS NULL",
+        "UPDATE ok_checks SET answered_at = $1 WHERE patient_id = $2 AND answered_at IS NULL",
     )
     .bind(now)
     .bind(patient_id)
@@ -200,7 +200,7 @@ async fn expire_answered_questions(tx: &mut Tx) -> Result<()> {
 pub async fn count_unanswered(tx: &mut Tx, wait: i64, now: i64) -> Result<Vec<i64>> {
     // A check-in since the run was noticed is an answer too (and withdraws a counted sign).
     sqlx::query(
-        "UPDATE ok_checks SET answered_at = ?
+        "UPDATE ok_checks SET answered_at = $1
          WHERE answered_at IS NULL
              AND EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = ok_checks.patient_id
                          AND c.started_at >= ok_checks.created_at)",
@@ -211,8 +211,8 @@ pub async fn count_unanswered(tx: &mut Tx, wait: i64, now: i64) -> Result<Vec<i6
     .context("store::ok_checks::count_unanswered")?;
     expire_answered_questions(tx).await?;
     sqlx::query_scalar(
-        "UPDATE ok_checks SET counted_at = ?
-         WHERE answered_at IS NULL AND counted_at IS NULL AND sent_at + ? <= ?
+        "UPDATE ok_checks SET counted_at = $1
+         WHERE answered_at IS NULL AND counted_at IS NULL AND sent_at + $2 <= $3
          RETURNING patient_id",
     )
     .bind(now)
@@ -226,7 +226,7 @@ pub async fn count_unanswered(tx: &mut Tx, wait: i64, now: i64) -> Result<Vec<i6
 /// When the next open check's wait ends.
 pub async fn next_ok_count(db: &Db, wait: i64) -> Result<Option<i64>> {
     sqlx::query_scalar(
-        "SELECT MIN(sent_at + ?) FROM ok_checks WHERE answered_at IS NULL AND counted_at IS NULL",
+        "SELECT MIN(sent_at + $1) FROM ok_checks WHERE answered_at IS NULL AND counted_at IS NULL",
     )
     .bind(wait)
     .fetch_one(db.pool())
@@ -237,7 +237,7 @@ pub async fn next_ok_count(db: &Db, wait: i64) -> Result<Option<i64>> {
 /// The patient's latest "are you OK?" (answered or not).
 pub async fn latest_ok_check(tx: &mut Tx, patient_id: i64) -> Result<Option<i64>> {
     sqlx::query_scalar(
-        "SELECT id FROM ok_checks WHERE patient_id = ? ORDER BY sent_at DESC, id DESC LIMIT 1",
+        "SELECT id FROM ok_checks WHERE patient_id = $1 ORDER BY sent_at DESC, id DESC LIMIT 1",
     )
     .bind(patient_id)
     .fetch_optional(&mut **tx)
@@ -269,7 +269,7 @@ mod tests {
     async fn prompt(db: &Db, id: i64, due: i64) {
         sqlx::query(
             "INSERT INTO prompts (id, patient_id, kind, questions, local_date, due_at, status, sent_at, expires_at, created_at)
-             VALUES (?, 1, 'evening', 'full', date(?, 'unixepoch'), ?, 'sent', ?, ? + 3600, ?)",
+             VALUES ($1, 1, 'evening', 'full', date($2, 'unixepoch'), $3, 'sent', $4, $5 + 3600, $6)",
         )
         .bind(id)
         .bind(due)

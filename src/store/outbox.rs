@@ -98,7 +98,7 @@ pub struct NewMessage<'a> {
 pub async fn enqueue(tx: &mut Tx, m: &NewMessage<'_>, now: i64) -> Result<bool> {
     Ok(sqlx::query(
         "INSERT INTO outbox (key, kind, patient_id, chat_id, prompt_id, text, keyboard, status, priority, not_before, created_at, contact_id, alert_id, render, lang, link_id, sos_id, ok_check_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
          ON CONFLICT (key) DO NOTHING",
     )
     .bind(m.key.to_string())
@@ -162,8 +162,8 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
          LEFT JOIN prompts pr ON pr.id = o.prompt_id
          LEFT JOIN patients pa ON pa.id = o.patient_id
          LEFT JOIN contacts c ON c.id = o.contact_id
-         WHERE o.status = 'pending' AND o.not_before <= ?
-         ORDER BY o.priority DESC, o.not_before, o.id LIMIT ?",
+         WHERE o.status = 'pending' AND o.not_before <= $1
+         ORDER BY o.priority DESC, o.not_before, o.id LIMIT $2",
     )
     .bind(now)
     .bind(limit)
@@ -209,9 +209,9 @@ pub async fn next_due(db: &Db) -> Result<Option<i64>> {
 /// what proves it was sent once.
 pub async fn mark_sent(tx: &mut Tx, id: i64, message_id: Option<i32>, now: i64) -> Result<()> {
     sqlx::query(
-        "UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1,
+        "UPDATE outbox SET status = 'sent', message_id = $1, sent_at = $2, attempts = attempts + 1,
              text = '', keyboard = NULL, render = NULL
-         WHERE id = ?",
+         WHERE id = $3",
     )
     .bind(message_id)
     .bind(now)
@@ -235,7 +235,7 @@ pub async fn mark_sending(
     let mut marked = std::collections::HashSet::new();
     for id in ids {
         let done =
-            sqlx::query("UPDATE outbox SET sending_at = ? WHERE id = ? AND status = 'pending'")
+            sqlx::query("UPDATE outbox SET sending_at = $1 WHERE id = $2 AND status = 'pending'")
                 .bind(now)
                 .bind(id)
                 .execute(&mut *tx)
@@ -294,7 +294,7 @@ pub async fn unknown_outcomes(db: &Db) -> Result<Vec<Unknown>> {
 /// An unknown outcome treated as not sent (or a send that did not happen): the mark goes, and
 /// the message goes out (again).
 pub async fn resend(tx: &mut Tx, id: i64) -> Result<()> {
-    sqlx::query("UPDATE outbox SET sending_at = NULL WHERE id = ?")
+    sqlx::query("UPDATE outbox SET sending_at = NULL WHERE id = $1")
         .bind(id)
         .execute(&mut **tx)
         .await
@@ -305,8 +305,8 @@ pub async fn resend(tx: &mut Tx, id: i64) -> Result<()> {
 /// A passing failure: try again at `not_before`.
 pub async fn retry_later(tx: &mut Tx, id: i64, not_before: i64, error: &str) -> Result<()> {
     sqlx::query(
-        "UPDATE outbox SET not_before = ?, attempts = attempts + 1, last_error = ?, sending_at = NULL
-         WHERE id = ?",
+        "UPDATE outbox SET not_before = $1, attempts = attempts + 1, last_error = $2, sending_at = NULL
+         WHERE id = $3",
     )
     .bind(not_before)
     .bind(error)
@@ -318,7 +318,7 @@ pub async fn retry_later(tx: &mut Tx, id: i64, not_before: i64, error: &str) -> 
 
 /// Not now (quiet hours): try at `not_before`, without counting an attempt.
 pub async fn defer(tx: &mut Tx, id: i64, not_before: i64) -> Result<()> {
-    sqlx::query("UPDATE outbox SET not_before = ?, sending_at = NULL WHERE id = ?")
+    sqlx::query("UPDATE outbox SET not_before = $1, sending_at = NULL WHERE id = $2")
         .bind(not_before)
         .bind(id)
         .execute(&mut **tx)
@@ -333,7 +333,7 @@ pub async fn withdraw(tx: &mut Tx, key: &Key) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE outbox SET status = 'expired', last_error = 'delivered in another message',
              text = '', keyboard = NULL, render = NULL
-         WHERE key = ? AND status = 'pending'",
+         WHERE key = $1 AND status = 'pending'",
     )
     .bind(key.to_string())
     .execute(&mut **tx)
@@ -345,9 +345,9 @@ pub async fn withdraw(tx: &mut Tx, key: &Key) -> Result<bool> {
 /// How many of an alert's messages to contacts are still waiting, and how many were sent.
 pub async fn alert_sends(tx: &mut Tx, alert_id: i64) -> Result<(i64, i64)> {
     let (pending, sent): (i64, i64) = sqlx::query_as(
-        "SELECT COALESCE(SUM(status = 'pending'), 0) AS pending,
-                COALESCE(SUM(status = 'sent'), 0) AS sent
-         FROM outbox WHERE alert_id = ?",
+        "SELECT COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) AS pending,
+                COALESCE(SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), 0) AS sent
+         FROM outbox WHERE alert_id = $1",
     )
     .bind(alert_id)
     .fetch_one(&mut **tx)
@@ -361,7 +361,7 @@ pub async fn alert_sends(tx: &mut Tx, alert_id: i64) -> Result<(i64, i64)> {
 pub async fn alert_failed_links(tx: &mut Tx, alert_id: i64) -> Result<Vec<i64>> {
     sqlx::query_scalar(
         "SELECT DISTINCT link_id FROM outbox
-         WHERE alert_id = ? AND status = 'failed' AND link_id IS NOT NULL ORDER BY link_id",
+         WHERE alert_id = $1 AND status = 'failed' AND link_id IS NOT NULL ORDER BY link_id",
     )
     .bind(alert_id)
     .fetch_all(&mut **tx)
@@ -372,7 +372,7 @@ pub async fn alert_failed_links(tx: &mut Tx, alert_id: i64) -> Result<Vec<i64>> 
 /// A message held until `held_until` goes out now (if it is still held).
 pub async fn release_held(tx: &mut Tx, key: &Key, held_until: i64, now: i64) -> Result<()> {
     sqlx::query(
-        "UPDATE outbox SET not_before = ? WHERE key = ? AND status = 'pending' AND not_before = ?",
+        "UPDATE outbox SET not_before = $1 WHERE key = $2 AND status = 'pending' AND not_before = $3",
     )
     .bind(now)
     .bind(key.to_string())
@@ -386,7 +386,7 @@ pub async fn release_held(tx: &mut Tx, key: &Key, held_until: i64, now: i64) -> 
 /// A message waiting for a later time goes out now instead (if it is still waiting).
 pub async fn hasten(tx: &mut Tx, key: &Key, now: i64) -> Result<()> {
     sqlx::query(
-        "UPDATE outbox SET not_before = MIN(not_before, ?) WHERE key = ? AND status = 'pending'",
+        "UPDATE outbox SET not_before = CASE WHEN not_before < $1 THEN not_before ELSE $1 END WHERE key = $2 AND status = 'pending'",
     )
     .bind(now)
     .bind(key.to_string())
@@ -400,9 +400,9 @@ pub async fn hasten(tx: &mut Tx, key: &Key, now: i64) -> Result<()> {
 /// 'expired' (too late to be useful).
 pub async fn close(tx: &mut Tx, id: i64, status: OutboxStatus, error: &str) -> Result<()> {
     sqlx::query(
-        "UPDATE outbox SET status = ?, last_error = ?, attempts = attempts + 1,
+        "UPDATE outbox SET status = $1, last_error = $2, attempts = attempts + 1,
              text = '', keyboard = NULL, render = NULL
-         WHERE id = ?",
+         WHERE id = $3",
     )
     .bind(status)
     .bind(error)
@@ -420,7 +420,7 @@ pub async fn close(tx: &mut Tx, id: i64, status: OutboxStatus, error: &str) -> R
 /// The newest row old enough is found by a read first; the deletes then walk the primary key
 /// up to it, never the whole table.
 pub async fn prune(db: &Db, before: i64, batch: i64) -> Result<u64> {
-    let last: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM outbox WHERE created_at < ?")
+    let last: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM outbox WHERE created_at < $1")
         .bind(before)
         .fetch_one(db.pool())
         .await
@@ -431,9 +431,9 @@ pub async fn prune(db: &Db, before: i64, batch: i64) -> Result<u64> {
         let mut tx = db.write().await?;
         let n = sqlx::query(
             "DELETE FROM outbox WHERE id IN (
-                 SELECT id FROM outbox WHERE id <= ? AND created_at < ?
+                 SELECT id FROM outbox WHERE id <= $1 AND created_at < $2
                    AND status != 'pending' AND alert_id IS NULL
-                 ORDER BY id LIMIT ?)",
+                 ORDER BY id LIMIT $3)",
         )
         .bind(last)
         .bind(before)
@@ -483,7 +483,7 @@ mod prune_tests {
         for (key, status, created, alert) in rows {
             sqlx::query(
                 "INSERT INTO outbox (key, kind, chat_id, text, status, not_before, created_at, alert_id)
-                 VALUES (?, 'message', 10, '', ?, 0, ?, ?)",
+                 VALUES ($1, 'message', 10, '', $2, 0, $3, $4)",
             )
             .bind(key)
             .bind(status)

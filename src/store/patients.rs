@@ -97,7 +97,7 @@ const COLUMNS: &str = "id, telegram_user_id, chat_id, language, time_zone, activ
 
 pub async fn find_by_user(db: &Db, telegram_user_id: i64) -> Result<Option<Patient>> {
     let row: Option<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM patients WHERE telegram_user_id = ?"
+        "SELECT {COLUMNS} FROM patients WHERE telegram_user_id = $1"
     )))
     .bind(telegram_user_id)
     .fetch_optional(db.pool())
@@ -108,7 +108,7 @@ pub async fn find_by_user(db: &Db, telegram_user_id: i64) -> Result<Option<Patie
 
 pub async fn find_by_id(tx: &mut Tx, id: i64) -> Result<Option<Patient>> {
     let row: Option<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM patients WHERE id = ?"
+        "SELECT {COLUMNS} FROM patients WHERE id = $1"
     )))
     .bind(id)
     .fetch_optional(&mut **tx)
@@ -125,14 +125,14 @@ pub async fn enroll(
     language: &str,
     now: i64,
 ) -> Result<Patient> {
-    sqlx::query("DELETE FROM declined WHERE telegram_user_id = ?")
+    sqlx::query("DELETE FROM declined WHERE telegram_user_id = $1")
         .bind(telegram_user_id)
         .execute(&mut **tx)
         .await
         .context("store::patients::enroll")?;
     sqlx::query(
         "INSERT INTO patients (telegram_user_id, chat_id, language, consent_version, consented_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (telegram_user_id) DO NOTHING",
     )
     .bind(telegram_user_id)
@@ -144,7 +144,7 @@ pub async fn enroll(
     .execute(&mut **tx)
     .await.context("store::patients::enroll")?;
     let row: PatientRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM patients WHERE telegram_user_id = ?"
+        "SELECT {COLUMNS} FROM patients WHERE telegram_user_id = $1"
     )))
     .bind(telegram_user_id)
     .fetch_one(&mut **tx)
@@ -157,7 +157,7 @@ pub async fn enroll(
 pub async fn record_declined(tx: &mut Tx, telegram_user_id: i64, now: i64) -> Result<()> {
     sqlx::query(
         "INSERT INTO declined (telegram_user_id, declined_at)
-         SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM patients WHERE telegram_user_id = ?)
+         SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM patients WHERE telegram_user_id = $3)
          ON CONFLICT (telegram_user_id) DO UPDATE SET declined_at = excluded.declined_at",
     )
     .bind(telegram_user_id)
@@ -172,9 +172,9 @@ pub async fn record_declined(tx: &mut Tx, telegram_user_id: i64, now: i64) -> Re
 /// Saves the zone, and the country it lies in unless the patient chose one themselves.
 pub async fn set_zone(tx: &mut Tx, patient_id: i64, zone: PatientZone) -> Result<()> {
     sqlx::query(
-        "UPDATE patients SET time_zone = ?,
-                country = CASE WHEN country_chosen = 1 THEN country ELSE ? END
-         WHERE id = ?",
+        "UPDATE patients SET time_zone = $1,
+                country = CASE WHEN country_chosen = 1 THEN country ELSE $2 END
+         WHERE id = $3",
     )
     .bind(zone.to_string())
     .bind(zone.country())
@@ -187,7 +187,7 @@ pub async fn set_zone(tx: &mut Tx, patient_id: i64, zone: PatientZone) -> Result
 
 /// The country the patient chose (`/country`): kept when the time zone changes.
 pub async fn set_country(tx: &mut Tx, patient_id: i64, country: &str) -> Result<()> {
-    sqlx::query("UPDATE patients SET country = ?, country_chosen = 1 WHERE id = ?")
+    sqlx::query("UPDATE patients SET country = $1, country_chosen = 1 WHERE id = $2")
         .bind(country)
         .bind(patient_id)
         .execute(&mut **tx)
@@ -198,7 +198,7 @@ pub async fn set_country(tx: &mut Tx, patient_id: i64, country: &str) -> Result<
 
 /// "Don't show this again" under the harm-reduction message.
 pub async fn set_harm_reduction_off(tx: &mut Tx, patient_id: i64) -> Result<()> {
-    sqlx::query("UPDATE patients SET harm_reduction_off = 1 WHERE id = ?")
+    sqlx::query("UPDATE patients SET harm_reduction_off = 1 WHERE id = $1")
         .bind(patient_id)
         .execute(&mut **tx)
         .await
@@ -207,7 +207,7 @@ pub async fn set_harm_reduction_off(tx: &mut Tx, patient_id: i64) -> Result<()> 
 }
 
 pub async fn set_language(tx: &mut Tx, patient_id: i64, language: &str) -> Result<()> {
-    sqlx::query("UPDATE patients SET language = ? WHERE id = ?")
+    sqlx::query("UPDATE patients SET language = $1 WHERE id = $2")
         .bind(language)
         .bind(patient_id)
         .execute(&mut **tx)
@@ -221,15 +221,15 @@ pub async fn set_language(tx: &mut Tx, patient_id: i64, language: &str) -> Resul
 /// alert about them still queued for a support contact goes out (a patient who blocks the bot
 /// in a crisis is the one whose contact must hear).
 pub async fn deactivate(tx: &mut Tx, patient_id: i64, reason: &str, now: i64) -> Result<()> {
-    sqlx::query("UPDATE patients SET active = 0, inactive_since = ? WHERE id = ? AND active = 1")
+    sqlx::query("UPDATE patients SET active = 0, inactive_since = $1 WHERE id = $2 AND active = 1")
         .bind(now)
         .bind(patient_id)
         .execute(&mut **tx)
         .await
         .context("store::patients::deactivate")?;
     sqlx::query(
-        "UPDATE outbox SET status = 'undeliverable', last_error = ?
-         WHERE patient_id = ? AND contact_id IS NULL AND status = 'pending'",
+        "UPDATE outbox SET status = 'undeliverable', last_error = $1
+         WHERE patient_id = $2 AND contact_id IS NULL AND status = 'pending'",
     )
     .bind(reason)
     .bind(patient_id)
@@ -237,11 +237,11 @@ pub async fn deactivate(tx: &mut Tx, patient_id: i64, reason: &str, now: i64) ->
     .await
     .context("store::patients::deactivate")?;
     // Prompts not yet delivered cannot be; open ones can no longer be answered.
-    sqlx::query("UPDATE prompts SET status = 'missed', remind_at = NULL WHERE patient_id = ? AND status = 'sent'")
+    sqlx::query("UPDATE prompts SET status = 'missed', remind_at = NULL WHERE patient_id = $1 AND status = 'sent'")
         .bind(patient_id)
         .execute(&mut **tx)
         .await.context("store::patients::deactivate")?;
-    sqlx::query("UPDATE prompts SET status = 'undeliverable', remind_at = NULL WHERE patient_id = ? AND status = 'queued'")
+    sqlx::query("UPDATE prompts SET status = 'undeliverable', remind_at = NULL WHERE patient_id = $1 AND status = 'queued'")
         .bind(patient_id)
         .execute(&mut **tx)
         .await.context("store::patients::deactivate")?;
@@ -251,7 +251,7 @@ pub async fn deactivate(tx: &mut Tx, patient_id: i64, reason: &str, now: i64) ->
 /// The patient unblocked the bot (or wrote to it again). Returns whether they were inactive.
 pub async fn reactivate(tx: &mut Tx, patient_id: i64) -> Result<bool> {
     Ok(sqlx::query(
-        "UPDATE patients SET active = 1, inactive_since = NULL WHERE id = ? AND active = 0",
+        "UPDATE patients SET active = 1, inactive_since = NULL WHERE id = $1 AND active = 0",
     )
     .bind(patient_id)
     .execute(&mut **tx)
@@ -262,7 +262,7 @@ pub async fn reactivate(tx: &mut Tx, patient_id: i64) -> Result<bool> {
 }
 
 pub async fn set_paused_until(tx: &mut Tx, patient_id: i64, until: Option<i64>) -> Result<()> {
-    sqlx::query("UPDATE patients SET paused_until = ? WHERE id = ?")
+    sqlx::query("UPDATE patients SET paused_until = $1 WHERE id = $2")
         .bind(until)
         .bind(patient_id)
         .execute(&mut **tx)
@@ -272,7 +272,7 @@ pub async fn set_paused_until(tx: &mut Tx, patient_id: i64, until: Option<i64>) 
 }
 
 pub async fn set_quiet(tx: &mut Tx, patient_id: i64, quiet: Option<QuietHours>) -> Result<()> {
-    sqlx::query("UPDATE patients SET quiet_start = ?, quiet_end = ? WHERE id = ?")
+    sqlx::query("UPDATE patients SET quiet_start = $1, quiet_end = $2 WHERE id = $3")
         .bind(quiet.map(|q| i64::from(q.start.minutes())))
         .bind(quiet.map(|q| i64::from(q.end.minutes())))
         .bind(patient_id)
@@ -283,7 +283,7 @@ pub async fn set_quiet(tx: &mut Tx, patient_id: i64, quiet: Option<QuietHours>) 
 }
 
 pub async fn set_awaiting(tx: &mut Tx, patient_id: i64, awaiting: Option<&Awaiting>) -> Result<()> {
-    sqlx::query("UPDATE patients SET awaiting = ? WHERE id = ?")
+    sqlx::query("UPDATE patients SET awaiting = $1 WHERE id = $2")
         .bind(awaiting.map(Awaiting::encode))
         .bind(patient_id)
         .execute(&mut **tx)
@@ -296,17 +296,17 @@ pub async fn set_awaiting(tx: &mut Tx, patient_id: i64, awaiting: Option<&Awaiti
 /// keys their check-ins, slots, prompts and queued messages), a "not now", and the updates of
 /// their private chat still held in the inbox.
 pub async fn delete_everything(tx: &mut Tx, telegram_user_id: i64) -> Result<()> {
-    sqlx::query("DELETE FROM patients WHERE telegram_user_id = ?")
+    sqlx::query("DELETE FROM patients WHERE telegram_user_id = $1")
         .bind(telegram_user_id)
         .execute(&mut **tx)
         .await
         .context("store::patients::delete_everything")?;
-    sqlx::query("DELETE FROM declined WHERE telegram_user_id = ?")
+    sqlx::query("DELETE FROM declined WHERE telegram_user_id = $1")
         .bind(telegram_user_id)
         .execute(&mut **tx)
         .await
         .context("store::patients::delete_everything")?;
-    sqlx::query("DELETE FROM inbox WHERE chat_key = ?")
+    sqlx::query("DELETE FROM inbox WHERE chat_key = $1")
         .bind(telegram_user_id)
         .execute(&mut **tx)
         .await
@@ -316,7 +316,7 @@ pub async fn delete_everything(tx: &mut Tx, telegram_user_id: i64) -> Result<()>
 
 /// Sets when the next weekly reflection is due (`None`: turned off).
 pub async fn set_reflection_at(tx: &mut Tx, patient_id: i64, at: Option<i64>) -> Result<()> {
-    sqlx::query("UPDATE patients SET reflection_at = ? WHERE id = ?")
+    sqlx::query("UPDATE patients SET reflection_at = $1 WHERE id = $2")
         .bind(at)
         .bind(patient_id)
         .execute(&mut **tx)
@@ -328,19 +328,21 @@ pub async fn set_reflection_at(tx: &mut Tx, patient_id: i64, at: Option<i64>) ->
 /// Moves a chosen weekly reflection to `at` (a new time zone or quiet hours); nothing for a
 /// patient who has not chosen it.
 pub async fn move_chosen_reflection(tx: &mut Tx, patient_id: i64, at: i64) -> Result<()> {
-    sqlx::query("UPDATE patients SET reflection_at = ? WHERE id = ? AND reflection_at IS NOT NULL")
-        .bind(at)
-        .bind(patient_id)
-        .execute(&mut **tx)
-        .await
-        .context("store::patients::move_chosen_reflection")?;
+    sqlx::query(
+        "UPDATE patients SET reflection_at = $1 WHERE id = $2 AND reflection_at IS NOT NULL",
+    )
+    .bind(at)
+    .bind(patient_id)
+    .execute(&mut **tx)
+    .await
+    .context("store::patients::move_chosen_reflection")?;
     Ok(())
 }
 
 /// Patients whose weekly reflection is due at `now`, earliest first.
 pub async fn reflections_due(db: &Db, now: i64, limit: i64) -> Result<Vec<Patient>> {
     let rows: Vec<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM patients WHERE reflection_at <= ? ORDER BY reflection_at LIMIT ?"
+        "SELECT {COLUMNS} FROM patients WHERE reflection_at <= $1 ORDER BY reflection_at LIMIT $2"
     )))
     .bind(now)
     .bind(limit)
@@ -353,14 +355,15 @@ pub async fn reflections_due(db: &Db, now: i64, limit: i64) -> Result<Vec<Patien
 /// Moves a due reflection on to `next`, if it is still due at `was` (not turned off or moved
 /// meanwhile). Returns whether it moved.
 pub async fn move_reflection(tx: &mut Tx, patient_id: i64, was: i64, next: i64) -> Result<bool> {
-    let n = sqlx::query("UPDATE patients SET reflection_at = ? WHERE id = ? AND reflection_at = ?")
-        .bind(next)
-        .bind(patient_id)
-        .bind(was)
-        .execute(&mut **tx)
-        .await
-        .context("store::patients::move_reflection")?
-        .rows_affected();
+    let n =
+        sqlx::query("UPDATE patients SET reflection_at = $1 WHERE id = $2 AND reflection_at = $3")
+            .bind(next)
+            .bind(patient_id)
+            .bind(was)
+            .execute(&mut **tx)
+            .await
+            .context("store::patients::move_reflection")?
+            .rows_affected();
     Ok(n > 0)
 }
 
@@ -405,7 +408,7 @@ mod tests {
             .unwrap();
         tx.commit().await.unwrap();
         let status = |key: &'static str| {
-            sqlx::query_scalar::<_, String>("SELECT status FROM outbox WHERE key = ?")
+            sqlx::query_scalar::<_, String>("SELECT status FROM outbox WHERE key = $1")
                 .bind(key)
                 .fetch_one(db.pool())
         };

@@ -23,11 +23,11 @@ pub async fn use_answers_read(db: &Db, patient_id: i64) -> Result<Vec<(i64, Stri
 }
 
 const USE_ANSWERS: &str =
-    "SELECT about_at, used FROM checkins WHERE patient_id = ? AND used IS NOT NULL ORDER BY about_at, id";
+    "SELECT about_at, used FROM checkins WHERE patient_id = $1 AND used IS NOT NULL ORDER BY about_at, id";
 
 /// The milestones already celebrated (in days).
 pub async fn milestones_given(tx: &mut Tx, patient_id: i64) -> Result<Vec<i64>> {
-    sqlx::query_scalar("SELECT days FROM milestones WHERE patient_id = ? ORDER BY days")
+    sqlx::query_scalar("SELECT days FROM milestones WHERE patient_id = $1 ORDER BY days")
         .bind(patient_id)
         .fetch_all(&mut **tx)
         .await
@@ -38,7 +38,7 @@ pub async fn milestones_given(tx: &mut Tx, patient_id: i64) -> Result<Vec<i64>> 
 pub async fn give_milestones(tx: &mut Tx, patient_id: i64, days: &[i64], now: i64) -> Result<()> {
     for &d in days {
         sqlx::query(
-            "INSERT INTO milestones (patient_id, days, reached_at) VALUES (?, ?, ?)
+            "INSERT INTO milestones (patient_id, days, reached_at) VALUES ($1, $2, $3)
              ON CONFLICT (patient_id, days) DO NOTHING",
         )
         .bind(patient_id)
@@ -53,7 +53,7 @@ pub async fn give_milestones(tx: &mut Tx, patient_id: i64, days: &[i64], now: i6
 
 /// Turns milestone messages off (`true`) or on again.
 pub async fn set_milestones_off(tx: &mut Tx, patient_id: i64, off: bool) -> Result<()> {
-    sqlx::query("UPDATE patients SET milestones_off = ? WHERE id = ?")
+    sqlx::query("UPDATE patients SET milestones_off = $1 WHERE id = $2")
         .bind(off)
         .bind(patient_id)
         .execute(&mut **tx)
@@ -70,8 +70,8 @@ pub async fn notes(
     limit: i64,
 ) -> Result<Vec<(i64, i64, String)>> {
     sqlx::query_as(
-        "SELECT id, started_at, note FROM checkins WHERE patient_id = ? AND note IS NOT NULL
-         ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?",
+        "SELECT id, started_at, note FROM checkins WHERE patient_id = $1 AND note IS NOT NULL
+         ORDER BY started_at DESC, id DESC LIMIT $2 OFFSET $3",
     )
     .bind(patient_id)
     .bind(limit)
@@ -83,7 +83,7 @@ pub async fn notes(
 
 /// How many notes the patient has.
 pub async fn note_count(db: &Db, patient_id: i64) -> Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM checkins WHERE patient_id = ? AND note IS NOT NULL")
+    sqlx::query_scalar("SELECT COUNT(*) FROM checkins WHERE patient_id = $1 AND note IS NOT NULL")
         .bind(patient_id)
         .fetch_one(db.pool())
         .await
@@ -93,7 +93,7 @@ pub async fn note_count(db: &Db, patient_id: i64) -> Result<i64> {
 /// One of the patient's notes (`None`: gone, or not theirs).
 pub async fn note(db: &Db, patient_id: i64, checkin_id: i64) -> Result<Option<(i64, String)>> {
     sqlx::query_as(
-        "SELECT started_at, note FROM checkins WHERE id = ? AND patient_id = ? AND note IS NOT NULL",
+        "SELECT started_at, note FROM checkins WHERE id = $1 AND patient_id = $2 AND note IS NOT NULL",
     )
     .bind(checkin_id)
     .bind(patient_id)
@@ -106,7 +106,7 @@ pub async fn note(db: &Db, patient_id: i64, checkin_id: i64) -> Result<Option<(i
 /// `secure_delete` overwrites the text). Returns whether there was one.
 pub async fn delete_note(tx: &mut Tx, patient_id: i64, checkin_id: i64) -> Result<bool> {
     let n = sqlx::query(
-        "UPDATE checkins SET note = NULL WHERE id = ? AND patient_id = ? AND note IS NOT NULL",
+        "UPDATE checkins SET note = NULL WHERE id = $1 AND patient_id = $2 AND note IS NOT NULL",
     )
     .bind(checkin_id)
     .bind(patient_id)
@@ -131,7 +131,7 @@ pub struct TrendRow {
 pub async fn trend(db: &Db, patient_id: i64, since: i64) -> Result<Vec<TrendRow>> {
     sqlx::query_as(
         "SELECT about_at, mood, sleep_minutes, craving, used FROM checkins
-         WHERE patient_id = ? AND about_at >= ? ORDER BY about_at, id",
+         WHERE patient_id = $1 AND about_at >= $2 ORDER BY about_at, id",
     )
     .bind(patient_id)
     .bind(since)

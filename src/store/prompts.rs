@@ -83,7 +83,7 @@ pub async fn insert(
 ) -> Result<Option<i64>> {
     sqlx::query_scalar(
         "INSERT INTO prompts (patient_id, slot_id, kind, questions, local_date, due_at, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (slot_id, local_date) DO NOTHING RETURNING id",
     )
     .bind(patient_id)
@@ -101,7 +101,7 @@ pub async fn insert(
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<Prompt>> {
     let row: Option<PromptRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM prompts WHERE id = ?"
+        "SELECT {COLUMNS} FROM prompts WHERE id = $1"
     )))
     .bind(id)
     .fetch_optional(db.pool())
@@ -120,8 +120,8 @@ pub async fn mark_sent(
     expires_at: i64,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE prompts SET status = 'sent', message_id = ?, sent_at = ?, remind_at = ?, expires_at = ?
-         WHERE id = ? AND status = 'queued'",
+        "UPDATE prompts SET status = 'sent', message_id = $1, sent_at = $2, remind_at = $3, expires_at = $4
+         WHERE id = $5 AND status = 'queued'",
     )
     .bind(message_id)
     .bind(now)
@@ -137,7 +137,7 @@ pub async fn mark_sent(
 pub async fn mark_answered(tx: &mut Tx, id: i64) -> Result<()> {
     sqlx::query(
         "UPDATE prompts SET status = 'answered', remind_at = NULL
-         WHERE id = ? AND status IN ('queued', 'sent', 'missed')",
+         WHERE id = $1 AND status IN ('queued', 'sent', 'missed')",
     )
     .bind(id)
     .execute(&mut **tx)
@@ -155,8 +155,8 @@ pub async fn snooze(
     expires_at: i64,
 ) -> Result<bool> {
     Ok(sqlx::query(
-        "UPDATE prompts SET remind_at = ?, expires_at = MAX(COALESCE(expires_at, 0), ?)
-         WHERE id = ? AND patient_id = ? AND status = 'sent'",
+        "UPDATE prompts SET remind_at = $1, expires_at = CASE WHEN COALESCE(expires_at, 0) > $2 THEN expires_at ELSE $2 END
+         WHERE id = $3 AND patient_id = $4 AND status = 'sent'",
     )
     .bind(remind_at)
     .bind(expires_at)
@@ -203,9 +203,9 @@ pub async fn due_reminders(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueR
                 EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = pr.patient_id
                         AND c.about_at >= pr.sent_at) AS checked_in_since
          FROM prompts pr JOIN patients pa ON pa.id = pr.patient_id
-         WHERE pr.remind_at <= ? AND pr.status = 'sent' AND pa.active = 1
-               AND (pr.expires_at IS NULL OR pr.expires_at > ?)
-         ORDER BY pr.remind_at LIMIT ?",
+         WHERE pr.remind_at <= $1 AND pr.status = 'sent' AND pa.active = 1
+               AND (pr.expires_at IS NULL OR pr.expires_at > $2)
+         ORDER BY pr.remind_at LIMIT $3",
         cols = COLUMNS
             .split(", ")
             .map(|c| format!("pr.{c}"))
@@ -235,7 +235,7 @@ pub async fn due_reminders(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueR
 
 /// Moves a reminder later (quiet hours) without sending it.
 pub async fn postpone_reminder(tx: &mut Tx, id: i64, remind_at: i64) -> Result<()> {
-    sqlx::query("UPDATE prompts SET remind_at = ?, expires_at = MAX(COALESCE(expires_at, 0), ?) WHERE id = ?")
+    sqlx::query("UPDATE prompts SET remind_at = $1, expires_at = CASE WHEN COALESCE(expires_at, 0) > $2 THEN expires_at ELSE $2 END WHERE id = $3")
         .bind(remind_at)
         .bind(remind_at + 3600)
         .bind(id)
@@ -247,9 +247,9 @@ pub async fn postpone_reminder(tx: &mut Tx, id: i64, remind_at: i64) -> Result<(
 /// The reminder was queued (or is not needed): clear it. `answered` closes the prompt.
 pub async fn reminder_done(tx: &mut Tx, id: i64, sent: bool, answered: bool) -> Result<()> {
     sqlx::query(
-        "UPDATE prompts SET remind_at = NULL, reminders = reminders + ?,
-                status = CASE WHEN ? THEN 'answered' ELSE status END
-         WHERE id = ?",
+        "UPDATE prompts SET remind_at = NULL, reminders = reminders + $1,
+                status = CASE WHEN $2 THEN 'answered' ELSE status END
+         WHERE id = $3",
     )
     .bind(i64::from(sent))
     .bind(answered)
@@ -266,7 +266,7 @@ pub async fn close_expired(db: &Db, now: i64) -> Result<(u64, u64)> {
     let mut tx = db.write().await?;
     let answered = sqlx::query(
         "UPDATE prompts SET status = 'answered', remind_at = NULL
-         WHERE status = 'sent' AND expires_at <= ?
+         WHERE status = 'sent' AND expires_at <= $1
            AND EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = prompts.patient_id
                        AND c.about_at >= prompts.sent_at)",
     )
@@ -279,7 +279,7 @@ pub async fn close_expired(db: &Db, now: i64) -> Result<(u64, u64)> {
     sqlx::query(
         // REPLACE: a new row (a new id) even for a patient already watched.
         "INSERT OR REPLACE INTO missed_watch (patient_id, look_at)
-         SELECT DISTINCT patient_id, ? FROM prompts WHERE status = 'sent' AND expires_at <= ?",
+         SELECT DISTINCT patient_id, $1 FROM prompts WHERE status = 'sent' AND expires_at <= $2",
     )
     .bind(now)
     .bind(now)
@@ -288,7 +288,7 @@ pub async fn close_expired(db: &Db, now: i64) -> Result<(u64, u64)> {
     .context("store::prompts::close_expired")?;
     let missed = sqlx::query(
         "UPDATE prompts SET status = 'missed', remind_at = NULL
-         WHERE status = 'sent' AND expires_at <= ?",
+         WHERE status = 'sent' AND expires_at <= $1",
     )
     .bind(now)
     .execute(&mut *tx)
@@ -303,7 +303,7 @@ pub async fn close_expired(db: &Db, now: i64) -> Result<(u64, u64)> {
 /// 'undeliverable'. Only a prompt still waiting to be sent changes.
 pub async fn close_unsent(tx: &mut Tx, id: i64, status: PromptStatus) -> Result<()> {
     sqlx::query(
-        "UPDATE prompts SET status = ?, remind_at = NULL WHERE id = ? AND status = 'queued'",
+        "UPDATE prompts SET status = $1, remind_at = NULL WHERE id = $2 AND status = 'queued'",
     )
     .bind(status)
     .bind(id)
@@ -322,7 +322,7 @@ pub async fn next_event(db: &Db) -> Result<Option<i64>> {
                 WHERE p.active = 1 AND p.time_zone IS NOT NULL
             UNION ALL SELECT MIN(pr.remind_at) FROM prompts pr JOIN patients p ON p.id = pr.patient_id
                 WHERE pr.remind_at IS NOT NULL AND pr.status = 'sent' AND p.active = 1
-            UNION ALL SELECT MIN(expires_at) FROM prompts WHERE status = 'sent')",
+            UNION ALL SELECT MIN(expires_at) FROM prompts WHERE status = 'sent') AS due",
     )
     .fetch_one(db.pool())
     .await

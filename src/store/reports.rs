@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 pub async fn last_sent_to(db: &Db, link_id: i64) -> Result<Option<i64>> {
     // An alert to this link: the rows carrying an alert to a contact about it.
     sqlx::query_scalar(
-        "SELECT MAX(sent_at) FROM outbox WHERE link_id = ? AND alert_id IS NOT NULL
+        "SELECT MAX(sent_at) FROM outbox WHERE link_id = $1 AND alert_id IS NOT NULL
            AND contact_id IS NOT NULL AND status = 'sent'",
     )
     .bind(link_id)
@@ -20,7 +20,7 @@ pub async fn last_sent_to(db: &Db, link_id: i64) -> Result<Option<i64>> {
 /// The most recent alert a contact received about a patient (for `/patients`).
 pub async fn latest_for_patient(db: &Db, patient_id: i64) -> Result<Option<(String, i64)>> {
     sqlx::query_as(
-        "SELECT kind, created_at FROM alerts WHERE patient_id = ? ORDER BY id DESC LIMIT 1",
+        "SELECT kind, created_at FROM alerts WHERE patient_id = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(patient_id)
     .fetch_optional(db.pool())
@@ -47,7 +47,7 @@ pub async fn patient_status(db: &Db, patient_id: i64) -> Result<PatientStatus> {
     let r: PatientStatusRow = sqlx::query_as(
         "SELECT p.active, p.paused_until,
                 (SELECT MAX(started_at) FROM checkins c WHERE c.patient_id = p.id) AS last_checkin
-         FROM patients p WHERE p.id = ?",
+         FROM patients p WHERE p.id = $1",
     )
     .bind(patient_id)
     .fetch_one(db.pool())
@@ -79,9 +79,10 @@ struct WeekRow {
 
 pub async fn week(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Result<Week> {
     let r: WeekRow = sqlx::query_as(
-        "SELECT COUNT(*) AS n, AVG(mood) AS mood, AVG(sleep_minutes) / 60.0 AS sleep,
-                AVG(craving) AS craving
-         FROM checkins WHERE patient_id = ? AND about_at >= ? AND about_at <= ?
+        "SELECT COUNT(*) AS n, CAST(AVG(mood) AS DOUBLE PRECISION) AS mood,
+                CAST(AVG(sleep_minutes) AS DOUBLE PRECISION) / 60 AS sleep,
+                CAST(AVG(craving) AS DOUBLE PRECISION) AS craving
+         FROM checkins WHERE patient_id = $1 AND about_at >= $2 AND about_at <= $3
              AND COALESCE(mood, sleep_minutes, sleep_quality, craving) IS NOT NULL",
     )
     .bind(patient_id)

@@ -137,7 +137,7 @@ pub async fn create(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO slots (patient_id, kind, questions, at_minute, window_start, window_end,
                             week, next_date, next_due_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, '1970-01-01', 0, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, '1970-01-01', 0, $8) RETURNING id",
     )
     .bind(patient_id)
     .bind(kind.code())
@@ -156,7 +156,7 @@ pub async fn create(
 }
 
 pub async fn set_next(tx: &mut Tx, slot_id: i64, date: NaiveDate, due_at: i64) -> Result<()> {
-    sqlx::query("UPDATE slots SET next_date = ?, next_due_at = ? WHERE id = ?")
+    sqlx::query("UPDATE slots SET next_date = $1, next_due_at = $2 WHERE id = $3")
         .bind(date.to_string())
         .bind(due_at)
         .bind(slot_id)
@@ -177,7 +177,7 @@ pub async fn set_timing(
 ) -> Result<()> {
     let (at, ws, we, week) = timing_columns(timing);
     sqlx::query(
-        "UPDATE slots SET at_minute = ?, window_start = ?, window_end = ?, week = ? WHERE id = ?",
+        "UPDATE slots SET at_minute = $1, window_start = $2, window_end = $3, week = $4 WHERE id = $5",
     )
     .bind(at)
     .bind(ws)
@@ -214,7 +214,7 @@ pub async fn set_timing(
 /// The last local date this slot produced a prompt for (or 1970-01-01).
 async fn prompted_until(tx: &mut Tx, slot_id: i64) -> Result<NaiveDate> {
     let last: Option<String> =
-        sqlx::query_scalar("SELECT MAX(local_date) FROM prompts WHERE slot_id = ?")
+        sqlx::query_scalar("SELECT MAX(local_date) FROM prompts WHERE slot_id = $1")
             .bind(slot_id)
             .fetch_one(&mut **tx)
             .await
@@ -232,7 +232,7 @@ pub async fn reschedule_all(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let rows: Vec<SlotRow> = sqlx::query_as(AssertSqlSafe(format!(
-        "{SELECT} FROM slots s WHERE s.patient_id = ?"
+        "{SELECT} FROM slots s WHERE s.patient_id = $1"
     )))
     .bind(patient_id)
     .fetch_all(&mut **tx)
@@ -246,7 +246,7 @@ pub async fn reschedule_all(
 
 pub async fn delete(tx: &mut Tx, slot_id: i64, patient_id: i64) -> Result<bool> {
     Ok(
-        sqlx::query("DELETE FROM slots WHERE id = ? AND patient_id = ?")
+        sqlx::query("DELETE FROM slots WHERE id = $1 AND patient_id = $2")
             .bind(slot_id)
             .bind(patient_id)
             .execute(&mut **tx)
@@ -258,7 +258,7 @@ pub async fn delete(tx: &mut Tx, slot_id: i64, patient_id: i64) -> Result<bool> 
 }
 
 pub async fn list(db: &Db, patient_id: i64) -> Result<Vec<Slot>> {
-    let rows: Vec<SlotRow> = sqlx::query_as(AssertSqlSafe(format!("{SELECT} FROM slots s WHERE s.patient_id = ? ORDER BY COALESCE(s.at_minute, s.window_start), s.id")))
+    let rows: Vec<SlotRow> = sqlx::query_as(AssertSqlSafe(format!("{SELECT} FROM slots s WHERE s.patient_id = $1 ORDER BY COALESCE(s.at_minute, s.window_start), s.id")))
         .bind(patient_id)
         .fetch_all(db.pool())
         .await.context("store::slots::list")?;
@@ -268,7 +268,7 @@ pub async fn list(db: &Db, patient_id: i64) -> Result<Vec<Slot>> {
 /// A slot, only if it belongs to `patient_id`.
 pub async fn get_owned(db: &Db, slot_id: i64, patient_id: i64) -> Result<Option<Slot>> {
     let row: Option<SlotRow> = sqlx::query_as(AssertSqlSafe(format!(
-        "{SELECT} FROM slots s WHERE s.id = ? AND s.patient_id = ?"
+        "{SELECT} FROM slots s WHERE s.id = $1 AND s.patient_id = $2"
     )))
     .bind(slot_id)
     .bind(patient_id)
@@ -279,7 +279,7 @@ pub async fn get_owned(db: &Db, slot_id: i64, patient_id: i64) -> Result<Option<
 }
 
 pub async fn count(tx: &mut Tx, patient_id: i64) -> Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM slots WHERE patient_id = ?")
+    sqlx::query_scalar("SELECT COUNT(*) FROM slots WHERE patient_id = $1")
         .bind(patient_id)
         .fetch_one(&mut **tx)
         .await
@@ -305,8 +305,8 @@ pub async fn due(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueSlot>> {
     let rows: Vec<DueSlotRow> = sqlx::query_as(AssertSqlSafe(format!(
         "{SELECT}, p.chat_id, p.language, p.time_zone, p.quiet_start, p.quiet_end, p.paused_until
          FROM slots s JOIN patients p ON p.id = s.patient_id
-         WHERE s.next_due_at <= ? AND p.active = 1 AND p.time_zone IS NOT NULL
-         ORDER BY s.next_due_at LIMIT ?"
+         WHERE s.next_due_at <= $1 AND p.active = 1 AND p.time_zone IS NOT NULL
+         ORDER BY s.next_due_at LIMIT $2"
     )))
     .bind(now)
     .bind(limit)

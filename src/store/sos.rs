@@ -16,13 +16,13 @@ pub struct Sos {
 pub async fn start(tx: &mut Tx, patient_id: i64, now: i64) -> Result<i64> {
     sqlx::query(
         "UPDATE outbox SET status = 'expired', last_error = 'a newer /sos started'
-         WHERE patient_id = ? AND status = 'pending' AND sos_id IS NOT NULL",
+         WHERE patient_id = $1 AND status = 'pending' AND sos_id IS NOT NULL",
     )
     .bind(patient_id)
     .execute(&mut **tx)
     .await
     .context("store::sos::start")?;
-    sqlx::query_scalar("INSERT INTO sos (patient_id, started_at) VALUES (?, ?) RETURNING id")
+    sqlx::query_scalar("INSERT INTO sos (patient_id, started_at) VALUES ($1, $2) RETURNING id")
         .bind(patient_id)
         .bind(now)
         .fetch_one(&mut **tx)
@@ -31,7 +31,7 @@ pub async fn start(tx: &mut Tx, patient_id: i64, now: i64) -> Result<i64> {
 }
 
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Sos>> {
-    sqlx::query_as("SELECT id, patient_id, started_at, followups FROM sos WHERE id = ?")
+    sqlx::query_as("SELECT id, patient_id, started_at, followups FROM sos WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut **tx)
         .await
@@ -42,7 +42,7 @@ pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Sos>> {
 pub async fn latest(tx: &mut Tx, patient_id: i64) -> Result<Option<Sos>> {
     sqlx::query_as(
         "SELECT id, patient_id, started_at, followups FROM sos
-         WHERE patient_id = ? ORDER BY id DESC LIMIT 1",
+         WHERE patient_id = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(patient_id)
     .fetch_optional(&mut **tx)
@@ -51,7 +51,7 @@ pub async fn latest(tx: &mut Tx, patient_id: i64) -> Result<Option<Sos>> {
 }
 
 pub async fn set_followups(tx: &mut Tx, id: i64, followups: i64) -> Result<()> {
-    sqlx::query("UPDATE sos SET followups = ? WHERE id = ?")
+    sqlx::query("UPDATE sos SET followups = $1 WHERE id = $2")
         .bind(followups)
         .bind(id)
         .execute(&mut **tx)
@@ -63,7 +63,7 @@ pub async fn set_followups(tx: &mut Tx, id: i64, followups: i64) -> Result<()> {
 /// Stores the urge for one round. False if that round was rated already.
 pub async fn rate(tx: &mut Tx, id: i64, round: i64, urge: u8, now: i64) -> Result<bool> {
     Ok(sqlx::query(
-        "INSERT INTO sos_ratings (sos_id, round, urge, rated_at) VALUES (?, ?, ?, ?)
+        "INSERT INTO sos_ratings (sos_id, round, urge, rated_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (sos_id, round) DO NOTHING",
     )
     .bind(id)
@@ -80,7 +80,7 @@ pub async fn rate(tx: &mut Tx, id: i64, round: i64, urge: u8, now: i64) -> Resul
 /// (round, urge) in round order.
 pub async fn ratings(tx: &mut Tx, id: i64) -> Result<Vec<(i64, u8)>> {
     let rows: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT round, urge FROM sos_ratings WHERE sos_id = ? ORDER BY round")
+        sqlx::query_as("SELECT round, urge FROM sos_ratings WHERE sos_id = $1 ORDER BY round")
             .bind(id)
             .fetch_all(&mut **tx)
             .await

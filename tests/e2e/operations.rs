@@ -140,15 +140,29 @@ impl std::io::Write for Captured {
     }
 }
 
+/// Everything logged in this test binary from the first call on, at every level. A global
+/// subscriber, not a thread's default: with tests running side by side, tracing caches per
+/// call site whether anyone listens, and a thread-local subscriber can miss lines that other
+/// threads met first.
+fn captured_log() -> Captured {
+    static LOG: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    LOG.get_or_init(|| {
+        let log = Captured::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("no other test installs a subscriber");
+        log
+    })
+    .clone()
+}
+
 #[tokio::test]
 async fn a_post_without_the_right_secret_is_refused_and_leaves_no_trace() {
-    let log = Captured::default();
-    let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let log = captured_log();
 
     let h = webhook_harness(Parts::ALL).await;
     let url = hook_url(&h);
