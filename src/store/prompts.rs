@@ -193,7 +193,7 @@ struct DueReminderRow {
     quiet_start: Option<i64>,
     quiet_end: Option<i64>,
     paused_until: Option<i64>,
-    checked_in_since: i64,
+    checked_in_since: bool,
 }
 
 /// Read inside the scheduler's write transaction (see `slots::due`).
@@ -228,7 +228,7 @@ pub async fn due_reminders(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueR
             quiet_start: r.quiet_start,
             quiet_end: r.quiet_end,
             paused_until: r.paused_until,
-            checked_in_since: r.checked_in_since != 0,
+            checked_in_since: r.checked_in_since,
         })
         .collect())
 }
@@ -276,9 +276,18 @@ pub async fn close_expired(db: &Db, now: i64) -> Result<(u64, u64)> {
     .context("store::prompts::close_expired")?
     .rows_affected();
     // Their runs of missed check-ins may now be long enough for an "are you OK?".
+    // A new row (a new id) even for a patient already watched: removed, then inserted (SQL
+    // both backends share, where SQLite's REPLACE is one statement).
     sqlx::query(
-        // REPLACE: a new row (a new id) even for a patient already watched.
-        "INSERT OR REPLACE INTO missed_watch (patient_id, look_at)
+        "DELETE FROM missed_watch WHERE patient_id IN
+            (SELECT patient_id FROM prompts WHERE status = 'sent' AND expires_at <= $1)",
+    )
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .context("store::prompts::close_expired")?;
+    sqlx::query(
+        "INSERT INTO missed_watch (patient_id, look_at)
          SELECT DISTINCT patient_id, $1 FROM prompts WHERE status = 'sent' AND expires_at <= $2",
     )
     .bind(now)
