@@ -6,7 +6,6 @@ use super::MIGRATOR;
 use anyhow::{Context, Result};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use std::path::Path;
-use std::str::FromStr;
 
 /// What a checked copy holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,9 +27,7 @@ async fn connect(options: SqliteConnectOptions) -> Result<sqlx::SqlitePool> {
 /// Writes a consistent copy of the database at `url` to `to` (which must not exist), while
 /// the bot may be writing.
 pub async fn copy_into(url: &str, to: &Path) -> Result<()> {
-    let options = SqliteConnectOptions::from_str(url)
-        .context("DATABASE_URL is not a valid SQLite URL")?
-        .read_only(true);
+    let options = super::sqlite_options(url)?.read_only(true);
     let pool = connect(options).await?;
     let target = to
         .to_str()

@@ -293,10 +293,7 @@ impl Db {
 
     /// `open`, with the pool's options (tests use a small pool and a page limit).
     pub async fn open_with(url: &str, pool_options: SqlitePoolOptions) -> Result<Db> {
-        let options = SqliteConnectOptions::from_str(url)
-            .with_context(|| {
-                "DATABASE_URL is not a valid SQLite URL (example: sqlite://recovery-bot.db)"
-            })?
+        let options = sqlite_options(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             // FULL for the pool's connections (migrations). The writer connection commits
@@ -460,9 +457,7 @@ impl Db {
 /// Returns the path and whether the file was created now (`forget_new_file` removes it again
 /// if starting fails before anything was written, so the next start is not refused).
 pub fn database_file(url: &str) -> Result<(PathBuf, bool)> {
-    let options = SqliteConnectOptions::from_str(url).with_context(|| {
-        "DATABASE_URL is not a valid SQLite URL (example: sqlite://recovery-bot.db)"
-    })?;
+    let options = sqlite_options(url)?;
     let path = options.get_filename().to_path_buf();
     let empty = |p: &Path| std::fs::metadata(p).map(|m| m.len() == 0);
     let mut wal = path.as_os_str().to_owned();
@@ -476,6 +471,21 @@ pub fn database_file(url: &str) -> Result<(PathBuf, bool)> {
     let created = !path.exists() && path != Path::new(":memory:");
     restrict_permissions(&path)?;
     Ok((path, created))
+}
+
+/// The SQLite connection options a `DATABASE_URL` gives. A PostgreSQL URL is refused with a
+/// sentence saying so: that backend is being built (its schema is in migrations/postgres) but
+/// this version stores only in SQLite.
+pub(crate) fn sqlite_options(url: &str) -> Result<SqliteConnectOptions> {
+    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    if matches!(scheme.as_deref(), Some("postgres" | "postgresql")) {
+        anyhow::bail!(
+            "DATABASE_URL names a PostgreSQL database, which this version of the bot cannot use yet: it stores in SQLite only (example: sqlite://recovery-bot.db)"
+        );
+    }
+    SqliteConnectOptions::from_str(url).with_context(|| {
+        "DATABASE_URL is not a valid SQLite URL (example: sqlite://recovery-bot.db)"
+    })
 }
 
 /// Removes a database file created by `database_file` if it is still empty (the start failed
@@ -521,6 +531,19 @@ fn restrict_permissions(path: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod full_disk_tests;
+#[cfg(test)]
+mod url_tests {
+    #[test]
+    fn a_postgresql_url_is_refused_with_a_sentence_not_taken_for_a_file_name() {
+        for url in ["postgres://bot@db/recovery", "PostgreSQL://bot@db/recovery"] {
+            let e = super::sqlite_options(url).unwrap_err().to_string();
+            assert!(e.contains("PostgreSQL") && e.contains("sqlite://"), "{e}");
+            assert!(super::database_file(url).is_err());
+        }
+        assert!(super::sqlite_options("sqlite://recovery-bot.db").is_ok());
+        assert!(super::sqlite_options("sqlite::memory:").is_ok());
+    }
+}
 #[cfg(test)]
 mod migration_tests;
 #[cfg(test)]
