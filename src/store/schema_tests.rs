@@ -1,7 +1,9 @@
 //! The two backends' migrations describe the same schema: the same tables and columns with the
 //! same types, nullability and defaults, the same primary keys, unique constraints, foreign
-//! keys (and what a deletion does), named indexes (columns, uniqueness, partial or not) and
-//! triggers. A migration added to one folder and not the other fails here.
+//! keys (and what a deletion does), named indexes (columns, uniqueness, partial or not),
+//! triggers, and CHECK constraints (how many on each set of columns; their expressions are
+//! spelled differently by the two engines, so what they allow is not compared). A migration
+//! added to one folder and not the other fails here.
 
 use super::*;
 use sqlx::Row;
@@ -24,6 +26,79 @@ fn default(d: Option<String>) -> String {
     let d = d.unwrap_or_default();
     let d = d.split("::").next().unwrap_or_default().trim();
     d.trim_matches('(').trim_matches(')').to_string()
+}
+
+/// The CHECK constraints in a table's `CREATE TABLE` text (SQLite keeps it, with the columns
+/// added later), each as the sorted columns it names (string literals left out).
+fn sqlite_checks(sql: &str, columns: &[String]) -> Vec<Vec<String>> {
+    let mut checks = Vec::new();
+    // Comments out (SQLite keeps them in the text); the same length, so offsets still match.
+    let sql: String = sql
+        .lines()
+        .map(|l| match l.find("--") {
+            Some(at) => format!("{}{}", &l[..at], " ".repeat(l.len() - at)),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let sql = sql.as_str();
+    let upper = sql.to_ascii_uppercase();
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    let mut from = 0;
+    while let Some(at) = upper[from..].find("CHECK") {
+        let at = from + at;
+        let start = at + "CHECK".len();
+        // A word of its own, not part of ok_check_id.
+        if word(sql[..at].chars().next_back()) || word(sql[start..].chars().next()) {
+            from = start;
+            continue;
+        }
+        let open = start + sql[start..].find('(').expect("CHECK (");
+        let (mut depth, mut in_string, mut end) = (0, false, open);
+        for (i, ch) in sql[open..].char_indices() {
+            match ch {
+                '\'' => in_string = !in_string,
+                '(' if !in_string => depth += 1,
+                ')' if !in_string => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = open + i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Without string literals: `step IN ('mood', …)` does not name the column mood.
+        let expr: String = sql[open..=end]
+            .split('\'')
+            .step_by(2)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let words: BTreeSet<&str> = expr
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .collect();
+        let mut named: Vec<String> = columns
+            .iter()
+            .filter(|c| words.contains(c.as_str()))
+            .cloned()
+            .collect();
+        named.sort();
+        checks.push(named);
+        from = end;
+    }
+    checks
+}
+
+/// "check on t(a, b) ×n" facts from each CHECK's columns.
+fn check_facts(facts: &mut Facts, table: &str, checks: Vec<Vec<String>>) {
+    let mut counted = std::collections::BTreeMap::<Vec<String>, usize>::new();
+    for c in checks {
+        *counted.entry(c).or_default() += 1;
+    }
+    for (columns, n) in counted {
+        facts.insert(format!("check on {table}({}) x{n}", columns.join(", ")));
+    }
 }
 
 async fn sqlite_facts(pool: &SqlitePool) -> Facts {
@@ -101,6 +176,19 @@ async fn sqlite_facts(pool: &SqlitePool) -> Facts {
                 ));
             }
         }
+    }
+    for t in &tables {
+        let sql: String = sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE name = ?")
+            .bind(t)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        let columns: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
+            .bind(t)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+        check_facts(&mut facts, t, sqlite_checks(&sql, &columns));
     }
     let triggers: Vec<(String, String)> =
         sqlx::query_as("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'")
@@ -235,6 +323,25 @@ async fn postgres_facts(pool: &sqlx::PgPool) -> Facts {
             i.get::<bool, _>(4),
         ));
     }
+    let checks: Vec<(String, Vec<String>)> = sqlx::query_as(
+        "SELECT c.relname::text,
+                ARRAY(SELECT a.attname::text FROM pg_attribute a
+                      WHERE a.attrelid = c.oid AND a.attnum = ANY (k.conkey) ORDER BY a.attname)
+         FROM pg_constraint k
+         JOIN pg_class c ON c.oid = k.conrelid
+         JOIN pg_namespace ns ON ns.oid = c.relnamespace AND ns.nspname = 'public'
+         WHERE k.contype = 'c'",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let mut by_table = std::collections::BTreeMap::<String, Vec<Vec<String>>>::new();
+    for (table, columns) in checks {
+        by_table.entry(table).or_default().push(columns);
+    }
+    for (table, checks) in by_table {
+        check_facts(&mut facts, &table, checks);
+    }
     let triggers: Vec<(String, String)> = sqlx::query_as(
         "SELECT tg.tgname::text, c.relname::text FROM pg_trigger tg
          JOIN pg_class c ON c.oid = tg.tgrelid
@@ -273,5 +380,27 @@ async fn both_backends_migrate_to_the_same_schema() {
     assert!(
         only_sqlite.is_empty() && only_postgres.is_empty(),
         "the schemas differ.\nonly in SQLite: {only_sqlite:#?}\nonly in PostgreSQL: {only_postgres:#?}"
+    );
+}
+
+#[test]
+fn checks_are_read_with_their_columns_not_from_names_strings_or_comments() {
+    let columns: Vec<String> = ["step", "mood", "status", "ok_check_id"]
+        .map(String::from)
+        .to_vec();
+    let sql = "CREATE TABLE t (
+        step TEXT CHECK (step IN ('mood', 'note')), -- a check on the step
+        mood INTEGER CHECK(mood BETWEEN 0 AND 10),
+        ok_check_id INTEGER,
+        status TEXT,
+        CHECK ((status = 'open') = (step IS NOT NULL))
+    )";
+    assert_eq!(
+        sqlite_checks(sql, &columns),
+        vec![
+            vec!["step".to_string()],
+            vec!["mood".to_string()],
+            vec!["status".to_string(), "step".to_string()],
+        ]
     );
 }
