@@ -209,6 +209,31 @@ impl Driver {
         )
         .await;
     }
+
+    /// Clicks the newest button with this label in `person`'s column and waits for that chat
+    /// to change (the page redraws a chat only when its messages change, so the clicked
+    /// button goes stale): the next tap then finds the next question's buttons, never the old.
+    async fn tap(&self, person: &str, label: &str) {
+        let xpath = button_of(person, label);
+        let id = self.element(&xpath).await;
+        let r = self
+            .session("POST", &format!("/element/{id}/click"), json!({}))
+            .await;
+        assert!(r.is_null(), "clicking {label:?} of {person}: {r}");
+        for _ in 0..150 {
+            let v = self
+                .session("GET", &format!("/element/{id}/name"), json!({}))
+                .await;
+            if v.get("error").is_some() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "{person}'s chat did not change after tapping {label:?}:\n{}",
+            self.text().await
+        );
+    }
 }
 
 /// The last button with this label in the column of `person`.
@@ -277,5 +302,76 @@ async fn a_patient_enrols_and_gets_a_scheduled_prompt_by_clicking_the_page() {
     d.click("//section[.//h2/span[text()='Alex']]//details/summary")
         .await;
     d.wait_text("Europe/Madrid\"").await;
+    d.close().await;
+}
+
+/// The contact's half of the journey, in the page: Alex (Madrid) invites Sam, who opens the
+/// invitation in the second pane and accepts; two days of warning signs, a day apart by the
+/// clock button, alert Sam, whose "I reached out" reaches Alex. The clock starts on a Wednesday
+/// at 18:00 in Madrid, so the test does not depend on the hour it runs.
+#[tokio::test]
+async fn a_contact_accepts_in_the_second_pane_is_alerted_and_reaches_out() {
+    let s = Sandbox::start(&Options {
+        database: None,
+        prompts_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("prompts"),
+        port: 0,
+        script: None,
+        start: Some("2026-03-04T17:00:00Z".parse().unwrap()),
+    })
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let app = sandbox::router(Arc::clone(&s));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let d = Driver::start().await;
+    d.open(&url).await;
+    d.wait_text("Sam").await;
+    d.type_enter(&input_of("Alex"), "/start").await;
+    d.tap("Alex", "I agree").await;
+    d.type_enter(&input_of("Alex"), "Madrid").await;
+    d.wait_text("Crisis line for Spain").await;
+
+    d.type_enter(&input_of("Alex"), "/contact").await;
+    d.tap("Alex", "➕ Invite someone").await;
+    d.type_enter(&input_of("Alex"), "Alex").await;
+    d.tap("Alex", "Alerts only").await;
+    d.tap("Alex", "No, only with other signs").await;
+    // The invitation link, opened by Sam from Alex's chat.
+    d.click("(//section[.//h2/span[text()='Alex']]//button[@class='open-invite' and text()='Sam'])[last()]")
+        .await;
+    d.tap("Sam", "✅ Accept").await;
+
+    for (day, answers) in [
+        (0, ["2", "4", "2", "8", "No", "Skip"]),
+        (1, ["2", "3", "2", "9", "No", "Skip"]),
+    ] {
+        if day > 0 {
+            d.click("//button[@data-min='1440']").await;
+        }
+        d.type_enter(&input_of("Alex"), "/checkin").await;
+        for a in answers {
+            d.tap("Alex", a).await;
+        }
+    }
+
+    // The alert reaches Sam in the second pane, with its button.
+    d.tap("Sam", "✅ I reached out").await;
+    let text = d.wait_text("says they've reached out to you").await;
+    assert!(text.contains("Thank you. I've let Alex know"), "{text}");
+    // The alert, as Sam sees it: what helps and the emergency number for Spain, no answers.
+    assert!(
+        text.contains("warning signs have been building up") && text.contains("call 112"),
+        "{text}"
+    );
+    let sam = s.person("Sam").expect("Sam is on the page").id;
+    let alerts = s.fake.read(|f| {
+        f.bot_messages(sam)
+            .iter()
+            .filter(|m| m.text.contains("warning signs have been building up"))
+            .count()
+    });
+    assert_eq!(alerts, 1, "one alert, not one per check-in");
     d.close().await;
 }
