@@ -307,4 +307,15 @@ async fn the_page_serves_itself_and_drives_the_bot() {
         400
     );
     assert_eq!(page.get("/file/1/1").await.0, 404);
+    // A message longer than Telegram allows, or empty: refused, and nobody said anything.
+    let before = page.state().await["people"].to_string();
+    for text in ["x".repeat(4097), "   ".to_string()] {
+        let (status, body) = page
+            .post("/say", serde_json::json!({"person": alex, "text": text}))
+            .await;
+        assert_eq!(status, 400);
+        assert!(body["error"].as_str().unwrap().contains("4,096"), "{body}");
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(page.state().await["people"].to_string(), before);
 }
