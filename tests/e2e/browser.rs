@@ -210,6 +210,15 @@ impl Driver {
         .await;
     }
 
+    /// The page as a PNG.
+    async fn screenshot(&self) -> Vec<u8> {
+        use base64::Engine;
+        let shot = self.session("GET", "/screenshot", json!({})).await;
+        base64::engine::general_purpose::STANDARD
+            .decode(shot.as_str().expect("a screenshot"))
+            .expect("base64")
+    }
+
     /// Clicks the newest button with this label in `person`'s column and waits for that chat
     /// to change (the page redraws a chat only when its messages change, so the clicked
     /// button goes stale): the next tap then finds the next question's buttons, never the old.
@@ -373,5 +382,15 @@ async fn a_contact_accepts_in_the_second_pane_is_alerted_and_reaches_out() {
             .count()
     });
     assert_eq!(alerts, 1, "one alert, not one per check-in");
+    // The picture of the sandbox in the README: `SANDBOX_SCREENSHOT=docs/sandbox.png cargo
+    // test --locked --test e2e browser::a_contact` writes it there; otherwise into the target.
+    let png = d.screenshot().await;
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000);
+    let path = std::env::var_os("SANDBOX_SCREENSHOT")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("sandbox-contact.png")
+        });
+    std::fs::write(&path, png).unwrap();
     d.close().await;
 }
