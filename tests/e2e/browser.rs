@@ -219,21 +219,60 @@ impl Driver {
             .expect("base64")
     }
 
-    /// Clicks the newest button with this label in `person`'s column and waits for that chat
-    /// to change (the page redraws a chat only when its messages change, so the clicked
-    /// button goes stale): the next tap then finds the next question's buttons, never the old.
+    /// Clicks the newest button with this label in `person`'s column and waits for the bot's
+    /// answer to it: the tapped message edited (a check-in's next question) or, for a tap
+    /// answered with a new message, a new message in that chat. An unrelated message arriving
+    /// meanwhile (a milestone note) is not taken for the answer while the edit is still due, so
+    /// the next tap never lands on the old question's buttons.
     async fn tap(&self, person: &str, label: &str) {
         let xpath = button_of(person, label);
-        let id = self.element(&xpath).await;
-        let r = self
-            .session("POST", &format!("/element/{id}/click"), json!({}))
-            .await;
-        assert!(r.is_null(), "clicking {label:?} of {person}: {r}");
-        for _ in 0..150 {
-            let v = self
-                .session("GET", &format!("/element/{id}/name"), json!({}))
+        // Found, read and clicked again if the chat was redrawn in between (a message came).
+        let mut tries = 0;
+        let (section, message, seen, count) = loop {
+            tries += 1;
+            let id = self.element(&xpath).await;
+            let before = self
+                .session(
+                    "POST",
+                    "/execute/sync",
+                    json!({
+                        "script": "const b = arguments[0].closest('.msg'); const chat = b.parentElement; \
+                                   return [chat.closest('section').id, b.dataset.id, b.dataset.edits + b.innerText, chat.children.length];",
+                        "args": [{ ELEMENT: id }]
+                    }),
+                )
                 .await;
-            if v.get("error").is_some() {
+            let r = self
+                .session("POST", &format!("/element/{id}/click"), json!({}))
+                .await;
+            if r.is_null() && before.get("error").is_none() {
+                break (
+                    before[0].as_str().expect("the column").to_string(),
+                    before[1].as_str().expect("the message id").to_string(),
+                    before[2].as_str().unwrap_or_default().to_string(),
+                    before[3].as_u64().unwrap_or_default(),
+                );
+            }
+            assert!(tries < 20, "clicking {label:?} of {person}: {r} {before}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        for i in 0..150 {
+            let now = self
+                .session(
+                    "POST",
+                    "/execute/sync",
+                    json!({
+                        "script": "const chat = document.querySelector('#' + arguments[0] + ' .chat'); \
+                                   const b = chat.querySelector('.msg[data-id=\"' + arguments[1] + '\"]'); \
+                                   return [b ? b.dataset.edits + b.innerText : null, chat.children.length];",
+                        "args": [section, message]
+                    }),
+                )
+                .await;
+            let edited = now[0].as_str() != Some(seen.as_str());
+            let added = now[1].as_u64().unwrap_or_default() > count;
+            // The edit comes first when there is one; after 3 s a new message is the answer.
+            if edited || (added && i >= 30) {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
