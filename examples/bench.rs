@@ -200,7 +200,7 @@ async fn seed(db: &Db, n: i64, t0: i64, today: &str) -> Result<()> {
     .bind(n)
     .bind(t0)
     .bind(t0)
-    .execute(&mut *tx)
+    .execute(tx.lite())
     .await?;
     sqlx::query(
         "INSERT INTO slots (patient_id, kind, questions, at_minute, next_date, next_due_at, created_at)
@@ -209,7 +209,7 @@ async fn seed(db: &Db, n: i64, t0: i64, today: &str) -> Result<()> {
     .bind(today)
     .bind(t0)
     .bind(t0)
-    .execute(&mut *tx)
+    .execute(tx.lite())
     .await?;
     sqlx::query(
         "INSERT INTO slots (patient_id, kind, questions, at_minute, next_date, next_due_at, created_at)
@@ -221,7 +221,7 @@ async fn seed(db: &Db, n: i64, t0: i64, today: &str) -> Result<()> {
     .bind(t0)
     .bind(t0)
     .bind(t0)
-    .execute(&mut *tx)
+    .execute(tx.lite())
     .await?;
     tx.commit().await?;
     Ok(())
@@ -237,7 +237,7 @@ async fn enqueue_messages(db: &Db, n: i64, now: i64) -> Result<()> {
     .bind(now)
     .bind(now)
     .bind(n)
-    .execute(&mut *tx)
+    .execute(tx.lite())
     .await?;
     tx.commit().await?;
     Ok(())

@@ -295,7 +295,7 @@ async fn pair_enrolled(database_url: &str, fake: &FakeTelegram, users: &[i64]) -
         .bind(contact)
         .bind(contact)
         .bind(now)
-        .fetch_one(&mut *tx)
+        .fetch_one(tx.lite())
         .await?;
         sqlx::query(
             "INSERT INTO links (patient_id, contact_id, patient_name, contact_name, weekly,
@@ -305,7 +305,7 @@ async fn pair_enrolled(database_url: &str, fake: &FakeTelegram, users: &[i64]) -
         .bind(patient_id)
         .bind(contact_id)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(tx.lite())
         .await?;
         tx.commit().await?;
         done.push(user);

@@ -23,7 +23,7 @@ async fn main() -> Result<()> {
          VALUES (1, 10, 10, 'es', 'Europe/Madrid', ?, 0, 0)",
     )
     .bind(recovery_checkin_bot::store::patients::CONSENT_VERSION)
-    .execute(&mut *tx)
+    .execute(tx.lite())
     .await?;
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
@@ -35,7 +35,7 @@ async fn main() -> Result<()> {
                 'Una nota, con comas y \"comillas\", como las de verdad ' || i
          FROM n",
     )
-    .execute(&mut *tx)
+    .execute(tx.lite())
     .await?;
     tx.commit().await?;
     let zone = PatientZone::parse("Europe/Madrid").ok();

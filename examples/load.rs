@@ -279,7 +279,7 @@ async fn seed(db: &Db, patients: i64, users: i64) -> Result<()> {
         .bind(recovery_checkin_bot::store::patients::CONSENT_VERSION)
         .bind(now - 30 * 86_400)
         .bind(now - 30 * 86_400)
-        .execute(&mut *tx)
+        .execute(tx.lite())
         .await?;
     }
     for (kind, questions, minute) in [
@@ -296,7 +296,7 @@ async fn seed(db: &Db, patients: i64, users: i64) -> Result<()> {
         .bind((today + chrono::Days::new(1)).to_string())
         .bind(now)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(tx.lite())
         .await?;
     }
     // A week of prompts, answered or missed (every 5th patient missed the last ones), so the
@@ -314,13 +314,13 @@ async fn seed(db: &Db, patients: i64, users: i64) -> Result<()> {
     .bind(now)
     .bind(now)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(tx.lite())
     .await?;
     // Everyone on the "are you OK?" watch list, as if all their prompts had just closed: far
     // more than a real pass sees, so each pass during the run looks at its most (2,000
     // patients, a fifth of them asked).
     sqlx::query("INSERT INTO missed_watch (patient_id, look_at) SELECT id, 0 FROM patients")
-        .execute(&mut *tx)
+        .execute(tx.lite())
         .await?;
     tx.commit().await?;
     Ok(())

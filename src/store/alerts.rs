@@ -2,8 +2,11 @@
 //! "are you OK?" checks are in `ok_checks.rs`; what contacts are shown in `reports.rs`.
 
 use super::{Db, Tx};
+#[allow(unused_imports)]
+use super::{Done, Lane};
 use crate::domain::outbox_key::Key;
 use crate::domain::risk::{Answers, Found, History, LastAlert, Signal, Sos};
+use crate::on;
 use anyhow::{Context, Result};
 
 /// `(about_at, mood, sleep_minutes, sleep_quality, craving, used)` of a check-in.
@@ -19,21 +22,21 @@ type AnswersRow = (
 /// Whether the use reported about moment `about_at` was told in a missed day filled in
 /// afterwards.
 pub async fn use_filled_in_late(tx: &mut Tx, patient_id: i64, about_at: i64) -> Result<bool> {
-    sqlx::query_scalar(
+    on!(tx.conn(), |c| sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM checkins WHERE patient_id = $1 AND about_at = $2
                         AND used = 'yes' AND about_at < started_at)",
     )
     .bind(patient_id)
     .bind(about_at)
-    .fetch_one(&mut **tx)
-    .await
+    .fetch_one(c)
+    .await)
     .context("store::alerts::use_filled_in_late")
 }
 
 /// The answers and events of `(since, now]` the risk engine needs, oldest first. Read inside
 /// the transaction that will record the decision, so two evaluations cannot both alert.
 pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Result<History> {
-    let rows: Vec<AnswersRow> = sqlx::query_as(
+    let rows: Vec<AnswersRow> = on!(tx.conn(), |c| sqlx::query_as(
         // By the moment each describes: a missed day filled in counts on that day.
         "SELECT about_at, mood, sleep_minutes, sleep_quality, craving, used FROM checkins
          WHERE patient_id = $1 AND about_at > $2 AND about_at <= $3 ORDER BY about_at, id",
@@ -41,8 +44,8 @@ pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Resu
     .bind(patient_id)
     .bind(since)
     .bind(now)
-    .fetch_all(&mut **tx)
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::alerts::history")?;
     let small = |v: Option<i64>| v.and_then(|v| u8::try_from(v).ok());
     let checkins = rows
@@ -62,17 +65,17 @@ pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Resu
             },
         )
         .collect();
-    let unanswered_ok_checks = sqlx::query_scalar(
+    let unanswered_ok_checks = on!(tx.conn(), |c| sqlx::query_scalar(
         "SELECT sent_at FROM ok_checks WHERE patient_id = $1 AND answered_at IS NULL
              AND counted_at IS NOT NULL AND sent_at > $2 ORDER BY sent_at",
     )
     .bind(patient_id)
     .bind(since)
-    .fetch_all(&mut **tx)
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::alerts::history")?;
     // Each SOS with the urge at its latest follow-up rating (round 1 or 2), if any.
-    let sos = sqlx::query_as::<_, (i64, Option<i64>)>(
+    let sos = on!(tx.conn(), |c| sqlx::query_as::<_, (i64, Option<i64>)>(
         "SELECT s.started_at,
                 (SELECT r.urge FROM sos_ratings r WHERE r.sos_id = s.id AND r.round > 0
                   AND r.rated_at <= $1 ORDER BY r.round DESC LIMIT 1) AS urge
@@ -83,8 +86,8 @@ pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Resu
     .bind(patient_id)
     .bind(since)
     .bind(now)
-    .fetch_all(&mut **tx)
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::alerts::history")?
     .into_iter()
     .map(|(at, urge)| Sos {
@@ -92,24 +95,24 @@ pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Resu
         last_followup_urge: small(urge),
     })
     .collect();
-    let not_great = sqlx::query_scalar(
+    let not_great = on!(tx.conn(), |c| sqlx::query_scalar(
         "SELECT answered_at FROM ok_checks WHERE patient_id = $1 AND answer = 'not-great'
              AND answered_at > $2 AND answered_at <= $3 ORDER BY answered_at",
     )
     .bind(patient_id)
     .bind(since)
     .bind(now)
-    .fetch_all(&mut **tx)
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::alerts::history")?;
-    let crisis_yes = sqlx::query_scalar(
+    let crisis_yes = on!(tx.conn(), |c| sqlx::query_scalar(
         "SELECT started_at FROM crisis_screens WHERE patient_id = $1 AND started_at > $2
              AND 1 IN (q1, q2, q3, q4, q5, q6) ORDER BY started_at",
     )
     .bind(patient_id)
     .bind(since)
-    .fetch_all(&mut **tx)
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::alerts::history")?;
     Ok(History {
         checkins,
@@ -122,13 +125,13 @@ pub async fn history(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Resu
 
 /// The patient's latest cluster alert or escalation (not crisis alerts).
 pub async fn last_cluster_alert(tx: &mut Tx, patient_id: i64) -> Result<Option<LastAlert>> {
-    let row: Option<(i64, String, Option<i64>)> = sqlx::query_as(
+    let row: Option<(i64, String, Option<i64>)> = on!(tx.conn(), |c| sqlx::query_as(
         "SELECT created_at, kind, acknowledged_at FROM alerts
          WHERE patient_id = $1 AND kind IN ('alert', 'escalation') ORDER BY id DESC LIMIT 1",
     )
     .bind(patient_id)
-    .fetch_optional(&mut **tx)
-    .await
+    .fetch_optional(c)
+    .await)
     .context("store::alerts::last_cluster_alert")?;
     Ok(row.map(|(at, kind, acknowledged_at)| LastAlert {
         at,
@@ -172,7 +175,7 @@ pub async fn insert(
     now: i64,
 ) -> Result<Option<i64>> {
     // One alert per origin (a use per check-in, a request per source): a repeat is nothing.
-    sqlx::query_scalar(
+    on!(tx.conn(), |c| sqlx::query_scalar(
         "INSERT INTO alerts (patient_id, kind, signals, created_at, recipients, origin)
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (patient_id, origin) WHERE origin IS NOT NULL DO NOTHING RETURNING id",
@@ -183,8 +186,8 @@ pub async fn insert(
     .bind(now)
     .bind(recipients as i64)
     .bind(origin)
-    .fetch_optional(&mut **tx)
-    .await
+    .fetch_optional(c)
+    .await)
     .context("store::alerts::insert")
 }
 
@@ -209,12 +212,11 @@ struct AlertRow {
 }
 
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Alert>> {
-    let row: Option<AlertRow> = sqlx::query_as(
+    let row: Option<AlertRow> = on!(tx.conn(), |c| sqlx::query_as(
         "SELECT id, patient_id, kind, signals, created_at, acknowledged_at FROM alerts WHERE id = $1",
     )
     .bind(id)
-    .fetch_optional(&mut **tx)
-    .await.context("store::alerts::get")?;
+    .fetch_optional(c).await).context("store::alerts::get")?;
     Ok(row.map(|r| Alert {
         id: r.id,
         patient_id: r.patient_id,
@@ -227,20 +229,20 @@ pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Alert>> {
 
 /// Whether this alert was queued to this link (a contact answers only alerts they got).
 pub async fn was_sent_to(tx: &mut Tx, alert_id: i64, link_id: i64) -> Result<bool> {
-    Ok(
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE key = $1")
-            .bind(
-                Key::LinkAlert {
-                    link: link_id,
-                    alert: alert_id,
-                }
-                .to_string(),
-            )
-            .fetch_one(&mut **tx)
-            .await
-            .context("store::alerts::was_sent_to")?
-            > 0,
+    Ok(on!(tx.conn(), |c| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM outbox WHERE key = $1"
     )
+    .bind(
+        Key::LinkAlert {
+            link: link_id,
+            alert: alert_id,
+        }
+        .to_string(),
+    )
+    .fetch_one(c)
+    .await)
+    .context("store::alerts::was_sent_to")?
+        > 0)
 }
 
 /// A contact's answer to an alert. False if this contact had answered it already.
@@ -251,7 +253,9 @@ pub async fn answer(
     reached: bool,
     now: i64,
 ) -> Result<bool> {
-    let new = sqlx::query(
+    let new =
+        on!(tx.conn(), |c| {
+            sqlx::query(
         "INSERT INTO alert_answers (alert_id, link_id, answer, answered_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (alert_id, link_id) DO NOTHING",
     )
@@ -259,19 +263,20 @@ pub async fn answer(
     .bind(link_id)
     .bind(if reached { "reached" } else { "cant" })
     .bind(now)
-    .execute(&mut **tx)
-    .await
-    .context("store::alerts::answer")?
-    .rows_affected()
-        > 0;
+    .execute(c).await.map(Done::from)
+        })
+        .context("store::alerts::answer")?
+        .rows_affected()
+            > 0;
     if new && reached {
-        sqlx::query(
+        on!(tx.conn(), |c| sqlx::query(
             "UPDATE alerts SET acknowledged_at = $1 WHERE id = $2 AND acknowledged_at IS NULL",
         )
         .bind(now)
         .bind(alert_id)
-        .execute(&mut **tx)
+        .execute(c)
         .await
+        .map(Done::from))
         .context("store::alerts::answer")?;
     }
     Ok(new)
@@ -281,7 +286,7 @@ pub async fn answer(
 /// once more for an escalation even if they send nothing new. Each alert is looked at once
 /// here (later answers are evaluated as they arrive).
 pub async fn escalation_candidates(tx: &mut Tx, cooldown: i64, now: i64) -> Result<Vec<i64>> {
-    sqlx::query_scalar(
+    on!(tx.conn(), |c| sqlx::query_scalar(
         "UPDATE alerts SET escalation_checked_at = $1
          WHERE kind = 'alert' AND acknowledged_at IS NULL AND escalation_checked_at IS NULL
            AND created_at + $2 <= $3
@@ -290,20 +295,20 @@ pub async fn escalation_candidates(tx: &mut Tx, cooldown: i64, now: i64) -> Resu
     .bind(now)
     .bind(cooldown)
     .bind(now)
-    .fetch_all(&mut **tx)
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::alerts::escalation_candidates")
 }
 
 /// When the next unanswered alert's cooldown ends, for the scheduler's sleep.
 pub async fn next_escalation(db: &Db, cooldown: i64) -> Result<Option<i64>> {
-    sqlx::query_scalar(
+    on!(db.reader(), |c| sqlx::query_scalar(
         "SELECT MIN(created_at + $1) FROM alerts
          WHERE kind = 'alert' AND acknowledged_at IS NULL AND escalation_checked_at IS NULL",
     )
     .bind(cooldown)
-    .fetch_one(db.pool())
-    .await
+    .fetch_one(c)
+    .await)
     .context("store::alerts::next_escalation")
 }
 
@@ -332,11 +337,11 @@ pub async fn reach_source_is_patients(
             id,
         ),
     };
-    let owner: Option<i64> = sqlx::query_scalar(sql)
+    let owner: Option<i64> = on!(tx.conn(), |c| sqlx::query_scalar(sql)
         .bind(id)
         .bind(since)
-        .fetch_optional(&mut **tx)
-        .await
-        .context("store::alerts::reach_source_is_patients")?;
+        .fetch_optional(c)
+        .await)
+    .context("store::alerts::reach_source_is_patients")?;
     Ok(owner == Some(patient_id))
 }

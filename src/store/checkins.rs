@@ -1,7 +1,10 @@
 //! Check-ins: one row each, answers written as they are given.
 
 use super::{Db, Tx};
+#[allow(unused_imports)]
+use super::{Done, Lane};
 use crate::domain::checkin::{Answer, Questions, Step, UseAnswer};
+use crate::on;
 use anyhow::{Context, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,20 +107,24 @@ fn from_row(r: CheckinRow) -> Checkin {
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<Checkin>> {
-    let row = sqlx::query_as::<_, CheckinRow>(select!("WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await
-        .context("store::checkins::get")?;
+    let row = on!(db.reader(), |c| sqlx::query_as::<_, CheckinRow>(select!(
+        "WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(c)
+    .await)
+    .context("store::checkins::get")?;
     Ok(row.map(from_row))
 }
 
 pub async fn open_for(db: &Db, patient_id: i64) -> Result<Option<Checkin>> {
-    let row = sqlx::query_as::<_, CheckinRow>(select!("WHERE patient_id = $1 AND status = 'open'"))
-        .bind(patient_id)
-        .fetch_optional(db.pool())
-        .await
-        .context("store::checkins::open_for")?;
+    let row = on!(db.reader(), |c| sqlx::query_as::<_, CheckinRow>(select!(
+        "WHERE patient_id = $1 AND status = 'open'"
+    ))
+    .bind(patient_id)
+    .fetch_optional(c)
+    .await)
+    .context("store::checkins::open_for")?;
     Ok(row.map(from_row))
 }
 
@@ -129,7 +136,7 @@ pub async fn abandon(
     started_before: i64,
     now: i64,
 ) -> Result<u64> {
-    let done = sqlx::query(
+    let done = on!(tx.conn(), |c| sqlx::query(
         "UPDATE checkins SET status = 'abandoned', step = NULL, updated_at = $1
          WHERE status = 'open' AND started_at <= $2 AND (patient_id = $3 OR $4 IS NULL)",
     )
@@ -137,8 +144,9 @@ pub async fn abandon(
     .bind(started_before)
     .bind(patient_id)
     .bind(patient_id)
-    .execute(&mut **tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::checkins::abandon")?;
     Ok(done.rows_affected())
 }
@@ -154,13 +162,14 @@ pub async fn start(
     now: i64,
 ) -> Result<(Checkin, Option<Checkin>)> {
     let about_at = about_at.map_or(now, |a| a.min(now));
-    let previous =
-        sqlx::query_as::<_, CheckinRow>(select!("WHERE patient_id = $1 AND status = 'open'"))
-            .bind(patient_id)
-            .fetch_optional(&mut **tx)
-            .await
-            .context("store::checkins::start")?
-            .map(from_row);
+    let previous = on!(tx.conn(), |c| sqlx::query_as::<_, CheckinRow>(select!(
+        "WHERE patient_id = $1 AND status = 'open'"
+    ))
+    .bind(patient_id)
+    .fetch_optional(c)
+    .await)
+    .context("store::checkins::start")?
+    .map(from_row);
     // An open check-in with nothing answered yet (a double tap on "Check in now") is reused
     // when it asks the same questions, rather than left behind as an empty abandoned row.
     if let Some(p) = previous.as_ref().filter(|p| {
@@ -176,16 +185,17 @@ pub async fn start(
         return Ok((p.clone(), None));
     }
     if let Some(p) = &previous {
-        sqlx::query(
+        on!(tx.conn(), |c| sqlx::query(
             "UPDATE checkins SET status = 'abandoned', step = NULL, updated_at = $1 WHERE id = $2",
         )
         .bind(now)
         .bind(p.id)
-        .execute(&mut **tx)
+        .execute(c)
         .await
+        .map(Done::from))
         .context("store::checkins::start")?;
     }
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = on!(tx.conn(), |c| sqlx::query_scalar(
         "INSERT INTO checkins (patient_id, status, step, started_at, updated_at, questions, prompt_id, about_at)
          VALUES ($1, 'open', $2, $3, $4, $5, $6, $7) RETURNING id",
     )
@@ -196,13 +206,14 @@ pub async fn start(
     .bind(questions.code())
     .bind(prompt_id)
     .bind(about_at)
-    .fetch_one(&mut **tx)
-    .await.context("store::checkins::start")?;
-    let row = sqlx::query_as::<_, CheckinRow>(select!("WHERE id = $1"))
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await
-        .context("store::checkins::start")?;
+    .fetch_one(c).await).context("store::checkins::start")?;
+    let row = on!(tx.conn(), |c| sqlx::query_as::<_, CheckinRow>(select!(
+        "WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_one(c)
+    .await)
+    .context("store::checkins::start")?;
     Ok((from_row(row), previous))
 }
 
@@ -217,7 +228,7 @@ pub async fn set_shown(
     at: Option<i64>,
 ) -> Result<()> {
     let mut tx = db.write().await?;
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "UPDATE checkins SET shown_at = CASE WHEN $1 IS NULL THEN NULL \
            WHEN $2 IS NOT NULL THEN $2 \
            WHEN message_id = $3 AND shown IS $1 THEN shown_at END, \
@@ -227,8 +238,9 @@ pub async fn set_shown(
     .bind(at)
     .bind(message_id)
     .bind(checkin_id)
-    .execute(&mut *tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::checkins::set_shown")?;
     // Bookkeeping after the edit: losing it at a power cut only shows a question again.
     tx.commit_soon().await?;
@@ -246,13 +258,14 @@ pub async fn record_answer(
     now: i64,
 ) -> Result<Option<Checkin>> {
     let step = answer.step();
-    let questions: Option<String> =
-        sqlx::query_scalar("SELECT questions FROM checkins WHERE id = $1 AND patient_id = $2")
-            .bind(checkin_id)
-            .bind(patient_id)
-            .fetch_optional(&mut **tx)
-            .await
-            .context("store::checkins::record_answer")?;
+    let questions: Option<String> = on!(tx.conn(), |c| sqlx::query_scalar(
+        "SELECT questions FROM checkins WHERE id = $1 AND patient_id = $2"
+    )
+    .bind(checkin_id)
+    .bind(patient_id)
+    .fetch_optional(c)
+    .await)
+    .context("store::checkins::record_answer")?;
     let Some(questions) = questions.as_deref().and_then(Questions::parse) else {
         return Ok(None);
     };
@@ -266,7 +279,7 @@ pub async fn record_answer(
         // Note: `None` with step "note" marks the note skipped.
         Answer::Note(n) => (None, n.as_ref().map(|n| n.as_str().to_string())),
     };
-    let changed = sqlx::query(
+    let changed = on!(tx.conn(), |c| sqlx::query(
         "UPDATE checkins SET
             mood          = CASE WHEN $1 = 'mood'  THEN $2 ELSE mood END,
             sleep_minutes = CASE WHEN $1 = 'sleep' THEN $2 ELSE sleep_minutes END,
@@ -288,17 +301,20 @@ pub async fn record_answer(
     .bind(now)
     .bind(checkin_id)
     .bind(patient_id)
-    .execute(&mut **tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::checkins::record_answer")?
     .rows_affected();
     if changed == 0 {
         return Ok(None);
     }
-    let row = sqlx::query_as::<_, CheckinRow>(select!("WHERE id = $1"))
-        .bind(checkin_id)
-        .fetch_one(&mut **tx)
-        .await
-        .context("store::checkins::record_answer")?;
+    let row = on!(tx.conn(), |c| sqlx::query_as::<_, CheckinRow>(select!(
+        "WHERE id = $1"
+    ))
+    .bind(checkin_id)
+    .fetch_one(c)
+    .await)
+    .context("store::checkins::record_answer")?;
     Ok(Some(from_row(row)))
 }

@@ -2,8 +2,10 @@
 //! patient and their contacts.
 
 use super::{Db, Tx};
+#[allow(unused_imports)]
+use super::{Done, Lane};
+use crate::on;
 use anyhow::{Context, Result};
-use sqlx::Sqlite;
 
 /// How long an invitation link works.
 pub const INVITE_LIFETIME_SECS: i64 = 24 * 3600;
@@ -46,7 +48,7 @@ pub async fn create_invite(
     use_alerts: bool,
     now: i64,
 ) -> Result<i64> {
-    sqlx::query_scalar(
+    on!(tx.conn(), |c| sqlx::query_scalar(
         "INSERT INTO invites (patient_id, token_hash, patient_name, weekly, use_alerts, status,
                               created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, 'open', $6, $7) RETURNING id",
@@ -58,52 +60,55 @@ pub async fn create_invite(
     .bind(use_alerts)
     .bind(now)
     .bind(now + INVITE_LIFETIME_SECS)
-    .fetch_one(&mut **tx)
-    .await
+    .fetch_one(c)
+    .await)
     .context("store::contacts::create_invite")
 }
 
 pub async fn invite_by_hash(tx: &mut Tx, token_hash: &str) -> Result<Option<Invite>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    on!(tx.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {INVITE_COLUMNS} FROM invites WHERE token_hash = $1"
     )))
     .bind(token_hash)
-    .fetch_optional(&mut **tx)
-    .await
+    .fetch_optional(c)
+    .await)
     .context("store::contacts::invite_by_hash")
 }
 
 pub async fn invite(tx: &mut Tx, id: i64) -> Result<Option<Invite>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    on!(tx.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {INVITE_COLUMNS} FROM invites WHERE id = $1"
     )))
     .bind(id)
-    .fetch_optional(&mut **tx)
-    .await
+    .fetch_optional(c)
+    .await)
     .context("store::contacts::invite")
 }
 
 /// The first person to open a link claims it: only they can accept or decline it.
 pub async fn claim_invite(tx: &mut Tx, id: i64, telegram_user_id: i64) -> Result<bool> {
-    sqlx::query("UPDATE invites SET opened_by = $1 WHERE id = $2 AND opened_by IS NULL")
-        .bind(telegram_user_id)
-        .bind(id)
-        .execute(&mut **tx)
-        .await
-        .context("store::contacts::claim_invite")?;
-    Ok(
-        sqlx::query_scalar::<_, Option<i64>>("SELECT opened_by FROM invites WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut **tx)
-            .await
-            .context("store::contacts::claim_invite")?
-            == Some(telegram_user_id),
+    on!(tx.conn(), |c| sqlx::query(
+        "UPDATE invites SET opened_by = $1 WHERE id = $2 AND opened_by IS NULL"
     )
+    .bind(telegram_user_id)
+    .bind(id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::contacts::claim_invite")?;
+    Ok(on!(tx.conn(), |c| sqlx::query_scalar::<_, Option<i64>>(
+        "SELECT opened_by FROM invites WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_one(c)
+    .await)
+    .context("store::contacts::claim_invite")?
+        == Some(telegram_user_id))
 }
 
 /// Closes an open invitation ('accepted', 'declined', 'cancelled'). False if it was not open.
 pub async fn close_invite(tx: &mut Tx, id: i64, status: InviteStatus, now: i64) -> Result<bool> {
-    Ok(sqlx::query(
+    Ok(on!(tx.conn(), |c| sqlx::query(
         "UPDATE invites SET status = $1, answered_at = $2,
              opened_by = CASE WHEN $3 = 'declined' THEN NULL ELSE opened_by END
          WHERE id = $4 AND status = 'open'",
@@ -112,8 +117,9 @@ pub async fn close_invite(tx: &mut Tx, id: i64, status: InviteStatus, now: i64) 
     .bind(now)
     .bind(status)
     .bind(id)
-    .execute(&mut **tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::contacts::close_invite")?
     .rows_affected()
         > 0)
@@ -121,40 +127,45 @@ pub async fn close_invite(tx: &mut Tx, id: i64, status: InviteStatus, now: i64) 
 
 /// Open, unexpired invitations a patient has out.
 pub async fn open_invites(db: &Db, patient_id: i64, now: i64) -> Result<i64> {
-    sqlx::query_scalar(
+    on!(db.reader(), |c| sqlx::query_scalar(
         "SELECT COUNT(*) FROM invites WHERE patient_id = $1 AND status = 'open' AND expires_at > $2",
     )
     .bind(patient_id)
     .bind(now)
-    .fetch_one(db.pool())
-    .await
+    .fetch_one(c).await)
     .context("store::contacts::open_invites")
 }
 
 /// Counts a link that did not work; returns the failures in the last window, this one included.
 pub async fn record_failure(tx: &mut Tx, telegram_user_id: i64, now: i64) -> Result<i64> {
-    sqlx::query("DELETE FROM invite_failures WHERE at <= $1")
-        .bind(now - 24 * 3600)
-        .execute(&mut **tx)
-        .await
-        .context("store::contacts::record_failure")?;
-    sqlx::query("INSERT INTO invite_failures (telegram_user_id, at) VALUES ($1, $2)")
-        .bind(telegram_user_id)
-        .bind(now)
-        .execute(&mut **tx)
-        .await
-        .context("store::contacts::record_failure")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "DELETE FROM invite_failures WHERE at <= $1"
+    )
+    .bind(now - 24 * 3600)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::contacts::record_failure")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "INSERT INTO invite_failures (telegram_user_id, at) VALUES ($1, $2)"
+    )
+    .bind(telegram_user_id)
+    .bind(now)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::contacts::record_failure")?;
     recent_failures(tx, telegram_user_id, now).await
 }
 
 pub async fn recent_failures(tx: &mut Tx, telegram_user_id: i64, now: i64) -> Result<i64> {
-    sqlx::query_scalar(
+    on!(tx.conn(), |c| sqlx::query_scalar(
         "SELECT COUNT(*) FROM invite_failures WHERE telegram_user_id = $1 AND at > $2",
     )
     .bind(telegram_user_id)
     .bind(now - FAILURE_WINDOW_SECS)
-    .fetch_one(&mut **tx)
-    .await
+    .fetch_one(c)
+    .await)
     .context("store::contacts::recent_failures")
 }
 
@@ -168,12 +179,11 @@ pub struct Contact {
 }
 
 pub async fn contact_by_user(db: &Db, telegram_user_id: i64) -> Result<Option<Contact>> {
-    sqlx::query_as(
+    on!(db.reader(), |c| sqlx::query_as(
         "SELECT id, telegram_user_id, chat_id, language, active FROM contacts WHERE telegram_user_id = $1",
     )
     .bind(telegram_user_id)
-    .fetch_optional(db.pool())
-    .await.context("store::contacts::contact_by_user")
+    .fetch_optional(c).await).context("store::contacts::contact_by_user")
 }
 
 /// Records (or refreshes) the person who accepted an invitation.
@@ -184,7 +194,7 @@ pub async fn upsert_contact(
     language: &str,
     now: i64,
 ) -> Result<i64> {
-    sqlx::query_scalar(
+    on!(tx.conn(), |c| sqlx::query_scalar(
         "INSERT INTO contacts (telegram_user_id, chat_id, language, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (telegram_user_id) DO UPDATE SET chat_id = excluded.chat_id,
              language = excluded.language, active = 1
@@ -194,24 +204,24 @@ pub async fn upsert_contact(
     .bind(chat_id)
     .bind(language)
     .bind(now)
-    .fetch_one(&mut **tx)
-    .await
+    .fetch_one(c).await)
     .context("store::contacts::upsert_contact")
 }
 
 /// Blocked the bot (or unblocked it: `active`).
 pub async fn set_contact_active(tx: &mut Tx, contact_id: i64, active: bool) -> Result<bool> {
-    Ok(
-        sqlx::query("UPDATE contacts SET active = $1 WHERE id = $2 AND active = $3")
-            .bind(active)
-            .bind(contact_id)
-            .bind(!active)
-            .execute(&mut **tx)
-            .await
-            .context("store::contacts::set_contact_active")?
-            .rows_affected()
-            > 0,
+    Ok(on!(tx.conn(), |c| sqlx::query(
+        "UPDATE contacts SET active = $1 WHERE id = $2 AND active = $3"
     )
+    .bind(active)
+    .bind(contact_id)
+    .bind(!active)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::contacts::set_contact_active")?
+    .rows_affected()
+        > 0)
 }
 
 pub async fn set_contact_active_by_user(
@@ -219,12 +229,15 @@ pub async fn set_contact_active_by_user(
     telegram_user_id: i64,
     active: bool,
 ) -> Result<()> {
-    sqlx::query("UPDATE contacts SET active = $1 WHERE telegram_user_id = $2")
-        .bind(active)
-        .bind(telegram_user_id)
-        .execute(&mut **tx)
-        .await
-        .context("store::contacts::set_contact_active_by_user")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "UPDATE contacts SET active = $1 WHERE telegram_user_id = $2"
+    )
+    .bind(active)
+    .bind(telegram_user_id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::contacts::set_contact_active_by_user")?;
     Ok(())
 }
 
@@ -313,12 +326,12 @@ fn links(rows: Vec<LinkRow>) -> Vec<Link> {
 
 /// The name the patient gave in their latest invitation, offered for the next one.
 pub async fn last_patient_name(tx: &mut Tx, patient_id: i64) -> Result<Option<String>> {
-    sqlx::query_scalar(
+    on!(tx.conn(), |c| sqlx::query_scalar(
         "SELECT patient_name FROM invites WHERE patient_id = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(patient_id)
-    .fetch_optional(&mut **tx)
-    .await
+    .fetch_optional(c)
+    .await)
     .context("store::contacts::last_patient_name")
 }
 
@@ -330,7 +343,7 @@ pub async fn create_link(
     contact_name: &str,
     now: i64,
 ) -> Result<Option<i64>> {
-    sqlx::query_scalar(
+    on!(tx.conn(), |c| sqlx::query_scalar(
         "INSERT INTO links (patient_id, contact_id, patient_name, contact_name, weekly, use_alerts,
                             created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -343,61 +356,63 @@ pub async fn create_link(
     .bind(invite.weekly)
     .bind(invite.use_alerts)
     .bind(now)
-    .fetch_optional(&mut **tx)
-    .await
+    .fetch_optional(c)
+    .await)
     .context("store::contacts::create_link")
 }
 
 pub async fn link(db: &Db, id: i64) -> Result<Option<Link>> {
-    let row: Option<LinkRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{LINK_SELECT} WHERE l.id = $1"
-    )))
+    let row: Option<LinkRow> = on!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(
+        format!("{LINK_SELECT} WHERE l.id = $1")
+    ))
     .bind(id)
-    .fetch_optional(db.pool())
-    .await
+    .fetch_optional(c)
+    .await)
     .context("store::contacts::link")?;
     Ok(row.map(Link::from))
 }
 
 /// The patient's current contacts, oldest first: through the pool (`db.pool()`), or inside a
-/// write transaction (`&mut **tx`; alerts are queued in the transaction that decides them).
-pub async fn links_of_patient<'e, E>(conn: E, patient_id: i64) -> Result<Vec<Link>>
+/// write transaction (`tx.conn()`; alerts are queued in the transaction that decides them).
+pub async fn links_of_patient<'l, 'p, L, P>(conn: Lane<L, P>, patient_id: i64) -> Result<Vec<Link>>
 where
-    E: sqlx::Executor<'e, Database = Sqlite>,
+    L: sqlx::SqliteExecutor<'l>,
+    P: sqlx::PgExecutor<'p>,
 {
-    let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let rows = on!(conn, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{LINK_SELECT} WHERE l.patient_id = $1 AND l.ended_at IS NULL ORDER BY l.id"
     )))
     .bind(patient_id)
-    .fetch_all(conn)
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::contacts::links_of_patient")?;
     Ok(links(rows))
 }
 
-/// A contact's current links (through the pool, or `&mut **tx` inside a write transaction).
-pub async fn links_of_contact<'e, E>(conn: E, contact_id: i64) -> Result<Vec<Link>>
+/// A contact's current links (`db.reader()`, or `tx.conn()` inside a write transaction).
+pub async fn links_of_contact<'l, 'p, L, P>(conn: Lane<L, P>, contact_id: i64) -> Result<Vec<Link>>
 where
-    E: sqlx::Executor<'e, Database = Sqlite>,
+    L: sqlx::SqliteExecutor<'l>,
+    P: sqlx::PgExecutor<'p>,
 {
-    let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let rows = on!(conn, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{LINK_SELECT} WHERE l.contact_id = $1 AND l.ended_at IS NULL ORDER BY l.id"
     )))
     .bind(contact_id)
-    .fetch_all(conn)
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::contacts::links_of_contact")?;
     Ok(links(rows))
 }
 
 /// The patients a person supports now, oldest link first.
 pub async fn links_of_contact_user(db: &Db, telegram_user_id: i64) -> Result<Vec<Link>> {
-    let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{LINK_SELECT} WHERE c.telegram_user_id = $1 AND l.ended_at IS NULL ORDER BY l.id"
-    )))
+    let rows = on!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(
+        format!("{LINK_SELECT} WHERE c.telegram_user_id = $1 AND l.ended_at IS NULL ORDER BY l.id")
+    ))
     .bind(telegram_user_id)
-    .fetch_all(db.pool())
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::contacts::links_of_contact_user")?;
     Ok(links(rows))
 }
@@ -406,14 +421,15 @@ pub async fn links_of_contact_user(db: &Db, telegram_user_id: i64) -> Result<Vec
 /// alerts whose queued messages to this contact were dropped (what their patient is to hear
 /// about them must be settled now, not held for ever).
 pub async fn end_link(tx: &mut Tx, id: i64, by: &str, now: i64) -> Result<Option<Vec<i64>>> {
-    let ended = sqlx::query(
+    let ended = on!(tx.conn(), |c| sqlx::query(
         "UPDATE links SET ended_at = $1, ended_by = $2 WHERE id = $3 AND ended_at IS NULL",
     )
     .bind(now)
     .bind(by)
     .bind(id)
-    .execute(&mut **tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::contacts::end_link")?
     .rows_affected()
         > 0;
@@ -421,15 +437,15 @@ pub async fn end_link(tx: &mut Tx, id: i64, by: &str, now: i64) -> Result<Option
         return Ok(None);
     }
     // Nothing more about this patient reaches this contact: drop what is still queued.
-    let alerts: Vec<Option<i64>> = sqlx::query_scalar(
+    let alerts: Vec<Option<i64>> = on!(tx.conn(), |c| sqlx::query_scalar(
         "UPDATE outbox SET status = 'expired', last_error = 'the link ended',
              text = '', keyboard = NULL, render = NULL
          WHERE status = 'pending' AND contact_id IS NOT NULL AND link_id = $1
          RETURNING alert_id",
     )
     .bind(id)
-    .fetch_all(&mut **tx)
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::contacts::end_link")?;
     let mut alerts: Vec<i64> = alerts.into_iter().flatten().collect();
     alerts.sort_unstable();
@@ -438,58 +454,67 @@ pub async fn end_link(tx: &mut Tx, id: i64, by: &str, now: i64) -> Result<Option
 }
 
 pub async fn set_weekly(tx: &mut Tx, id: i64, weekly: bool) -> Result<()> {
-    sqlx::query("UPDATE links SET weekly = $1 WHERE id = $2 AND ended_at IS NULL")
-        .bind(weekly)
-        .bind(id)
-        .execute(&mut **tx)
-        .await
-        .context("store::contacts::set_weekly")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "UPDATE links SET weekly = $1 WHERE id = $2 AND ended_at IS NULL"
+    )
+    .bind(weekly)
+    .bind(id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::contacts::set_weekly")?;
     Ok(())
 }
 
 pub async fn set_use_alerts(tx: &mut Tx, id: i64, tell: bool) -> Result<()> {
-    sqlx::query("UPDATE links SET use_alerts = $1 WHERE id = $2 AND ended_at IS NULL")
-        .bind(tell)
-        .bind(id)
-        .execute(&mut **tx)
-        .await
-        .context("store::contacts::set_use_alerts")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "UPDATE links SET use_alerts = $1 WHERE id = $2 AND ended_at IS NULL"
+    )
+    .bind(tell)
+    .bind(id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::contacts::set_use_alerts")?;
     Ok(())
 }
 
 /// Links whose weekly summary is due: a week after pairing or after the last summary.
 pub async fn weekly_due(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<Link>> {
-    let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let rows = on!(tx.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{LINK_SELECT} WHERE l.ended_at IS NULL AND l.weekly = 1 AND c.active = 1
              AND COALESCE(l.weekly_sent_at, l.created_at) + 7 * 86400 <= $1
          ORDER BY l.id LIMIT $2"
     )))
     .bind(now)
     .bind(limit)
-    .fetch_all(&mut **tx)
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::contacts::weekly_due")?;
     Ok(links(rows))
 }
 
 pub async fn weekly_sent(tx: &mut Tx, id: i64, at: i64) -> Result<()> {
-    sqlx::query("UPDATE links SET weekly_sent_at = $1 WHERE id = $2")
-        .bind(at)
-        .bind(id)
-        .execute(&mut **tx)
-        .await
-        .context("store::contacts::weekly_sent")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "UPDATE links SET weekly_sent_at = $1 WHERE id = $2"
+    )
+    .bind(at)
+    .bind(id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::contacts::weekly_sent")?;
     Ok(())
 }
 
 /// When the next weekly summary falls due, for the scheduler's sleep.
 pub async fn next_weekly(db: &Db) -> Result<Option<i64>> {
-    sqlx::query_scalar(
+    on!(db.reader(), |c| sqlx::query_scalar(
         "SELECT MIN(COALESCE(l.weekly_sent_at, l.created_at) + 7 * 86400)
          FROM links l JOIN contacts c ON c.id = l.contact_id
          WHERE l.ended_at IS NULL AND l.weekly = 1 AND c.active = 1",
     )
-    .fetch_one(db.pool())
-    .await
+    .fetch_one(c)
+    .await)
     .context("store::contacts::next_weekly")
 }

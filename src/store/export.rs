@@ -1,6 +1,9 @@
 //! Everything stored about one patient, for `/export` (GDPR art. 15 and 20).
 
 use super::Db;
+#[allow(unused_imports)]
+use super::{Done, Lane};
+use crate::on;
 use anyhow::{Context, Result};
 use serde_json::{Map, Value};
 
@@ -21,14 +24,13 @@ pub struct CheckinRow {
 }
 
 pub async fn checkins(db: &Db, patient_id: i64) -> Result<Vec<CheckinRow>> {
-    sqlx::query_as(
+    on!(db.reader(), |c| sqlx::query_as(
         "SELECT started_at, about_at, completed_at, status, mood, sleep_minutes, sleep_quality, craving,
                 used, note, prompt_id IS NOT NULL AS scheduled
          FROM checkins WHERE patient_id = $1 ORDER BY started_at, id",
     )
     .bind(patient_id)
-    .fetch_all(db.pool())
-    .await
+    .fetch_all(c).await)
     .context("store::export::checkins")
 }
 
@@ -47,14 +49,14 @@ const NOT_ROWS: &[&str] = &["outbox"];
 /// from the schema, so a table added later is exported too), plus the patient's own row, their
 /// SOS ratings, their contacts' answers to alerts, and which contacts each alert went to.
 pub async fn everything(db: &Db, patient_id: i64) -> Result<Value> {
-    let tables: Vec<String> = sqlx::query_scalar(
+    let tables: Vec<String> = on!(db.reader(), |c| sqlx::query_scalar(
         "SELECT m.name FROM sqlite_master m
          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'
            AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) c WHERE c.name = 'patient_id')
          ORDER BY m.name",
     )
-    .fetch_all(db.pool())
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::export::tables")?;
     let mut out = Map::new();
     out.insert(
@@ -93,15 +95,16 @@ pub async fn everything(db: &Db, patient_id: i64) -> Result<Value> {
         .await?,
     );
     out.insert("tables".into(), Value::Object(by_table));
-    let sent: String = sqlx::query_scalar(
+    let sent: String = on!(db.reader(), |c| {
+        sqlx::query_scalar(
         "SELECT json_group_array(json_object('alert_id', o.alert_id, 'contact_name', l.contact_name,
                                              'status', o.status, 'sent_at', o.sent_at))
          FROM outbox o JOIN links l ON l.id = o.link_id
          WHERE o.patient_id = $1 AND o.alert_id IS NOT NULL AND o.contact_id IS NOT NULL",
     )
     .bind(patient_id)
-    .fetch_one(db.pool())
-    .await
+    .fetch_one(c).await
+    })
     .context("store::export::alerts_sent_to")?;
     out.insert("alerts_sent_to".into(), serde_json::from_str(&sent)?);
     Ok(Value::Object(out))
@@ -110,12 +113,13 @@ pub async fn everything(db: &Db, patient_id: i64) -> Result<Value> {
 /// The rows of `table` matching `filter` (with `?1` the patient), as JSON objects with every
 /// column but those `LEFT_OUT`. Names come from the schema, never from input.
 async fn rows(db: &Db, table: &str, filter: &str, patient_id: i64) -> Result<Value> {
-    let columns: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM pragma_table_info($1) ORDER BY cid")
-            .bind(table)
-            .fetch_all(db.pool())
-            .await
-            .context("store::export::columns")?;
+    let columns: Vec<String> = on!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT name FROM pragma_table_info($1) ORDER BY cid"
+    )
+    .bind(table)
+    .fetch_all(c)
+    .await)
+    .context("store::export::columns")?;
     let pairs: Vec<String> = columns
         .iter()
         .filter(|c| !LEFT_OUT.contains(&(table, c.as_str())))
@@ -125,10 +129,12 @@ async fn rows(db: &Db, table: &str, filter: &str, patient_id: i64) -> Result<Val
         "SELECT json_group_array(json_object({})) FROM \"{table}\" {filter}",
         pairs.join(", ")
     );
-    let json: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .bind(patient_id)
-        .fetch_one(db.pool())
-        .await
-        .with_context(|| format!("store::export::rows of {table}"))?;
+    let json: String = on!(db.reader(), |c| sqlx::query_scalar(sqlx::AssertSqlSafe(
+        sql
+    ))
+    .bind(patient_id)
+    .fetch_one(c)
+    .await)
+    .with_context(|| format!("store::export::rows of {table}"))?;
     Ok(serde_json::from_str(&json)?)
 }

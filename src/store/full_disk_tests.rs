@@ -42,7 +42,7 @@ async fn after_a_full_disk_writes_work_again_once_there_is_room() {
         "PRAGMA max_page_count = {}",
         pages + 2
     )))
-    .execute(&mut *tx)
+    .execute(tx.lite())
     .await
     .unwrap();
     tx.commit().await.unwrap();
@@ -53,7 +53,7 @@ async fn after_a_full_disk_writes_work_again_once_there_is_room() {
             sqlx::query("INSERT INTO declined (telegram_user_id, declined_at) VALUES (?, ?)")
                 .bind(n)
                 .bind(0)
-                .execute(&mut *tx)
+                .execute(tx.lite())
                 .await?;
             // A big row, so the pages run out quickly.
             sqlx::query(
@@ -61,7 +61,7 @@ async fn after_a_full_disk_writes_work_again_once_there_is_room() {
             )
             .bind(n)
             .bind("x".repeat(20_000))
-            .execute(&mut *tx)
+            .execute(tx.lite())
             .await?;
             tx.commit().await?;
             anyhow::Ok(())
@@ -79,7 +79,7 @@ async fn after_a_full_disk_writes_work_again_once_there_is_room() {
     limit.store(1_000_000, Ordering::SeqCst);
     if let Ok(mut tx) = db.write().await {
         let _ = sqlx::query("PRAGMA max_page_count = 1000000")
-            .execute(&mut *tx)
+            .execute(tx.lite())
             .await;
         let _ = tx.commit().await;
     }

@@ -2,18 +2,22 @@
 //! are this binary's, how deep the queues are. Counts only: nothing about a person.
 
 use super::{Db, MIGRATOR};
+#[allow(unused_imports)]
+use super::{Done, Lane};
+use crate::on;
 use anyhow::{Context, Result};
 
 /// Writes (and commits, durably) one row: the database takes writes now.
 pub async fn probe_write(db: &Db, now: i64) -> Result<()> {
     let mut tx = db.write().await?;
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "INSERT INTO bot_settings (name, value, updated_at) VALUES ('ready_probe', '', $1)
          ON CONFLICT (name) DO UPDATE SET updated_at = excluded.updated_at",
     )
     .bind(now)
-    .execute(&mut *tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::health::probe_write")?;
     tx.commit().await
 }
@@ -21,11 +25,12 @@ pub async fn probe_write(db: &Db, now: i64) -> Result<()> {
 /// The newest migration applied to the file, and the newest this binary knows. Equal when
 /// ready; every applied one must also have succeeded.
 pub async fn migrations(db: &Db) -> Result<(i64, i64, bool)> {
-    let (applied, failed): (Option<i64>, i64) =
-        sqlx::query_as("SELECT MAX(version), COALESCE(SUM(success = 0), 0) FROM _sqlx_migrations")
-            .fetch_one(db.pool())
-            .await
-            .context("store::health::migrations")?;
+    let (applied, failed): (Option<i64>, i64) = on!(db.reader(), |c| sqlx::query_as(
+        "SELECT MAX(version), COALESCE(SUM(success = 0), 0) FROM _sqlx_migrations"
+    )
+    .fetch_one(c)
+    .await)
+    .context("store::health::migrations")?;
     let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
     Ok((applied.unwrap_or(0), known, failed == 0))
 }
@@ -42,23 +47,25 @@ pub struct Depths {
 }
 
 pub async fn depths(db: &Db, now: i64) -> Result<Depths> {
-    let inbox: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL")
-        .fetch_one(db.pool())
-        .await
-        .context("store::health::depths")?;
-    let outbox: Vec<(i64, i64)> = sqlx::query_as(
+    let inbox: i64 = on!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL"
+    )
+    .fetch_one(c)
+    .await)
+    .context("store::health::depths")?;
+    let outbox: Vec<(i64, i64)> = on!(db.reader(), |c| sqlx::query_as(
         "SELECT priority, COUNT(*) FROM outbox WHERE status = 'pending'
          GROUP BY priority ORDER BY priority DESC",
     )
-    .fetch_all(db.pool())
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::health::depths")?;
-    let oldest: Option<i64> = sqlx::query_scalar(
+    let oldest: Option<i64> = on!(db.reader(), |c| sqlx::query_scalar(
         "SELECT MIN(not_before) FROM outbox WHERE status = 'pending' AND not_before <= $1",
     )
     .bind(now)
-    .fetch_one(db.pool())
-    .await
+    .fetch_one(c)
+    .await)
     .context("store::health::depths")?;
     Ok(Depths {
         inbox,
@@ -83,31 +90,36 @@ pub fn size_bytes(db: &Db) -> u64 {
 
 /// A value the bot keeps for itself (`bot_settings`).
 pub async fn setting(db: &Db, name: &str) -> Result<Option<String>> {
-    sqlx::query_scalar("SELECT value FROM bot_settings WHERE name = $1")
-        .bind(name)
-        .fetch_optional(db.pool())
-        .await
-        .context("store::health::setting")
+    on!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT value FROM bot_settings WHERE name = $1"
+    )
+    .bind(name)
+    .fetch_optional(c)
+    .await)
+    .context("store::health::setting")
 }
 
 /// Keeps `value` under `name` unless one is kept already; returns the one kept.
 pub async fn keep_setting(db: &Db, name: &str, value: &str, now: i64) -> Result<String> {
     let mut tx = db.write().await?;
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "INSERT INTO bot_settings (name, value, updated_at) VALUES ($1, $2, $3)
          ON CONFLICT (name) DO NOTHING",
     )
     .bind(name)
     .bind(value)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::health::keep_setting")?;
-    let kept: String = sqlx::query_scalar("SELECT value FROM bot_settings WHERE name = $1")
-        .bind(name)
-        .fetch_one(&mut *tx)
-        .await
-        .context("store::health::keep_setting")?;
+    let kept: String = on!(tx.conn(), |c| sqlx::query_scalar(
+        "SELECT value FROM bot_settings WHERE name = $1"
+    )
+    .bind(name)
+    .fetch_one(c)
+    .await)
+    .context("store::health::keep_setting")?;
     tx.commit().await?;
     Ok(kept)
 }
@@ -129,15 +141,14 @@ mod tests {
         assert!(known >= 19);
         assert_eq!(depths(&db, 1000).await.unwrap(), Depths::default());
         for (priority, not_before) in [(0, 900), (0, 2000), (9, 990)] {
-            sqlx::query(
+            on!(db.reader(), |c| sqlx::query(
                 "INSERT INTO outbox (key, kind, chat_id, text, priority, not_before, status, created_at)
                  VALUES ($1, 'message', 1, 'x', $2, $3, 'pending', 0)",
             )
             .bind(format!("k{not_before}"))
             .bind(priority)
             .bind(not_before)
-            .execute(db.pool())
-            .await
+            .execute(c).await.map(Done::from))
             .unwrap();
         }
         let d = depths(&db, 1000).await.unwrap();

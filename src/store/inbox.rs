@@ -1,6 +1,9 @@
 //! Durable intake: updates are written here before the offset that confirms them is sent.
 
 use super::{Db, Tx};
+#[allow(unused_imports)]
+use super::{Done, Lane};
+use crate::on;
 use anyhow::{Context, Result};
 
 #[derive(Debug, Clone)]
@@ -17,7 +20,9 @@ pub async fn record_batch(db: &Db, batch: &[(i64, i64, String)], now: i64) -> Re
     let mut tx = db.write().await?;
     let mut new = 0;
     for (update_id, chat_key, payload) in batch {
-        new += sqlx::query(
+        new +=
+            on!(tx.conn(), |c| {
+                sqlx::query(
             "INSERT INTO inbox (update_id, chat_key, payload, received_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (update_id) DO NOTHING",
         )
@@ -25,10 +30,10 @@ pub async fn record_batch(db: &Db, batch: &[(i64, i64, String)], now: i64) -> Re
         .bind(chat_key)
         .bind(payload)
         .bind(now)
-        .execute(&mut *tx)
-        .await
-        .context("store::inbox::record_batch")?
-        .rows_affected();
+        .execute(c).await.map(Done::from)
+            })
+            .context("store::inbox::record_batch")?
+            .rows_affected();
     }
     tx.commit().await?;
     Ok(new)
@@ -39,7 +44,7 @@ pub async fn record_batch(db: &Db, batch: &[(i64, i64, String)], now: i64) -> Re
 /// id. A chat is ready when its oldest waiting update may be tried (later ones wait behind it,
 /// to keep their order).
 pub async fn chats_with_unhandled(db: &Db, now: i64, limit: i64) -> Result<Vec<i64>> {
-    sqlx::query_scalar(
+    on!(db.reader(), |c| sqlx::query_scalar(
         "SELECT f.chat_key FROM
            (SELECT chat_key, MIN(update_id) AS first FROM inbox
             WHERE handled_at IS NULL GROUP BY chat_key) f
@@ -49,8 +54,8 @@ pub async fn chats_with_unhandled(db: &Db, now: i64, limit: i64) -> Result<Vec<i
     )
     .bind(now)
     .bind(limit)
-    .fetch_all(db.pool())
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::inbox::chats_with_unhandled")
 }
 
@@ -61,7 +66,7 @@ pub async fn unhandled_in_chat(
     after_update_id: i64,
     limit: i64,
 ) -> Result<Vec<InboxRow>> {
-    let rows: Vec<(i64, i64, Option<String>, i64)> = sqlx::query_as(
+    let rows: Vec<(i64, i64, Option<String>, i64)> = on!(db.reader(), |c| sqlx::query_as(
         "SELECT update_id, chat_key, payload, attempts FROM inbox
          WHERE handled_at IS NULL AND chat_key = $1 AND update_id > $2
          ORDER BY update_id LIMIT $3",
@@ -69,8 +74,8 @@ pub async fn unhandled_in_chat(
     .bind(chat_key)
     .bind(after_update_id)
     .bind(limit)
-    .fetch_all(db.pool())
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::inbox::unhandled_in_chat")?;
     Ok(rows
         .into_iter()
@@ -85,26 +90,24 @@ pub async fn unhandled_in_chat(
 
 /// Marks an update handled and forgets its content. Idempotent.
 pub async fn mark_handled(tx: &mut Tx, update_id: i64, now: i64) -> Result<()> {
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "UPDATE inbox SET handled_at = $1, payload = NULL WHERE update_id = $2 AND handled_at IS NULL",
     )
     .bind(now)
     .bind(update_id)
-    .execute(&mut **tx)
-    .await.context("store::inbox::mark_handled")?;
+    .execute(c).await.map(Done::from)).context("store::inbox::mark_handled")?;
     Ok(())
 }
 
 /// A handler failed: try this update again after `next_try_at`. Returns the attempts so far.
 pub async fn record_failure(db: &Db, update_id: i64, next_try_at: i64) -> Result<i64> {
     let mut tx = db.write().await?;
-    let attempts: i64 = sqlx::query_scalar(
+    let attempts: i64 = on!(tx.conn(), |c| sqlx::query_scalar(
         "UPDATE inbox SET attempts = attempts + 1, next_try_at = $1 WHERE update_id = $2 RETURNING attempts",
     )
     .bind(next_try_at)
     .bind(update_id)
-    .fetch_one(&mut *tx)
-    .await.context("store::inbox::record_failure")?;
+    .fetch_one(c).await).context("store::inbox::record_failure")?;
     tx.commit().await?;
     Ok(attempts)
 }
@@ -114,16 +117,17 @@ pub async fn record_failure(db: &Db, update_id: i64, next_try_at: i64) -> Result
 /// older than `declined_before`. Returns how many inbox rows went.
 pub async fn prune(db: &Db, before: i64, declined_before: i64) -> Result<u64> {
     const PRUNE_BATCH: i64 = 2000;
-    let last: Option<i64> =
-        sqlx::query_scalar("SELECT MAX(update_id) FROM inbox WHERE received_at < $1")
-            .bind(before)
-            .fetch_one(db.pool())
-            .await
-            .context("store::inbox::prune")?;
+    let last: Option<i64> = on!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT MAX(update_id) FROM inbox WHERE received_at < $1"
+    )
+    .bind(before)
+    .fetch_one(c)
+    .await)
+    .context("store::inbox::prune")?;
     let mut total = 0;
     while let Some(last) = last {
         let mut tx = db.write().await?;
-        let n = sqlx::query(
+        let n = on!(tx.conn(), |c| sqlx::query(
             "DELETE FROM inbox WHERE update_id IN (
                  SELECT update_id FROM inbox WHERE update_id <= $1 AND received_at < $2
                    AND handled_at IS NOT NULL
@@ -132,8 +136,9 @@ pub async fn prune(db: &Db, before: i64, declined_before: i64) -> Result<u64> {
         .bind(last)
         .bind(before)
         .bind(PRUNE_BATCH)
-        .execute(&mut *tx)
+        .execute(c)
         .await
+        .map(Done::from))
         .context("store::inbox::prune")?
         .rows_affected();
         tx.commit().await?;
@@ -144,11 +149,14 @@ pub async fn prune(db: &Db, before: i64, declined_before: i64) -> Result<u64> {
         tokio::task::yield_now().await;
     }
     let mut tx = db.write().await?;
-    sqlx::query("DELETE FROM declined WHERE declined_at < $1")
-        .bind(declined_before)
-        .execute(&mut *tx)
-        .await
-        .context("store::inbox::prune")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "DELETE FROM declined WHERE declined_at < $1"
+    )
+    .bind(declined_before)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::inbox::prune")?;
     tx.commit().await?;
     Ok(total)
 }
@@ -211,10 +219,12 @@ mod tests {
         }
         tx.commit().await.unwrap();
         assert_eq!(prune(&db, 500, 0).await.unwrap(), 2);
-        let left: Vec<i64> = sqlx::query_scalar("SELECT update_id FROM inbox ORDER BY update_id")
-            .fetch_all(db.pool())
-            .await
-            .unwrap();
+        let left: Vec<i64> = on!(db.reader(), |c| sqlx::query_scalar(
+            "SELECT update_id FROM inbox ORDER BY update_id"
+        )
+        .fetch_all(c)
+        .await)
+        .unwrap();
         assert_eq!(left, [2, 4]);
         db.close().await;
     }

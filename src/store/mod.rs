@@ -136,15 +136,14 @@ impl Durable {
 }
 
 /// A write transaction on the writer connection, holding this process's writer turn until it
-/// commits, rolls back or is dropped. Derefs to the connection, so queries take `&mut *tx`
-/// (or `&mut **tx` through `&mut Tx`). Dropped without a commit, it is rolled back before
-/// the turn passes to the next writer.
-pub struct Tx {
+/// commits, rolls back or is dropped (queries take `tx.conn()` of the `Tx` around it).
+/// Dropped without a commit, it is rolled back before the turn passes to the next writer.
+pub struct LiteTx {
     turn: Option<OwnedMutexGuard<Writer>>,
     durable: Arc<Durable>,
 }
 
-impl Tx {
+impl LiteTx {
     fn writer(&mut self) -> &mut Writer {
         self.turn
             .as_mut()
@@ -201,7 +200,7 @@ impl Tx {
     }
 }
 
-impl Drop for Tx {
+impl Drop for LiteTx {
     fn drop(&mut self) {
         // Not committed (an error, a cancelled future): roll back while still holding the
         // turn, so the next writer starts on a clean connection. Without a runtime (the
@@ -214,44 +213,163 @@ impl Drop for Tx {
     }
 }
 
-impl std::ops::Deref for Tx {
-    type Target = SqliteConnection;
-    fn deref(&self) -> &SqliteConnection {
-        let writer = self
-            .turn
-            .as_ref()
-            .expect("a Tx holds its turn until it ends");
-        writer.conn.as_ref().expect("a Tx has a connection")
+/// One of the two backends: SQLite (`L`) or PostgreSQL (`P`). Queries are written once and
+/// typed for both through `on!`.
+pub enum Lane<L, P> {
+    Lite(L),
+    Pg(P),
+}
+
+/// Runs `$body` with `$c` bound to the backend's executor (`tx.conn()` inside a write
+/// transaction, `db.reader()` outside one): the SQL is written once, and the compiler checks
+/// its binds and row types for SQLite and for PostgreSQL.
+#[macro_export]
+macro_rules! on {
+    ($lane:expr, |$c:ident| $body:expr) => {
+        match $lane {
+            $crate::store::Lane::Lite($c) => $body,
+            $crate::store::Lane::Pg($c) => $body,
+        }
+    };
+}
+
+/// What a statement changed, from either backend.
+#[derive(Debug, Clone, Copy)]
+pub struct Done(u64);
+
+impl Done {
+    pub fn rows_affected(&self) -> u64 {
+        self.0
     }
 }
 
-impl std::ops::DerefMut for Tx {
-    fn deref_mut(&mut self) -> &mut SqliteConnection {
-        self.writer().conn.as_mut().expect("a Tx has a connection")
+impl From<sqlx::sqlite::SqliteQueryResult> for Done {
+    fn from(r: sqlx::sqlite::SqliteQueryResult) -> Done {
+        Done(r.rows_affected())
+    }
+}
+
+impl From<sqlx::postgres::PgQueryResult> for Done {
+    fn from(r: sqlx::postgres::PgQueryResult) -> Done {
+        Done(r.rows_affected())
+    }
+}
+
+/// A PostgreSQL write transaction. It holds this process's writer turn and, inside the
+/// database, a transaction-scoped advisory lock (`WRITE_LOCK`): write transactions run one at
+/// a time across every process on the database, as SQLite's write lock makes them, so each
+/// one's reads and writes see the state the previous one left (the risk decision, the
+/// prompt and alert bookkeeping rely on that). Dropped without a commit, it rolls back.
+pub struct PgTx {
+    tx: sqlx::Transaction<'static, sqlx::Postgres>,
+    _turn: OwnedMutexGuard<()>,
+}
+
+/// The advisory lock every PostgreSQL write transaction takes first (any fixed number; this
+/// one spells "RCB1").
+const WRITE_LOCK: i64 = 0x5243_4231;
+
+/// A write transaction on either backend. Queries take `tx.conn()`.
+pub enum Tx {
+    Lite(LiteTx),
+    Pg(PgTx),
+}
+
+impl Tx {
+    /// The transaction's connection, for `on!`.
+    pub fn conn(&mut self) -> Lane<&mut SqliteConnection, &mut sqlx::PgConnection> {
+        match self {
+            Tx::Lite(t) => Lane::Lite(t.writer().conn.as_mut().expect("a Tx has a connection")),
+            Tx::Pg(t) => Lane::Pg(&mut *t.tx),
+        }
+    }
+
+    /// Commits; returns once the commit is on disk.
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Lite(t) => t.commit().await,
+            Tx::Pg(t) => Ok(t.tx.commit().await?),
+        }
+    }
+
+    /// Commits without waiting for the disk where the backend allows it (SQLite; see
+    /// `LiteTx::commit_soon`). PostgreSQL commits as `commit` does.
+    pub async fn commit_soon(self) -> Result<()> {
+        match self {
+            Tx::Lite(t) => t.commit_soon().await,
+            Tx::Pg(t) => Ok(t.tx.commit().await?),
+        }
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        match self {
+            Tx::Lite(t) => t.rollback().await,
+            Tx::Pg(t) => Ok(t.tx.rollback().await?),
+        }
+    }
+
+    /// The SQLite connection, for tests and benches whose SQL is SQLite's own (seeding with
+    /// recursive CTEs, the writer's machinery). Panics on PostgreSQL.
+    pub fn lite(&mut self) -> &mut SqliteConnection {
+        match self.conn() {
+            Lane::Lite(c) => c,
+            Lane::Pg(_) => panic!("a SQLite test on PostgreSQL"),
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) async fn commit_numbered(self) -> Result<u64> {
+        match self {
+            Tx::Lite(t) => t.commit_numbered().await,
+            Tx::Pg(_) => panic!("a SQLite test on PostgreSQL"),
+        }
     }
 }
 
 #[derive(Clone, Debug)]
 pub struct Db {
-    pool: SqlitePool,
+    kind: Kind,
     path: PathBuf,
     /// Set once SQLite has said the file is damaged: the bot stops rather than run on it.
     damaged: Arc<AtomicBool>,
-    /// The writer connection and its turn: tokio's mutex is fair, so writers go in the order
-    /// they asked. One connection of its own (not one from the pool each time) saves the
-    /// pool's checks on every write and keeps the write lock's holder short.
-    writer: Arc<Mutex<Writer>>,
-    durable: Arc<Durable>,
+}
+
+#[derive(Clone, Debug)]
+enum Kind {
+    Lite {
+        pool: SqlitePool,
+        /// The writer connection and its turn: tokio's mutex is fair, so writers go in the
+        /// order they asked. One connection of its own (not one from the pool each time)
+        /// saves the pool's checks on every write and keeps the write lock's holder short.
+        writer: Arc<Mutex<Writer>>,
+        durable: Arc<Durable>,
+    },
+    Pg {
+        pool: sqlx::PgPool,
+        /// This process's writers queue here (fairly) before they take a pool connection.
+        turn: Arc<Mutex<()>>,
+    },
 }
 
 impl Db {
+    #[cfg(test)]
+    fn durable(&self) -> &Durable {
+        match &self.kind {
+            Kind::Lite { durable, .. } => durable,
+            Kind::Pg { .. } => panic!("a SQLite test on PostgreSQL"),
+        }
+    }
+
     /// Folds the write-ahead log into the database and empties it (after an erasure:
-    /// `secure_delete` overwrites the erased pages there too).
+    /// `secure_delete` overwrites the erased pages there too). PostgreSQL: nothing to do here
+    /// (see the README on erasure).
     pub async fn empty_log(&self) -> Result<()> {
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.pool)
-            .await
-            .context("store::empty_log")?;
+        if let Kind::Lite { pool, .. } = &self.kind {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(pool)
+                .await
+                .context("store::empty_log")?;
+        }
         Ok(())
     }
 }
@@ -280,15 +398,49 @@ fn damaged_sentence(path: &Path) -> String {
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 /// The same schema for PostgreSQL (`schema_tests` checks that the two agree).
-#[cfg(test)] // used by `Db::open` once the PostgreSQL backend lands (issue 18)
 static PG_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 impl Db {
     /// Opens (creating if needed) the database named by `url` and applies pending migrations.
     /// The file is made readable and writable by its owner only; SQLite gives the -wal and
     /// -shm files the same permissions.
+    /// A `postgres://` URL opens PostgreSQL instead (`open_postgres`).
     pub async fn open(url: &str) -> Result<Db> {
+        if is_postgres_url(url) {
+            return Db::open_postgres(url).await;
+        }
         Db::open_with(url, SqlitePoolOptions::new().max_connections(4)).await
+    }
+
+    /// Connects to the PostgreSQL database `url` names and applies pending migrations
+    /// (`migrations/postgres`; sqlx's migrator holds an advisory lock meanwhile, so several
+    /// processes starting together migrate once). The URL is never printed: it may hold a
+    /// password.
+    pub async fn open_postgres(url: &str) -> Result<Db> {
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await
+            .context("connecting to the PostgreSQL database DATABASE_URL names")?;
+        if let Err(e) = PG_MIGRATOR.run(&pool).await {
+            pool.close().await;
+            if let sqlx::migrate::MigrateError::VersionMissing(v) = e {
+                let known = PG_MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+                anyhow::bail!(
+                    "the PostgreSQL database was upgraded by a newer version of the bot (its migration {v}; this version knows up to {known}). Run that newer version, or restore the backup taken before the upgrade"
+                );
+            }
+            return Err(anyhow::Error::new(e).context("applying database migrations"));
+        }
+        Ok(Db {
+            kind: Kind::Pg {
+                pool,
+                turn: Arc::default(),
+            },
+            path: PathBuf::new(),
+            damaged: Arc::default(),
+        })
     }
 
     /// `open`, with the pool's options (tests use a small pool and a page limit).
@@ -367,20 +519,24 @@ impl Db {
             open: false,
         }));
         Ok(Db {
-            pool,
             damaged: Arc::default(),
-            writer: writer.clone(),
-            durable: Arc::new(Durable {
-                wal: (path != Path::new(":memory:") && !path.as_os_str().is_empty()).then(|| {
-                    let mut wal = path.as_os_str().to_owned();
-                    wal.push("-wal");
-                    PathBuf::from(wal)
+            kind: Kind::Lite {
+                pool,
+                writer: writer.clone(),
+                durable: Arc::new(Durable {
+                    wal: (path != Path::new(":memory:") && !path.as_os_str().is_empty()).then(
+                        || {
+                            let mut wal = path.as_os_str().to_owned();
+                            wal.push("-wal");
+                            PathBuf::from(wal)
+                        },
+                    ),
+                    committed: Default::default(),
+                    synced: Mutex::new(0),
+                    commits: Default::default(),
+                    writer,
                 }),
-                committed: Default::default(),
-                synced: Mutex::new(0),
-                commits: Default::default(),
-                writer,
-            }),
+            },
             path,
         })
     }
@@ -403,24 +559,58 @@ impl Db {
         Ok(())
     }
 
+    /// The SQLite pool, for SQLite-only tools (backups, benchmarks, tests' checks).
+    /// Panics on PostgreSQL: code that runs on both takes `reader`.
     pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+        match &self.kind {
+            Kind::Lite { pool, .. } => pool,
+            Kind::Pg { .. } => panic!("Db::pool is SQLite's pool; this database is PostgreSQL"),
+        }
     }
 
+    /// The pool reads go through, for `on!`.
+    pub fn reader(&self) -> Lane<&SqlitePool, &sqlx::PgPool> {
+        match &self.kind {
+            Kind::Lite { pool, .. } => Lane::Lite(pool),
+            Kind::Pg { pool, .. } => Lane::Pg(pool),
+        }
+    }
+
+    /// Whether this database is PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.kind, Kind::Pg { .. })
+    }
+
+    /// The SQLite file (empty for PostgreSQL).
     pub fn path(&self) -> &Path {
         &self.path
     }
 
     /// A write transaction: waits for this process's writer turn (fair, first come first
-    /// served), then takes SQLite's write lock up front.
+    /// served), then takes the database's write lock up front (SQLite's `BEGIN IMMEDIATE`,
+    /// PostgreSQL's `WRITE_LOCK`).
     pub async fn write(&self) -> Result<Tx> {
-        let mut turn = self.writer.clone().lock_owned().await;
+        let (writer, durable) = match &self.kind {
+            Kind::Lite {
+                writer, durable, ..
+            } => (writer, durable),
+            Kind::Pg { pool, turn } => {
+                let turn = turn.clone().lock_owned().await;
+                let mut tx = pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITE_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                return Ok(Tx::Pg(PgTx { tx, _turn: turn }));
+            }
+        };
+        let mut turn = writer.clone().lock_owned().await;
         if turn.open {
             turn.roll_back().await;
         }
         if turn.conn.is_none() {
             // Opened through the pool (its options and hooks apply), then kept apart from it.
-            let mut conn = self.pool.acquire().await?.detach();
+            let mut conn = self.pool().acquire().await?.detach();
             // Commits reach the disk through `Durable`, in groups (see there).
             sqlx::query("PRAGMA synchronous = NORMAL")
                 .execute(&mut conn)
@@ -435,17 +625,22 @@ impl Db {
             turn.open = false;
             return Err(e.into());
         }
-        Ok(Tx {
+        Ok(Tx::Lite(LiteTx {
             turn: Some(turn),
-            durable: self.durable.clone(),
-        })
+            durable: durable.clone(),
+        }))
     }
 
     pub async fn close(&self) {
-        if let Some(conn) = self.writer.lock().await.conn.take() {
-            let _ = sqlx::Connection::close(conn).await;
+        match &self.kind {
+            Kind::Lite { pool, writer, .. } => {
+                if let Some(conn) = writer.lock().await.conn.take() {
+                    let _ = sqlx::Connection::close(conn).await;
+                }
+                pool.close().await;
+            }
+            Kind::Pg { pool, .. } => pool.close().await,
         }
-        self.pool.close().await;
     }
 }
 
@@ -477,15 +672,20 @@ pub fn database_file(url: &str) -> Result<(PathBuf, bool)> {
 /// sentence saying so: that backend is being built (its schema is in migrations/postgres) but
 /// this version stores only in SQLite.
 pub(crate) fn sqlite_options(url: &str) -> Result<SqliteConnectOptions> {
-    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
-    if matches!(scheme.as_deref(), Some("postgres" | "postgresql")) {
+    if is_postgres_url(url) {
         anyhow::bail!(
-            "DATABASE_URL names a PostgreSQL database, which this version of the bot cannot use yet: it stores in SQLite only (example: sqlite://recovery-bot.db)"
+            "DATABASE_URL names a PostgreSQL database, and this needs a SQLite file (example: sqlite://recovery-bot.db)"
         );
     }
     SqliteConnectOptions::from_str(url).with_context(|| {
         "DATABASE_URL is not a valid SQLite URL (example: sqlite://recovery-bot.db)"
     })
+}
+
+/// Whether a `DATABASE_URL` names PostgreSQL (`postgres://` or `postgresql://`).
+pub fn is_postgres_url(url: &str) -> bool {
+    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    matches!(scheme.as_deref(), Some("postgres" | "postgresql"))
 }
 
 /// Removes a database file created by `database_file` if it is still empty (the start failed

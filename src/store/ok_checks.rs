@@ -2,18 +2,21 @@
 //! ones counted as a warning sign.
 
 use super::{Db, Tx};
+#[allow(unused_imports)]
+use super::{Done, Lane};
+use crate::on;
 use anyhow::{Context, Result};
 
 /// Patients to look at for an "are you OK?" (see the `missed_watch` table): (watch id,
 /// patient), the longest waiting first.
 pub async fn watched(db: &Db, now: i64, limit: i64) -> Result<Vec<(i64, i64)>> {
-    sqlx::query_as(
+    on!(db.reader(), |c| sqlx::query_as(
         "SELECT id, patient_id FROM missed_watch WHERE look_at <= $1 ORDER BY look_at, id LIMIT $2",
     )
     .bind(now)
     .bind(limit)
-    .fetch_all(db.pool())
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::ok_checks::watched")
 }
 
@@ -29,7 +32,7 @@ pub async fn missed_run(
     ask_again_after: i64,
     now: i64,
 ) -> Result<Option<i64>> {
-    run_query(db.pool(), patient_id, n, ask_again_after, now)
+    run_query(db.reader(), patient_id, n, ask_again_after, now)
         .await
         .context("store::ok_checks::missed_run")
 }
@@ -42,27 +45,27 @@ pub async fn missed_run_of(
     ask_again_after: i64,
     now: i64,
 ) -> Result<Option<i64>> {
-    run_query(&mut **tx, patient_id, n, ask_again_after, now)
+    run_query(tx.conn(), patient_id, n, ask_again_after, now)
         .await
         .context("store::ok_checks::missed_run_of")
 }
 
-async fn run_query<'e>(
-    ex: impl sqlx::SqliteExecutor<'e>,
+async fn run_query<'l, 'p>(
+    ex: Lane<impl sqlx::SqliteExecutor<'l>, impl sqlx::PgExecutor<'p>>,
     patient_id: i64,
     n: usize,
     ask_again_after: i64,
     now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let run: Option<(i64, i64)> = sqlx::query_as(MISSED_RUN)
+    let run: Option<(i64, i64)> = on!(ex, |c| sqlx::query_as(MISSED_RUN)
         .bind(now - MISSED_LOOKBACK_SECS)
         .bind(patient_id)
         .bind(n as i64)
         .bind(n as i64)
         .bind(n as i64)
         .bind(now - ask_again_after)
-        .fetch_optional(ex)
-        .await?;
+        .fetch_optional(c)
+        .await)?;
     Ok(run.map(|(_, last)| last))
 }
 
@@ -74,14 +77,14 @@ pub async fn held_until(
     ask_again_after: i64,
     now: i64,
 ) -> Result<Option<i64>> {
-    let sent: Option<i64> = sqlx::query_scalar(
+    let sent: Option<i64> = on!(db.reader(), |c| sqlx::query_scalar(
         "SELECT MAX(sent_at) FROM ok_checks
          WHERE patient_id = $1 AND answered_at IS NULL AND sent_at > $2",
     )
     .bind(patient_id)
     .bind(now - ask_again_after)
-    .fetch_one(db.pool())
-    .await
+    .fetch_one(c)
+    .await)
     .context("store::ok_checks::held_until")?;
     Ok(sent.map(|s| s + ask_again_after + 1))
 }
@@ -92,19 +95,25 @@ pub async fn held_until(
 pub async fn looked_at(tx: &mut Tx, done: &[i64], later: &[(i64, i64)]) -> Result<()> {
     for chunk in done.chunks(500) {
         let ids = serde_json::to_string(chunk)?;
-        sqlx::query("DELETE FROM missed_watch WHERE id IN (SELECT value FROM json_each($1))")
-            .bind(ids)
-            .execute(&mut **tx)
-            .await
-            .context("store::ok_checks::looked_at")?;
+        on!(tx.conn(), |c| sqlx::query(
+            "DELETE FROM missed_watch WHERE id IN (SELECT value FROM json_each($1))"
+        )
+        .bind(ids)
+        .execute(c)
+        .await
+        .map(Done::from))
+        .context("store::ok_checks::looked_at")?;
     }
     for &(id, look_at) in later {
-        sqlx::query("UPDATE missed_watch SET look_at = $1 WHERE id = $2")
-            .bind(look_at)
-            .bind(id)
-            .execute(&mut **tx)
-            .await
-            .context("store::ok_checks::looked_at")?;
+        on!(tx.conn(), |c| sqlx::query(
+            "UPDATE missed_watch SET look_at = $1 WHERE id = $2"
+        )
+        .bind(look_at)
+        .bind(id)
+        .execute(c)
+        .await
+        .map(Done::from))
+        .context("store::ok_checks::looked_at")?;
     }
     Ok(())
 }
@@ -143,7 +152,7 @@ pub async fn insert_ok_check(
     now: i64,
     send_at: i64,
 ) -> Result<Option<i64>> {
-    sqlx::query_scalar(
+    on!(tx.conn(), |c| sqlx::query_scalar(
         "INSERT INTO ok_checks (patient_id, last_prompt_id, created_at, sent_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (last_prompt_id) DO NOTHING RETURNING id",
     )
@@ -151,8 +160,7 @@ pub async fn insert_ok_check(
     .bind(last_prompt_id)
     .bind(now)
     .bind(send_at)
-    .fetch_optional(&mut **tx)
-    .await.context("store::ok_checks::insert_ok_check")
+    .fetch_optional(c).await).context("store::ok_checks::insert_ok_check")
 }
 
 /// The patient answered (a tap on it): every open check is answered, even one already counted
@@ -160,23 +168,25 @@ pub async fn insert_ok_check(
 pub async fn ok_answered(tx: &mut Tx, patient_id: i64, fine: bool, now: i64) -> Result<u64> {
     // The answer is recorded on the latest open check (one "not great" is one sign); older
     // open ones are answered too.
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "UPDATE ok_checks SET answer = $1 WHERE id =
              (SELECT id FROM ok_checks WHERE patient_id = $2 AND answered_at IS NULL
               ORDER BY sent_at DESC, id DESC LIMIT 1)",
     )
     .bind(if fine { "fine" } else { "not-great" })
     .bind(patient_id)
-    .execute(&mut **tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::ok_checks::ok_answered")?;
-    let n = sqlx::query(
+    let n = on!(tx.conn(), |c| sqlx::query(
         "UPDATE ok_checks SET answered_at = $1 WHERE patient_id = $2 AND answered_at IS NULL",
     )
     .bind(now)
     .bind(patient_id)
-    .execute(&mut **tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::ok_checks::ok_answered")?
     .rows_affected();
     expire_answered_questions(tx).await?;
@@ -185,13 +195,14 @@ pub async fn ok_answered(tx: &mut Tx, patient_id: i64, fine: bool, now: i64) -> 
 
 /// "Are you OK?" messages still queued for checks that were answered meanwhile.
 async fn expire_answered_questions(tx: &mut Tx) -> Result<()> {
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "UPDATE outbox SET status = 'expired', last_error = 'answered before it was sent'
          WHERE status = 'pending'
            AND ok_check_id IN (SELECT id FROM ok_checks WHERE answered_at IS NOT NULL)",
     )
-    .execute(&mut **tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::ok_checks::expire_answered_questions")?;
     Ok(())
 }
@@ -199,18 +210,19 @@ async fn expire_answered_questions(tx: &mut Tx) -> Result<()> {
 /// Checks unanswered for `wait` seconds: marked counted; returns their patients.
 pub async fn count_unanswered(tx: &mut Tx, wait: i64, now: i64) -> Result<Vec<i64>> {
     // A check-in since the run was noticed is an answer too (and withdraws a counted sign).
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "UPDATE ok_checks SET answered_at = $1
          WHERE answered_at IS NULL
              AND EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = ok_checks.patient_id
                          AND c.started_at >= ok_checks.created_at)",
     )
     .bind(now)
-    .execute(&mut **tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::ok_checks::count_unanswered")?;
     expire_answered_questions(tx).await?;
-    sqlx::query_scalar(
+    on!(tx.conn(), |c| sqlx::query_scalar(
         "UPDATE ok_checks SET counted_at = $1
          WHERE answered_at IS NULL AND counted_at IS NULL AND sent_at + $2 <= $3
          RETURNING patient_id",
@@ -218,30 +230,30 @@ pub async fn count_unanswered(tx: &mut Tx, wait: i64, now: i64) -> Result<Vec<i6
     .bind(now)
     .bind(wait)
     .bind(now)
-    .fetch_all(&mut **tx)
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::ok_checks::count_unanswered")
 }
 
 /// When the next open check's wait ends.
 pub async fn next_ok_count(db: &Db, wait: i64) -> Result<Option<i64>> {
-    sqlx::query_scalar(
+    on!(db.reader(), |c| sqlx::query_scalar(
         "SELECT MIN(sent_at + $1) FROM ok_checks WHERE answered_at IS NULL AND counted_at IS NULL",
     )
     .bind(wait)
-    .fetch_one(db.pool())
-    .await
+    .fetch_one(c)
+    .await)
     .context("store::ok_checks::next_ok_count")
 }
 
 /// The patient's latest "are you OK?" (answered or not).
 pub async fn latest_ok_check(tx: &mut Tx, patient_id: i64) -> Result<Option<i64>> {
-    sqlx::query_scalar(
+    on!(tx.conn(), |c| sqlx::query_scalar(
         "SELECT id FROM ok_checks WHERE patient_id = $1 ORDER BY sent_at DESC, id DESC LIMIT 1",
     )
     .bind(patient_id)
-    .fetch_optional(&mut **tx)
-    .await
+    .fetch_optional(c)
+    .await)
     .context("store::ok_checks::latest_ok_check")
 }
 
@@ -255,19 +267,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("bot.db").display());
         let db = Db::open(&url).await.unwrap();
-        sqlx::query(
+        on!(db.reader(), |c| sqlx::query(
             "INSERT INTO patients (id, telegram_user_id, chat_id, language, consent_version, consented_at, created_at)
              VALUES (1, 10, 10, 'en', 2, 0, 0)",
         )
-        .execute(db.pool())
-        .await
+        .execute(c).await.map(Done::from))
         .unwrap();
         (dir, db)
     }
 
     /// A sent prompt due at `due`, closing at `due + 3600`.
     async fn prompt(db: &Db, id: i64, due: i64) {
-        sqlx::query(
+        on!(db.reader(), |c| sqlx::query(
             "INSERT INTO prompts (id, patient_id, kind, questions, local_date, due_at, status, sent_at, expires_at, created_at)
              VALUES ($1, 1, 'evening', 'full', date($2, 'unixepoch'), $3, 'sent', $4, $5 + 3600, $6)",
         )
@@ -277,8 +288,7 @@ mod tests {
         .bind(due)
         .bind(due)
         .bind(due)
-        .execute(db.pool())
-        .await
+        .execute(c).await.map(Done::from))
         .unwrap();
     }
 

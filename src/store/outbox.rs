@@ -2,7 +2,10 @@
 
 use super::prompts::PromptStatus;
 use super::{Db, Tx};
+#[allow(unused_imports)]
+use super::{Done, Lane};
 use crate::domain::outbox_key::Key;
+use crate::on;
 use anyhow::{Context, Result};
 
 /// What became of an outbox message (`outbox.status`).
@@ -96,7 +99,7 @@ pub struct NewMessage<'a> {
 
 /// Queues a message once per `key`. Returns false if that key was queued before.
 pub async fn enqueue(tx: &mut Tx, m: &NewMessage<'_>, now: i64) -> Result<bool> {
-    Ok(sqlx::query(
+    Ok(on!(tx.conn(), |c| sqlx::query(
         "INSERT INTO outbox (key, kind, patient_id, chat_id, prompt_id, text, keyboard, status, priority, not_before, created_at, contact_id, alert_id, render, lang, link_id, sos_id, ok_check_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
          ON CONFLICT (key) DO NOTHING",
@@ -118,8 +121,7 @@ pub async fn enqueue(tx: &mut Tx, m: &NewMessage<'_>, now: i64) -> Result<bool> 
     .bind(m.key.link_id())
     .bind(m.key.sos_id())
     .bind(m.key.ok_check_id())
-    .execute(&mut **tx)
-    .await.context("store::outbox::enqueue")?
+    .execute(c).await.map(Done::from)).context("store::outbox::enqueue")?
     .rows_affected()
         > 0)
 }
@@ -150,7 +152,7 @@ struct DueRow {
 }
 
 pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
-    let rows: Vec<DueRow> = sqlx::query_as(
+    let rows: Vec<DueRow> = on!(db.reader(), |c| sqlx::query_as(
         "SELECT o.id, o.kind, o.patient_id, o.chat_id, o.prompt_id, o.text, o.keyboard, o.attempts,
                 o.priority, pr.status AS prompt_status, pr.due_at AS prompt_due_at,
                 pr.expires_at AS prompt_expires_at,
@@ -167,8 +169,7 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
     )
     .bind(now)
     .bind(limit)
-    .fetch_all(db.pool())
-    .await.context("store::outbox::due")?;
+    .fetch_all(c).await).context("store::outbox::due")?;
     Ok(rows
         .into_iter()
         .map(|r| OutboxRow {
@@ -199,16 +200,18 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<OutboxRow>> {
 
 /// The earliest pending `not_before`, to know how long the sender may sleep.
 pub async fn next_due(db: &Db) -> Result<Option<i64>> {
-    sqlx::query_scalar("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
-        .fetch_one(db.pool())
-        .await
-        .context("store::outbox::next_due")
+    on!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'"
+    )
+    .fetch_one(c)
+    .await)
+    .context("store::outbox::next_due")
 }
 
 /// Sent: the text (which may hold mood, sleep, craving, a name) is cleared; the row keeps only
 /// what proves it was sent once.
 pub async fn mark_sent(tx: &mut Tx, id: i64, message_id: Option<i32>, now: i64) -> Result<()> {
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "UPDATE outbox SET status = 'sent', message_id = $1, sent_at = $2, attempts = attempts + 1,
              text = '', keyboard = NULL, render = NULL
          WHERE id = $3",
@@ -216,8 +219,9 @@ pub async fn mark_sent(tx: &mut Tx, id: i64, message_id: Option<i32>, now: i64) 
     .bind(message_id)
     .bind(now)
     .bind(id)
-    .execute(&mut **tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::outbox::mark_sent")?;
     Ok(())
 }
@@ -234,13 +238,15 @@ pub async fn mark_sending(
     let mut tx = db.write().await?;
     let mut marked = std::collections::HashSet::new();
     for id in ids {
-        let done =
-            sqlx::query("UPDATE outbox SET sending_at = $1 WHERE id = $2 AND status = 'pending'")
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .context("store::outbox::mark_sending")?;
+        let done = on!(tx.conn(), |c| sqlx::query(
+            "UPDATE outbox SET sending_at = $1 WHERE id = $2 AND status = 'pending'"
+        )
+        .bind(now)
+        .bind(id)
+        .execute(c)
+        .await
+        .map(Done::from))
+        .context("store::outbox::mark_sending")?;
         if done.rows_affected() > 0 {
             marked.insert(*id);
         }
@@ -272,12 +278,12 @@ type UnknownRow = (i64, i64, String, Option<i64>, Option<i64>);
 
 /// The messages a previous process was sending when it stopped.
 pub async fn unknown_outcomes(db: &Db) -> Result<Vec<Unknown>> {
-    let rows: Vec<UnknownRow> = sqlx::query_as(
+    let rows: Vec<UnknownRow> = on!(db.reader(), |c| sqlx::query_as(
         "SELECT id, priority, kind, prompt_id, alert_id FROM outbox
          WHERE status = 'pending' AND sending_at IS NOT NULL",
     )
-    .fetch_all(db.pool())
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::outbox::unknown_outcomes")?;
     Ok(rows
         .into_iter()
@@ -294,64 +300,70 @@ pub async fn unknown_outcomes(db: &Db) -> Result<Vec<Unknown>> {
 /// An unknown outcome treated as not sent (or a send that did not happen): the mark goes, and
 /// the message goes out (again).
 pub async fn resend(tx: &mut Tx, id: i64) -> Result<()> {
-    sqlx::query("UPDATE outbox SET sending_at = NULL WHERE id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await
-        .context("store::outbox::resend")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "UPDATE outbox SET sending_at = NULL WHERE id = $1"
+    )
+    .bind(id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::outbox::resend")?;
     Ok(())
 }
 
 /// A passing failure: try again at `not_before`.
 pub async fn retry_later(tx: &mut Tx, id: i64, not_before: i64, error: &str) -> Result<()> {
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "UPDATE outbox SET not_before = $1, attempts = attempts + 1, last_error = $2, sending_at = NULL
          WHERE id = $3",
     )
     .bind(not_before)
     .bind(error)
     .bind(id)
-    .execute(&mut **tx)
-    .await.context("store::outbox::retry_later")?;
+    .execute(c).await.map(Done::from)).context("store::outbox::retry_later")?;
     Ok(())
 }
 
 /// Not now (quiet hours): try at `not_before`, without counting an attempt.
 pub async fn defer(tx: &mut Tx, id: i64, not_before: i64) -> Result<()> {
-    sqlx::query("UPDATE outbox SET not_before = $1, sending_at = NULL WHERE id = $2")
-        .bind(not_before)
-        .bind(id)
-        .execute(&mut **tx)
-        .await
-        .context("store::outbox::defer")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "UPDATE outbox SET not_before = $1, sending_at = NULL WHERE id = $2"
+    )
+    .bind(not_before)
+    .bind(id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::outbox::defer")?;
     Ok(())
 }
 
 /// Withdraws a message still waiting (its content was delivered another way). False if it was
 /// already sent or is not queued.
 pub async fn withdraw(tx: &mut Tx, key: &Key) -> Result<bool> {
-    let done = sqlx::query(
+    let done = on!(tx.conn(), |c| sqlx::query(
         "UPDATE outbox SET status = 'expired', last_error = 'delivered in another message',
              text = '', keyboard = NULL, render = NULL
          WHERE key = $1 AND status = 'pending'",
     )
     .bind(key.to_string())
-    .execute(&mut **tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::outbox::withdraw")?;
     Ok(done.rows_affected() > 0)
 }
 
 /// How many of an alert's messages to contacts are still waiting, and how many were sent.
 pub async fn alert_sends(tx: &mut Tx, alert_id: i64) -> Result<(i64, i64)> {
-    let (pending, sent): (i64, i64) = sqlx::query_as(
+    let (pending, sent): (i64, i64) = on!(tx.conn(), |c| sqlx::query_as(
         "SELECT COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) AS pending,
                 COALESCE(SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), 0) AS sent
          FROM outbox WHERE alert_id = $1",
     )
     .bind(alert_id)
-    .fetch_one(&mut **tx)
-    .await
+    .fetch_one(c)
+    .await)
     .context("store::outbox::alert_sends")?;
     Ok((pending, sent))
 }
@@ -359,39 +371,37 @@ pub async fn alert_sends(tx: &mut Tx, alert_id: i64) -> Result<(i64, i64)> {
 /// The links whose message about an alert failed for good (not refused by a block: that is
 /// told as the contact being unreachable).
 pub async fn alert_failed_links(tx: &mut Tx, alert_id: i64) -> Result<Vec<i64>> {
-    sqlx::query_scalar(
+    on!(tx.conn(), |c| sqlx::query_scalar(
         "SELECT DISTINCT link_id FROM outbox
          WHERE alert_id = $1 AND status = 'failed' AND link_id IS NOT NULL ORDER BY link_id",
     )
     .bind(alert_id)
-    .fetch_all(&mut **tx)
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::outbox::alert_failed_links")
 }
 
 /// A message held until `held_until` goes out now (if it is still held).
 pub async fn release_held(tx: &mut Tx, key: &Key, held_until: i64, now: i64) -> Result<()> {
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "UPDATE outbox SET not_before = $1 WHERE key = $2 AND status = 'pending' AND not_before = $3",
     )
     .bind(now)
     .bind(key.to_string())
     .bind(held_until)
-    .execute(&mut **tx)
-    .await
+    .execute(c).await.map(Done::from))
     .context("store::outbox::release_held")?;
     Ok(())
 }
 
 /// A message waiting for a later time goes out now instead (if it is still waiting).
 pub async fn hasten(tx: &mut Tx, key: &Key, now: i64) -> Result<()> {
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "UPDATE outbox SET not_before = CASE WHEN not_before < $1 THEN not_before ELSE $1 END WHERE key = $2 AND status = 'pending'",
     )
     .bind(now)
     .bind(key.to_string())
-    .execute(&mut **tx)
-    .await
+    .execute(c).await.map(Done::from))
     .context("store::outbox::hasten")?;
     Ok(())
 }
@@ -399,7 +409,7 @@ pub async fn hasten(tx: &mut Tx, key: &Key, now: i64) -> Result<()> {
 /// A final outcome other than sent: 'undeliverable' (blocked), 'failed' (refused by Telegram),
 /// 'expired' (too late to be useful).
 pub async fn close(tx: &mut Tx, id: i64, status: OutboxStatus, error: &str) -> Result<()> {
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "UPDATE outbox SET status = $1, last_error = $2, attempts = attempts + 1,
              text = '', keyboard = NULL, render = NULL
          WHERE id = $3",
@@ -407,8 +417,9 @@ pub async fn close(tx: &mut Tx, id: i64, status: OutboxStatus, error: &str) -> R
     .bind(status)
     .bind(error)
     .bind(id)
-    .execute(&mut **tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::outbox::close")?;
     Ok(())
 }
@@ -420,16 +431,18 @@ pub async fn close(tx: &mut Tx, id: i64, status: OutboxStatus, error: &str) -> R
 /// The newest row old enough is found by a read first; the deletes then walk the primary key
 /// up to it, never the whole table.
 pub async fn prune(db: &Db, before: i64, batch: i64) -> Result<u64> {
-    let last: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM outbox WHERE created_at < $1")
-        .bind(before)
-        .fetch_one(db.pool())
-        .await
-        .context("store::outbox::prune")?;
+    let last: Option<i64> = on!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT MAX(id) FROM outbox WHERE created_at < $1"
+    )
+    .bind(before)
+    .fetch_one(c)
+    .await)
+    .context("store::outbox::prune")?;
     let Some(last) = last else { return Ok(0) };
     let mut total = 0;
     loop {
         let mut tx = db.write().await?;
-        let n = sqlx::query(
+        let n = on!(tx.conn(), |c| sqlx::query(
             "DELETE FROM outbox WHERE id IN (
                  SELECT id FROM outbox WHERE id <= $1 AND created_at < $2
                    AND status != 'pending' AND alert_id IS NULL
@@ -438,8 +451,9 @@ pub async fn prune(db: &Db, before: i64, batch: i64) -> Result<u64> {
         .bind(last)
         .bind(before)
         .bind(batch)
-        .execute(&mut *tx)
+        .execute(c)
         .await
+        .map(Done::from))
         .context("store::outbox::prune")?
         .rows_affected();
         tx.commit().await?;
@@ -468,7 +482,7 @@ mod prune_tests {
              VALUES (1, 10, 10, 'en', 2, 0, 0)",
             "INSERT INTO alerts (id, patient_id, kind, signals, created_at, recipients) VALUES (7, 1, 'alert', '[]', 0, 1)",
         ] {
-            sqlx::query(sql).execute(db.pool()).await.unwrap();
+            on!(db.reader(), |c| sqlx::query(sql).execute(c).await.map(Done::from)).unwrap();
         }
         let rows = [
             ("old-sent-1", "sent", 100, None),
@@ -481,7 +495,7 @@ mod prune_tests {
             ("new-sent", "sent", 1_000, None),
         ];
         for (key, status, created, alert) in rows {
-            sqlx::query(
+            on!(db.reader(), |c| sqlx::query(
                 "INSERT INTO outbox (key, kind, chat_id, text, status, not_before, created_at, alert_id)
                  VALUES ($1, 'message', 10, '', $2, 0, $3, $4)",
             )
@@ -489,15 +503,16 @@ mod prune_tests {
             .bind(status)
             .bind(created)
             .bind(alert)
-            .execute(db.pool())
-            .await
+            .execute(c).await.map(Done::from))
             .unwrap();
         }
         assert_eq!(prune(&db, 500, 2).await.unwrap(), 5);
-        let left: Vec<String> = sqlx::query_scalar("SELECT key FROM outbox ORDER BY id")
-            .fetch_all(db.pool())
-            .await
-            .unwrap();
+        let left: Vec<String> = on!(db.reader(), |c| sqlx::query_scalar(
+            "SELECT key FROM outbox ORDER BY id"
+        )
+        .fetch_all(c)
+        .await)
+        .unwrap();
         assert_eq!(left, ["old-pending", "old-alert", "new-sent"]);
         assert_eq!(prune(&db, 500, 2).await.unwrap(), 0);
         db.close().await;

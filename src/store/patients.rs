@@ -1,9 +1,12 @@
 //! Enrolled patients and the memory of a "not now".
 
 use super::{Db, Tx};
+#[allow(unused_imports)]
+use super::{Done, Lane};
 use crate::domain::conversation::Awaiting;
 use crate::domain::schedule::QuietHours;
 use crate::domain::timezone::PatientZone;
+use crate::on;
 use anyhow::{Context, Result};
 
 /// Version of the consent text a patient agreed to; bump it when the text's substance changes.
@@ -96,23 +99,23 @@ const COLUMNS: &str = "id, telegram_user_id, chat_id, language, time_zone, activ
                        harm_reduction_off, milestones_off, reflection_at";
 
 pub async fn find_by_user(db: &Db, telegram_user_id: i64) -> Result<Option<Patient>> {
-    let row: Option<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM patients WHERE telegram_user_id = $1"
-    )))
+    let row: Option<PatientRow> = on!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(
+        format!("SELECT {COLUMNS} FROM patients WHERE telegram_user_id = $1")
+    ))
     .bind(telegram_user_id)
-    .fetch_optional(db.pool())
-    .await
+    .fetch_optional(c)
+    .await)
     .context("store::patients::find_by_user")?;
     Ok(row.map(from_row))
 }
 
 pub async fn find_by_id(tx: &mut Tx, id: i64) -> Result<Option<Patient>> {
-    let row: Option<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let row: Option<PatientRow> = on!(tx.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM patients WHERE id = $1"
     )))
     .bind(id)
-    .fetch_optional(&mut **tx)
-    .await
+    .fetch_optional(c)
+    .await)
     .context("store::patients::find_by_id")?;
     Ok(row.map(from_row))
 }
@@ -125,12 +128,15 @@ pub async fn enroll(
     language: &str,
     now: i64,
 ) -> Result<Patient> {
-    sqlx::query("DELETE FROM declined WHERE telegram_user_id = $1")
-        .bind(telegram_user_id)
-        .execute(&mut **tx)
-        .await
-        .context("store::patients::enroll")?;
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
+        "DELETE FROM declined WHERE telegram_user_id = $1"
+    )
+    .bind(telegram_user_id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::patients::enroll")?;
+    on!(tx.conn(), |c| sqlx::query(
         "INSERT INTO patients (telegram_user_id, chat_id, language, consent_version, consented_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (telegram_user_id) DO NOTHING",
@@ -141,21 +147,20 @@ pub async fn enroll(
     .bind(CONSENT_VERSION)
     .bind(now)
     .bind(now)
-    .execute(&mut **tx)
-    .await.context("store::patients::enroll")?;
-    let row: PatientRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    .execute(c).await.map(Done::from)).context("store::patients::enroll")?;
+    let row: PatientRow = on!(tx.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM patients WHERE telegram_user_id = $1"
     )))
     .bind(telegram_user_id)
-    .fetch_one(&mut **tx)
-    .await
+    .fetch_one(c)
+    .await)
     .context("store::patients::enroll")?;
     Ok(from_row(row))
 }
 
 /// Remembers that someone said "not now" (only if they are not enrolled).
 pub async fn record_declined(tx: &mut Tx, telegram_user_id: i64, now: i64) -> Result<()> {
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "INSERT INTO declined (telegram_user_id, declined_at)
          SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM patients WHERE telegram_user_id = $3)
          ON CONFLICT (telegram_user_id) DO UPDATE SET declined_at = excluded.declined_at",
@@ -163,15 +168,16 @@ pub async fn record_declined(tx: &mut Tx, telegram_user_id: i64, now: i64) -> Re
     .bind(telegram_user_id)
     .bind(now)
     .bind(telegram_user_id)
-    .execute(&mut **tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::patients::record_declined")?;
     Ok(())
 }
 
 /// Saves the zone, and the country it lies in unless the patient chose one themselves.
 pub async fn set_zone(tx: &mut Tx, patient_id: i64, zone: PatientZone) -> Result<()> {
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "UPDATE patients SET time_zone = $1,
                 country = CASE WHEN country_chosen = 1 THEN country ELSE $2 END
          WHERE id = $3",
@@ -179,40 +185,50 @@ pub async fn set_zone(tx: &mut Tx, patient_id: i64, zone: PatientZone) -> Result
     .bind(zone.to_string())
     .bind(zone.country())
     .bind(patient_id)
-    .execute(&mut **tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::patients::set_zone")?;
     Ok(())
 }
 
 /// The country the patient chose (`/country`): kept when the time zone changes.
 pub async fn set_country(tx: &mut Tx, patient_id: i64, country: &str) -> Result<()> {
-    sqlx::query("UPDATE patients SET country = $1, country_chosen = 1 WHERE id = $2")
-        .bind(country)
-        .bind(patient_id)
-        .execute(&mut **tx)
-        .await
-        .context("store::patients::set_country")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "UPDATE patients SET country = $1, country_chosen = 1 WHERE id = $2"
+    )
+    .bind(country)
+    .bind(patient_id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::patients::set_country")?;
     Ok(())
 }
 
 /// "Don't show this again" under the harm-reduction message.
 pub async fn set_harm_reduction_off(tx: &mut Tx, patient_id: i64) -> Result<()> {
-    sqlx::query("UPDATE patients SET harm_reduction_off = 1 WHERE id = $1")
-        .bind(patient_id)
-        .execute(&mut **tx)
-        .await
-        .context("store::patients::set_harm_reduction_off")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "UPDATE patients SET harm_reduction_off = 1 WHERE id = $1"
+    )
+    .bind(patient_id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::patients::set_harm_reduction_off")?;
     Ok(())
 }
 
 pub async fn set_language(tx: &mut Tx, patient_id: i64, language: &str) -> Result<()> {
-    sqlx::query("UPDATE patients SET language = $1 WHERE id = $2")
-        .bind(language)
-        .bind(patient_id)
-        .execute(&mut **tx)
-        .await
-        .context("store::patients::set_language")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "UPDATE patients SET language = $1 WHERE id = $2"
+    )
+    .bind(language)
+    .bind(patient_id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::patients::set_language")?;
     Ok(())
 }
 
@@ -221,74 +237,86 @@ pub async fn set_language(tx: &mut Tx, patient_id: i64, language: &str) -> Resul
 /// alert about them still queued for a support contact goes out (a patient who blocks the bot
 /// in a crisis is the one whose contact must hear).
 pub async fn deactivate(tx: &mut Tx, patient_id: i64, reason: &str, now: i64) -> Result<()> {
-    sqlx::query("UPDATE patients SET active = 0, inactive_since = $1 WHERE id = $2 AND active = 1")
-        .bind(now)
-        .bind(patient_id)
-        .execute(&mut **tx)
-        .await
-        .context("store::patients::deactivate")?;
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
+        "UPDATE patients SET active = 0, inactive_since = $1 WHERE id = $2 AND active = 1"
+    )
+    .bind(now)
+    .bind(patient_id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::patients::deactivate")?;
+    on!(tx.conn(), |c| sqlx::query(
         "UPDATE outbox SET status = 'undeliverable', last_error = $1
          WHERE patient_id = $2 AND contact_id IS NULL AND status = 'pending'",
     )
     .bind(reason)
     .bind(patient_id)
-    .execute(&mut **tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::patients::deactivate")?;
     // Prompts not yet delivered cannot be; open ones can no longer be answered.
-    sqlx::query("UPDATE prompts SET status = 'missed', remind_at = NULL WHERE patient_id = $1 AND status = 'sent'")
+    on!(tx.conn(), |c| sqlx::query("UPDATE prompts SET status = 'missed', remind_at = NULL WHERE patient_id = $1 AND status = 'sent'")
         .bind(patient_id)
-        .execute(&mut **tx)
-        .await.context("store::patients::deactivate")?;
-    sqlx::query("UPDATE prompts SET status = 'undeliverable', remind_at = NULL WHERE patient_id = $1 AND status = 'queued'")
+        .execute(c).await.map(Done::from)).context("store::patients::deactivate")?;
+    on!(tx.conn(), |c| sqlx::query("UPDATE prompts SET status = 'undeliverable', remind_at = NULL WHERE patient_id = $1 AND status = 'queued'")
         .bind(patient_id)
-        .execute(&mut **tx)
-        .await.context("store::patients::deactivate")?;
+        .execute(c).await.map(Done::from)).context("store::patients::deactivate")?;
     Ok(())
 }
 
 /// The patient unblocked the bot (or wrote to it again). Returns whether they were inactive.
 pub async fn reactivate(tx: &mut Tx, patient_id: i64) -> Result<bool> {
-    Ok(sqlx::query(
+    Ok(on!(tx.conn(), |c| sqlx::query(
         "UPDATE patients SET active = 1, inactive_since = NULL WHERE id = $1 AND active = 0",
     )
     .bind(patient_id)
-    .execute(&mut **tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::patients::reactivate")?
     .rows_affected()
         > 0)
 }
 
 pub async fn set_paused_until(tx: &mut Tx, patient_id: i64, until: Option<i64>) -> Result<()> {
-    sqlx::query("UPDATE patients SET paused_until = $1 WHERE id = $2")
-        .bind(until)
-        .bind(patient_id)
-        .execute(&mut **tx)
-        .await
-        .context("store::patients::set_paused_until")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "UPDATE patients SET paused_until = $1 WHERE id = $2"
+    )
+    .bind(until)
+    .bind(patient_id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::patients::set_paused_until")?;
     Ok(())
 }
 
 pub async fn set_quiet(tx: &mut Tx, patient_id: i64, quiet: Option<QuietHours>) -> Result<()> {
-    sqlx::query("UPDATE patients SET quiet_start = $1, quiet_end = $2 WHERE id = $3")
-        .bind(quiet.map(|q| i64::from(q.start.minutes())))
-        .bind(quiet.map(|q| i64::from(q.end.minutes())))
-        .bind(patient_id)
-        .execute(&mut **tx)
-        .await
-        .context("store::patients::set_quiet")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "UPDATE patients SET quiet_start = $1, quiet_end = $2 WHERE id = $3"
+    )
+    .bind(quiet.map(|q| i64::from(q.start.minutes())))
+    .bind(quiet.map(|q| i64::from(q.end.minutes())))
+    .bind(patient_id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::patients::set_quiet")?;
     Ok(())
 }
 
 pub async fn set_awaiting(tx: &mut Tx, patient_id: i64, awaiting: Option<&Awaiting>) -> Result<()> {
-    sqlx::query("UPDATE patients SET awaiting = $1 WHERE id = $2")
-        .bind(awaiting.map(Awaiting::encode))
-        .bind(patient_id)
-        .execute(&mut **tx)
-        .await
-        .context("store::patients::set_awaiting")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "UPDATE patients SET awaiting = $1 WHERE id = $2"
+    )
+    .bind(awaiting.map(Awaiting::encode))
+    .bind(patient_id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::patients::set_awaiting")?;
     Ok(())
 }
 
@@ -296,58 +324,73 @@ pub async fn set_awaiting(tx: &mut Tx, patient_id: i64, awaiting: Option<&Awaiti
 /// keys their check-ins, slots, prompts and queued messages), a "not now", and the updates of
 /// their private chat still held in the inbox.
 pub async fn delete_everything(tx: &mut Tx, telegram_user_id: i64) -> Result<()> {
-    sqlx::query("DELETE FROM patients WHERE telegram_user_id = $1")
-        .bind(telegram_user_id)
-        .execute(&mut **tx)
-        .await
-        .context("store::patients::delete_everything")?;
-    sqlx::query("DELETE FROM declined WHERE telegram_user_id = $1")
-        .bind(telegram_user_id)
-        .execute(&mut **tx)
-        .await
-        .context("store::patients::delete_everything")?;
-    sqlx::query("DELETE FROM inbox WHERE chat_key = $1")
-        .bind(telegram_user_id)
-        .execute(&mut **tx)
-        .await
-        .context("store::patients::delete_everything")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "DELETE FROM patients WHERE telegram_user_id = $1"
+    )
+    .bind(telegram_user_id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::patients::delete_everything")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "DELETE FROM declined WHERE telegram_user_id = $1"
+    )
+    .bind(telegram_user_id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::patients::delete_everything")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "DELETE FROM inbox WHERE chat_key = $1"
+    )
+    .bind(telegram_user_id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::patients::delete_everything")?;
     Ok(())
 }
 
 /// Sets when the next weekly reflection is due (`None`: turned off).
 pub async fn set_reflection_at(tx: &mut Tx, patient_id: i64, at: Option<i64>) -> Result<()> {
-    sqlx::query("UPDATE patients SET reflection_at = $1 WHERE id = $2")
-        .bind(at)
-        .bind(patient_id)
-        .execute(&mut **tx)
-        .await
-        .context("store::patients::set_reflection_at")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "UPDATE patients SET reflection_at = $1 WHERE id = $2"
+    )
+    .bind(at)
+    .bind(patient_id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::patients::set_reflection_at")?;
     Ok(())
 }
 
 /// Moves a chosen weekly reflection to `at` (a new time zone or quiet hours); nothing for a
 /// patient who has not chosen it.
 pub async fn move_chosen_reflection(tx: &mut Tx, patient_id: i64, at: i64) -> Result<()> {
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "UPDATE patients SET reflection_at = $1 WHERE id = $2 AND reflection_at IS NOT NULL",
     )
     .bind(at)
     .bind(patient_id)
-    .execute(&mut **tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::patients::move_chosen_reflection")?;
     Ok(())
 }
 
 /// Patients whose weekly reflection is due at `now`, earliest first.
 pub async fn reflections_due(db: &Db, now: i64, limit: i64) -> Result<Vec<Patient>> {
-    let rows: Vec<PatientRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let rows: Vec<PatientRow> = on!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(
+        format!(
         "SELECT {COLUMNS} FROM patients WHERE reflection_at <= $1 ORDER BY reflection_at LIMIT $2"
-    )))
+    )
+    ))
     .bind(now)
     .bind(limit)
-    .fetch_all(db.pool())
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::patients::reflections_due")?;
     Ok(rows.into_iter().map(from_row).collect())
 }
@@ -355,24 +398,28 @@ pub async fn reflections_due(db: &Db, now: i64, limit: i64) -> Result<Vec<Patien
 /// Moves a due reflection on to `next`, if it is still due at `was` (not turned off or moved
 /// meanwhile). Returns whether it moved.
 pub async fn move_reflection(tx: &mut Tx, patient_id: i64, was: i64, next: i64) -> Result<bool> {
-    let n =
-        sqlx::query("UPDATE patients SET reflection_at = $1 WHERE id = $2 AND reflection_at = $3")
-            .bind(next)
-            .bind(patient_id)
-            .bind(was)
-            .execute(&mut **tx)
-            .await
-            .context("store::patients::move_reflection")?
-            .rows_affected();
+    let n = on!(tx.conn(), |c| sqlx::query(
+        "UPDATE patients SET reflection_at = $1 WHERE id = $2 AND reflection_at = $3"
+    )
+    .bind(next)
+    .bind(patient_id)
+    .bind(was)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::patients::move_reflection")?
+    .rows_affected();
     Ok(n > 0)
 }
 
 /// The earliest weekly reflection due, for the scheduler's wake-up.
 pub async fn next_reflection(db: &Db) -> Result<Option<i64>> {
-    sqlx::query_scalar("SELECT MIN(reflection_at) FROM patients WHERE reflection_at IS NOT NULL")
-        .fetch_one(db.pool())
-        .await
-        .context("store::patients::next_reflection")
+    on!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT MIN(reflection_at) FROM patients WHERE reflection_at IS NOT NULL"
+    )
+    .fetch_one(c)
+    .await)
+    .context("store::patients::next_reflection")
 }
 
 #[cfg(test)]
@@ -400,7 +447,7 @@ mod tests {
             "INSERT INTO outbox (key, kind, patient_id, chat_id, text, status, not_before, created_at)
              VALUES ('summary:3', 'message', 1, 10, 'summary', 'pending', 100, 100)",
         ] {
-            sqlx::query(sql).execute(db.pool()).await.unwrap();
+            on!(db.reader(), |c| sqlx::query(sql).execute(c).await.map(Done::from)).unwrap();
         }
         let mut tx = db.write().await.unwrap();
         deactivate(&mut tx, 1, "Forbidden: bot was blocked by the user", 200)

@@ -1,25 +1,28 @@
 //! What use-free days and milestones are computed from, and the milestones celebrated.
 
 use super::{Db, Tx};
+#[allow(unused_imports)]
+use super::{Done, Lane};
+use crate::on;
 use anyhow::{Context, Result};
 
 /// Every answer the patient gave to "did you use?": (the moment the check-in describes, the
 /// answer's code), oldest first.
 pub async fn use_answers(tx: &mut Tx, patient_id: i64) -> Result<Vec<(i64, String)>> {
-    sqlx::query_as(USE_ANSWERS)
+    on!(tx.conn(), |c| sqlx::query_as(USE_ANSWERS)
         .bind(patient_id)
-        .fetch_all(&mut **tx)
-        .await
-        .context("store::progress::use_answers")
+        .fetch_all(c)
+        .await)
+    .context("store::progress::use_answers")
 }
 
 /// `use_answers`, read on the pool (for `/progress`, which writes nothing).
 pub async fn use_answers_read(db: &Db, patient_id: i64) -> Result<Vec<(i64, String)>> {
-    sqlx::query_as(USE_ANSWERS)
+    on!(db.reader(), |c| sqlx::query_as(USE_ANSWERS)
         .bind(patient_id)
-        .fetch_all(db.pool())
-        .await
-        .context("store::progress::use_answers")
+        .fetch_all(c)
+        .await)
+    .context("store::progress::use_answers")
 }
 
 const USE_ANSWERS: &str =
@@ -27,25 +30,28 @@ const USE_ANSWERS: &str =
 
 /// The milestones already celebrated (in days).
 pub async fn milestones_given(tx: &mut Tx, patient_id: i64) -> Result<Vec<i64>> {
-    sqlx::query_scalar("SELECT days FROM milestones WHERE patient_id = $1 ORDER BY days")
-        .bind(patient_id)
-        .fetch_all(&mut **tx)
-        .await
-        .context("store::progress::milestones_given")
+    on!(tx.conn(), |c| sqlx::query_scalar(
+        "SELECT days FROM milestones WHERE patient_id = $1 ORDER BY days"
+    )
+    .bind(patient_id)
+    .fetch_all(c)
+    .await)
+    .context("store::progress::milestones_given")
 }
 
 /// Records milestones as celebrated (or passed while the messages were off).
 pub async fn give_milestones(tx: &mut Tx, patient_id: i64, days: &[i64], now: i64) -> Result<()> {
     for &d in days {
-        sqlx::query(
+        on!(tx.conn(), |c| sqlx::query(
             "INSERT INTO milestones (patient_id, days, reached_at) VALUES ($1, $2, $3)
              ON CONFLICT (patient_id, days) DO NOTHING",
         )
         .bind(patient_id)
         .bind(d)
         .bind(now)
-        .execute(&mut **tx)
+        .execute(c)
         .await
+        .map(Done::from))
         .context("store::progress::give_milestones")?;
     }
     Ok(())
@@ -53,12 +59,15 @@ pub async fn give_milestones(tx: &mut Tx, patient_id: i64, days: &[i64], now: i6
 
 /// Turns milestone messages off (`true`) or on again.
 pub async fn set_milestones_off(tx: &mut Tx, patient_id: i64, off: bool) -> Result<()> {
-    sqlx::query("UPDATE patients SET milestones_off = $1 WHERE id = $2")
-        .bind(off)
-        .bind(patient_id)
-        .execute(&mut **tx)
-        .await
-        .context("store::progress::set_milestones_off")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "UPDATE patients SET milestones_off = $1 WHERE id = $2"
+    )
+    .bind(off)
+    .bind(patient_id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::progress::set_milestones_off")?;
     Ok(())
 }
 
@@ -69,51 +78,54 @@ pub async fn notes(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<(i64, i64, String)>> {
-    sqlx::query_as(
+    on!(db.reader(), |c| sqlx::query_as(
         "SELECT id, started_at, note FROM checkins WHERE patient_id = $1 AND note IS NOT NULL
          ORDER BY started_at DESC, id DESC LIMIT $2 OFFSET $3",
     )
     .bind(patient_id)
     .bind(limit)
     .bind(offset)
-    .fetch_all(db.pool())
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::progress::notes")
 }
 
 /// How many notes the patient has.
 pub async fn note_count(db: &Db, patient_id: i64) -> Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM checkins WHERE patient_id = $1 AND note IS NOT NULL")
-        .bind(patient_id)
-        .fetch_one(db.pool())
-        .await
-        .context("store::progress::note_count")
+    on!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM checkins WHERE patient_id = $1 AND note IS NOT NULL"
+    )
+    .bind(patient_id)
+    .fetch_one(c)
+    .await)
+    .context("store::progress::note_count")
 }
 
 /// One of the patient's notes (`None`: gone, or not theirs).
 pub async fn note(db: &Db, patient_id: i64, checkin_id: i64) -> Result<Option<(i64, String)>> {
-    sqlx::query_as(
+    on!(db.reader(), |c| sqlx::query_as(
         "SELECT started_at, note FROM checkins WHERE id = $1 AND patient_id = $2 AND note IS NOT NULL",
     )
     .bind(checkin_id)
     .bind(patient_id)
-    .fetch_optional(db.pool())
-    .await
+    .fetch_optional(c).await)
     .context("store::progress::note")
 }
 
 /// Deletes the note of one of the patient's check-ins (the rest of the check-in stays;
 /// `secure_delete` overwrites the text). Returns whether there was one.
 pub async fn delete_note(tx: &mut Tx, patient_id: i64, checkin_id: i64) -> Result<bool> {
-    let n = sqlx::query(
+    let n =
+        on!(tx.conn(), |c| {
+            sqlx::query(
         "UPDATE checkins SET note = NULL WHERE id = $1 AND patient_id = $2 AND note IS NOT NULL",
     )
     .bind(checkin_id)
     .bind(patient_id)
-    .execute(&mut **tx)
-    .await
-    .context("store::progress::delete_note")?
-    .rows_affected();
+    .execute(c).await.map(Done::from)
+        })
+        .context("store::progress::delete_note")?
+        .rows_affected();
     Ok(n > 0)
 }
 
@@ -129,13 +141,13 @@ pub struct TrendRow {
 
 /// The patient's check-ins describing a moment at or after `since`, oldest first.
 pub async fn trend(db: &Db, patient_id: i64, since: i64) -> Result<Vec<TrendRow>> {
-    sqlx::query_as(
+    on!(db.reader(), |c| sqlx::query_as(
         "SELECT about_at, mood, sleep_minutes, craving, used FROM checkins
          WHERE patient_id = $1 AND about_at >= $2 ORDER BY about_at, id",
     )
     .bind(patient_id)
     .bind(since)
-    .fetch_all(db.pool())
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::progress::trend")
 }

@@ -1,6 +1,9 @@
 //! Scheduled prompts: one per slot per local date, and what became of it.
 
 use super::{Db, Tx};
+#[allow(unused_imports)]
+use super::{Done, Lane};
+use crate::on;
 use anyhow::{Context, Result};
 
 /// What became of a prompt (`prompts.status`).
@@ -81,7 +84,7 @@ pub async fn insert(
     status: PromptStatus,
     now: i64,
 ) -> Result<Option<i64>> {
-    sqlx::query_scalar(
+    on!(tx.conn(), |c| sqlx::query_scalar(
         "INSERT INTO prompts (patient_id, slot_id, kind, questions, local_date, due_at, status, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (slot_id, local_date) DO NOTHING RETURNING id",
@@ -94,18 +97,17 @@ pub async fn insert(
     .bind(due_at)
     .bind(status)
     .bind(now)
-    .fetch_optional(&mut **tx)
-    .await
+    .fetch_optional(c).await)
     .context("store::prompts::insert")
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<Prompt>> {
-    let row: Option<PromptRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM prompts WHERE id = $1"
-    )))
+    let row: Option<PromptRow> = on!(db.reader(), |c| sqlx::query_as(sqlx::AssertSqlSafe(
+        format!("SELECT {COLUMNS} FROM prompts WHERE id = $1")
+    ))
     .bind(id)
-    .fetch_optional(db.pool())
-    .await
+    .fetch_optional(c)
+    .await)
     .context("store::prompts::get")?;
     Ok(row.map(Prompt::from))
 }
@@ -119,7 +121,7 @@ pub async fn mark_sent(
     remind_at: i64,
     expires_at: i64,
 ) -> Result<()> {
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "UPDATE prompts SET status = 'sent', message_id = $1, sent_at = $2, remind_at = $3, expires_at = $4
          WHERE id = $5 AND status = 'queued'",
     )
@@ -128,20 +130,20 @@ pub async fn mark_sent(
     .bind(remind_at)
     .bind(expires_at)
     .bind(id)
-    .execute(&mut **tx)
-    .await.context("store::prompts::mark_sent")?;
+    .execute(c).await.map(Done::from)).context("store::prompts::mark_sent")?;
     Ok(())
 }
 
 /// The patient started the check-in this prompt asked for.
 pub async fn mark_answered(tx: &mut Tx, id: i64) -> Result<()> {
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "UPDATE prompts SET status = 'answered', remind_at = NULL
          WHERE id = $1 AND status IN ('queued', 'sent', 'missed')",
     )
     .bind(id)
-    .execute(&mut **tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::prompts::mark_answered")?;
     Ok(())
 }
@@ -154,7 +156,7 @@ pub async fn snooze(
     remind_at: i64,
     expires_at: i64,
 ) -> Result<bool> {
-    Ok(sqlx::query(
+    Ok(on!(tx.conn(), |c| sqlx::query(
         "UPDATE prompts SET remind_at = $1, expires_at = CASE WHEN COALESCE(expires_at, 0) > $2 THEN expires_at ELSE $2 END
          WHERE id = $3 AND patient_id = $4 AND status = 'sent'",
     )
@@ -162,8 +164,7 @@ pub async fn snooze(
     .bind(expires_at)
     .bind(id)
     .bind(patient_id)
-    .execute(&mut **tx)
-    .await
+    .execute(c).await.map(Done::from))
     .context("store::prompts::snooze")?
     .rows_affected()
         > 0)
@@ -198,7 +199,7 @@ struct DueReminderRow {
 
 /// Read inside the scheduler's write transaction (see `slots::due`).
 pub async fn due_reminders(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueReminder>> {
-    let rows: Vec<DueReminderRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let rows: Vec<DueReminderRow> = on!(tx.conn(), |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {cols}, pa.chat_id, pa.language, pa.time_zone, pa.quiet_start, pa.quiet_end, pa.paused_until,
                 EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = pr.patient_id
                         AND c.about_at >= pr.sent_at) AS checked_in_since
@@ -215,8 +216,7 @@ pub async fn due_reminders(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueR
     .bind(now)
     .bind(now)
     .bind(limit)
-    .fetch_all(&mut **tx)
-    .await
+    .fetch_all(c).await)
     .context("store::prompts::due_reminders")?;
     Ok(rows
         .into_iter()
@@ -235,18 +235,17 @@ pub async fn due_reminders(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueR
 
 /// Moves a reminder later (quiet hours) without sending it.
 pub async fn postpone_reminder(tx: &mut Tx, id: i64, remind_at: i64) -> Result<()> {
-    sqlx::query("UPDATE prompts SET remind_at = $1, expires_at = CASE WHEN COALESCE(expires_at, 0) > $2 THEN expires_at ELSE $2 END WHERE id = $3")
+    on!(tx.conn(), |c| sqlx::query("UPDATE prompts SET remind_at = $1, expires_at = CASE WHEN COALESCE(expires_at, 0) > $2 THEN expires_at ELSE $2 END WHERE id = $3")
         .bind(remind_at)
         .bind(remind_at + 3600)
         .bind(id)
-        .execute(&mut **tx)
-        .await.context("store::prompts::postpone_reminder")?;
+        .execute(c).await.map(Done::from)).context("store::prompts::postpone_reminder")?;
     Ok(())
 }
 
 /// The reminder was queued (or is not needed): clear it. `answered` closes the prompt.
 pub async fn reminder_done(tx: &mut Tx, id: i64, sent: bool, answered: bool) -> Result<()> {
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "UPDATE prompts SET remind_at = NULL, reminders = reminders + $1,
                 status = CASE WHEN $2 THEN 'answered' ELSE status END
          WHERE id = $3",
@@ -254,8 +253,9 @@ pub async fn reminder_done(tx: &mut Tx, id: i64, sent: bool, answered: bool) -> 
     .bind(i64::from(sent))
     .bind(answered)
     .bind(id)
-    .execute(&mut **tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::prompts::reminder_done")?;
     Ok(())
 }
@@ -264,44 +264,48 @@ pub async fn reminder_done(tx: &mut Tx, id: i64, sent: bool, answered: bool) -> 
 /// it was sent, else missed (a later issue turns runs of these into a warning sign).
 pub async fn close_expired(db: &Db, now: i64) -> Result<(u64, u64)> {
     let mut tx = db.write().await?;
-    let answered = sqlx::query(
+    let answered = on!(tx.conn(), |c| sqlx::query(
         "UPDATE prompts SET status = 'answered', remind_at = NULL
          WHERE status = 'sent' AND expires_at <= $1
            AND EXISTS (SELECT 1 FROM checkins c WHERE c.patient_id = prompts.patient_id
                        AND c.about_at >= prompts.sent_at)",
     )
     .bind(now)
-    .execute(&mut *tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::prompts::close_expired")?
     .rows_affected();
     // Their runs of missed check-ins may now be long enough for an "are you OK?".
     // A new row (a new id) even for a patient already watched: removed, then inserted (SQL
     // both backends share, where SQLite's REPLACE is one statement).
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "DELETE FROM missed_watch WHERE patient_id IN
             (SELECT patient_id FROM prompts WHERE status = 'sent' AND expires_at <= $1)",
     )
     .bind(now)
-    .execute(&mut *tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::prompts::close_expired")?;
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "INSERT INTO missed_watch (patient_id, look_at)
          SELECT DISTINCT patient_id, $1 FROM prompts WHERE status = 'sent' AND expires_at <= $2",
     )
     .bind(now)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::prompts::close_expired")?;
-    let missed = sqlx::query(
+    let missed = on!(tx.conn(), |c| sqlx::query(
         "UPDATE prompts SET status = 'missed', remind_at = NULL
          WHERE status = 'sent' AND expires_at <= $1",
     )
     .bind(now)
-    .execute(&mut *tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::prompts::close_expired")?
     .rows_affected();
     tx.commit().await?;
@@ -311,20 +315,21 @@ pub async fn close_expired(db: &Db, now: i64) -> Result<(u64, u64)> {
 /// A prompt that will not be delivered after all: 'missed' (too late), 'paused', or
 /// 'undeliverable'. Only a prompt still waiting to be sent changes.
 pub async fn close_unsent(tx: &mut Tx, id: i64, status: PromptStatus) -> Result<()> {
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "UPDATE prompts SET status = $1, remind_at = NULL WHERE id = $2 AND status = 'queued'",
     )
     .bind(status)
     .bind(id)
-    .execute(&mut **tx)
+    .execute(c)
     .await
+    .map(Done::from))
     .context("store::prompts::close_unsent")?;
     Ok(())
 }
 
 /// The earliest moment a slot is due, a reminder is due or a sent prompt closes.
 pub async fn next_event(db: &Db) -> Result<Option<i64>> {
-    sqlx::query_scalar(
+    on!(db.reader(), |c| sqlx::query_scalar(
         // The same rows the due queries look at: inactive patients' rows are not due.
         "SELECT MIN(t) FROM (
             SELECT MIN(s.next_due_at) AS t FROM slots s JOIN patients p ON p.id = s.patient_id
@@ -333,8 +338,7 @@ pub async fn next_event(db: &Db) -> Result<Option<i64>> {
                 WHERE pr.remind_at IS NOT NULL AND pr.status = 'sent' AND p.active = 1
             UNION ALL SELECT MIN(expires_at) FROM prompts WHERE status = 'sent') AS due",
     )
-    .fetch_one(db.pool())
-    .await
+    .fetch_one(c).await)
     .context("store::prompts::next_event")
 }
 
@@ -355,7 +359,7 @@ mod tests {
             "INSERT INTO prompts (id, patient_id, kind, questions, local_date, due_at, status, sent_at, remind_at, expires_at, created_at)
              VALUES (5, 1, 'evening', 'full', '2026-03-03', 0, 'sent', 0, 100, 150, 0)",
         ] {
-            sqlx::query(sql).execute(db.pool()).await.unwrap();
+            on!(db.reader(), |c| sqlx::query(sql).execute(c).await.map(Done::from)).unwrap();
         }
         let mut tx = db.write().await.unwrap();
         let open = due_reminders(&mut tx, 120, 10).await.unwrap();

@@ -2,29 +2,32 @@
 //! the weekly summary (counts and averages only).
 
 use super::{Db, Tx};
+#[allow(unused_imports)]
+use super::{Done, Lane};
+use crate::on;
 use anyhow::{Context, Result};
 
 /// The latest alert actually sent to this link (for `/patients`).
 pub async fn last_sent_to(db: &Db, link_id: i64) -> Result<Option<i64>> {
     // An alert to this link: the rows carrying an alert to a contact about it.
-    sqlx::query_scalar(
+    on!(db.reader(), |c| sqlx::query_scalar(
         "SELECT MAX(sent_at) FROM outbox WHERE link_id = $1 AND alert_id IS NOT NULL
            AND contact_id IS NOT NULL AND status = 'sent'",
     )
     .bind(link_id)
-    .fetch_one(db.pool())
-    .await
+    .fetch_one(c)
+    .await)
     .context("store::reports::last_sent_to")
 }
 
 /// The most recent alert a contact received about a patient (for `/patients`).
 pub async fn latest_for_patient(db: &Db, patient_id: i64) -> Result<Option<(String, i64)>> {
-    sqlx::query_as(
+    on!(db.reader(), |c| sqlx::query_as(
         "SELECT kind, created_at FROM alerts WHERE patient_id = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(patient_id)
-    .fetch_optional(db.pool())
-    .await
+    .fetch_optional(c)
+    .await)
     .context("store::reports::latest_for_patient")
 }
 
@@ -44,14 +47,14 @@ struct PatientStatusRow {
 }
 
 pub async fn patient_status(db: &Db, patient_id: i64) -> Result<PatientStatus> {
-    let r: PatientStatusRow = sqlx::query_as(
+    let r: PatientStatusRow = on!(db.reader(), |c| sqlx::query_as(
         "SELECT p.active, p.paused_until,
                 (SELECT MAX(started_at) FROM checkins c WHERE c.patient_id = p.id) AS last_checkin
          FROM patients p WHERE p.id = $1",
     )
     .bind(patient_id)
-    .fetch_one(db.pool())
-    .await
+    .fetch_one(c)
+    .await)
     .context("store::reports::patient_status")?;
     Ok(PatientStatus {
         last_checkin: r.last_checkin,
@@ -78,7 +81,7 @@ struct WeekRow {
 }
 
 pub async fn week(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Result<Week> {
-    let r: WeekRow = sqlx::query_as(
+    let r: WeekRow = on!(tx.conn(), |c| sqlx::query_as(
         "SELECT COUNT(*) AS n, CAST(AVG(mood) AS DOUBLE PRECISION) AS mood,
                 CAST(AVG(sleep_minutes) AS DOUBLE PRECISION) / 60 AS sleep,
                 CAST(AVG(craving) AS DOUBLE PRECISION) AS craving
@@ -88,8 +91,8 @@ pub async fn week(tx: &mut Tx, patient_id: i64, since: i64, now: i64) -> Result<
     .bind(patient_id)
     .bind(since)
     .bind(now)
-    .fetch_one(&mut **tx)
-    .await
+    .fetch_one(c)
+    .await)
     .context("store::reports::week")?;
     Ok(Week {
         checkins: r.n,

@@ -1,11 +1,14 @@
 //! Check-in slots: what to ask, when, and the next instance (so restarts change nothing).
 
 use super::{Db, Tx};
+#[allow(unused_imports)]
+use super::{Done, Lane};
 use crate::domain::checkin::Questions;
 use crate::domain::schedule::{
     day_seed, first_instance, instance, Days, LocalTime, QuietHours, SlotKind, Timing, Week,
 };
 use crate::domain::timezone::PatientZone;
+use crate::on;
 use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
@@ -134,7 +137,7 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> Result<i64> {
     let (at, ws, we, week) = timing_columns(timing);
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = on!(tx.conn(), |c| sqlx::query_scalar(
         "INSERT INTO slots (patient_id, kind, questions, at_minute, window_start, window_end,
                             week, next_date, next_due_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, '1970-01-01', 0, $8) RETURNING id",
@@ -147,8 +150,8 @@ pub async fn create(
     .bind(we)
     .bind(week)
     .bind(now.timestamp())
-    .fetch_one(&mut **tx)
-    .await
+    .fetch_one(c)
+    .await)
     .context("store::slots::create")?;
     let (date, due) = first_instance(timing, zone, quiet, now, |d| day_seed(patient_id, id, d));
     set_next(tx, id, date, due.timestamp()).await?;
@@ -156,13 +159,16 @@ pub async fn create(
 }
 
 pub async fn set_next(tx: &mut Tx, slot_id: i64, date: NaiveDate, due_at: i64) -> Result<()> {
-    sqlx::query("UPDATE slots SET next_date = $1, next_due_at = $2 WHERE id = $3")
-        .bind(date.to_string())
-        .bind(due_at)
-        .bind(slot_id)
-        .execute(&mut **tx)
-        .await
-        .context("store::slots::set_next")?;
+    on!(tx.conn(), |c| sqlx::query(
+        "UPDATE slots SET next_date = $1, next_due_at = $2 WHERE id = $3"
+    )
+    .bind(date.to_string())
+    .bind(due_at)
+    .bind(slot_id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::slots::set_next")?;
     Ok(())
 }
 
@@ -176,7 +182,7 @@ pub async fn set_timing(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let (at, ws, we, week) = timing_columns(timing);
-    sqlx::query(
+    on!(tx.conn(), |c| sqlx::query(
         "UPDATE slots SET at_minute = $1, window_start = $2, window_end = $3, week = $4 WHERE id = $5",
     )
     .bind(at)
@@ -184,8 +190,7 @@ pub async fn set_timing(
     .bind(we)
     .bind(week)
     .bind(slot.id)
-    .execute(&mut **tx)
-    .await
+    .execute(c).await.map(Done::from))
     .context("store::slots::set_timing")?;
     let (date, due) = first_instance(timing, zone, quiet, now, |d| {
         day_seed(slot.patient_id, slot.id, d)
@@ -213,12 +218,13 @@ pub async fn set_timing(
 
 /// The last local date this slot produced a prompt for (or 1970-01-01).
 async fn prompted_until(tx: &mut Tx, slot_id: i64) -> Result<NaiveDate> {
-    let last: Option<String> =
-        sqlx::query_scalar("SELECT MAX(local_date) FROM prompts WHERE slot_id = $1")
-            .bind(slot_id)
-            .fetch_one(&mut **tx)
-            .await
-            .context("store::slots::prompted_until")?;
+    let last: Option<String> = on!(tx.conn(), |c| sqlx::query_scalar(
+        "SELECT MAX(local_date) FROM prompts WHERE slot_id = $1"
+    )
+    .bind(slot_id)
+    .fetch_one(c)
+    .await)
+    .context("store::slots::prompted_until")?;
     Ok(last.and_then(|d| d.parse().ok()).unwrap_or(NaiveDate::MIN))
 }
 
@@ -231,12 +237,12 @@ pub async fn reschedule_all(
     quiet: Option<QuietHours>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let rows: Vec<SlotRow> = sqlx::query_as(AssertSqlSafe(format!(
+    let rows: Vec<SlotRow> = on!(tx.conn(), |c| sqlx::query_as(AssertSqlSafe(format!(
         "{SELECT} FROM slots s WHERE s.patient_id = $1"
     )))
     .bind(patient_id)
-    .fetch_all(&mut **tx)
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::slots::reschedule_all")?;
     for slot in rows.into_iter().filter_map(slot_from_row) {
         set_timing(tx, &slot, slot.timing, zone, quiet, now).await?;
@@ -245,45 +251,47 @@ pub async fn reschedule_all(
 }
 
 pub async fn delete(tx: &mut Tx, slot_id: i64, patient_id: i64) -> Result<bool> {
-    Ok(
-        sqlx::query("DELETE FROM slots WHERE id = $1 AND patient_id = $2")
-            .bind(slot_id)
-            .bind(patient_id)
-            .execute(&mut **tx)
-            .await
-            .context("store::slots::delete")?
-            .rows_affected()
-            > 0,
+    Ok(on!(tx.conn(), |c| sqlx::query(
+        "DELETE FROM slots WHERE id = $1 AND patient_id = $2"
     )
+    .bind(slot_id)
+    .bind(patient_id)
+    .execute(c)
+    .await
+    .map(Done::from))
+    .context("store::slots::delete")?
+    .rows_affected()
+        > 0)
 }
 
 pub async fn list(db: &Db, patient_id: i64) -> Result<Vec<Slot>> {
-    let rows: Vec<SlotRow> = sqlx::query_as(AssertSqlSafe(format!("{SELECT} FROM slots s WHERE s.patient_id = $1 ORDER BY COALESCE(s.at_minute, s.window_start), s.id")))
+    let rows: Vec<SlotRow> = on!(db.reader(), |c| sqlx::query_as(AssertSqlSafe(format!("{SELECT} FROM slots s WHERE s.patient_id = $1 ORDER BY COALESCE(s.at_minute, s.window_start), s.id")))
         .bind(patient_id)
-        .fetch_all(db.pool())
-        .await.context("store::slots::list")?;
+        .fetch_all(c).await).context("store::slots::list")?;
     Ok(rows.into_iter().filter_map(slot_from_row).collect())
 }
 
 /// A slot, only if it belongs to `patient_id`.
 pub async fn get_owned(db: &Db, slot_id: i64, patient_id: i64) -> Result<Option<Slot>> {
-    let row: Option<SlotRow> = sqlx::query_as(AssertSqlSafe(format!(
+    let row: Option<SlotRow> = on!(db.reader(), |c| sqlx::query_as(AssertSqlSafe(format!(
         "{SELECT} FROM slots s WHERE s.id = $1 AND s.patient_id = $2"
     )))
     .bind(slot_id)
     .bind(patient_id)
-    .fetch_optional(db.pool())
-    .await
+    .fetch_optional(c)
+    .await)
     .context("store::slots::get_owned")?;
     Ok(row.and_then(slot_from_row))
 }
 
 pub async fn count(tx: &mut Tx, patient_id: i64) -> Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM slots WHERE patient_id = $1")
-        .bind(patient_id)
-        .fetch_one(&mut **tx)
-        .await
-        .context("store::slots::count")
+    on!(tx.conn(), |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM slots WHERE patient_id = $1"
+    )
+    .bind(patient_id)
+    .fetch_one(c)
+    .await)
+    .context("store::slots::count")
 }
 
 /// Slots of active, onboarded patients whose next instance is at or before `now`. Read inside
@@ -302,7 +310,7 @@ struct DueSlotRow {
 }
 
 pub async fn due(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueSlot>> {
-    let rows: Vec<DueSlotRow> = sqlx::query_as(AssertSqlSafe(format!(
+    let rows: Vec<DueSlotRow> = on!(tx.conn(), |c| sqlx::query_as(AssertSqlSafe(format!(
         "{SELECT}, p.chat_id, p.language, p.time_zone, p.quiet_start, p.quiet_end, p.paused_until
          FROM slots s JOIN patients p ON p.id = s.patient_id
          WHERE s.next_due_at <= $1 AND p.active = 1 AND p.time_zone IS NOT NULL
@@ -310,8 +318,8 @@ pub async fn due(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueSlot>> {
     )))
     .bind(now)
     .bind(limit)
-    .fetch_all(&mut **tx)
-    .await
+    .fetch_all(c)
+    .await)
     .context("store::slots::due")?;
     Ok(rows
         .into_iter()
@@ -331,11 +339,11 @@ pub async fn due(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<DueSlot>> {
 /// When the next scheduled check-in of any active patient is due (the sandbox's "next
 /// check-in" button).
 pub async fn next_due(db: &Db) -> Result<Option<i64>> {
-    sqlx::query_scalar(
+    on!(db.reader(), |c| sqlx::query_scalar(
         "SELECT MIN(s.next_due_at) FROM slots s JOIN patients p ON p.id = s.patient_id
          WHERE p.active = 1 AND p.time_zone IS NOT NULL",
     )
-    .fetch_one(db.pool())
-    .await
+    .fetch_one(c)
+    .await)
     .context("store::slots::next_due")
 }

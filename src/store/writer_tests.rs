@@ -19,7 +19,7 @@ async fn declined(db: &Db) -> i64 {
 async fn insert(tx: &mut Tx, n: i64) {
     sqlx::query("INSERT INTO declined (telegram_user_id, declined_at) VALUES (?, 0)")
         .bind(n)
-        .execute(&mut **tx)
+        .execute(tx.lite())
         .await
         .unwrap();
 }
@@ -50,7 +50,7 @@ async fn a_write_cancelled_mid_statement_leaves_the_writer_usable() {
     {
         let mut tx = db.write().await.unwrap();
         let fut = sqlx::query("INSERT INTO declined (telegram_user_id, declined_at) VALUES (7, 0)")
-            .execute(&mut *tx);
+            .execute(tx.lite());
         // Polled once, then dropped with the transaction.
         let _ = futures::poll!(Box::pin(fut));
     }
@@ -77,7 +77,7 @@ async fn every_commit_returns_only_once_it_is_synced() {
             let mut tx = db.write().await.unwrap();
             insert(&mut tx, n).await;
             let seq = tx.commit_numbered().await.unwrap();
-            let synced = *db.durable.synced.lock().await;
+            let synced = *db.durable().synced.lock().await;
             assert!(
                 synced >= seq,
                 "commit {seq} returned with only {synced} synced"
@@ -87,7 +87,7 @@ async fn every_commit_returns_only_once_it_is_synced() {
     for t in tasks {
         t.await.unwrap();
     }
-    assert_eq!(*db.durable.synced.lock().await, 40);
+    assert_eq!(*db.durable().synced.lock().await, 40);
     assert_eq!(declined(&db).await, 40);
     db.close().await;
     let url = format!("sqlite://{}", dir.path().join("w.db").display());

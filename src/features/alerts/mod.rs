@@ -193,7 +193,7 @@ async fn fire(
     let Some(patient) = patients::find_by_id(tx, patient_id).await? else {
         return Ok(None);
     };
-    let links = contacts::links_of_patient(&mut **tx, patient_id).await?;
+    let links = contacts::links_of_patient(tx.conn(), patient_id).await?;
     let reachable: Vec<&Link> = links
         .iter()
         .filter(|l| l.contact_active && (!matches!(why, Fire::Use(_)) || l.use_alerts))

@@ -41,7 +41,7 @@ pub async fn settle_notices(ctx: &Ctx, tx: &mut Tx, alert_id: i64, now: i64) -> 
     let Some(patient) = crate::store::patients::find_by_id(tx, alert.patient_id).await? else {
         return Ok(());
     };
-    let links = contacts::links_of_patient(&mut **tx, patient.id).await?;
+    let links = contacts::links_of_patient(tx.conn(), patient.id).await?;
     let missed: Vec<&Link> = links.iter().filter(|l| failed.contains(&l.id)).collect();
     if missed.is_empty() {
         return Ok(());
@@ -84,7 +84,7 @@ pub async fn contact_unreachable(ctx: &Ctx, tx: &mut Tx, contact_id: i64, row: i
     if !contacts::set_contact_active(tx, contact_id, false).await? {
         return Ok(());
     }
-    let links = contacts::links_of_contact(&mut **tx, contact_id).await?;
+    let links = contacts::links_of_contact(tx.conn(), contact_id).await?;
     for link in links {
         let lang = &link.patient_language;
         let country = link.patient_country.as_deref();

@@ -10,7 +10,7 @@ pub async fn reach_out_row(
     lang: &str,
     from: ReachFrom,
 ) -> Result<Option<Vec<Button>>> {
-    let links = contacts::links_of_patient(&mut **tx, patient_id).await?;
+    let links = contacts::links_of_patient(tx.conn(), patient_id).await?;
     let reachable: Vec<&Link> = links.iter().filter(|l| l.contact_active).collect();
     if reachable.is_empty() {
         return Ok(None);
@@ -51,7 +51,7 @@ pub async fn reach_out(
             .await;
         return Ok(());
     }
-    let links = contacts::links_of_patient(&mut **tx, patient.id).await?;
+    let links = contacts::links_of_patient(tx.conn(), patient.id).await?;
     let reachable: Vec<&Link> = links.iter().filter(|l| l.contact_active).collect();
     let contacts_named = names(ctx, lang, &reachable);
     let text = if reachable.is_empty() {

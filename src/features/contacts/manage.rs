@@ -14,7 +14,7 @@ pub async fn command(ctx: &Ctx, ev: &Event, patient: Option<&Patient>, chat_id: 
 }
 
 async fn menu(ctx: &Ctx, lang: &str, patient: &Patient) -> Result<(String, Keyboard)> {
-    let links = contacts::links_of_patient(ctx.db.pool(), patient.id).await?;
+    let links = contacts::links_of_patient(ctx.db.reader(), patient.id).await?;
     let mut text = ctx.t(lang, "contact-about");
     text.push_str("\n\n");
     let mut rows = Vec::new();
@@ -269,7 +269,7 @@ async fn end(ctx: &Ctx, tx: &mut Tx, link: &Link, by_patient: bool) -> Result<bo
 
 /// A patient deleting their data ends every link first, so their contacts are told.
 pub async fn end_all_for_patient(ctx: &Ctx, tx: &mut Tx, patient_id: i64) -> Result<()> {
-    for link in contacts::links_of_patient(&mut **tx, patient_id).await? {
+    for link in contacts::links_of_patient(tx.conn(), patient_id).await? {
         end(ctx, tx, &link, true).await?;
     }
     Ok(())
