@@ -69,7 +69,15 @@ pub struct RunningBot {
     pub webhook_addr: Option<std::net::SocketAddr>,
     /// Held while running: a second bot process on the same database would send every
     /// queued message again.
-    _lock: std::fs::File,
+    _lock: InstanceLock,
+}
+
+/// The one-process-per-database lock: a `flock` on the SQLite file, or a session advisory
+/// lock on PostgreSQL (held by a connection of its own; released if the process dies).
+#[allow(dead_code)]
+enum InstanceLock {
+    File(std::fs::File),
+    Postgres(crate::store::PgLock),
 }
 
 /// Locks the database file itself, or explains that another bot process has it. The lock is on
@@ -120,9 +128,15 @@ impl RunningBot {
             crate::config::load_prompts(&config.prompts_dir).map_err(anyhow::Error::new)?;
         let me = hello(&make_bot(config)?, config).await?;
         tracing::info!(bot = %format!("@{me}"), "Telegram answered");
-        // Then the lock: a second process must not even run migrations on the file.
-        let (file, created) = crate::store::database_file(&config.database_url)?;
-        let lock = lock_database(&file)?;
+        // Then the lock: a second process must not even run migrations on the database.
+        let (lock, new_file) = if crate::store::is_postgres_url(&config.database_url) {
+            let lock = crate::store::lock_postgres(&config.database_url).await?;
+            (InstanceLock::Postgres(lock), None)
+        } else {
+            let (file, created) = crate::store::database_file(&config.database_url)?;
+            let lock = lock_database(&file)?;
+            (InstanceLock::File(lock), created.then_some(file))
+        };
         let ctx = match prepare_with(config, clock, prompts).await {
             Ok(ctx) => {
                 let _ = ctx.username.set(me);
@@ -130,7 +144,7 @@ impl RunningBot {
             }
             Err(e) => {
                 // A file made just now and never written would be refused as "emptied" next time.
-                if created {
+                if let Some(file) = new_file {
                     crate::store::forget_new_file(&file);
                 }
                 return Err(e);

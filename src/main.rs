@@ -131,17 +131,27 @@ async fn real_main(cli: Cli) -> Result<()> {
         }
         Command::Migrate => {
             let url = config::database_url();
-            let (file, created) = recovery_checkin_bot::store::database_file(&url)?;
+            let new_file = if recovery_checkin_bot::store::is_postgres_url(&url) {
+                None
+            } else {
+                let (file, created) = recovery_checkin_bot::store::database_file(&url)?;
+                created.then_some(file)
+            };
             let db = match Db::open(&url).await {
                 Ok(db) => db,
                 Err(e) => {
-                    if created {
+                    if let Some(file) = new_file {
                         recovery_checkin_bot::store::forget_new_file(&file);
                     }
                     return Err(e);
                 }
             };
-            println!("database ready: {}", db.path().display());
+            if db.is_postgres() {
+                // The URL may hold a password: never printed.
+                println!("database ready: PostgreSQL");
+            } else {
+                println!("database ready: {}", db.path().display());
+            }
             db.close().await;
             Ok(())
         }

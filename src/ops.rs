@@ -139,12 +139,23 @@ fn owner_only_file(path: &Path) -> Result<std::fs::File> {
 
 /// Takes a backup of the database at `url` into `dir`, checks it, encrypts it if `keys` say
 /// so, and keeps the newest `keep`.
+/// `backup` and `restore` copy the SQLite file; a PostgreSQL database has its own tools.
+fn refuse_postgres(url: &str, what: &str) -> Result<()> {
+    if crate::store::is_postgres_url(url) {
+        anyhow::bail!(
+            "{what} works on the SQLite file; DATABASE_URL names PostgreSQL: use pg_dump and pg_restore (or your provider's backups and point-in-time recovery), encrypted as you would these"
+        );
+    }
+    Ok(())
+}
+
 pub async fn backup(
     url: &str,
     dir: &Path,
     keep: usize,
     keys: &Keys,
 ) -> Result<(PathBuf, Verified)> {
+    refuse_postgres(url, "backup")?;
     let (live, _) = crate::store::database_file(url)?;
     if !live.is_file() {
         anyhow::bail!("there is no database at {} to back up", live.display());
@@ -243,6 +254,7 @@ async fn checked_copy(file: &Path, keys: &Keys) -> Result<(tempfile::TempDir, Pa
 /// Replaces the database at `url` with `file`, after checking it. Refused while a bot runs on
 /// the database. The replaced file is kept beside it (`….replaced-<time>`), and returned.
 pub async fn restore(url: &str, file: &Path, keys: &Keys) -> Result<Option<PathBuf>> {
+    refuse_postgres(url, "restore")?;
     let (_scratch, plain, checked) = checked_copy(file, keys).await?;
     let (live, created) = crate::store::database_file(url)?;
     let lock = match crate::app::lock_database(&live) {

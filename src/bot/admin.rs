@@ -127,7 +127,7 @@ async fn metrics(State(admin): State<Arc<Admin>>) -> Response {
         }
     }
     m.database_bytes
-        .set(i64::try_from(health::size_bytes(&ctx.db)).unwrap_or(i64::MAX));
+        .set(i64::try_from(health::size_bytes(&ctx.db).await).unwrap_or(i64::MAX));
     (
         [(
             header::CONTENT_TYPE,

@@ -253,9 +253,8 @@ pub async fn answer(
     reached: bool,
     now: i64,
 ) -> Result<bool> {
-    let new =
-        on!(tx.conn(), |c| {
-            sqlx::query(
+    let new = on!(tx.conn(), |c| {
+        sqlx::query(
         "INSERT INTO alert_answers (alert_id, link_id, answer, answered_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (alert_id, link_id) DO NOTHING",
     )
@@ -264,10 +263,10 @@ pub async fn answer(
     .bind(if reached { "reached" } else { "cant" })
     .bind(now)
     .execute(c).await.map(Done::from)
-        })
-        .context("store::alerts::answer")?
-        .rows_affected()
-            > 0;
+    })
+    .context("store::alerts::answer")?
+    .rows_affected()
+        > 0;
     if new && reached {
         on!(tx.conn(), |c| sqlx::query(
             "UPDATE alerts SET acknowledged_at = $1 WHERE id = $2 AND acknowledged_at IS NULL",

@@ -231,7 +231,7 @@ pub async fn set_shown(
     on!(tx.conn(), |c| sqlx::query(
         "UPDATE checkins SET shown_at = CASE WHEN $1 IS NULL THEN NULL \
            WHEN $2 IS NOT NULL THEN $2 \
-           WHEN message_id = $3 AND shown IS $1 THEN shown_at END, \
+           WHEN message_id = $3 AND shown IS NOT DISTINCT FROM $1 THEN shown_at END, \
          message_id = $3, shown = $1 WHERE id = $4",
     )
     .bind(shown.map(Step::code))

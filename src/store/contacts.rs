@@ -37,7 +37,7 @@ pub struct Invite {
 }
 
 const INVITE_COLUMNS: &str =
-    "id, patient_id, patient_name, weekly, use_alerts, status, opened_by, expires_at";
+    "id, patient_id, patient_name, (weekly <> 0) AS weekly, (use_alerts <> 0) AS use_alerts, status, opened_by, expires_at";
 
 pub async fn create_invite(
     tx: &mut Tx,
@@ -56,8 +56,8 @@ pub async fn create_invite(
     .bind(patient_id)
     .bind(token_hash)
     .bind(patient_name)
-    .bind(weekly)
-    .bind(use_alerts)
+    .bind(i64::from(weekly))
+    .bind(i64::from(use_alerts))
     .bind(now)
     .bind(now + INVITE_LIFETIME_SECS)
     .fetch_one(c)
@@ -180,7 +180,7 @@ pub struct Contact {
 
 pub async fn contact_by_user(db: &Db, telegram_user_id: i64) -> Result<Option<Contact>> {
     on!(db.reader(), |c| sqlx::query_as(
-        "SELECT id, telegram_user_id, chat_id, language, active FROM contacts WHERE telegram_user_id = $1",
+        "SELECT id, telegram_user_id, chat_id, language, (active <> 0) AS active FROM contacts WHERE telegram_user_id = $1",
     )
     .bind(telegram_user_id)
     .fetch_optional(c).await).context("store::contacts::contact_by_user")
@@ -213,9 +213,9 @@ pub async fn set_contact_active(tx: &mut Tx, contact_id: i64, active: bool) -> R
     Ok(on!(tx.conn(), |c| sqlx::query(
         "UPDATE contacts SET active = $1 WHERE id = $2 AND active = $3"
     )
-    .bind(active)
+    .bind(i64::from(active))
     .bind(contact_id)
-    .bind(!active)
+    .bind(i64::from(!active))
     .execute(c)
     .await
     .map(Done::from))
@@ -232,7 +232,7 @@ pub async fn set_contact_active_by_user(
     on!(tx.conn(), |c| sqlx::query(
         "UPDATE contacts SET active = $1 WHERE telegram_user_id = $2"
     )
-    .bind(active)
+    .bind(i64::from(active))
     .bind(telegram_user_id)
     .execute(c)
     .await
@@ -265,9 +265,9 @@ pub struct Link {
 }
 
 const LINK_SELECT: &str =
-    "SELECT l.id, l.patient_id, l.contact_id, l.patient_name, l.contact_name, l.weekly,
-        l.use_alerts, l.created_at, l.weekly_sent_at, l.ended_at,
-        c.chat_id AS contact_chat_id, c.language AS contact_language, c.active AS contact_active,
+    "SELECT l.id, l.patient_id, l.contact_id, l.patient_name, l.contact_name, (l.weekly <> 0) AS weekly,
+        (l.use_alerts <> 0) AS use_alerts, l.created_at, l.weekly_sent_at, l.ended_at,
+        c.chat_id AS contact_chat_id, c.language AS contact_language, (c.active <> 0) AS contact_active,
         p.chat_id AS patient_chat_id, p.language AS patient_language,
         p.country AS patient_country, p.time_zone AS patient_zone
     FROM links l JOIN contacts c ON c.id = l.contact_id JOIN patients p ON p.id = l.patient_id";
@@ -353,8 +353,8 @@ pub async fn create_link(
     .bind(contact_id)
     .bind(&invite.patient_name)
     .bind(contact_name)
-    .bind(invite.weekly)
-    .bind(invite.use_alerts)
+    .bind(i64::from(invite.weekly))
+    .bind(i64::from(invite.use_alerts))
     .bind(now)
     .fetch_optional(c)
     .await)
@@ -457,7 +457,7 @@ pub async fn set_weekly(tx: &mut Tx, id: i64, weekly: bool) -> Result<()> {
     on!(tx.conn(), |c| sqlx::query(
         "UPDATE links SET weekly = $1 WHERE id = $2 AND ended_at IS NULL"
     )
-    .bind(weekly)
+    .bind(i64::from(weekly))
     .bind(id)
     .execute(c)
     .await
@@ -470,7 +470,7 @@ pub async fn set_use_alerts(tx: &mut Tx, id: i64, tell: bool) -> Result<()> {
     on!(tx.conn(), |c| sqlx::query(
         "UPDATE links SET use_alerts = $1 WHERE id = $2 AND ended_at IS NULL"
     )
-    .bind(tell)
+    .bind(i64::from(tell))
     .bind(id)
     .execute(c)
     .await

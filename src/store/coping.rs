@@ -65,15 +65,14 @@ struct ShownRow {
 }
 
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Shown>> {
-    let row: Option<ShownRow> =
-        on!(tx.conn(), |c| {
-            sqlx::query_as(
+    let row: Option<ShownRow> = on!(tx.conn(), |c| {
+        sqlx::query_as(
         "SELECT id, patient_id, checkin_id, sos_id, need, key FROM suggestions_shown WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(c).await
-        })
-        .context("store::coping::get")?;
+    })
+    .context("store::coping::get")?;
     Ok(row.and_then(|r| {
         Some(Shown {
             id: r.id,

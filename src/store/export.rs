@@ -49,14 +49,28 @@ const NOT_ROWS: &[&str] = &["outbox"];
 /// from the schema, so a table added later is exported too), plus the patient's own row, their
 /// SOS ratings, their contacts' answers to alerts, and which contacts each alert went to.
 pub async fn everything(db: &Db, patient_id: i64) -> Result<Value> {
-    let tables: Vec<String> = on!(db.reader(), |c| sqlx::query_scalar(
-        "SELECT m.name FROM sqlite_master m
-         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'
-           AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) c WHERE c.name = 'patient_id')
-         ORDER BY m.name",
-    )
-    .fetch_all(c)
-    .await)
+    let tables: Vec<String> = match db.reader() {
+        Lane::Lite(c) => {
+            sqlx::query_scalar(
+                "SELECT m.name FROM sqlite_master m
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'
+                   AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) c WHERE c.name = 'patient_id')
+                 ORDER BY m.name",
+            )
+            .fetch_all(c)
+            .await
+        }
+        Lane::Pg(c) => {
+            sqlx::query_scalar(
+                "SELECT table_name::text FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND column_name = 'patient_id'
+                   AND table_name NOT LIKE '\\_sqlx%'
+                 ORDER BY 1",
+            )
+            .fetch_all(c)
+            .await
+        }
+    }
     .context("store::export::tables")?;
     let mut out = Map::new();
     out.insert(
@@ -95,16 +109,31 @@ pub async fn everything(db: &Db, patient_id: i64) -> Result<Value> {
         .await?,
     );
     out.insert("tables".into(), Value::Object(by_table));
-    let sent: String = on!(db.reader(), |c| {
-        sqlx::query_scalar(
-        "SELECT json_group_array(json_object('alert_id', o.alert_id, 'contact_name', l.contact_name,
-                                             'status', o.status, 'sent_at', o.sent_at))
-         FROM outbox o JOIN links l ON l.id = o.link_id
-         WHERE o.patient_id = $1 AND o.alert_id IS NOT NULL AND o.contact_id IS NOT NULL",
-    )
-    .bind(patient_id)
-    .fetch_one(c).await
-    })
+    let sent: String = match db.reader() {
+        Lane::Lite(c) => {
+            sqlx::query_scalar(
+                "SELECT json_group_array(json_object('alert_id', o.alert_id, 'contact_name', l.contact_name,
+                                                     'status', o.status, 'sent_at', o.sent_at))
+                 FROM outbox o JOIN links l ON l.id = o.link_id
+                 WHERE o.patient_id = $1 AND o.alert_id IS NOT NULL AND o.contact_id IS NOT NULL",
+            )
+            .bind(patient_id)
+            .fetch_one(c)
+            .await
+        }
+        Lane::Pg(c) => {
+            sqlx::query_scalar(
+                "SELECT COALESCE(json_agg(json_build_object('alert_id', o.alert_id, 'contact_name', l.contact_name,
+                                                            'status', o.status, 'sent_at', o.sent_at)
+                                          ORDER BY o.id), '[]')::text
+                 FROM outbox o JOIN links l ON l.id = o.link_id
+                 WHERE o.patient_id = $1 AND o.alert_id IS NOT NULL AND o.contact_id IS NOT NULL",
+            )
+            .bind(patient_id)
+            .fetch_one(c)
+            .await
+        }
+    }
     .context("store::export::alerts_sent_to")?;
     out.insert("alerts_sent_to".into(), serde_json::from_str(&sent)?);
     Ok(Value::Object(out))
@@ -113,22 +142,41 @@ pub async fn everything(db: &Db, patient_id: i64) -> Result<Value> {
 /// The rows of `table` matching `filter` (with `?1` the patient), as JSON objects with every
 /// column but those `LEFT_OUT`. Names come from the schema, never from input.
 async fn rows(db: &Db, table: &str, filter: &str, patient_id: i64) -> Result<Value> {
-    let columns: Vec<String> = on!(db.reader(), |c| sqlx::query_scalar(
-        "SELECT name FROM pragma_table_info($1) ORDER BY cid"
-    )
-    .bind(table)
-    .fetch_all(c)
-    .await)
+    let columns: Vec<String> = match db.reader() {
+        Lane::Lite(c) => {
+            sqlx::query_scalar("SELECT name FROM pragma_table_info($1) ORDER BY cid")
+                .bind(table)
+                .fetch_all(c)
+                .await
+        }
+        Lane::Pg(c) => {
+            sqlx::query_scalar(
+                "SELECT column_name::text FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = $1
+                 ORDER BY ordinal_position",
+            )
+            .bind(table)
+            .fetch_all(c)
+            .await
+        }
+    }
     .context("store::export::columns")?;
     let pairs: Vec<String> = columns
         .iter()
         .filter(|c| !LEFT_OUT.contains(&(table, c.as_str())))
         .map(|c| format!("'{c}', \"{c}\""))
         .collect();
-    let sql = format!(
-        "SELECT json_group_array(json_object({})) FROM \"{table}\" {filter}",
-        pairs.join(", ")
-    );
+    let sql = if db.is_postgres() {
+        format!(
+            "SELECT COALESCE(json_agg(json_build_object({})), '[]')::text FROM \"{table}\" {filter}",
+            pairs.join(", ")
+        )
+    } else {
+        format!(
+            "SELECT json_group_array(json_object({})) FROM \"{table}\" {filter}",
+            pairs.join(", ")
+        )
+    };
     let json: String = on!(db.reader(), |c| sqlx::query_scalar(sqlx::AssertSqlSafe(
         sql
     ))

@@ -26,12 +26,17 @@ pub async fn probe_write(db: &Db, now: i64) -> Result<()> {
 /// ready; every applied one must also have succeeded.
 pub async fn migrations(db: &Db) -> Result<(i64, i64, bool)> {
     let (applied, failed): (Option<i64>, i64) = on!(db.reader(), |c| sqlx::query_as(
-        "SELECT MAX(version), COALESCE(SUM(success = 0), 0) FROM _sqlx_migrations"
+        "SELECT MAX(version), COALESCE(SUM(CASE WHEN success THEN 0 ELSE 1 END), 0) FROM _sqlx_migrations"
     )
     .fetch_one(c)
     .await)
     .context("store::health::migrations")?;
-    let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+    let migrator = if db.is_postgres() {
+        &super::PG_MIGRATOR
+    } else {
+        &MIGRATOR
+    };
+    let known = migrator.iter().map(|m| m.version).max().unwrap_or(0);
     Ok((applied.unwrap_or(0), known, failed == 0))
 }
 
@@ -74,8 +79,16 @@ pub async fn depths(db: &Db, now: i64) -> Result<Depths> {
     })
 }
 
-/// The database's size on disk: the file and its write-ahead log.
-pub fn size_bytes(db: &Db) -> u64 {
+/// The database's size on disk: the file and its write-ahead log, or PostgreSQL's own count
+/// for the database (0 if it cannot be read).
+pub async fn size_bytes(db: &Db) -> u64 {
+    if let Lane::Pg(c) = db.reader() {
+        let n: Option<i64> = sqlx::query_scalar("SELECT pg_database_size(current_database())")
+            .fetch_one(c)
+            .await
+            .ok();
+        return n.map_or(0, |n| u64::try_from(n).unwrap_or(0));
+    }
     let path = db.path();
     let wal = path.with_extension(match path.extension() {
         Some(e) => format!("{}-wal", e.to_string_lossy()),
@@ -154,7 +167,7 @@ mod tests {
         let d = depths(&db, 1000).await.unwrap();
         assert_eq!(d.outbox, vec![(9, 1), (0, 2)]);
         assert_eq!(d.oldest_due_secs, 100);
-        assert!(size_bytes(&db) > 0);
+        assert!(size_bytes(&db).await > 0);
         assert_eq!(keep_setting(&db, "s", "first", 1).await.unwrap(), "first");
         assert_eq!(keep_setting(&db, "s", "second", 2).await.unwrap(), "first");
         assert_eq!(setting(&db, "s").await.unwrap().as_deref(), Some("first"));

@@ -20,9 +20,8 @@ pub async fn record_batch(db: &Db, batch: &[(i64, i64, String)], now: i64) -> Re
     let mut tx = db.write().await?;
     let mut new = 0;
     for (update_id, chat_key, payload) in batch {
-        new +=
-            on!(tx.conn(), |c| {
-                sqlx::query(
+        new += on!(tx.conn(), |c| {
+            sqlx::query(
             "INSERT INTO inbox (update_id, chat_key, payload, received_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (update_id) DO NOTHING",
         )
@@ -31,9 +30,9 @@ pub async fn record_batch(db: &Db, batch: &[(i64, i64, String)], now: i64) -> Re
         .bind(payload)
         .bind(now)
         .execute(c).await.map(Done::from)
-            })
-            .context("store::inbox::record_batch")?
-            .rows_affected();
+        })
+        .context("store::inbox::record_batch")?
+        .rows_affected();
     }
     tx.commit().await?;
     Ok(new)

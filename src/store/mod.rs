@@ -682,6 +682,35 @@ pub(crate) fn sqlite_options(url: &str) -> Result<SqliteConnectOptions> {
     })
 }
 
+/// Held while a bot process runs on a PostgreSQL database: a session advisory lock on a
+/// connection of its own, so PostgreSQL releases it when the process dies (its connection
+/// closes) and another process may then start.
+pub struct PgLock {
+    _conn: sqlx::PgConnection,
+}
+
+/// Takes the one-process lock of a PostgreSQL database, or says another process holds it.
+pub async fn lock_postgres(url: &str) -> Result<PgLock> {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(url)
+        .await
+        .context("connecting to the PostgreSQL database DATABASE_URL names")?;
+    let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+        .bind(PROCESS_LOCK)
+        .fetch_one(&mut conn)
+        .await
+        .context("taking the bot's lock on the PostgreSQL database")?;
+    if !locked {
+        anyhow::bail!(
+            "another bot process is already running on this PostgreSQL database; only one may run (several processes on one database are not supported yet)"
+        );
+    }
+    Ok(PgLock { _conn: conn })
+}
+
+/// The advisory lock key of `lock_postgres` ("RCB2").
+const PROCESS_LOCK: i64 = 0x5243_4232;
+
 /// Whether a `DATABASE_URL` names PostgreSQL (`postgres://` or `postgresql://`).
 pub fn is_postgres_url(url: &str) -> bool {
     let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());

@@ -94,14 +94,20 @@ pub async fn held_until(
 /// stays.
 pub async fn looked_at(tx: &mut Tx, done: &[i64], later: &[(i64, i64)]) -> Result<()> {
     for chunk in done.chunks(500) {
-        let ids = serde_json::to_string(chunk)?;
-        on!(tx.conn(), |c| sqlx::query(
-            "DELETE FROM missed_watch WHERE id IN (SELECT value FROM json_each($1))"
-        )
-        .bind(ids)
-        .execute(c)
-        .await
-        .map(Done::from))
+        match tx.conn() {
+            Lane::Lite(c) => sqlx::query(
+                "DELETE FROM missed_watch WHERE id IN (SELECT value FROM json_each($1))",
+            )
+            .bind(serde_json::to_string(chunk)?)
+            .execute(c)
+            .await
+            .map(Done::from),
+            Lane::Pg(c) => sqlx::query("DELETE FROM missed_watch WHERE id = ANY($1)")
+                .bind(chunk)
+                .execute(c)
+                .await
+                .map(Done::from),
+        }
         .context("store::ok_checks::looked_at")?;
     }
     for &(id, look_at) in later {

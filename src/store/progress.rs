@@ -62,7 +62,7 @@ pub async fn set_milestones_off(tx: &mut Tx, patient_id: i64, off: bool) -> Resu
     on!(tx.conn(), |c| sqlx::query(
         "UPDATE patients SET milestones_off = $1 WHERE id = $2"
     )
-    .bind(off)
+    .bind(i64::from(off))
     .bind(patient_id)
     .execute(c)
     .await
@@ -115,17 +115,16 @@ pub async fn note(db: &Db, patient_id: i64, checkin_id: i64) -> Result<Option<(i
 /// Deletes the note of one of the patient's check-ins (the rest of the check-in stays;
 /// `secure_delete` overwrites the text). Returns whether there was one.
 pub async fn delete_note(tx: &mut Tx, patient_id: i64, checkin_id: i64) -> Result<bool> {
-    let n =
-        on!(tx.conn(), |c| {
-            sqlx::query(
+    let n = on!(tx.conn(), |c| {
+        sqlx::query(
         "UPDATE checkins SET note = NULL WHERE id = $1 AND patient_id = $2 AND note IS NOT NULL",
     )
     .bind(checkin_id)
     .bind(patient_id)
     .execute(c).await.map(Done::from)
-        })
-        .context("store::progress::delete_note")?
-        .rows_affected();
+    })
+    .context("store::progress::delete_note")?
+    .rows_affected();
     Ok(n > 0)
 }
 

@@ -247,11 +247,11 @@ pub async fn postpone_reminder(tx: &mut Tx, id: i64, remind_at: i64) -> Result<(
 pub async fn reminder_done(tx: &mut Tx, id: i64, sent: bool, answered: bool) -> Result<()> {
     on!(tx.conn(), |c| sqlx::query(
         "UPDATE prompts SET remind_at = NULL, reminders = reminders + $1,
-                status = CASE WHEN $2 THEN 'answered' ELSE status END
+                status = CASE WHEN $2 <> 0 THEN 'answered' ELSE status END
          WHERE id = $3",
     )
     .bind(i64::from(sent))
-    .bind(answered)
+    .bind(i64::from(answered))
     .bind(id)
     .execute(c)
     .await

@@ -41,7 +41,7 @@ async fn one_bad_night_alerts_nobody() {
     h.drain_outbox().await;
     assert!(alerts_to(&h, BOB, ALERT).is_empty());
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM alerts WHERE id > ?", 0)
+        h.scalar_i64("SELECT COUNT(*) FROM alerts WHERE id > $1", 0)
             .await,
         Some(0)
     );
@@ -78,7 +78,7 @@ async fn an_sos_ridden_out_and_low_mood_alert_nobody() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert!(alerts_to(&h, BOB, ALERT).is_empty());
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM alerts WHERE patient_id = ?", 1)
+        h.scalar_i64("SELECT COUNT(*) FROM alerts WHERE patient_id = $1", 1)
             .await,
         Some(0),
         "asking for help counted against nobody"
@@ -103,10 +103,12 @@ async fn not_great_is_a_sign_and_ask_bob_to_reach_out_reaches_bob_once_across_a_
     assert!(reply.has_button(ask), "{reply:#?}");
     // Stored as what it is: "not great", a warning sign.
     let db = h.db().await;
-    let answer: Option<String> = sqlx::query_scalar("SELECT answer FROM ok_checks")
-        .fetch_one(db.pool())
-        .await
-        .unwrap();
+    let answer: Option<String> = recovery_checkin_bot::on!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT answer FROM ok_checks"
+    )
+    .fetch_one(c)
+    .await)
+    .unwrap();
     db.close().await;
     assert_eq!(answer.as_deref(), Some("not-great"));
     assert!(
@@ -147,7 +149,7 @@ async fn not_great_is_a_sign_and_ask_bob_to_reach_out_reaches_bob_once_across_a_
     // issue 12.)
     h.wait_db(
         "SELECT COUNT(*) FROM outbox o JOIN alerts a ON a.id = o.alert_id
-         WHERE a.kind = 'request' AND o.status = 'sent' AND o.id > ?",
+         WHERE a.kind = 'request' AND o.status = 'sent' AND o.id > $1",
         0,
         Some(1),
     )
@@ -335,7 +337,7 @@ async fn a_queued_follow_up_follows_a_language_switch() {
     h.wait_text(ALICE, follow.message_id, "3").await;
     assert_eq!(
         h.scalar_i64(
-            "SELECT urge FROM sos_ratings WHERE round = 1 AND sos_id = ?",
+            "SELECT urge FROM sos_ratings WHERE round = 1 AND sos_id = $1",
             1
         )
         .await,

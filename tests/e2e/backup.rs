@@ -52,7 +52,7 @@ async fn a_backup_taken_during_check_ins_restores_and_the_bot_carries_on() {
 
     // Stopped, restored, started again: Alice is there and can check in.
     let after_backup = h
-        .scalar_i64("SELECT COUNT(*) FROM checkins WHERE patient_id = ?", 2)
+        .scalar_i64("SELECT COUNT(*) FROM checkins WHERE patient_id = $1", 2)
         .await;
     h.kill_bot().await;
     let kept = ops::restore(&url, &file, &ops::Keys::default())
@@ -62,7 +62,7 @@ async fn a_backup_taken_during_check_ins_restores_and_the_bot_carries_on() {
     assert!(kept.exists());
     h.start_bot(recovery_checkin_bot::app::Parts::ALL).await;
     let restored = h
-        .scalar_i64("SELECT COUNT(*) FROM checkins WHERE patient_id = ?", 2)
+        .scalar_i64("SELECT COUNT(*) FROM checkins WHERE patient_id = $1", 2)
         .await;
     assert!(
         restored <= after_backup,
@@ -73,7 +73,7 @@ async fn a_backup_taken_during_check_ins_restores_and_the_bot_carries_on() {
     checkin_with(&h, ALICE, ["7", "8", "6", "1", "No"], "").await;
     let saved = h
         .scalar_i64(
-            "SELECT COUNT(*) FROM checkins WHERE patient_id = ? AND status = 'completed'",
+            "SELECT COUNT(*) FROM checkins WHERE patient_id = $1 AND status = 'completed'",
             1,
         )
         .await;
@@ -186,7 +186,7 @@ async fn an_encrypted_backup_round_trips_with_a_key_or_a_passphrase() {
         .unwrap();
     h.start_bot(recovery_checkin_bot::app::Parts::ALL).await;
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM checkins WHERE patient_id = ?", 1)
+        h.scalar_i64("SELECT COUNT(*) FROM checkins WHERE patient_id = $1", 1)
             .await,
         Some(1),
         "the copy holds the first check-in only"

@@ -17,18 +17,14 @@ struct Row6 {
 
 async fn checkins_of(h: &Harness, user: i64) -> Vec<Row6> {
     let db = h.db().await;
-    let rows = sqlx::query(
+    let rows = recovery_checkin_bot::on!(db.reader(), |c| sqlx::query(
         "SELECT c.status, c.step, c.mood, c.sleep_minutes, c.sleep_quality, c.craving, c.used, c.note
          FROM checkins c JOIN patients p ON p.id = c.patient_id
-         WHERE p.telegram_user_id = ? ORDER BY c.id",
+         WHERE p.telegram_user_id = $1 ORDER BY c.id",
     )
     .bind(user)
-    .fetch_all(db.pool())
-    .await
-    .unwrap();
-    db.close().await;
-    rows.into_iter()
-        .map(|r| Row6 {
+    .fetch_all(c).await
+    .map(|rows| rows.into_iter().map(|r| Row6 {
             status: r.get(0),
             step: r.get(1),
             mood: r.get(2),
@@ -37,8 +33,10 @@ async fn checkins_of(h: &Harness, user: i64) -> Vec<Row6> {
             craving: r.get(5),
             used: r.get(6),
             note: r.get(7),
-        })
-        .collect()
+        }).collect::<Vec<_>>()))
+    .unwrap();
+    db.close().await;
+    rows
 }
 
 #[tokio::test]
@@ -263,9 +261,8 @@ async fn double_taps_stale_and_forged_buttons_change_nothing() {
     let m = h.start_checkin(ALICE).await;
     let (alice_id, bob_id) = {
         let db = h.db().await;
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT c.id FROM checkins c JOIN patients p ON p.id = c.patient_id ORDER BY p.telegram_user_id")
-            .fetch_all(db.pool())
-            .await
+        let ids: Vec<i64> = recovery_checkin_bot::on!(db.reader(), |c| sqlx::query_scalar("SELECT c.id FROM checkins c JOIN patients p ON p.id = c.patient_id ORDER BY p.telegram_user_id")
+            .fetch_all(c).await)
             .unwrap();
         (ids[0], ids[1])
     };
@@ -351,7 +348,7 @@ async fn starting_twice_before_answering_keeps_one_check_in() {
     let second = h.say(ALICE, "/checkin").await;
     assert!(second.text.contains("1 of 6"));
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM checkins WHERE id > ?", 0)
+        h.scalar_i64("SELECT COUNT(*) FROM checkins WHERE id > $1", 0)
             .await,
         Some(1)
     );
@@ -360,7 +357,7 @@ async fn starting_twice_before_answering_keeps_one_check_in() {
     assert!(old.keyboard.is_empty(), "{old:#?}");
     h.answer(ALICE, second.message_id, "5").await;
     assert_eq!(
-        h.scalar_i64("SELECT mood FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT mood FROM checkins WHERE id = $1", 1)
             .await,
         Some(5)
     );
@@ -378,7 +375,7 @@ async fn a_checkin_left_open_expires_keeping_its_answers_and_later_text_is_not_b
     assert!(!reply.text.contains("hours"), "{}", reply.text);
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM checkins WHERE status = 'abandoned' AND mood = 4 AND sleep_minutes IS NULL AND patient_id = ?",
+            "SELECT COUNT(*) FROM checkins WHERE status = 'abandoned' AND mood = 4 AND sleep_minutes IS NULL AND patient_id = $1",
             1
         )
         .await,
@@ -403,7 +400,7 @@ async fn the_next_scheduled_checkin_closes_one_left_open_but_not_one_being_answe
     assert_eq!(report.queued, 1);
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM checkins WHERE status = 'abandoned' AND mood = 4 AND patient_id = ?",
+            "SELECT COUNT(*) FROM checkins WHERE status = 'abandoned' AND mood = 4 AND patient_id = $1",
             1
         )
         .await,
@@ -416,7 +413,7 @@ async fn the_next_scheduled_checkin_closes_one_left_open_but_not_one_being_answe
     h.at(2026, 3, 3, 13, 0).await;
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM checkins WHERE status = 'open' AND mood = 6 AND patient_id = ?",
+            "SELECT COUNT(*) FROM checkins WHERE status = 'open' AND mood = 6 AND patient_id = $1",
             1
         )
         .await,

@@ -93,7 +93,7 @@ async fn a_contact_who_blocked_the_bot_is_reported_to_the_patient() {
     // The patient is still active and checking in.
     assert_eq!(
         h.scalar_i64(
-            "SELECT active FROM patients WHERE telegram_user_id = ?",
+            "SELECT active FROM patients WHERE telegram_user_id = $1",
             ALICE
         )
         .await,
@@ -167,7 +167,7 @@ async fn two_missed_check_ins_ask_are_you_ok_and_silence_becomes_a_sign() {
     let ok = h.next_message_with(ALICE, n, "are you OK?").await;
     assert!(ok.has_button("I'm OK") && ok.has_button("Not great"));
     let sent_at = h
-        .scalar_i64("SELECT sent_at FROM ok_checks WHERE patient_id = ?", 1)
+        .scalar_i64("SELECT sent_at FROM ok_checks WHERE patient_id = $1", 1)
         .await
         .unwrap();
     // Twelve hours without an answer: a warning sign (not yet an alert by itself).
@@ -219,11 +219,12 @@ async fn a_patient_who_deletes_their_data_ends_every_link_and_contacts_are_told(
         .await;
     for table in ["links", "invites", "alerts"] {
         let db = h.db().await;
-        let left: i64 =
-            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-                .fetch_one(db.pool())
-                .await
-                .unwrap();
+        let left: i64 = recovery_checkin_bot::on!(db.reader(), |c| sqlx::query_scalar(
+            sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"))
+        )
+        .fetch_one(c)
+        .await)
+        .unwrap();
         db.close().await;
         assert_eq!(left, 0, "{table} still holds rows");
     }

@@ -175,10 +175,12 @@ async fn pairing_shows_what_is_shared_and_needs_both_sides() {
     assert_eq!(token.len(), 48, "{token}");
     // Only a hash of the token is stored.
     let db = h.db().await;
-    let stored: String = sqlx::query_scalar("SELECT token_hash FROM invites")
-        .fetch_one(db.pool())
-        .await
-        .unwrap();
+    let stored: String = recovery_checkin_bot::on!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT token_hash FROM invites"
+    )
+    .fetch_one(c)
+    .await)
+    .unwrap();
     assert_ne!(stored, token);
     db.close().await;
 
@@ -192,7 +194,7 @@ async fn pairing_shows_what_is_shared_and_needs_both_sides() {
     assert!(shown.has_button("✅ Accept") && shown.has_button("No, thanks"));
     // Nothing is set up by opening the link.
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM links WHERE patient_id = ?", 1)
+        h.scalar_i64("SELECT COUNT(*) FROM links WHERE patient_id = $1", 1)
             .await,
         Some(0)
     );
@@ -264,7 +266,7 @@ async fn declined_used_expired_forged_and_own_links_are_refused_politely() {
         .unwrap();
     h.tap_data(CAROL, other.message_id, &accept).await;
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM links WHERE patient_id = ?", 1)
+        h.scalar_i64("SELECT COUNT(*) FROM links WHERE patient_id = $1", 1)
             .await,
         Some(0)
     );
@@ -314,7 +316,7 @@ async fn declined_used_expired_forged_and_own_links_are_refused_politely() {
         .await;
     assert!(ok.text.contains("Sam has invited you"), "{}", ok.text);
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM links WHERE patient_id = ?", 1)
+        h.scalar_i64("SELECT COUNT(*) FROM links WHERE patient_id = $1", 1)
             .await,
         Some(1),
         "only Bob, who accepted"
@@ -410,16 +412,18 @@ async fn three_worsening_days_alert_each_contact_once_with_the_signs_and_no_note
     h.drain_outbox().await;
     assert_eq!(alerts_to(&h, BOB, ALERT).len(), 1);
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM alerts WHERE patient_id = ?", 1)
+        h.scalar_i64("SELECT COUNT(*) FROM alerts WHERE patient_id = $1", 1)
             .await,
         Some(1)
     );
     // The alert is recorded with the signals that fired it.
     let db = h.db().await;
-    let signals: String = sqlx::query_scalar("SELECT signals FROM alerts")
-        .fetch_one(db.pool())
-        .await
-        .unwrap();
+    let signals: String = recovery_checkin_bot::on!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT signals FROM alerts"
+    )
+    .fetch_one(c)
+    .await)
+    .unwrap();
     db.close().await;
     assert!(
         signals.contains("craving-high") && signals.contains("sleep-short"),
@@ -437,7 +441,7 @@ async fn three_worsening_days_alert_each_contact_once_with_the_signs_and_no_note
         .await;
     let data = format!(
         "al:1:{}:r",
-        h.scalar_i64("SELECT id FROM links WHERE contact_id = ?", 1)
+        h.scalar_i64("SELECT id FROM links WHERE contact_id = $1", 1)
             .await
             .unwrap()
     );

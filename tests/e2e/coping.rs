@@ -53,10 +53,12 @@ async fn a_strong_craving_gets_a_craving_suggestion_with_its_buttons() {
     }
     let db = h.db().await;
     let (need, stored): (String, String) =
-        sqlx::query_as("SELECT need, key FROM suggestions_shown ORDER BY id DESC LIMIT 1")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+        recovery_checkin_bot::on!(db.reader(), |c| sqlx::query_as(
+            "SELECT need, key FROM suggestions_shown ORDER BY id DESC LIMIT 1"
+        )
+        .fetch_one(c)
+        .await)
+        .unwrap();
     assert_eq!((need.as_str(), stored.as_str()), ("craving", key.as_str()));
 
     // "Helpful": thanked, and the rating buttons go.
@@ -73,7 +75,7 @@ async fn a_strong_craving_gets_a_craving_suggestion_with_its_buttons() {
     assert!(after.has_button(MORE) && after.has_button(CRISIS_BUTTON));
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM suggestions_shown WHERE feedback = 'helpful' AND patient_id = ?",
+            "SELECT COUNT(*) FROM suggestions_shown WHERE feedback = 'helpful' AND patient_id = $1",
             1
         )
         .await,
@@ -131,10 +133,12 @@ async fn not_for_me_swaps_the_idea_and_keeps_it_back_afterwards() {
     if unique.len() != later.len() {
         let db = h.db().await;
         let shown: Vec<(i64, Option<i64>, String, String)> =
-            sqlx::query_as("SELECT id, checkin_id, need, key FROM suggestions_shown ORDER BY id")
-                .fetch_all(db.pool())
-                .await
-                .unwrap();
+            recovery_checkin_bot::on!(db.reader(), |c| sqlx::query_as(
+                "SELECT id, checkin_id, need, key FROM suggestions_shown ORDER BY id"
+            )
+            .fetch_all(c)
+            .await)
+            .unwrap();
         let texts: Vec<String> = h
             .fake
             .bot_messages(ALICE)
@@ -237,8 +241,11 @@ async fn mood_at_zero_opens_the_crisis_screen_at_once_and_the_checkin_can_be_fin
     let hint = h.say(ALICE, "7").await;
     assert!(hint.text.contains("Yes or No"), "{}", hint.text);
     assert_eq!(
-        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE patient_id = ?", 1)
-            .await,
+        h.scalar_i64(
+            "SELECT sleep_minutes FROM checkins WHERE patient_id = $1",
+            1
+        )
+        .await,
         None
     );
     for next in ["actual thoughts", "prepared to do anything"] {
@@ -268,14 +275,14 @@ async fn mood_at_zero_opens_the_crisis_screen_at_once_and_the_checkin_can_be_fin
     );
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM crisis_screens WHERE patient_id = ?",
+            "SELECT COUNT(*) FROM crisis_screens WHERE patient_id = $1",
             1
         )
         .await,
         Some(1)
     );
     assert_eq!(
-        h.scalar_i64("SELECT mood FROM checkins WHERE patient_id = ?", 1)
+        h.scalar_i64("SELECT mood FROM checkins WHERE patient_id = $1", 1)
             .await,
         Some(0)
     );
@@ -315,7 +322,7 @@ async fn suggestion_buttons_of_someone_else_do_nothing() {
     assert!(toast.contains("no longer here"), "{toast}");
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM suggestions_shown WHERE feedback IS NOT NULL AND id > ?",
+            "SELECT COUNT(*) FROM suggestions_shown WHERE feedback IS NOT NULL AND id > $1",
             0
         )
         .await,

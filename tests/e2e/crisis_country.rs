@@ -203,7 +203,7 @@ async fn a_patient_in_mexico_city_gets_mexicos_line_and_a_medical_emergency_insi
     let next = h.say(LUIS, "3").await;
     assert!(next.text.contains("horas"), "{}", next.text);
     assert_eq!(
-        h.scalar_i64("SELECT mood FROM checkins WHERE patient_id = ?", 1)
+        h.scalar_i64("SELECT mood FROM checkins WHERE patient_id = $1", 1)
             .await,
         Some(3)
     );
@@ -289,7 +289,7 @@ async fn typed_crisis_reaches_people_not_enrolled_with_their_telegram_regions_nu
     // stored about them.
     assert!(!m.has_button("Responder unas preguntas"), "{m:#?}");
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM patients WHERE id >= ?", 0)
+        h.scalar_i64("SELECT COUNT(*) FROM patients WHERE id >= $1", 0)
             .await,
         Some(0)
     );
@@ -358,7 +358,7 @@ async fn crisis_words_in_a_checkin_note_are_kept_and_bring_the_crisis_line() {
     assert!(help.text.contains("988"), "{}", help.text);
     assert!(help.has_button("Answer a few questions"), "{help:#?}");
     h.wait_db(
-        "SELECT COUNT(*) FROM checkins WHERE status = 'completed' AND note IS NOT NULL AND patient_id = ?",
+        "SELECT COUNT(*) FROM checkins WHERE status = 'completed' AND note IS NOT NULL AND patient_id = $1",
         1,
         Some(1),
     )

@@ -37,13 +37,14 @@ async fn thoughts_of_suicide_alert_every_contact_at_once_and_show_the_crisis_lin
     paired(&h).await;
     // A cluster alert just went out: the crisis alert ignores its cooldown.
     let db = h.db().await;
-    sqlx::query(
+    recovery_checkin_bot::on!(db.reader(), |c| sqlx::query(
         "INSERT INTO alerts (patient_id, kind, signals, created_at, recipients)
-         VALUES (1, 'alert', '[]', ?, 1)",
+         VALUES (1, 'alert', '[]', $1, 1)",
     )
     .bind(recovery_checkin_bot::clock::Clock::unix(&h.clock))
-    .execute(db.pool())
+    .execute(c)
     .await
+    .map(|_| ()))
     .unwrap();
     db.close().await;
     let q = open_screen(&h).await;
@@ -84,7 +85,7 @@ async fn thoughts_of_suicide_alert_every_contact_at_once_and_show_the_crisis_lin
     assert!(help.has_button("✍️ Write my safety plan"), "{help:#?}");
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM alerts WHERE kind = 'crisis' AND patient_id = ?",
+            "SELECT COUNT(*) FROM alerts WHERE kind = 'crisis' AND patient_id = $1",
             1
         )
         .await,
@@ -183,7 +184,7 @@ async fn a_wish_to_be_dead_shows_help_without_alerting_and_all_no_is_met_kindly(
         "{m:#?}"
     );
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM alerts WHERE patient_id = ?", 1)
+        h.scalar_i64("SELECT COUNT(*) FROM alerts WHERE patient_id = $1", 1)
             .await,
         Some(0)
     );
@@ -211,7 +212,7 @@ async fn not_safe_from_someone_not_enrolled_shows_the_crisis_line_and_stores_not
     assert!(m.text.contains("988"));
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM crisis_screens WHERE patient_id >= ?",
+            "SELECT COUNT(*) FROM crisis_screens WHERE patient_id >= $1",
             0
         )
         .await,
@@ -238,7 +239,7 @@ async fn with_no_contact_the_screen_says_so_in_its_own_message_and_the_fallback_
     );
     // The queued copy (for a failed edit or a crash) is withdrawn, not sent later.
     h.wait_db(
-        "SELECT COUNT(*) FROM outbox WHERE key LIKE 'alert:%:patient' AND status = 'expired' AND id > ?",
+        "SELECT COUNT(*) FROM outbox WHERE key LIKE 'alert:%:patient' AND status = 'expired' AND id > $1",
         0,
         Some(1),
     )

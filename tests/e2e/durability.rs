@@ -27,14 +27,14 @@ async fn an_update_received_but_not_handled_is_handled_once_after_a_crash() {
     let update_id = h.fake.read(|s| s.confirmed_below) - 1;
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM inbox WHERE update_id = ? AND handled_at IS NULL",
+            "SELECT COUNT(*) FROM inbox WHERE update_id = $1 AND handled_at IS NULL",
             update_id
         )
         .await,
         Some(1)
     );
     assert_eq!(
-        h.scalar_i64("SELECT mood FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT mood FROM checkins WHERE id = $1", 1)
             .await,
         None
     );
@@ -50,14 +50,14 @@ async fn an_update_received_but_not_handled_is_handled_once_after_a_crash() {
     h.wait_text(ALICE, m.message_id, "hours did you sleep")
         .await;
     assert_eq!(
-        h.scalar_i64("SELECT mood FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT mood FROM checkins WHERE id = $1", 1)
             .await,
         Some(3)
     );
     // Handled updates keep no content.
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM inbox WHERE payload IS NOT NULL AND update_id > ?",
+            "SELECT COUNT(*) FROM inbox WHERE payload IS NOT NULL AND update_id > $1",
             0
         )
         .await,
@@ -77,12 +77,12 @@ async fn an_update_received_but_not_handled_is_handled_once_after_a_crash() {
         edits + 1
     );
     assert_eq!(
-        h.scalar_i64("SELECT mood FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT mood FROM checkins WHERE id = $1", 1)
             .await,
         Some(3)
     );
     assert_eq!(
-        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = $1", 1)
             .await,
         Some(480)
     );
@@ -105,12 +105,12 @@ async fn telegram_errors_are_retried_and_answers_stored_once() {
         .fail_next(Some("editMessageText"), Fault::BadGateway, 1);
     h.answer(ALICE, m.message_id, "7").await;
     assert_eq!(
-        h.scalar_i64("SELECT mood FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT mood FROM checkins WHERE id = $1", 1)
             .await,
         Some(6)
     );
     assert_eq!(
-        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = $1", 1)
             .await,
         Some(420)
     );
@@ -149,7 +149,7 @@ async fn many_patients_checking_in_at_once_all_get_stored() {
     }
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM checkins WHERE status = 'completed' AND mood = 5 AND craving = ?",
+            "SELECT COUNT(*) FROM checkins WHERE status = 'completed' AND mood = 5 AND craving = $1",
             2
         )
         .await,
@@ -231,7 +231,7 @@ async fn the_real_process_killed_mid_check_in_resumes_where_it_was() {
     assert!(done.text.contains("Strongest urge: 9/10"), "{}", done.text);
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM checkins WHERE status = 'completed' AND id = ?",
+            "SELECT COUNT(*) FROM checkins WHERE status = 'completed' AND id = $1",
             1
         )
         .await,
@@ -249,9 +249,9 @@ async fn the_real_process_killed_mid_check_in_resumes_where_it_was() {
         );
     }
 
-    // The database file is private to its owner.
+    // The database file is private to its owner (SQLite; PostgreSQL keeps its own files).
     #[cfg(unix)]
-    {
+    if !on_postgres() {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(h.db_path()).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);

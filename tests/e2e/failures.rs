@@ -65,7 +65,7 @@ async fn a_stop_signal_waits_for_the_reply_in_progress() {
     );
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL AND update_id > ?",
+            "SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL AND update_id > $1",
             0
         )
         .await,
@@ -146,7 +146,7 @@ async fn a_crash_during_an_alerts_send_sends_it_again() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     h.wait_db(
-        "SELECT COUNT(*) FROM outbox WHERE alert_id = ? AND status = 'sent' AND message_id IS NOT NULL",
+        "SELECT COUNT(*) FROM outbox WHERE alert_id = $1 AND status = 'sent' AND message_id IS NOT NULL",
         1,
         Some(1),
     )
@@ -193,6 +193,7 @@ async fn a_reply_whose_answer_timed_out_is_not_sent_twice_except_crisis_help() {
     assert_eq!(helps, 1, "/help once");
 }
 
+sqlite_only! {
 async fn start_err(h: &Harness) -> String {
     match recovery_checkin_bot::app::RunningBot::start(
         &h.config(),
@@ -215,7 +216,9 @@ fn damage_pages(path: &std::path::Path) {
     }
     std::fs::write(path, bytes).unwrap();
 }
+}
 
+sqlite_only! {
 /// A database file that lost its contents (0 bytes) is refused with a sentence that says so,
 /// instead of silently starting over with no patients (issue 12 item 12).
 #[tokio::test]
@@ -231,7 +234,9 @@ async fn an_emptied_database_file_is_refused_not_started_over() {
         "left as it was"
     );
 }
+}
 
+sqlite_only! {
 /// A damaged page is found at start (SQLite's quick_check) and the bot refuses with a clear
 /// sentence naming the file.
 #[tokio::test]
@@ -245,7 +250,9 @@ async fn a_damaged_database_file_is_found_at_start() {
     assert!(err.contains("is damaged"), "{err}");
     assert!(err.contains(&h.db_path().display().to_string()), "{err}");
 }
+}
 
+sqlite_only! {
 /// Damage met while running stops the bot with that sentence, instead of an ERROR a second
 /// and nobody answered.
 #[tokio::test]
@@ -255,10 +262,13 @@ async fn damage_met_while_running_stops_the_bot_with_a_clear_error() {
     h.drain_outbox().await;
     {
         let db = h.db().await;
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(db.pool())
-            .await
-            .unwrap();
+        recovery_checkin_bot::on!(db.reader(), |c| sqlx::query(
+            "PRAGMA wal_checkpoint(TRUNCATE)"
+        )
+        .execute(c)
+        .await
+        .map(|_| ()))
+        .unwrap();
         db.close().await;
     }
     damage_pages(&h.db_path());
@@ -271,6 +281,7 @@ async fn damage_met_while_running_stops_the_bot_with_a_clear_error() {
         .expect("the bot stopped");
     let err = format!("{:#}", ended.expect_err("with an error"));
     assert!(err.contains("is damaged"), "{err}");
+}
 }
 
 /// Nothing can be written (a full disk: every insert into the inbox fails). Crisis help does
@@ -285,14 +296,11 @@ async fn crisis_help_does_not_wait_for_a_write() {
     h.enroll(ALICE).await;
     h.fake.add_user(LUPE, "Lupe", Some("es-MX"));
     let db = h.db().await;
-    for sql in [
-        "CREATE TABLE fault (active INTEGER)",
-        "INSERT INTO fault VALUES (1)",
-        "CREATE TRIGGER full_inbox BEFORE INSERT ON inbox WHEN (SELECT active FROM fault) = 1
-         BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
-    ] {
-        sqlx::query(sql).execute(db.pool()).await.unwrap();
-    }
+    exec_all(
+        &db,
+        &fault_sql("full_inbox", "INSERT ON inbox", "database or disk is full"),
+    )
+    .await;
     let before = h.count(ALICE);
     let crisis = h.say(ALICE, "/crisis").await;
     assert!(crisis.text.contains("988"), "{}", crisis.text);
@@ -315,17 +323,18 @@ async fn crisis_help_does_not_wait_for_a_write() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(h.count(ALICE), before + 2, "/help waits for the disk");
 
-    sqlx::query("UPDATE fault SET active = 0")
-        .execute(db.pool())
+    recovery_checkin_bot::on!(db.reader(), |c| sqlx::query("UPDATE fault SET active = 0")
+        .execute(c)
         .await
-        .unwrap();
+        .map(|_| ()))
+    .unwrap();
     db.close().await;
     h.next_message_with(ALICE, before + 2, "wished you were dead")
         .await;
     h.next_message_with(ALICE, before + 2, "Here's what I can do")
         .await;
     h.wait_db(
-        "SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL AND update_id > ?",
+        "SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL AND update_id > $1",
         0,
         Some(0),
     )
@@ -355,7 +364,7 @@ async fn text_that_crosses_with_a_new_question_does_not_answer_it() {
     let q = h.start_checkin(ALICE).await;
     assert!(q.text.contains("mood"), "{}", q.text);
     h.wait_db(
-        "SELECT COUNT(*) FROM checkins WHERE id = ? AND shown = 'mood' AND shown_at IS NOT NULL",
+        "SELECT COUNT(*) FROM checkins WHERE id = $1 AND shown = 'mood' AND shown_at IS NOT NULL",
         1,
         Some(1),
     )
@@ -373,14 +382,14 @@ async fn text_that_crosses_with_a_new_question_does_not_answer_it() {
         again.text
     );
     assert_eq!(
-        h.scalar_i64("SELECT mood FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT mood FROM checkins WHERE id = $1", 1)
             .await,
         None,
         "the crossed text is not the mood"
     );
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM crisis_screens WHERE patient_id > ?",
+            "SELECT COUNT(*) FROM crisis_screens WHERE patient_id > $1",
             0
         )
         .await,
@@ -397,7 +406,7 @@ async fn text_that_crosses_with_a_new_question_does_not_answer_it() {
     let next = h.say(ALICE, "6").await;
     assert!(next.text.contains("hours did you sleep"), "{}", next.text);
     assert_eq!(
-        h.scalar_i64("SELECT mood FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT mood FROM checkins WHERE id = $1", 1)
             .await,
         Some(6)
     );

@@ -169,11 +169,12 @@ async fn yesterday_filled_in_counts_on_yesterday_in_the_chart_and_the_use_free_d
 
     // Stored both ways: entered today, about yesterday.
     let db = h.db().await;
-    let (started, about): (i64, i64) =
-        sqlx::query_as("SELECT started_at, about_at FROM checkins ORDER BY id DESC LIMIT 1")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+    let (started, about): (i64, i64) = recovery_checkin_bot::on!(db.reader(), |c| sqlx::query_as(
+        "SELECT started_at, about_at FROM checkins ORDER BY id DESC LIMIT 1"
+    )
+    .fetch_one(c)
+    .await)
+    .unwrap();
     db.close().await;
     assert_eq!(started, h.clock.now().timestamp());
     // Noon on Tuesday 3 March in New York (UTC−5).
@@ -236,11 +237,12 @@ async fn a_missed_prompt_can_be_filled_in_until_the_end_of_the_next_day() {
         .await;
     h.drain_outbox().await;
     let db = h.db().await;
-    let (status,): (String,) =
-        sqlx::query_as("SELECT status FROM prompts WHERE kind = 'evening' ORDER BY id LIMIT 1")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+    let (status,): (String,) = recovery_checkin_bot::on!(db.reader(), |c| sqlx::query_as(
+        "SELECT status FROM prompts WHERE kind = 'evening' ORDER BY id LIMIT 1"
+    )
+    .fetch_one(c)
+    .await)
+    .unwrap();
     db.close().await;
     assert_eq!(status, "answered");
     // "Remind me later" on yesterday's prompt is refused.
@@ -262,7 +264,7 @@ async fn a_missed_prompt_can_be_filled_in_until_the_end_of_the_next_day() {
     assert!(late.has_button("Check in now") && late.has_button(CRISIS_BUTTON));
     let open: Option<i64> = h
         .scalar_i64(
-            "SELECT COUNT(*) FROM checkins WHERE status = 'open' AND patient_id = ?",
+            "SELECT COUNT(*) FROM checkins WHERE status = 'open' AND patient_id = $1",
             1,
         )
         .await;
@@ -321,7 +323,7 @@ async fn the_weekly_reflection_comes_on_sunday_evening_local_only_to_the_patient
     assert!(on.text.contains("Sunday 8 March"), "{}", on.text);
     assert!(on.has_button("📅 Turn off my weekly reflection"));
     // Quiet hours over 18:00 move it to their end; without them it is back at 18:00.
-    let due = || h.scalar_i64("SELECT reflection_at FROM patients WHERE id = ?", 1);
+    let due = || h.scalar_i64("SELECT reflection_at FROM patients WHERE id = $1", 1);
     let utc = |d, hr| {
         chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, d, hr, 0, 0)
             .unwrap()

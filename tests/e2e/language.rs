@@ -57,7 +57,7 @@ async fn language_es_switches_every_text_including_buttons() {
     assert!(set.has_button("Hacer mi registro"), "{set:#?}");
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM patients WHERE language = 'es' AND telegram_user_id = ?",
+            "SELECT COUNT(*) FROM patients WHERE language = 'es' AND telegram_user_id = $1",
             ALICE
         )
         .await,
@@ -120,7 +120,7 @@ async fn a_spanish_telegram_starts_in_spanish_and_can_choose_english_before_join
         .await;
     assert!(en.has_button("I agree") && en.has_button("Español"));
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM patients WHERE id > ?", 0)
+        h.scalar_i64("SELECT COUNT(*) FROM patients WHERE id > $1", 0)
             .await,
         Some(0),
         "choosing a language before agreeing stores nothing"
@@ -130,7 +130,7 @@ async fn a_spanish_telegram_starts_in_spanish_and_can_choose_english_before_join
     assert!(ask.text.contains("Which time zone"), "{}", ask.text);
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM patients WHERE language = 'en' AND telegram_user_id = ?",
+            "SELECT COUNT(*) FROM patients WHERE language = 'en' AND telegram_user_id = $1",
             CAROLINA
         )
         .await,

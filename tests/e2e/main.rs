@@ -1,5 +1,15 @@
 //! End-to-end scenarios: the real bot, the real teloxide client and real SQLite files, talking
-//! HTTP to the fake Telegram server in crates/fake-telegram.
+//! HTTP to the fake Telegram server in crates/fake-telegram. `tests/e2e_postgres` runs the
+//! scenarios that touch the database again on PostgreSQL.
+
+/// This suite's backend (`support::on_postgres`).
+pub const POSTGRES: bool = false;
+
+/// Tests of SQLite's file itself (a damaged or emptied file, links to it): they run here
+/// only; `tests/e2e_postgres` defines this macro to leave them out.
+macro_rules! sqlite_only {
+    ($($item:item)*) => { $($item)* };
+}
 
 mod alert_patterns;
 mod backup;

@@ -46,7 +46,7 @@ async fn notes_newest_first_paged_and_each_can_be_deleted_after_asking() {
     let after = h.wait_text(ALICE, page.message_id, "(1–3 of 3)").await;
     assert!(!after.text.contains("first walk"), "{}", after.text);
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM checkins WHERE mood = ?", 6)
+        h.scalar_i64("SELECT COUNT(*) FROM checkins WHERE mood = $1", 6)
             .await,
         Some(4),
         "only the note went"
@@ -71,10 +71,12 @@ async fn a_forged_delete_of_someone_elses_note_changes_nothing() {
         assert_eq!(toast.as_deref(), Some("That note is no longer there."));
     }
     let db = h.db().await;
-    let note: Option<String> = sqlx::query_scalar("SELECT note FROM checkins WHERE id = 1")
-        .fetch_one(db.pool())
-        .await
-        .unwrap();
+    let note: Option<String> = recovery_checkin_bot::on!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT note FROM checkins WHERE id = 1"
+    )
+    .fetch_one(c)
+    .await)
+    .unwrap();
     assert_eq!(note.as_deref(), Some("my own words"));
     db.close().await;
     // In Spanish too.

@@ -28,7 +28,7 @@ async fn start_explains_the_bot_and_asks_for_consent() {
     // Nothing is stored about someone who has not answered.
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM patients WHERE telegram_user_id = ?",
+            "SELECT COUNT(*) FROM patients WHERE telegram_user_id = $1",
             ALICE
         )
         .await,
@@ -62,19 +62,20 @@ async fn agreeing_then_choosing_a_zone_button_enrolls() {
     assert!(done.has_button("Check in now"));
     assert_eq!(
         h.scalar_i64(
-            "SELECT consent_version FROM patients WHERE telegram_user_id = ?",
+            "SELECT consent_version FROM patients WHERE telegram_user_id = $1",
             ALICE
         )
         .await,
         Some(recovery_checkin_bot::store::patients::CONSENT_VERSION)
     );
     let db = h.db().await;
-    let zone: String =
-        sqlx::query_scalar("SELECT time_zone FROM patients WHERE telegram_user_id = ?")
-            .bind(ALICE)
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+    let zone: String = recovery_checkin_bot::on!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT time_zone FROM patients WHERE telegram_user_id = $1"
+    )
+    .bind(ALICE)
+    .fetch_one(c)
+    .await)
+    .unwrap();
     assert_eq!(zone, "America/New_York");
 
     // /start again does not enroll twice.
@@ -82,7 +83,7 @@ async fn agreeing_then_choosing_a_zone_button_enrolls() {
     assert!(again.text.contains("already set up"), "{}", again.text);
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM patients WHERE telegram_user_id = ?",
+            "SELECT COUNT(*) FROM patients WHERE telegram_user_id = $1",
             ALICE
         )
         .await,
@@ -112,11 +113,13 @@ async fn typed_time_zones_get_a_kind_retry_until_valid() {
     );
     let stored: Option<String> = {
         let db = h.db().await;
-        sqlx::query_scalar("SELECT time_zone FROM patients WHERE telegram_user_id = ?")
-            .bind(BOB)
-            .fetch_one(db.pool())
-            .await
-            .unwrap()
+        recovery_checkin_bot::on!(db.reader(), |c| sqlx::query_scalar(
+            "SELECT time_zone FROM patients WHERE telegram_user_id = $1"
+        )
+        .bind(BOB)
+        .fetch_one(c)
+        .await)
+        .unwrap()
     };
     assert_eq!(stored, None, "invalid input changes nothing");
     // A check-in cannot start before the zone is known.
@@ -149,7 +152,7 @@ async fn not_now_stores_only_the_no() {
     assert!(reply.has_button(CRISIS_BUTTON));
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM patients WHERE telegram_user_id = ?",
+            "SELECT COUNT(*) FROM patients WHERE telegram_user_id = $1",
             ALICE
         )
         .await,
@@ -157,7 +160,7 @@ async fn not_now_stores_only_the_no() {
     );
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM declined WHERE telegram_user_id = ?",
+            "SELECT COUNT(*) FROM declined WHERE telegram_user_id = $1",
             ALICE
         )
         .await,
@@ -170,7 +173,7 @@ async fn not_now_stores_only_the_no() {
     let reply = h.say(ALICE, "hello?").await;
     assert!(reply.text.contains("haven't joined yet"), "{}", reply.text);
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM checkins WHERE patient_id >= ?", 0)
+        h.scalar_i64("SELECT COUNT(*) FROM checkins WHERE patient_id >= $1", 0)
             .await,
         Some(0)
     );
@@ -181,7 +184,7 @@ async fn not_now_stores_only_the_no() {
     h.fake.wait_for_bot_message(ALICE, 6).await;
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM patients WHERE telegram_user_id = ?",
+            "SELECT COUNT(*) FROM patients WHERE telegram_user_id = $1",
             ALICE
         )
         .await,
@@ -189,7 +192,7 @@ async fn not_now_stores_only_the_no() {
     );
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM declined WHERE telegram_user_id = ?",
+            "SELECT COUNT(*) FROM declined WHERE telegram_user_id = $1",
             ALICE
         )
         .await,
@@ -214,7 +217,7 @@ async fn crisis_line_is_one_tap_away_for_anyone() {
     );
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM patients WHERE telegram_user_id = ?",
+            "SELECT COUNT(*) FROM patients WHERE telegram_user_id = $1",
             BOB
         )
         .await,
@@ -242,7 +245,7 @@ async fn group_chats_are_declined_politely() {
     );
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM patients WHERE telegram_user_id = ?",
+            "SELECT COUNT(*) FROM patients WHERE telegram_user_id = $1",
             ALICE
         )
         .await,

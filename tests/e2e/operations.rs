@@ -96,13 +96,13 @@ async fn webhook_mode_handles_a_checkin_and_an_alert() {
     three_worsening_days(&h, ALICE).await;
     let alert = h.next_message_with(BOB, 0, ALERT).await;
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM checkins WHERE id > ?", 0)
+        h.scalar_i64("SELECT COUNT(*) FROM checkins WHERE id > $1", 0)
             .await,
         Some(3)
     );
     h.tap(BOB, alert.message_id, "✅ I reached out").await;
     h.wait_db(
-        "SELECT COUNT(*) FROM alerts WHERE acknowledged_at IS NOT NULL AND id > ?",
+        "SELECT COUNT(*) FROM alerts WHERE acknowledged_at IS NOT NULL AND id > $1",
         0,
         Some(1),
     )
@@ -172,7 +172,7 @@ async fn a_post_without_the_right_secret_is_refused_and_leaves_no_trace() {
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM inbox WHERE update_id >= ?", 0)
+        h.scalar_i64("SELECT COUNT(*) FROM inbox WHERE update_id >= $1", 0)
             .await,
         Some(0)
     );
@@ -203,7 +203,7 @@ async fn the_same_update_posted_twice_is_handled_once() {
     assert_eq!(post(&url, Some(SECRET), &body).await, 200);
     assert_eq!(post(&url, Some(SECRET), &body).await, 200);
     h.wait_db(
-        "SELECT COUNT(*) FROM inbox WHERE handled_at IS NOT NULL AND update_id >= ?",
+        "SELECT COUNT(*) FROM inbox WHERE handled_at IS NOT NULL AND update_id >= $1",
         555_000,
         Some(1),
     )
@@ -222,7 +222,7 @@ async fn a_kill_after_storing_and_before_handling_loses_nothing() {
     .await;
     h.fake.user_sends(ALICE, "/start");
     h.wait_db(
-        "SELECT COUNT(*) FROM inbox WHERE update_id >= ?",
+        "SELECT COUNT(*) FROM inbox WHERE update_id >= $1",
         0,
         Some(1),
     )

@@ -92,10 +92,12 @@ async fn milestone_notes_can_be_turned_off_and_prefer_not_to_say_is_neither() {
     let toast = h.tap(ALICE, note.message_id, "No milestone notes").await;
     assert_eq!(toast.as_deref(), Some("Got it: no more milestone notes."));
     let db = h.db().await;
-    let off: i64 = sqlx::query_scalar("SELECT milestones_off FROM patients")
-        .fetch_one(db.pool())
-        .await
-        .unwrap();
+    let off: i64 = recovery_checkin_bot::on!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT milestones_off FROM patients"
+    )
+    .fetch_one(c)
+    .await)
+    .unwrap();
     assert_eq!(off, 1);
     day(&h, "Prefer not to say").await;
     day(&h, "No").await;
@@ -116,10 +118,12 @@ async fn milestone_notes_can_be_turned_off_and_prefer_not_to_say_is_neither() {
     assert!(p.text.contains("Milestone notes are off"), "{}", p.text);
     // And on again from /progress.
     h.tap(ALICE, p.message_id, "Send milestone notes").await;
-    let on: i64 = sqlx::query_scalar("SELECT milestones_off FROM patients")
-        .fetch_one(db.pool())
-        .await
-        .unwrap();
+    let on: i64 = recovery_checkin_bot::on!(db.reader(), |c| sqlx::query_scalar(
+        "SELECT milestones_off FROM patients"
+    )
+    .fetch_one(c)
+    .await)
+    .unwrap();
     assert_eq!(on, 0);
     db.close().await;
 }

@@ -39,13 +39,14 @@ async fn an_alert_whose_send_timed_out_is_sent_again_not_lost() {
     assert_eq!(alerts_to(&h, BOB, ALERT).len(), 1);
     // Recorded as sent only once Telegram confirmed it, with the message id it gave.
     h.wait_db(
-        "SELECT COUNT(*) FROM outbox WHERE alert_id = ? AND status = 'sent' AND message_id IS NOT NULL",
+        "SELECT COUNT(*) FROM outbox WHERE alert_id = $1 AND status = 'sent' AND message_id IS NOT NULL",
         1,
         Some(1),
     )
     .await;
 }
 
+sqlite_only! {
 /// A second bot on the same database through a symlink or a hard link refuses to start: it
 /// would send every queued message again (issue 12 item 5).
 #[tokio::test]
@@ -76,6 +77,7 @@ async fn a_second_bot_through_a_symlink_or_a_hard_link_refuses_to_start() {
         );
     }
 }
+}
 
 /// Parsing quirks (issue 12 item 14): hours typed as "1e1" or "-0.001", a command for another
 /// bot, a button value our keyboards never write, and a note of invisible characters change
@@ -90,7 +92,7 @@ async fn odd_input_is_refused_kindly_and_the_check_in_goes_on() {
         assert!(reply.text.contains("from 0 to 24"), "{odd}: {}", reply.text);
     }
     assert_eq!(
-        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = $1", 1)
             .await,
         None,
         "nothing stored for the sleep question"
@@ -99,7 +101,7 @@ async fn odd_input_is_refused_kindly_and_the_check_in_goes_on() {
     h.say(ALICE, "/checkin@some_other_bot").await;
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM checkins WHERE status = 'open' AND mood = 6 AND patient_id = ?",
+            "SELECT COUNT(*) FROM checkins WHERE status = 'open' AND mood = 6 AND patient_id = $1",
             1
         )
         .await,
@@ -116,13 +118,13 @@ async fn odd_input_is_refused_kindly_and_the_check_in_goes_on() {
     let toast = h.tap_data(ALICE, q.message_id, "ci:1:sleep:05").await;
     assert!(toast.is_some(), "a forged value gets a toast");
     assert_eq!(
-        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = $1", 1)
             .await,
         None
     );
     h.answer(ALICE, q.message_id, "7").await;
     assert_eq!(
-        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = $1", 1)
             .await,
         Some(420)
     );
@@ -141,7 +143,7 @@ async fn deleted_data_does_not_linger_in_the_files_and_sent_messages_keep_no_tex
     assert!(done.text.contains("Note: saved"), "{}", done.text);
     h.drain_outbox().await;
     h.wait_db(
-        "SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND text != '' AND id > ?",
+        "SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND text != '' AND id > $1",
         0,
         Some(0),
     )
@@ -215,7 +217,7 @@ async fn a_retyped_answer_never_fills_a_question_that_was_not_on_screen() {
         1,
     );
     h.fake.user_sends(ALICE, "5");
-    h.wait_db("SELECT mood FROM checkins WHERE id = ?", 1, Some(5))
+    h.wait_db("SELECT mood FROM checkins WHERE id = $1", 1, Some(5))
         .await;
     // The answer is visible as soon as it commits, a moment before the commit's sync returns
     // and the next question goes out: wait until that send is the one lost.
@@ -234,7 +236,7 @@ async fn a_retyped_answer_never_fills_a_question_that_was_not_on_screen() {
         reply.text
     );
     assert_eq!(
-        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = $1", 1)
             .await,
         None,
         "the retyped mood is not stored as sleep"
@@ -247,7 +249,7 @@ async fn a_retyped_answer_never_fills_a_question_that_was_not_on_screen() {
         next.text
     );
     assert_eq!(
-        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = $1", 1)
             .await,
         Some(420)
     );
@@ -266,7 +268,7 @@ async fn typed_text_after_a_lost_edit_answers_nothing_it_was_not_shown() {
         1,
     );
     h.tap(ALICE, m.message_id, "6").await;
-    h.wait_db("SELECT mood FROM checkins WHERE id = ?", 1, Some(6))
+    h.wait_db("SELECT mood FROM checkins WHERE id = $1", 1, Some(6))
         .await;
     while h.fake.faults_left() > 0 {
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -276,7 +278,7 @@ async fn typed_text_after_a_lost_edit_answers_nothing_it_was_not_shown() {
     let reply = h.say(ALICE, "6").await;
     assert!(reply.text.contains("hours did you sleep"), "{}", reply.text);
     assert_eq!(
-        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = $1", 1)
             .await,
         None
     );
@@ -299,7 +301,7 @@ async fn the_summary_arrives_after_its_edit_was_lost_in_a_crash() {
     );
     h.fake.user_taps(ALICE, m.message_id, "Skip");
     h.wait_db(
-        "SELECT COUNT(*) FROM checkins WHERE id = ? AND status = 'completed'",
+        "SELECT COUNT(*) FROM checkins WHERE id = $1 AND status = 'completed'",
         1,
         Some(1),
     )

@@ -7,7 +7,11 @@ use serde_json::json;
 
 async fn exec(h: &Harness, sql: &'static str) {
     let db = h.db().await;
-    sqlx::query(sql).execute(db.pool()).await.unwrap();
+    recovery_checkin_bot::on!(db.reader(), |c| sqlx::query(sql)
+        .execute(c)
+        .await
+        .map(|_| ()))
+    .unwrap();
     db.close().await;
 }
 
@@ -16,25 +20,28 @@ async fn a_handler_that_fails_is_retried_later_and_stores_the_answer_once() {
     let h = Harness::start().await;
     let m = h.start_checkin(ALICE).await;
     // The database refuses to store a mood until the fault is cleared.
-    exec(&h, "CREATE TABLE fault (active INTEGER)").await;
-    exec(&h, "INSERT INTO fault VALUES (1)").await;
-    exec(
-        &h,
-        "CREATE TRIGGER fail_mood BEFORE UPDATE OF mood ON checkins
-         WHEN (SELECT active FROM fault) = 1 BEGIN SELECT RAISE(ABORT, 'injected'); END",
+    let db = h.db().await;
+    exec_all(
+        &db,
+        &fault_sql("fail_mood", "UPDATE OF mood ON checkins", "injected"),
     )
     .await;
+    db.close().await;
     let q = h.fake.user_taps(ALICE, m.message_id, "6");
     // Wait until the first attempt has failed and been recorded.
     h.wait_db(
-        "SELECT MIN(attempts, ?) FROM inbox WHERE handled_at IS NULL",
+        if on_postgres() {
+            "SELECT LEAST(attempts, $1) FROM inbox WHERE handled_at IS NULL"
+        } else {
+            "SELECT MIN(attempts, $1) FROM inbox WHERE handled_at IS NULL"
+        },
         1,
         Some(1),
     )
     .await;
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL AND payload IS NOT NULL AND ? = 1",
+            "SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL AND payload IS NOT NULL AND $1 = 1",
             1
         )
         .await,
@@ -42,7 +49,7 @@ async fn a_handler_that_fails_is_retried_later_and_stores_the_answer_once() {
         "the failed update is kept, with its content, for a retry"
     );
     assert_eq!(
-        h.scalar_i64("SELECT mood FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT mood FROM checkins WHERE id = $1", 1)
             .await,
         None
     );
@@ -54,12 +61,12 @@ async fn a_handler_that_fails_is_retried_later_and_stores_the_answer_once() {
     h.wait_text(ALICE, m.message_id, "hours did you sleep")
         .await;
     assert_eq!(
-        h.scalar_i64("SELECT mood FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT mood FROM checkins WHERE id = $1", 1)
             .await,
         Some(6)
     );
     assert_eq!(
-        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = $1", 1)
             .await,
         None
     );
@@ -71,7 +78,7 @@ async fn text_typed_twice_answers_one_question_only() {
     h.start_checkin(ALICE).await;
     // The bot has recorded that the mood question is on screen.
     h.wait_db(
-        "SELECT COUNT(*) FROM checkins WHERE id = ? AND shown = 'mood'",
+        "SELECT COUNT(*) FROM checkins WHERE id = $1 AND shown = 'mood'",
         1,
         Some(1),
     )
@@ -96,12 +103,12 @@ async fn text_typed_twice_answers_one_question_only() {
         second.text
     );
     assert_eq!(
-        h.scalar_i64("SELECT mood FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT mood FROM checkins WHERE id = $1", 1)
             .await,
         Some(5)
     );
     assert_eq!(
-        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT sleep_minutes FROM checkins WHERE id = $1", 1)
             .await,
         None
     );
@@ -163,7 +170,7 @@ async fn a_forged_tap_in_a_group_enrolls_no_one() {
         .contains("doesn't work"));
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM patients WHERE telegram_user_id = ?",
+            "SELECT COUNT(*) FROM patients WHERE telegram_user_id = $1",
             ALICE
         )
         .await,
@@ -220,7 +227,7 @@ async fn words_of_crisis_get_the_crisis_line_even_mid_check_in() {
     assert!(reply.buttons().any(|b| b.url.is_some()), "one-tap link");
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM checkins WHERE mood IS NOT NULL AND id = ?",
+            "SELECT COUNT(*) FROM checkins WHERE mood IS NOT NULL AND id = $1",
             1
         )
         .await,
@@ -241,7 +248,7 @@ async fn delete_erases_everything_after_asking() {
         .await;
     h.tap(ALICE, rate.message_id, "6").await;
     h.wait_db(
-        "SELECT COUNT(*) FROM sos_ratings WHERE urge = ?",
+        "SELECT COUNT(*) FROM sos_ratings WHERE urge = $1",
         6,
         Some(1),
     )
@@ -252,7 +259,7 @@ async fn delete_erases_everything_after_asking() {
     h.wait_text(ALICE, ask.message_id, "Nothing was deleted")
         .await;
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM checkins WHERE id = ?", 1)
+        h.scalar_i64("SELECT COUNT(*) FROM checkins WHERE id = $1", 1)
             .await,
         Some(1)
     );
@@ -268,28 +275,33 @@ async fn delete_erases_everything_after_asking() {
     // Every table that holds a patient's rows, also those added later (milestones, the
     // "are you OK?" watch list): found from the schema, not listed by hand.
     let db = h.db().await;
-    let mut tables: Vec<String> = sqlx::query_scalar(
-        "SELECT m.name FROM sqlite_master m
-         WHERE m.type = 'table' AND EXISTS
-             (SELECT 1 FROM pragma_table_info(m.name) c WHERE c.name = 'patient_id')",
-    )
-    .fetch_all(db.pool())
-    .await
-    .unwrap();
+    let mut tables: Vec<String> =
+        recovery_checkin_bot::on!(db.reader(), |c| sqlx::query_scalar(if on_postgres() {
+            "SELECT table_name::text FROM information_schema.columns
+             WHERE table_schema = current_schema() AND column_name = 'patient_id'"
+        } else {
+            "SELECT m.name FROM sqlite_master m
+             WHERE m.type = 'table' AND EXISTS
+                 (SELECT 1 FROM pragma_table_info(m.name) c WHERE c.name = 'patient_id')"
+        },)
+        .fetch_all(c)
+        .await)
+        .unwrap();
     db.close().await;
     assert!(tables.iter().any(|t| t == "milestones"), "{tables:?}");
     tables.extend(["patients", "outbox", "sos_ratings"].map(String::from));
     for table in tables {
         let db = h.db().await;
-        let n: i64 =
-            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-                .fetch_one(db.pool())
-                .await
-                .unwrap();
+        let n: i64 = recovery_checkin_bot::on!(db.reader(), |c| sqlx::query_scalar(
+            sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"))
+        )
+        .fetch_one(c)
+        .await)
+        .unwrap();
         assert_eq!(n, 0, "{table} still has rows");
     }
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM inbox WHERE chat_key = ?", ALICE)
+        h.scalar_i64("SELECT COUNT(*) FROM inbox WHERE chat_key = $1", ALICE)
             .await,
         Some(0)
     );

@@ -6,21 +6,19 @@
 use crate::support::*;
 use chrono::{TimeZone, Utc};
 use recovery_checkin_bot::app::Parts;
-use sqlx::Row;
 
 pub async fn prompts_of_kind(h: &Harness, kind: &str) -> Vec<(String, i64, String)> {
     let db = h.db().await;
-    let rows = sqlx::query(
-        "SELECT local_date, due_at, status FROM prompts WHERE kind = ? ORDER BY local_date, id",
+    let rows = recovery_checkin_bot::on!(db.reader(), |c| {
+        sqlx::query_as(
+        "SELECT local_date, due_at, status FROM prompts WHERE kind = $1 ORDER BY local_date, id",
     )
     .bind(kind)
-    .fetch_all(db.pool())
-    .await
+    .fetch_all(c).await
+    })
     .unwrap();
     db.close().await;
-    rows.iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect()
+    rows
 }
 
 /// Moves the patient's morning check-in by typing a time in the /schedule editor.
@@ -133,7 +131,7 @@ async fn slots_can_be_moved_by_tapping_or_typing() {
     // Someone else's slot cannot be touched with a forged button.
     h.enroll(BOB).await;
     let slot: i64 = h
-        .scalar_i64("SELECT MIN(id) FROM slots WHERE patient_id = ?", 1)
+        .scalar_i64("SELECT MIN(id) FROM slots WHERE patient_id = $1", 1)
         .await
         .unwrap();
     let bob_schedule = h.say(BOB, "/schedule").await;
@@ -142,7 +140,7 @@ async fn slots_can_be_moved_by_tapping_or_typing() {
         .await;
     assert!(toast.unwrap().contains("doesn't work"));
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM slots WHERE patient_id = ?", 1)
+        h.scalar_i64("SELECT COUNT(*) FROM slots WHERE patient_id = $1", 1)
             .await,
         Some(2)
     );

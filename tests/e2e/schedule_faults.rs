@@ -106,7 +106,7 @@ async fn blocked_or_deactivated_patients_get_no_more_prompts_until_they_return()
     h.drain_outbox().await;
     assert_eq!(
         h.scalar_i64(
-            "SELECT active FROM patients WHERE telegram_user_id = ?",
+            "SELECT active FROM patients WHERE telegram_user_id = $1",
             ALICE
         )
         .await,
@@ -114,7 +114,7 @@ async fn blocked_or_deactivated_patients_get_no_more_prompts_until_they_return()
     );
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM outbox WHERE status = 'undeliverable' AND chat_id = ?",
+            "SELECT COUNT(*) FROM outbox WHERE status = 'undeliverable' AND chat_id = $1",
             ALICE
         )
         .await,
@@ -126,7 +126,7 @@ async fn blocked_or_deactivated_patients_get_no_more_prompts_until_they_return()
         "only Bob's morning"
     );
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM checkins WHERE patient_id = ?", 1)
+        h.scalar_i64("SELECT COUNT(*) FROM checkins WHERE patient_id = $1", 1)
             .await,
         Some(0)
     );
@@ -134,14 +134,14 @@ async fn blocked_or_deactivated_patients_get_no_more_prompts_until_they_return()
     // Bob blocks the bot: Telegram's my_chat_member update marks him inactive at once.
     h.fake.block_bot(BOB, true);
     h.wait_db(
-        "SELECT active FROM patients WHERE telegram_user_id = ?",
+        "SELECT active FROM patients WHERE telegram_user_id = $1",
         BOB,
         Some(0),
     )
     .await;
     assert_eq!(
         h.scalar_i64(
-            "SELECT active FROM patients WHERE telegram_user_id = ?",
+            "SELECT active FROM patients WHERE telegram_user_id = $1",
             BOB
         )
         .await,
@@ -155,7 +155,7 @@ async fn blocked_or_deactivated_patients_get_no_more_prompts_until_they_return()
     // He unblocks: active again, scheduled from now on (nothing for the time away).
     h.fake.block_bot(BOB, false);
     h.wait_db(
-        "SELECT active FROM patients WHERE telegram_user_id = ?",
+        "SELECT active FROM patients WHERE telegram_user_id = $1",
         BOB,
         Some(1),
     )
@@ -312,7 +312,7 @@ async fn a_proxy_error_page_is_retried_and_the_prompt_arrives_once() {
     assert_eq!(evenings, 1);
     let row: Option<i64> = h
         .scalar_i64(
-            "SELECT message_id FROM prompts WHERE kind = 'evening' AND id > ?",
+            "SELECT message_id FROM prompts WHERE kind = 'evening' AND id > $1",
             0,
         )
         .await;
@@ -330,7 +330,7 @@ async fn a_blocked_patients_open_prompt_is_closed_and_nothing_spins() {
     h.drain_outbox().await;
     h.fake.block_bot(ALICE, true);
     h.wait_db(
-        "SELECT active FROM patients WHERE telegram_user_id = ?",
+        "SELECT active FROM patients WHERE telegram_user_id = $1",
         ALICE,
         Some(0),
     )
@@ -344,17 +344,17 @@ async fn a_blocked_patients_open_prompt_is_closed_and_nothing_spins() {
     h.clock
         .set(Utc.with_ymd_and_hms(2026, 3, 6, 1, 0, 0).unwrap());
     let before = h
-        .scalar_i64("SELECT COUNT(*) FROM prompts WHERE id > ?", 0)
+        .scalar_i64("SELECT COUNT(*) FROM prompts WHERE id > $1", 0)
         .await;
     tokio::time::sleep(Duration::from_millis(600)).await;
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM prompts WHERE id > ?", 0)
+        h.scalar_i64("SELECT COUNT(*) FROM prompts WHERE id > $1", 0)
             .await,
         before
     );
     assert_eq!(
         h.scalar_i64(
-            "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND id > ?",
+            "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND id > $1",
             0
         )
         .await,

@@ -22,7 +22,7 @@ pub async fn sos(h: &Harness, user: i64) -> (ChatMessage, ChatMessage) {
 
 fn pending_followups(h: &Harness) -> impl std::future::Future<Output = Option<i64>> + '_ {
     h.scalar_i64(
-        "SELECT COUNT(*) FROM outbox WHERE key LIKE 'sos:%' AND status = 'pending' AND id > ?",
+        "SELECT COUNT(*) FROM outbox WHERE key LIKE 'sos:%' AND status = 'pending' AND id > $1",
         0,
     )
 }
@@ -32,7 +32,7 @@ fn pending_followups(h: &Harness) -> impl std::future::Future<Output = Option<i6
 /// (due 15 minutes later) stays pending, and this fails.
 async fn no_pending_followups(h: &Harness) {
     h.wait_db(
-        "SELECT COUNT(*) FROM outbox WHERE key LIKE 'sos:%' AND status = 'pending' AND id > ?",
+        "SELECT COUNT(*) FROM outbox WHERE key LIKE 'sos:%' AND status = 'pending' AND id > $1",
         0,
         Some(0),
     )
@@ -56,7 +56,7 @@ async fn sos_gives_a_step_then_asks_again_after_15_minutes_and_helps_while_it_st
     assert!(rated.has_button(CRISIS_BUTTON));
     assert_eq!(
         h.scalar_i64(
-            "SELECT urge FROM sos_ratings WHERE round = 0 AND sos_id = ?",
+            "SELECT urge FROM sos_ratings WHERE round = 0 AND sos_id = $1",
             1
         )
         .await,
@@ -102,11 +102,12 @@ async fn sos_gives_a_step_then_asks_again_after_15_minutes_and_helps_while_it_st
     h.wait_text(ALICE, last.message_id, "The urge went from 9 to 3")
         .await;
     let db = h.db().await;
-    let urges: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT round, urge FROM sos_ratings ORDER BY round")
-            .fetch_all(db.pool())
-            .await
-            .unwrap();
+    let urges: Vec<(i64, i64)> = recovery_checkin_bot::on!(db.reader(), |c| sqlx::query_as(
+        "SELECT round, urge FROM sos_ratings ORDER BY round"
+    )
+    .fetch_all(c)
+    .await)
+    .unwrap();
     assert_eq!(urges, vec![(0, 8), (1, 9), (2, 3)]);
     // No further follow-up after the last round.
     no_pending_followups(&h).await;
@@ -178,10 +179,12 @@ async fn stale_forged_and_foreign_ratings_change_nothing() {
     let toast = h.tap_data(BOB, hint.message_id, "sos:1:1:0").await.unwrap();
     assert!(toast.contains("doesn't work anymore"), "{toast}");
     let db = h.db().await;
-    let urges: Vec<(i64, i64)> = sqlx::query_as("SELECT round, urge FROM sos_ratings")
-        .fetch_all(db.pool())
-        .await
-        .unwrap();
+    let urges: Vec<(i64, i64)> = recovery_checkin_bot::on!(db.reader(), |c| sqlx::query_as(
+        "SELECT round, urge FROM sos_ratings"
+    )
+    .fetch_all(c)
+    .await)
+    .unwrap();
     assert_eq!(urges, vec![(0, 6)]);
 }
 
@@ -202,7 +205,7 @@ async fn a_second_tap_within_a_minute_is_the_same_sos() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(h.count(ALICE), count + 1, "no second step or question");
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM sos WHERE id > ?", 0)
+        h.scalar_i64("SELECT COUNT(*) FROM sos WHERE id > $1", 0)
             .await,
         Some(1)
     );
@@ -235,7 +238,7 @@ async fn a_new_sos_replaces_the_pending_follow_up_and_an_old_one_asks_no_more() 
     // Only the new SOS asks again. (Polled: the messages just sent are "pending" until their
     // outcome is recorded, a moment after Telegram accepted them.)
     h.wait_db(
-        "SELECT COUNT(*) FROM outbox WHERE key LIKE 'sos:%' AND status = 'pending' AND id > ?",
+        "SELECT COUNT(*) FROM outbox WHERE key LIKE 'sos:%' AND status = 'pending' AND id > $1",
         0,
         Some(1),
     )
@@ -264,12 +267,12 @@ async fn sos_works_before_joining_and_stores_nothing() {
     assert!(m.text.contains("join with /start"), "{}", m.text);
     assert!(m.has_button(CRISIS_BUTTON));
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM sos WHERE id > ?", 0)
+        h.scalar_i64("SELECT COUNT(*) FROM sos WHERE id > $1", 0)
             .await,
         Some(0)
     );
     assert_eq!(
-        h.scalar_i64("SELECT COUNT(*) FROM patients WHERE id > ?", 0)
+        h.scalar_i64("SELECT COUNT(*) FROM patients WHERE id > $1", 0)
             .await,
         Some(0)
     );

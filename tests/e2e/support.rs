@@ -29,6 +29,52 @@ pub struct Harness {
     /// How the next bot started receives updates (polling unless a test sets a webhook).
     pub intake: Intake,
     pub admin: AdminSettings,
+    /// The bot's database: a SQLite file in `dir`, or a fresh PostgreSQL database of the
+    /// throwaway cluster when the suite runs on PostgreSQL (`backend()`).
+    pub database_url: String,
+}
+
+/// Whether this suite runs on PostgreSQL (`tests/e2e_postgres`: every test gets a fresh
+/// database of a throwaway cluster, started once per run) or on SQLite files (`tests/e2e`).
+pub fn on_postgres() -> bool {
+    crate::POSTGRES
+}
+
+/// The statements that make the database refuse `on` (like "INSERT ON inbox" or "UPDATE OF
+/// mood ON checkins") with `message` while `fault.active` is 1: a trigger in each backend's
+/// own language. `UPDATE fault SET active = 0` clears the fault.
+pub fn fault_sql(trigger: &str, on: &str, message: &str) -> Vec<String> {
+    let mut sql = vec![
+        "CREATE TABLE IF NOT EXISTS fault (active BIGINT)".to_string(),
+        "INSERT INTO fault VALUES (1)".to_string(),
+    ];
+    if on_postgres() {
+        sql.push(format!(
+            "CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $f$
+             BEGIN IF (SELECT active FROM fault LIMIT 1) = 1 THEN RAISE EXCEPTION '{message}'; END IF;
+             RETURN NEW; END $f$"
+        ));
+        sql.push(format!(
+            "CREATE TRIGGER {trigger} BEFORE {on} FOR EACH ROW EXECUTE FUNCTION {trigger}()"
+        ));
+    } else {
+        sql.push(format!(
+            "CREATE TRIGGER {trigger} BEFORE {on} WHEN (SELECT active FROM fault) = 1
+             BEGIN SELECT RAISE(ABORT, '{message}'); END"
+        ));
+    }
+    sql
+}
+
+/// Runs statements on the database, outside the bot.
+pub async fn exec_all(db: &Db, sql: &[String]) {
+    for s in sql {
+        recovery_checkin_bot::on!(db.reader(), |c| sqlx::query(sqlx::AssertSqlSafe(s.clone()))
+            .execute(c)
+            .await
+            .map(|_| ()))
+        .unwrap_or_else(|e| panic!("{s}: {e}"));
+    }
 }
 
 pub fn shipped_prompts() -> PathBuf {
@@ -51,12 +97,28 @@ impl Harness {
     }
 
     pub async fn without_bot() -> Harness {
+        // `E2E_LOG=warn` (a tracing filter) shows the bot's own log in a failing test's output.
+        if let Ok(filter) = std::env::var("E2E_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
         let fake = FakeTelegram::start().await;
         fake.add_user(ALICE, "Alice", Some("en"));
         fake.add_user(BOB, "Bob", Some("en-US"));
+        let dir = tempfile::tempdir().unwrap();
+        let database_url = if on_postgres() {
+            tokio::task::spawn_blocking(|| throwaway_postgres::shared().new_database())
+                .await
+                .unwrap()
+        } else {
+            format!("sqlite://{}", dir.path().join("bot.db").display())
+        };
         Harness {
             fake,
-            dir: tempfile::tempdir().unwrap(),
+            dir,
+            database_url,
             // 2026-03-02 13:00 UTC: 08:00 in New York.
             clock: ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 13, 0, 0).unwrap()),
             bot: None,
@@ -74,7 +136,7 @@ impl Harness {
         Config {
             token: self.fake.token().into(),
             api_url: Some(self.fake.api_url()),
-            database_url: format!("sqlite://{}", self.db_path().display()),
+            database_url: self.database_url.clone(),
             prompts_dir: self.prompts_dir.clone(),
             crisis: CrisisLine::default(),
             poll_timeout: Duration::from_secs(5),
@@ -104,21 +166,21 @@ impl Harness {
     }
 
     pub async fn scalar_i64(&self, sql: &'static str, bind: i64) -> Option<i64> {
-        async fn read(pool: &sqlx::SqlitePool, sql: &'static str, bind: i64) -> Option<i64> {
-            sqlx::query(sql)
+        async fn read(db: &Db, sql: &'static str, bind: i64) -> Option<i64> {
+            recovery_checkin_bot::on!(db.reader(), |c| sqlx::query(sql)
                 .bind(bind)
-                .fetch_optional(pool)
+                .fetch_optional(c)
                 .await
                 .unwrap()
-                .and_then(|r| r.get::<Option<i64>, _>(0))
+                .and_then(|r| r.get::<Option<i64>, _>(0)))
         }
-        // The running bot's readers when there is one (opening the file again costs more
+        // The running bot's readers when there is one (opening the database again costs more
         // than the query); a connection of its own otherwise.
         if let Some(bot) = &self.bot {
-            return read(bot.ctx.db.pool(), sql, bind).await;
+            return read(&bot.ctx.db, sql, bind).await;
         }
         let db = self.db().await;
-        let v = read(db.pool(), sql, bind).await;
+        let v = read(&db, sql, bind).await;
         db.close().await;
         v
     }
@@ -254,7 +316,7 @@ impl Harness {
         for _ in 0..1200 {
             if self
                 .scalar_i64(
-                    "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND id > ?",
+                    "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND id > $1",
                     0,
                 )
                 .await
