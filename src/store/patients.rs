@@ -324,30 +324,18 @@ pub async fn set_awaiting(tx: &mut Tx, patient_id: i64, awaiting: Option<&Awaiti
 /// keys their check-ins, slots, prompts and queued messages), a "not now", and the updates of
 /// their private chat still held in the inbox.
 pub async fn delete_everything(tx: &mut Tx, telegram_user_id: i64) -> Result<()> {
-    on!(tx.conn(), |c| sqlx::query(
-        "DELETE FROM patients WHERE telegram_user_id = $1"
-    )
-    .bind(telegram_user_id)
-    .execute(c)
-    .await
-    .map(Done::from))
-    .context("store::patients::delete_everything")?;
-    on!(tx.conn(), |c| sqlx::query(
-        "DELETE FROM declined WHERE telegram_user_id = $1"
-    )
-    .bind(telegram_user_id)
-    .execute(c)
-    .await
-    .map(Done::from))
-    .context("store::patients::delete_everything")?;
-    on!(tx.conn(), |c| sqlx::query(
-        "DELETE FROM inbox WHERE chat_key = $1"
-    )
-    .bind(telegram_user_id)
-    .execute(c)
-    .await
-    .map(Done::from))
-    .context("store::patients::delete_everything")?;
+    for sql in [
+        "DELETE FROM patients WHERE telegram_user_id = $1",
+        "DELETE FROM declined WHERE telegram_user_id = $1",
+        "DELETE FROM inbox WHERE chat_key = $1",
+    ] {
+        on!(tx.conn(), |c| sqlx::query(sql)
+            .bind(telegram_user_id)
+            .execute(c)
+            .await
+            .map(Done::from))
+        .context("store::patients::delete_everything")?;
+    }
     Ok(())
 }
 
