@@ -129,13 +129,15 @@ impl RunningBot {
         let me = hello(&make_bot(config)?, config).await?;
         tracing::info!(bot = %format!("@{me}"), "Telegram answered");
         // Then the lock: a second process must not even run migrations on the database.
-        let (lock, new_file) = if crate::store::is_postgres_url(&config.database_url) {
-            let lock = crate::store::lock_postgres(&config.database_url).await?;
-            (InstanceLock::Postgres(lock), None)
-        } else {
-            let (file, created) = crate::store::database_file(&config.database_url)?;
-            let lock = lock_database(&file)?;
-            (InstanceLock::File(lock), created.then_some(file))
+        let (lock, new_file) = match crate::store::sqlite_file(&config.database_url)? {
+            Some((file, created)) => (
+                InstanceLock::File(lock_database(&file)?),
+                created.then_some(file),
+            ),
+            None => (
+                InstanceLock::Postgres(crate::store::lock_postgres(&config.database_url).await?),
+                None,
+            ),
         };
         let ctx = match prepare_with(config, clock, prompts).await {
             Ok(ctx) => {

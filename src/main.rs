@@ -131,12 +131,8 @@ async fn real_main(cli: Cli) -> Result<()> {
         }
         Command::Migrate => {
             let url = config::database_url();
-            let new_file = if recovery_checkin_bot::store::is_postgres_url(&url) {
-                None
-            } else {
-                let (file, created) = recovery_checkin_bot::store::database_file(&url)?;
-                created.then_some(file)
-            };
+            let new_file = recovery_checkin_bot::store::sqlite_file(&url)?
+                .and_then(|(file, created)| created.then_some(file));
             let db = match Db::open(&url).await {
                 Ok(db) => db,
                 Err(e) => {

@@ -137,8 +137,6 @@ fn owner_only_file(path: &Path) -> Result<std::fs::File> {
         .with_context(|| format!("creating {}", path.display()))
 }
 
-/// Takes a backup of the database at `url` into `dir`, checks it, encrypts it if `keys` say
-/// so, and keeps the newest `keep`.
 /// `backup` and `restore` copy the SQLite file; a PostgreSQL database has its own tools.
 fn refuse_postgres(url: &str, what: &str) -> Result<()> {
     if crate::store::is_postgres_url(url) {
@@ -149,6 +147,8 @@ fn refuse_postgres(url: &str, what: &str) -> Result<()> {
     Ok(())
 }
 
+/// Takes a backup of the database at `url` into `dir`, checks it, encrypts it if `keys` say
+/// so, and keeps the newest `keep`.
 pub async fn backup(
     url: &str,
     dir: &Path,

@@ -711,6 +711,14 @@ pub async fn lock_postgres(url: &str) -> Result<PgLock> {
 /// The advisory lock key of `lock_postgres` ("RCB2").
 const PROCESS_LOCK: i64 = 0x5243_4232;
 
+/// `database_file` for a SQLite URL; `None` for PostgreSQL, which has no file of ours.
+pub fn sqlite_file(url: &str) -> Result<Option<(PathBuf, bool)>> {
+    if is_postgres_url(url) {
+        return Ok(None);
+    }
+    database_file(url).map(Some)
+}
+
 /// Whether a `DATABASE_URL` names PostgreSQL (`postgres://` or `postgresql://`).
 pub fn is_postgres_url(url: &str) -> bool {
     let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());

@@ -152,6 +152,8 @@ impl Harness {
         let bot = RunningBot::start(&self.config(), Arc::new(self.clock.clone()), parts)
             .await
             .expect("bot starts");
+        // The suite's backend, for real: a fallback to SQLite would pass every test unseen.
+        assert_eq!(bot.ctx.db.is_postgres(), on_postgres(), "the bot's backend");
         self.bot = Some(bot);
     }
 
